@@ -1,0 +1,2 @@
+// Public API of @guinav/data-gen; modules are exported here as they land.
+export {};

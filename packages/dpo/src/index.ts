@@ -1,0 +1,2 @@
+// Public API of @guinav/dpo; modules are exported here as they land.
+export {};

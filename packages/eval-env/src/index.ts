@@ -1,0 +1,2 @@
+// Public API of @guinav/eval-env; modules are exported here as they land.
+export {};

@@ -1,0 +1,3 @@
+import { guinavTestConfig } from '../../vitest.config.js';
+
+export default guinavTestConfig(import.meta.dirname);
