@@ -8,6 +8,8 @@
  * the first step. A block that fits a larger free block is used when the heap cannot grow.
  */
 
+import './wasm-globals.js';
+
 const PAGE_BYTES = 64 * 1024;
 export const HEAP_ALIGN = 64;
 /** wasm32's ceiling: 65,536 pages = 4 GiB of address space. */
