@@ -1,2 +1,74 @@
-// Public API of @guinav/data-gen; modules are exported here as they land.
-export {};
+// World schema and loading
+
+// Action grammar
+export {
+  type NormBbox,
+  normalizeBbox,
+  normalizeCoordinate,
+  type Point,
+  pointInBbox,
+  roundHalfEven,
+} from './actions/coords.js';
+export {
+  formatGelabAction,
+  formatGelabClick,
+  formatGelabClickBox,
+  GELAB_COMPLETE_TEXT,
+  type GelabAction,
+  type GelabClick,
+  type GelabComplete,
+  type GelabInvalid,
+  type ParsedGelabAction,
+  parseGelabAction,
+  stripThinking,
+} from './actions/gelab.js';
+export {
+  formatOdysseyAction,
+  ODYSSEY_ACTION_TYPES,
+  type OdysseyAction,
+  type OdysseyActionType,
+  parseOdysseyAction,
+  SCROLL_DIRECTIONS,
+  type ScrollDirection,
+  scrollDirection,
+} from './actions/odyssey.js';
+// Prompts
+export { type ChatMessage, IMAGE_TOKEN, OBSERVATION_MODES, type ObservationMode } from './prompts/chat.js';
+export {
+  GELAB_SYSTEM_PROMPT,
+  type GelabPromptInput,
+  gelabCaptionPrompt,
+  gelabGroundingPrompt,
+  gelabHistory,
+  gelabInstruction,
+  gelabMessages,
+  gelabTextView,
+  gelabUserPrompt,
+  type HistoryStep,
+  type ScreenElement,
+} from './prompts/gelab.js';
+export { odysseyDpoPrompt } from './prompts/odyssey.js';
+export { type WorldIssue, WorldValidationError } from './world/errors.js';
+export {
+  BACK_ACTION,
+  type Canvas,
+  GELAB_CANVAS,
+  HOME_ACTION,
+  LayoutEntry,
+  Page,
+  PixelBbox,
+  SYSTEM_ACTIONS,
+  Transition,
+  UiStructure,
+  WorldMetadata,
+} from './world/schema.js';
+export {
+  comparePageIds,
+  getPage,
+  isSystemAction,
+  type LoadWorldOptions,
+  loadWorld,
+  parseWorld,
+  subtreePages,
+  type World,
+} from './world/world.js';

@@ -1,0 +1,169 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WorldValidationError } from './errors.js';
+import type { PixelBbox, UiStructure } from './schema.js';
+import { comparePageIds, loadWorld, parseWorld, subtreePages } from './world.js';
+
+const BACK: PixelBbox = [60, 60, 260, 260];
+const HOME: PixelBbox = [919, 60, 1119, 260];
+const slot = (i: number): PixelBbox => [
+  244 + 230 * (i % 4),
+  568 + 230 * Math.floor(i / 4),
+  444 + 230 * (i % 4),
+  768 + 230 * Math.floor(i / 4),
+];
+
+/** page_0 -> page_1, page_2; page_1 -> page_3. Built by hand so every expectation below is independent. */
+function tinyWorld(): UiStructure {
+  return {
+    pages: {
+      page_0: {
+        image: 'page_0.png',
+        depth: 0,
+        layout: { A_1: { bbox: slot(0), type: 'normal' }, B_2: { bbox: slot(1), type: 'normal' } },
+        transitions: [
+          { action: 'A_1', target_page: 'page_1', icon_bbox: slot(0) },
+          { action: 'B_2', target_page: 'page_2', icon_bbox: slot(1) },
+        ],
+      },
+      page_1: {
+        image: 'page_1.png',
+        depth: 1,
+        layout: { back: { bbox: BACK, type: 'system' }, C_3: { bbox: slot(5), type: 'normal' } },
+        transitions: [
+          { action: 'back', target_page: 'page_0', icon_bbox: BACK },
+          { action: 'C_3', target_page: 'page_3', icon_bbox: slot(5) },
+        ],
+      },
+      page_2: {
+        image: 'page_2.png',
+        depth: 1,
+        layout: { back: { bbox: BACK, type: 'system' } },
+        transitions: [{ action: 'back', target_page: 'page_0', icon_bbox: BACK }],
+      },
+      page_3: {
+        image: 'page_3.png',
+        depth: 2,
+        layout: { back: { bbox: BACK, type: 'system' }, home: { bbox: HOME, type: 'system' } },
+        transitions: [
+          { action: 'back', target_page: 'page_1', icon_bbox: BACK },
+          { action: 'home', target_page: 'page_0', icon_bbox: HOME },
+        ],
+      },
+    },
+    metadata: { total_pages: 4, tree_depth: 3, nodes_per_level: [2, 1], config_file: 'config.json' },
+  };
+}
+
+function issuesOf(mutate: (w: UiStructure) => void): string[] {
+  const w = tinyWorld();
+  mutate(w);
+  try {
+    parseWorld(w, 'tiny.json');
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorldValidationError);
+    return (err as WorldValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  throw new Error('expected the world to be rejected');
+}
+
+describe('parseWorld', () => {
+  it('derives root, parents, depths and subtrees from a valid world', () => {
+    const world = parseWorld(tinyWorld(), 'tiny.json');
+    expect(world.root).toBe('page_0');
+    expect(world.subtreeRoots).toEqual(['page_1', 'page_2']);
+    expect(world.parent.get('page_3')).toBe('page_1');
+    expect(world.depth.get('page_3')).toBe(2);
+    expect(subtreePages(world, 0)).toEqual(['page_1', 'page_3']);
+    expect(() => subtreePages(world, 2)).toThrow(/subtree 2 does not exist/);
+  });
+
+  it('sorts page ids naturally', () => {
+    expect(['page_10', 'page_2', 'page_1'].sort(comparePageIds)).toEqual(['page_1', 'page_2', 'page_10']);
+  });
+
+  it('reports schema errors with their path', () => {
+    expect(issuesOf((w) => ((w.pages.page_1 as { depth: unknown }).depth = 'one'))).toEqual([
+      expect.stringMatching(/^pages\.page_1\.depth: /),
+    ]);
+    expect(issuesOf((w) => ((w.pages.page_1?.layout.C_3 as { type: string }).type = 'button'))[0]).toMatch(
+      /^pages\.page_1\.layout\.C_3\.type/,
+    );
+  });
+
+  it('rejects a transition to a missing page', () => {
+    expect(
+      issuesOf((w) => ((w.pages.page_1?.transitions[1] as { target_page: string }).target_page = 'page_9')),
+    ).toContainEqual('pages.page_1.transitions[1].target_page: "page_9" is not a page of this world');
+  });
+
+  it('rejects an action missing from the layout, and a bbox that differs from it', () => {
+    expect(issuesOf((w) => delete w.pages.page_1?.layout.C_3)).toContainEqual(
+      'pages.page_1.transitions[1].action: "C_3" is not in page_1\'s layout',
+    );
+    expect(
+      issuesOf((w) => ((w.pages.page_1?.transitions[1] as { icon_bbox: PixelBbox }).icon_bbox = slot(6)))[0],
+    ).toMatch(/transitions\[1\]\.icon_bbox: .* differs from layout\.C_3\.bbox/);
+  });
+
+  it('rejects boxes outside the canvas or inverted', () => {
+    const out = issuesOf((w) => {
+      const c3 = w.pages.page_1?.layout.C_3;
+      if (c3) c3.bbox = [1000, 2400, 1200, 2600];
+      const t = w.pages.page_1?.transitions[1];
+      if (t) t.icon_bbox = [1000, 2400, 1200, 2600];
+    });
+    expect(out).toContainEqual('pages.page_1.layout.C_3.bbox: [1000,2400,1200,2600] lies outside the 1179x2556 canvas');
+    expect(
+      issuesOf((w) => {
+        const b = w.pages.page_2?.layout.back;
+        if (b) b.bbox = [260, 60, 60, 260];
+      })[0],
+    ).toMatch(/must have x1 < x2/);
+  });
+
+  it('rejects the same action twice on a page', () => {
+    expect(
+      issuesOf((w) => w.pages.page_2?.transitions.push({ action: 'back', target_page: 'page_0', icon_bbox: BACK })),
+    ).toContainEqual('pages.page_2.transitions[1].action: "back" appears twice on page_2');
+  });
+
+  it('rejects two roots, a second parent, and wrong system targets', () => {
+    expect(issuesOf((w) => (w.pages.page_0 as { transitions: unknown[] }).transitions.pop())[0]).toMatch(
+      /expected exactly one root page .* found 2: page_0, page_2/,
+    );
+    expect(
+      issuesOf((w) => {
+        w.pages.page_2?.layout && (w.pages.page_2.layout.D_4 = { bbox: slot(2), type: 'normal' });
+        w.pages.page_2?.transitions.push({ action: 'D_4', target_page: 'page_3', icon_bbox: slot(2) });
+      }),
+    ).toContainEqual(expect.stringMatching(/page_3 already has parent page_1/));
+    expect(
+      issuesOf((w) => ((w.pages.page_3?.transitions[0] as { target_page: string }).target_page = 'page_0')),
+    ).toContainEqual('pages.page_3.transitions[0].target_page: back leads to "page_0", expected "page_1"');
+  });
+
+  it('rejects a depth that disagrees with the tree and a wrong page count', () => {
+    expect(issuesOf((w) => ((w.pages.page_3 as { depth: number }).depth = 5))).toContainEqual(
+      'pages.page_3.depth: is 5, tree depth is 2',
+    );
+    expect(issuesOf((w) => (w.metadata.total_pages = 5))).toContainEqual(
+      'metadata.total_pages: is 5 but the file has 4 pages',
+    );
+  });
+
+  it('names the file in the message and loads from disk', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-world-'));
+    const good = path.join(dir, 'ui_structure.json');
+    await writeFile(good, JSON.stringify(tinyWorld()));
+    expect((await loadWorld(good)).pageIds).toEqual(['page_0', 'page_1', 'page_2', 'page_3']);
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(bad, '{"pages": ');
+    await expect(loadWorld(bad)).rejects.toThrow(
+      new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid world`),
+    );
+    await expect(loadWorld(path.join(dir, 'missing.json'))).rejects.toThrow(/cannot read world file/);
+  });
+});
