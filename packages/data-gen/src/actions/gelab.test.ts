@@ -10,7 +10,7 @@ describe('GE-Lab action grammar', () => {
   });
 
   it('round-trips clicks and complete', () => {
-    const click = { type: 'click', icon: 'back', page: 'page_161', point: [120, 63] } as const;
+    const click = { type: 'click' as const, icon: 'back', page: 'page_161', point: [120, 63] as [number, number] };
     expect(parseGelabAction(formatGelabAction(click))).toEqual(click);
     expect(parseGelabAction(formatGelabAction({ type: 'complete' }))).toEqual({ type: 'complete' });
   });
