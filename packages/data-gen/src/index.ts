@@ -48,6 +48,8 @@ export {
   type ScreenElement,
 } from './prompts/gelab.js';
 export { odysseyDpoPrompt } from './prompts/odyssey.js';
+// Task files
+export { loadTasksFile, NavigationTask, TasksFile } from './tasks/tasks-file.js';
 export { type WorldIssue, WorldValidationError } from './world/errors.js';
 export {
   BACK_ACTION,

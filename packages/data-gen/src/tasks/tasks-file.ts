@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/**
+ * `tasks_test.json`: the interactive benchmark, one navigation task per ordered (source, target)
+ * pair of a subtree (+ the root), with the length of its shortest path. Written by
+ * `guinav data gelab`, read by `guinav eval interactive --tasks`.
+ */
+export const NavigationTask = z.object({
+  source: z.string().min(1),
+  target: z.string().min(1),
+  /** Shortest-path length in clicks (BFS over normal, back and home edges). */
+  pathLength: z.number().int().positive(),
+});
+export type NavigationTask = z.infer<typeof NavigationTask>;
+
+export const TasksFile = z.object({
+  /** The subtree index the tasks were drawn from, or null for a custom list. */
+  subtree: z.number().int().nonnegative().nullable(),
+  tasks: z.array(NavigationTask),
+});
+export type TasksFile = z.infer<typeof TasksFile>;
+
+export async function loadTasksFile(file: string): Promise<TasksFile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: cannot read tasks file (${(err as Error).message})`);
+  }
+  const parsed = TasksFile.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(
+      `${file}: invalid tasks file at ${first?.path.map(String).join('.') || '(root)'}: ${first?.message}`,
+    );
+  }
+  return parsed.data;
+}
