@@ -1,0 +1,87 @@
+import cliProgress from 'cli-progress';
+
+/** What long-running library functions report through their `onProgress` callback. */
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  /** Extra figures worth showing, e.g. `{ success: '71.2%' }`. */
+  info?: Record<string, string | number>;
+}
+
+export interface ProgressDisplay {
+  update(event: ProgressEvent): void;
+  stop(): void;
+}
+
+/**
+ * A bar with ETA on an interactive terminal; on a pipe or in CI, a plain line at most every
+ * `plainEverySeconds` (and at the end) so logs stay readable. Writes to stderr so stdout stays
+ * clean for JSON output.
+ */
+export function createProgressDisplay(label: string, options: { plainEverySeconds?: number } = {}): ProgressDisplay {
+  const stream = process.stderr;
+  if (stream.isTTY) return barDisplay(label, stream);
+  return plainDisplay(label, stream, (options.plainEverySeconds ?? 5) * 1000);
+}
+
+function formatInfo(info: ProgressEvent['info']): string {
+  return info
+    ? Object.entries(info)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('  ')
+    : '';
+}
+
+function barDisplay(label: string, stream: NodeJS.WriteStream): ProgressDisplay {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `${label} [{bar}] {value}/{total} {percentage}% | ETA {eta_formatted} | {info}`,
+      hideCursor: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update({ done, total, info }) {
+      if (!started) {
+        bar.start(total, done, { info: formatInfo(info) });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { info: formatInfo(info) });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: number): ProgressDisplay {
+  const startedAt = Date.now();
+  let lastAt = 0;
+  let last: ProgressEvent | undefined;
+  const write = (e: ProgressEvent) => {
+    const elapsed = (Date.now() - startedAt) / 1000;
+    const eta = e.done > 0 ? (elapsed / e.done) * (e.total - e.done) : Number.NaN;
+    const pct = e.total > 0 ? ((100 * e.done) / e.total).toFixed(1) : '0.0';
+    const etaText = Number.isFinite(eta) ? `${eta.toFixed(0)}s` : '?';
+    stream.write(
+      `${label}: ${e.done}/${e.total} (${pct}%) elapsed ${elapsed.toFixed(0)}s ETA ${etaText} ${formatInfo(e.info)}\n`,
+    );
+  };
+  return {
+    update(event) {
+      last = event;
+      const now = Date.now();
+      if (now - lastAt >= everyMs) {
+        lastAt = now;
+        write(event);
+      }
+    },
+    stop() {
+      if (last && lastAt !== 0 && Date.now() - lastAt > 0) write(last);
+    },
+  };
+}
