@@ -62,6 +62,7 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: num
   const startedAt = Date.now();
   let lastAt = 0;
   let last: ProgressEvent | undefined;
+  let lastWritten: ProgressEvent | undefined;
   const write = (e: ProgressEvent) => {
     const elapsed = (Date.now() - startedAt) / 1000;
     const eta = e.done > 0 ? (elapsed / e.done) * (e.total - e.done) : Number.NaN;
@@ -77,11 +78,13 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: num
       const now = Date.now();
       if (now - lastAt >= everyMs) {
         lastAt = now;
+        lastWritten = event;
         write(event);
       }
     },
     stop() {
-      if (last && lastAt !== 0 && Date.now() - lastAt > 0) write(last);
+      // The final state always reaches the log, even when it came between two timed lines.
+      if (last && last !== lastWritten) write(last);
     },
   };
 }
