@@ -48,9 +48,56 @@ export {
   type ScreenElement,
 } from './prompts/gelab.js';
 export { odysseyDpoPrompt } from './prompts/odyssey.js';
-// Task files
+// Random streams
+export { hash32, Rng } from './random/rng.js';
+// Tasks: shortest paths, per-step samples, task files
+export {
+  centerPointPicker,
+  type NavigationSample,
+  type PathSampleOptions,
+  type PointPicker,
+  pathSamples,
+  randomPointInBbox,
+  randomPointPicker,
+} from './tasks/path-samples.js';
+export {
+  type EdgeKind,
+  type NavigationEdge,
+  orderedEdges,
+  type PathStep,
+  pathInTree,
+  type ShortestPathTree,
+  type SubtreeTask,
+  shortestPath,
+  shortestPathTree,
+  subtreeEdges,
+  subtreeTaskPages,
+  subtreeTasks,
+} from './tasks/shortest-paths.js';
 export { loadTasksFile, NavigationTask, TasksFile } from './tasks/tasks-file.js';
 export { type WorldIssue, WorldValidationError } from './world/errors.js';
+export { type GenerateWorldOptions, generateWorld } from './world/generate.js';
+export {
+  drawCatalogIconNames,
+  ICON_CATEGORIES,
+  ICONS_PER_CATEGORY,
+  type IconCategory,
+  iconName,
+  splitIconName,
+} from './world/icon-catalog.js';
+export {
+  BACK_BBOX,
+  BACK_COLOR,
+  HOME_BBOX,
+  HOME_COLOR,
+  ICON_SIZE,
+  SLOT_COUNT,
+  SLOT_XS,
+  SLOT_YS,
+  slotBbox,
+  TITLE_BBOX,
+} from './world/layout.js';
+export { isWorldPreset, pageCount, WORLD_PRESETS, type WorldPreset } from './world/presets.js';
 export {
   BACK_ACTION,
   type Canvas,
@@ -64,6 +111,7 @@ export {
   UiStructure,
   WorldMetadata,
 } from './world/schema.js';
+export { screenElements } from './world/screen.js';
 export {
   comparePageIds,
   getPage,

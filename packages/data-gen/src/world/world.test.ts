@@ -136,7 +136,7 @@ describe('parseWorld', () => {
     );
     expect(
       issuesOf((w) => {
-        w.pages.page_2?.layout && (w.pages.page_2.layout.D_4 = { bbox: slot(2), type: 'normal' });
+        if (w.pages.page_2) w.pages.page_2.layout.D_4 = { bbox: slot(2), type: 'normal' };
         w.pages.page_2?.transitions.push({ action: 'D_4', target_page: 'page_3', icon_bbox: slot(2) });
       }),
     ).toContainEqual(expect.stringMatching(/page_3 already has parent page_1/));
