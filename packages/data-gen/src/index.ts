@@ -32,6 +32,10 @@ export {
   type ScrollDirection,
   scrollDirection,
 } from './actions/odyssey.js';
+// Progress and outputs
+export { mapLimit } from './io/concurrency.js';
+export { writeOutputDir } from './io/output-dir.js';
+export type { OnProgress, ProgressEvent } from './io/progress.js';
 // Prompts
 export { type ChatMessage, IMAGE_TOKEN, OBSERVATION_MODES, type ObservationMode } from './prompts/chat.js';
 export {
@@ -50,6 +54,19 @@ export {
 export { odysseyDpoPrompt } from './prompts/odyssey.js';
 // Random streams
 export { hash32, Rng } from './random/rng.js';
+// Screenshots
+export { loadIconDataUris, scanIconFolder } from './render/icon-folder.js';
+export { DEFAULT_OUTPUT_SIZE, fitOutputSize, type OutputSize, parseOutputSize } from './render/output-size.js';
+export { type IconArtwork, imageArtwork, pageSvg } from './render/page-svg.js';
+export { ICON_SHAPES, proceduralIconSvg } from './render/procedural-icons.js';
+export {
+  imageFileName,
+  RENDER_MANIFEST,
+  RENDERER_VERSION,
+  type RenderWorldOptions,
+  type RenderWorldResult,
+  renderWorld,
+} from './render/render-world.js';
 // Tasks: shortest paths, per-step samples, task files
 export {
   centerPointPicker,
@@ -122,3 +139,11 @@ export {
   subtreePages,
   type World,
 } from './world/world.js';
+export {
+  IMAGES_DIR,
+  UI_STRUCTURE_FILE,
+  WORLD_CONFIG_FILE,
+  type WriteGeneratedWorldOptions,
+  type WrittenWorld,
+  writeGeneratedWorld,
+} from './world/world-files.js';

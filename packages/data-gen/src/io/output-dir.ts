@@ -1,0 +1,36 @@
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Fills a directory of outputs so that a failed run leaves nothing half-written: `fill` writes
+ * into a staging folder; only when it succeeds do the results move into `dir`. A new `dir` is
+ * the staging folder renamed into place; into an existing `dir` each staged file is renamed
+ * over its old version (every rename is atomic). On failure the staging folder is removed.
+ */
+export async function writeOutputDir(dir: string, fill: (staging: string) => Promise<void>): Promise<void> {
+  const existing = await isDirectory(dir);
+  if (existing === 'file') throw new Error(`${dir}: exists and is not a directory`);
+  const parent = existing ? dir : path.dirname(path.resolve(dir));
+  await mkdir(parent, { recursive: true });
+  const staging = await mkdtemp(existing ? path.join(dir, '.guinav-staging-') : `${path.resolve(dir)}.staging-`);
+  try {
+    await fill(staging);
+    if (existing) {
+      for (const entry of await readdir(staging)) await rename(path.join(staging, entry), path.join(dir, entry));
+      await rm(staging, { recursive: true, force: true });
+    } else {
+      await rename(staging, dir);
+    }
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function isDirectory(p: string): Promise<boolean | 'file'> {
+  try {
+    return (await stat(p)).isDirectory() ? true : 'file';
+  } catch {
+    return false;
+  }
+}
