@@ -1,2 +1,44 @@
-// Public API of @guinav/eval-env; modules are exported here as they land.
-export {};
+// Public API of @guinav/eval-env.
+
+// Agents
+export type { ActOptions, Agent } from './agents/agent.js';
+export { AgentCallError, HttpAgent, type HttpAgentOptions } from './agents/http.js';
+export { ConcurrencyLimiter } from './agents/limiter.js';
+export { dataUrl, type OpenAiContentPart, type OpenAiMessage, toOpenAiMessages } from './agents/openai-messages.js';
+export { OracleAgent } from './agents/oracle.js';
+export { RandomAgent } from './agents/random.js';
+// Scores
+export {
+  type InteractiveMetrics,
+  type InteractiveSettings,
+  interactiveMetrics,
+  type PassBucket,
+  type ScoredEpisode,
+} from './score/interactive-metrics.js';
+export { percent } from './score/percent.js';
+// Simulator and interactive runs
+export {
+  DEFAULT_MAX_STEPS,
+  type EndReason,
+  type EpisodeTrace,
+  type NavigationGoal,
+  type StepOutcome,
+  type StepRecord,
+  SUCCESS_VARIANTS,
+  type SuccessVariant,
+} from './sim/episode.js';
+export type { Observation } from './sim/observation.js';
+export {
+  type EpisodeRecord,
+  episodeSeed,
+  type InteractiveRun,
+  type InteractiveRunOptions,
+  type InteractiveTask,
+  type RunProgress,
+  runEpisode,
+  runInteractive,
+} from './sim/runner.js';
+export { hitTest, type PageScreen, pageScreen } from './sim/screen.js';
+export { imageMimeType, type Screenshot, ScreenshotStore } from './sim/screenshots.js';
+export { Simulator, type SimulatorOptions, type StepResult } from './sim/simulator.js';
+export { findTaskProblem, loadInteractiveTasks } from './sim/tasks.js';

@@ -1,12 +1,4 @@
-import {
-  getPage,
-  type NormBbox,
-  normalizeBbox,
-  type Point,
-  pointInBbox,
-  type ScreenElement,
-  type World,
-} from '@guinav/data-gen';
+import { getPage, type Point, pointInBbox, type ScreenElement, screenElements, type World } from '@guinav/data-gen';
 
 /** What a page shows and where each clickable element leads. */
 export interface PageScreen {
@@ -32,10 +24,8 @@ export function pageScreen(world: World, page: string): PageScreen {
   const cached = perWorld.get(page);
   if (cached) return cached;
   const record = getPage(world, page);
-  const elements = Object.entries(record.layout).map(([name, entry]) => ({
-    name,
-    bbox: normalizeBbox(entry.bbox, world.canvas) as NormBbox,
-  }));
+  // data-gen's element list: the same one its text-mode datasets show, in the same order.
+  const elements = screenElements(world, page);
   const targets = new Map(record.transitions.map((t) => [t.action, t.target_page]));
   const screen: PageScreen = { page, elements, targets };
   perWorld.set(page, screen);

@@ -1,0 +1,147 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../agents/agent.js';
+import { HttpAgent } from '../agents/http.js';
+import { OracleAgent } from '../agents/oracle.js';
+import { RandomAgent } from '../agents/random.js';
+import { startChatServer } from '../test-utils/chat-server.js';
+import { tinyWorld } from '../test-utils/tiny-world.js';
+import { arrayElementLines } from './json-positions.js';
+import { type RunProgress, runInteractive } from './runner.js';
+import { loadInteractiveTasks } from './tasks.js';
+
+const world = tinyWorld();
+// Shortest paths in the tiny world, counted by hand: page_3 -> page_4 is back, D_4 (2 steps).
+const tasks = [
+  { source: 'page_0', target: 'page_1', pathLength: 1 },
+  { source: 'page_0', target: 'page_3', pathLength: 2 },
+  { source: 'page_3', target: 'page_4', pathLength: 2 },
+  { source: 'page_4', target: 'page_2', pathLength: 2 },
+];
+
+describe('runInteractive', () => {
+  it('runs every task k times, reports progress, and the oracle solves everything', async () => {
+    const seen: RunProgress[] = [];
+    const run = await runInteractive({
+      world,
+      tasks,
+      agent: new OracleAgent(world),
+      attempts: 2,
+      observation: 'text',
+      onProgress: (p) => seen.push(p),
+    });
+    expect(run.episodes.map((e) => [e.taskIndex, e.attempt])).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [2, 1],
+      [3, 0],
+      [3, 1],
+    ]);
+    expect(run.episodes.every((e) => e.success && e.steps.length === e.pathLength + 1)).toBe(true);
+    expect(run.metrics.overall).toMatchObject({ tasks: 4, 'Pass@1': 100, 'Pass@2': 100 });
+    expect(seen.at(-1)).toEqual({ done: 8, total: 8, successes: 8 });
+    expect(seen.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('gives the same episodes whatever the concurrency (seeds follow task and attempt)', async () => {
+    const base = { world, tasks, agent: new RandomAgent(), attempts: 3, observation: 'text', seed: 5 } as const;
+    const serial = await runInteractive({ ...base, concurrency: 1 });
+    const parallel = await runInteractive({ ...base, concurrency: 4 });
+    expect(parallel.episodes).toEqual(serial.episodes);
+    const other = await runInteractive({ ...base, seed: 6 });
+    expect(other.episodes).not.toEqual(serial.episodes);
+  });
+
+  it('records a throwing agent as failed steps and finishes the run', async () => {
+    let calls = 0;
+    const flaky: Agent = {
+      name: 'flaky',
+      act: async () => {
+        calls++;
+        throw new Error('model crashed');
+      },
+    };
+    const run = await runInteractive({ world, tasks, agent: flaky, observation: 'text', maxSteps: 3 });
+    expect(calls).toBe(12);
+    expect(run.metrics.overall['Pass@1']).toBe(0);
+    expect(run.episodes[0]?.steps[0]).toMatchObject({ outcome: 'agent-error', error: 'model crashed' });
+    expect(run.metrics.stepOutcomes['agent-error']).toBe(12);
+  });
+
+  it('survives an HTTP endpoint that keeps failing', async () => {
+    const server = await startChatServer((_r, i) => (i % 3 === 2 ? { text: 'garbage' } : { status: 503, json: {} }));
+    try {
+      const agent = new HttpAgent({ baseUrl: server.baseUrl, model: 'm', retries: 1, backoffMs: 1, maxBackoffMs: 2 });
+      const run = await runInteractive({
+        world,
+        tasks: tasks.slice(0, 2),
+        agent,
+        observation: 'text',
+        maxSteps: 2,
+        concurrency: 2,
+      });
+      expect(run.episodes.map((e) => e.endReason)).toEqual(['step-limit', 'step-limit']);
+      expect(run.episodes[0]?.steps[0]?.error).toMatch(/gave up after 2 attempts/);
+      expect(server.requests).toHaveLength(8);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('needs images unless the observation is text', async () => {
+    await expect(runInteractive({ world, tasks, agent: new RandomAgent() })).rejects.toThrow(/needs screenshots/);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const agent: Agent = {
+      name: 'slow',
+      act: (_o, { signal }) =>
+        new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    };
+    const running = runInteractive({ world, tasks, agent, observation: 'text', signal: controller.signal });
+    controller.abort(new Error('cancelled by user'));
+    await expect(running).rejects.toThrow(/cancelled by user/);
+  });
+});
+
+describe('loadInteractiveTasks', () => {
+  async function tasksFile(body: string): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tasks-'));
+    const file = path.join(dir, 'tasks_test.json');
+    await writeFile(file, body);
+    return file;
+  }
+
+  it('accepts a matching file', async () => {
+    const file = await tasksFile(JSON.stringify({ subtree: null, tasks }));
+    await expect(loadInteractiveTasks(file, world)).resolves.toEqual(tasks);
+  });
+
+  it('names the task index and line of an unknown page', async () => {
+    const bad = [...tasks.slice(0, 2), { source: 'page_0', target: 'page_77', pathLength: 1 }];
+    const file = await tasksFile(JSON.stringify({ subtree: 0, tasks: bad }, null, 2));
+    // With 2-space indentation each task spans 5 lines and the first starts on line 4.
+    await expect(loadInteractiveTasks(file, world)).rejects.toThrow(
+      `${file}: tasks[2] (line 14): target "page_77" is not a page of tiny.json`,
+    );
+  });
+
+  it('rejects a path length that does not match the world', async () => {
+    const file = await tasksFile(JSON.stringify({ subtree: null, tasks: [{ ...tasks[1], pathLength: 3 }] }));
+    await expect(loadInteractiveTasks(file, world)).rejects.toThrow(
+      /tasks\[0\] \(line 1\): pathLength is 3 but the shortest path in tiny\.json has 2 step\(s\)/,
+    );
+  });
+
+  it('finds element lines in JSON text', () => {
+    const text = '{\n "subtree": "[x", "tasks": [\n  {"a": [1,\n 2]},\n  "s\\"]",\n  3\n ],\n "other": [9]\n}';
+    expect(arrayElementLines(text, 'tasks')).toEqual([3, 5, 6]);
+    expect(arrayElementLines(text, 'missing')).toEqual([]);
+  });
+});

@@ -1,0 +1,143 @@
+import { hash32, type ObservationMode, type World } from '@guinav/data-gen';
+import type { Agent } from '../agents/agent.js';
+import { type InteractiveMetrics, interactiveMetrics } from '../score/interactive-metrics.js';
+import { DEFAULT_MAX_STEPS, type EpisodeTrace, type NavigationGoal, type SuccessVariant } from './episode.js';
+import { ScreenshotStore } from './screenshots.js';
+import { Simulator } from './simulator.js';
+
+export interface InteractiveTask extends NavigationGoal {
+  /** Shortest-path length: the task's Path@k bucket. */
+  pathLength: number;
+}
+
+export interface RunProgress {
+  /** Episodes finished. */
+  done: number;
+  total: number;
+  /** Episodes that succeeded so far. */
+  successes: number;
+}
+
+export interface InteractiveRunOptions {
+  world: World;
+  tasks: readonly InteractiveTask[];
+  agent: Agent;
+  /** Attempts per task (k of Pass@k), default 1. */
+  attempts?: number;
+  maxSteps?: number;
+  variant?: SuccessVariant;
+  /** Default `image`; `text` needs no images. */
+  observation?: ObservationMode;
+  /** Screenshots folder, for `image` and `both`. */
+  imagesDir?: string;
+  /** Episodes in flight at once, default 1. */
+  concurrency?: number;
+  /** Base seed; each episode's seed derives from it, the task index and the attempt. Default 0. */
+  seed?: number;
+  systemPrompt?: boolean;
+  onProgress?: (progress: RunProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** One episode as `episodes.jsonl` stores it. */
+export interface EpisodeRecord extends EpisodeTrace {
+  taskIndex: number;
+  attempt: number;
+  pathLength: number;
+  seed: number;
+}
+
+export interface InteractiveRun {
+  episodes: EpisodeRecord[];
+  metrics: InteractiveMetrics;
+}
+
+/** The seed of one episode: fixed by (base seed, task, attempt), whatever order episodes run in. */
+export function episodeSeed(seed: number, taskIndex: number, attempt: number): number {
+  return hash32(`${seed}/${taskIndex}/${attempt}`);
+}
+
+/**
+ * Runs every task `attempts` times. A failing agent call (after the agent's own retries) is
+ * recorded as an `agent-error` step and the episode goes on; only cancellation stops the run.
+ * Episodes come back in task order, then attempt order.
+ */
+export async function runInteractive(options: InteractiveRunOptions): Promise<InteractiveRun> {
+  const attempts = positiveInt(options.attempts ?? 1, 'attempts');
+  const concurrency = positiveInt(options.concurrency ?? 1, 'concurrency');
+  const seed = options.seed ?? 0;
+  const screenshots =
+    options.observation !== 'text' && options.imagesDir
+      ? new ScreenshotStore(options.world, options.imagesDir)
+      : undefined;
+  const simOptions = {
+    observation: options.observation ?? 'image',
+    variant: options.variant ?? 'with-complete',
+    maxSteps: options.maxSteps,
+    screenshots,
+    systemPrompt: options.systemPrompt,
+  } as const;
+
+  const total = options.tasks.length * attempts;
+  const episodes: EpisodeRecord[] = new Array(total);
+  const progress: RunProgress = { done: 0, total, successes: 0 };
+  let next = 0;
+  const worker = async () => {
+    const sim = new Simulator(options.world, simOptions);
+    for (let item = next++; item < total; item = next++) {
+      const taskIndex = Math.floor(item / attempts);
+      const attempt = item % attempts;
+      const task = options.tasks[taskIndex] as InteractiveTask;
+      const episode = episodeSeed(seed, taskIndex, attempt);
+      const trace = await runEpisode(sim, options.agent, task, episode, options.signal);
+      episodes[item] = { taskIndex, attempt, pathLength: task.pathLength, seed: episode, ...trace };
+      progress.done++;
+      if (trace.success) progress.successes++;
+      options.onProgress?.({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(total, 1)) }, worker));
+  return {
+    episodes,
+    metrics: interactiveMetrics(episodes, {
+      tasks: options.tasks.length,
+      attempts,
+      agent: options.agent.name,
+      variant: simOptions.variant,
+      observation: simOptions.observation,
+      maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+      seed,
+    }),
+  };
+}
+
+export async function runEpisode(
+  sim: Simulator,
+  agent: Agent,
+  task: NavigationGoal,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<EpisodeTrace> {
+  let observation = sim.reset(task);
+  for (;;) {
+    signal?.throwIfAborted();
+    let answer: string;
+    try {
+      answer = await agent.act(observation, { seed, signal });
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      const result = sim.fail(err instanceof Error ? err.message : String(err));
+      if (result.done) return sim.trajectory();
+      observation = result.observation;
+      continue;
+    }
+    const result = sim.step(answer);
+    if (result.done) return sim.trajectory();
+    observation = result.observation;
+  }
+}
+
+function positiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
