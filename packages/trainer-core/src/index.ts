@@ -1,3 +1,24 @@
+export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export { type GradContext, type GradientConfig, registerGradient } from './autograd/gradients.js';
+export type { Backend, KernelOutput, TensorInfo } from './backend/backend.js';
+export { CpuBackend, type CpuBackendOptions } from './backend/cpu/cpu-backend.js';
+export type {
+  AttentionArgs,
+  AttentionBackwardArgs,
+  CpuFastKernels,
+  MatmulArgs,
+} from './backend/cpu/fast-kernels.js';
+export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
+export * as kernels from './backend/kernel-defs.js';
+export {
+  defineKernel,
+  getKernel,
+  hasKernel,
+  type KernelArgs,
+  type KernelDef,
+  type KernelFunc,
+  registerKernel,
+} from './backend/registry.js';
 export {
   type ComputeDevice,
   type ComputeDeviceRequest,
@@ -13,3 +34,21 @@ export {
   listWebGpuAdapters,
   type WebGpuContext,
 } from './backend/webgpu/device.js';
+export * from './ops/index.js';
+export { fmix32, hash2 } from './random/hash.js';
+export { Rng } from './random/rng.js';
+export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
+export { getBackend, runKernel, setBackend } from './tensor/engine.js';
+export {
+  bf16ArrayToF32,
+  bf16BitsToF32,
+  f16ArrayToF32,
+  f16BitsToF32,
+  f32ArrayToBf16,
+  f32ArrayToF16,
+  f32ToBf16Bits,
+  f32ToF16Bits,
+} from './tensor/half.js';
+export { dispose, keep, tidy } from './tensor/scope.js';
+export { type Shape, shapeSize } from './tensor/shape.js';
+export { Storage, Tensor } from './tensor/tensor.js';

@@ -1,0 +1,28 @@
+import { RmsNormGrad } from '../../kernel-defs.js';
+import { registerKernel } from '../../registry.js';
+import type { CpuBackend } from '../cpu-backend.js';
+import { rmsNormGradRows } from '../reference/norm.js';
+import { lastAxisRows } from './rows.js';
+
+registerKernel<CpuBackend, { weightOffset: number }>(
+  RmsNormGrad,
+  'cpu',
+  ({ backend, inputs: [x, w, rstd, dy], attrs }) => {
+    const { rows, n } = lastAxisRows(x!.shape);
+    const dx = backend.floatOutput(x!.dtype, x!.shape);
+    const dw = backend.floatOutput(x!.dtype, w!.shape);
+    const k = 'RmsNormGrad';
+    rmsNormGradRows(
+      dx.data,
+      dw.data,
+      backend.floats(x!, k),
+      backend.floats(w!, k),
+      backend.floats(rstd!, k),
+      backend.floats(dy!, k),
+      rows,
+      n,
+      attrs.weightOffset,
+    );
+    return [dx.out, dw.out];
+  },
+);

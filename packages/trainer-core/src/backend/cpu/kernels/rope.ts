@@ -1,0 +1,30 @@
+import { Rope } from '../../kernel-defs.js';
+import { registerKernel } from '../../registry.js';
+import type { CpuBackend } from '../cpu-backend.js';
+import { rope } from '../reference/rope.js';
+
+registerKernel<CpuBackend, { theta: number; positionOffset: number; inverse: boolean }>(
+  Rope,
+  'cpu',
+  ({ backend, inputs: [x, positions], attrs }) => {
+    if (x!.shape.length !== 4) throw new RangeError('Rope: expected x of shape [batch, seq, heads, headDim]');
+    const [batch, seq, heads, dim] = x!.shape as [number, number, number, number];
+    if (positions && positions.size !== batch * seq) {
+      throw new RangeError(`Rope: positions must have batch * seq = ${batch * seq} elements, got ${positions.size}`);
+    }
+    const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
+    rope(
+      data,
+      backend.floats(x!, 'Rope'),
+      batch,
+      seq,
+      heads,
+      dim,
+      attrs.theta,
+      positions ? backend.ints(positions, 'Rope positions') : undefined,
+      attrs.positionOffset,
+      attrs.inverse,
+    );
+    return [out];
+  },
+);

@@ -1,0 +1,142 @@
+/**
+ * Fused scaled-dot-product attention over [batch, seq, heads, headDim] layouts with grouped-query
+ * heads, the oracle for the fast kernels. The forward keeps only the output and the row
+ * log-sum-exp; the backward recomputes each probability from the lse (flash-attention style), so
+ * no [Tq, Tk] matrix is ever stored.
+ */
+import type { FloatArray } from '../../../tensor/dtype.js';
+
+export interface AttentionDims {
+  batch: number;
+  heads: number;
+  kvHeads: number;
+  tq: number;
+  tk: number;
+  headDim: number;
+  scale: number;
+  causal: boolean;
+}
+
+/** Keys query row i may see: j < end, where causal masking is bottom-right aligned. */
+function keyEnd(d: AttentionDims, i: number): number {
+  return d.causal ? Math.max(0, Math.min(d.tk, i + d.tk - d.tq + 1)) : d.tk;
+}
+
+export function checkAttentionDims(d: AttentionDims): void {
+  if (d.kvHeads <= 0 || d.heads % d.kvHeads !== 0) {
+    throw new RangeError(`Attention: ${d.heads} query heads are not a multiple of ${d.kvHeads} key/value heads`);
+  }
+}
+
+export function attentionForward(
+  out: FloatArray,
+  lse: FloatArray,
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  keyMask: Int32Array | undefined,
+  d: AttentionDims,
+): void {
+  checkAttentionDims(d);
+  const { batch, heads, kvHeads, tq, tk, headDim: D, scale } = d;
+  const group = heads / kvHeads;
+  const scores = new Float64Array(tk);
+  const acc = new Float64Array(D);
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const kh = Math.floor(h / group);
+      for (let i = 0; i < tq; i++) {
+        const qb = ((b * tq + i) * heads + h) * D;
+        const ob = qb;
+        const end = keyEnd(d, i);
+        let m = Number.NEGATIVE_INFINITY;
+        for (let j = 0; j < end; j++) {
+          if (keyMask && keyMask[b * tk + j] === 0) {
+            scores[j] = Number.NEGATIVE_INFINITY;
+            continue;
+          }
+          const kb = ((b * tk + j) * kvHeads + kh) * D;
+          let s = 0;
+          for (let c = 0; c < D; c++) s += q[qb + c]! * k[kb + c]!;
+          s *= scale;
+          scores[j] = s;
+          if (s > m) m = s;
+        }
+        const li = (b * heads + h) * tq + i;
+        if (m === Number.NEGATIVE_INFINITY) {
+          for (let c = 0; c < D; c++) out[ob + c] = 0;
+          lse[li] = Number.NEGATIVE_INFINITY;
+          continue;
+        }
+        acc.fill(0);
+        let l = 0;
+        for (let j = 0; j < end; j++) {
+          const s = scores[j]!;
+          if (s === Number.NEGATIVE_INFINITY) continue;
+          const p = Math.exp(s - m);
+          l += p;
+          const vb = ((b * tk + j) * kvHeads + kh) * D;
+          for (let c = 0; c < D; c++) acc[c]! += p * v[vb + c]!;
+        }
+        const inv = 1 / l;
+        for (let c = 0; c < D; c++) out[ob + c] = acc[c]! * inv;
+        lse[li] = m + Math.log(l);
+      }
+    }
+  }
+}
+
+/** Writes dq, dk, dv (not accumulated into earlier contents). */
+export function attentionBackward(
+  dq: FloatArray,
+  dk: FloatArray,
+  dv: FloatArray,
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  out: FloatArray,
+  lse: FloatArray,
+  dout: FloatArray,
+  keyMask: Int32Array | undefined,
+  d: AttentionDims,
+): void {
+  checkAttentionDims(d);
+  const { batch, heads, kvHeads, tq, tk, headDim: D, scale } = d;
+  const group = heads / kvHeads;
+  dk.fill(0);
+  dv.fill(0);
+  const dqRow = new Float64Array(D);
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const kh = Math.floor(h / group);
+      for (let i = 0; i < tq; i++) {
+        const qb = ((b * tq + i) * heads + h) * D;
+        const rowLse = lse[(b * heads + h) * tq + i]!;
+        dqRow.fill(0);
+        if (rowLse !== Number.NEGATIVE_INFINITY) {
+          let di = 0;
+          for (let c = 0; c < D; c++) di += dout[qb + c]! * out[qb + c]!;
+          const end = keyEnd(d, i);
+          for (let j = 0; j < end; j++) {
+            if (keyMask && keyMask[b * tk + j] === 0) continue;
+            const kb = ((b * tk + j) * kvHeads + kh) * D;
+            let s = 0;
+            let dp = 0;
+            for (let c = 0; c < D; c++) {
+              s += q[qb + c]! * k[kb + c]!;
+              dp += dout[qb + c]! * v[kb + c]!;
+            }
+            const p = Math.exp(s * scale - rowLse);
+            const ds = p * (dp - di) * scale;
+            for (let c = 0; c < D; c++) {
+              dv[kb + c]! += p * dout[qb + c]!;
+              dk[kb + c]! += ds * q[qb + c]!;
+              dqRow[c]! += ds * k[kb + c]!;
+            }
+          }
+        }
+        for (let c = 0; c < D; c++) dq[qb + c] = dqRow[c]!;
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Token cross-entropy, fused: one pass per row computes the loss term, whether the first argmax
+ * equals the label, and (optionally) the gradient of the mean loss with respect to the logits,
+ * (softmax - onehot) / tokens, so the backward is a single scale.
+ */
+import type { FloatArray } from '../../../tensor/dtype.js';
+
+export interface CrossEntropyResult {
+  loss: number;
+  accuracy: number;
+  tokens: number;
+}
+
+export function crossEntropyRows(
+  logits: FloatArray,
+  labels: Int32Array,
+  mask: ArrayLike<number> | undefined,
+  rows: number,
+  vocab: number,
+  ignoreIndex: number,
+  dlogits: FloatArray | undefined,
+): CrossEntropyResult {
+  let tokens = 0;
+  for (let r = 0; r < rows; r++) {
+    const label = labels[r]!;
+    if (label === ignoreIndex || (mask && mask[r] === 0)) continue;
+    if (label < 0 || label >= vocab || !Number.isInteger(label)) {
+      throw new RangeError(
+        `CrossEntropy: label ${label} at row ${r} is outside [0, ${vocab}) and is not the ignore index ${ignoreIndex}`,
+      );
+    }
+    tokens++;
+  }
+  const invTokens = tokens > 0 ? 1 / tokens : 0;
+  let lossSum = 0;
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = r * vocab;
+    const label = labels[r]!;
+    const counted = !(label === ignoreIndex || (mask && mask[r] === 0));
+    if (!counted) {
+      if (dlogits) dlogits.fill(0, base, base + vocab);
+      continue;
+    }
+    let m = logits[base]!;
+    let arg = 0;
+    for (let j = 1; j < vocab; j++) {
+      const v = logits[base + j]!;
+      if (v > m) {
+        m = v;
+        arg = j;
+      }
+    }
+    let s = 0;
+    for (let j = 0; j < vocab; j++) s += Math.exp(logits[base + j]! - m);
+    const lse = m + Math.log(s);
+    lossSum += lse - logits[base + label]!;
+    if (arg === label) correct++;
+    if (dlogits) {
+      const inv = invTokens / s;
+      for (let j = 0; j < vocab; j++) dlogits[base + j] = Math.exp(logits[base + j]! - m) * inv;
+      dlogits[base + label]! -= invTokens;
+    }
+  }
+  return { loss: lossSum * invTokens, accuracy: correct * invTokens, tokens };
+}

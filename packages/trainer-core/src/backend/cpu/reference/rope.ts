@@ -1,0 +1,101 @@
+/**
+ * Rotary position embedding, Hugging Face `rotate_half` convention (as in
+ * /shared/bench/torch_peer.py and transformers' apply_rotary_pos_emb): for i < D/2,
+ *   out[i]       = x[i] * cos(a_i) - x[i + D/2] * sin(a_i)
+ *   out[i + D/2] = x[i + D/2] * cos(a_i) + x[i] * sin(a_i)
+ * with a_i = position * inv_freq[i], inv_freq[i] = 1 / theta^(2i / D), computed in f32 as torch
+ * does. The cos/sin tables are cached per (theta, D) and grown to the largest position seen.
+ */
+import type { FloatArray } from '../../../tensor/dtype.js';
+
+interface RopeTable {
+  invFreq: Float64Array;
+  positions: number;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+const tables = new Map<string, RopeTable>();
+const MAX_TABLES = 8;
+
+/** inv_freq as torch computes it: 1.0 / (theta ** (arange(0, D, 2).float() / D)) in f32. */
+export function ropeInvFreq(theta: number, dim: number): Float64Array {
+  const half = dim / 2;
+  const inv = new Float64Array(half);
+  for (let i = 0; i < half; i++) {
+    const e = Math.fround(Math.fround(2 * i) / dim);
+    inv[i] = Math.fround(1 / Math.fround(theta ** e));
+  }
+  return inv;
+}
+
+/** cos/sin rows for positions 0 .. maxPosition (f32-rounded, as torch's f32 cos/sin). */
+export function ropeTable(theta: number, dim: number, maxPosition: number): RopeTable {
+  const key = `${theta}:${dim}`;
+  let t = tables.get(key);
+  if (t && t.positions > maxPosition) return t;
+  const half = dim / 2;
+  const invFreq = t?.invFreq ?? ropeInvFreq(theta, dim);
+  const positions = Math.max(maxPosition + 1, (t?.positions ?? 0) * 2, 64);
+  const cos = new Float64Array(positions * half);
+  const sin = new Float64Array(positions * half);
+  for (let p = 0; p < positions; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = Math.fround(p * invFreq[i]!);
+      cos[p * half + i] = Math.fround(Math.cos(angle));
+      sin[p * half + i] = Math.fround(Math.sin(angle));
+    }
+  }
+  t = { invFreq, positions, cos, sin };
+  if (!tables.has(key) && tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);
+  tables.set(key, t);
+  return t;
+}
+
+/**
+ * x, out: [batch, seq, heads, dim]. Position of (b, t) is positions[b * seq + t] when given, else
+ * positionOffset + t. `inverse` rotates by -angle (the backward: the rotation is orthogonal).
+ */
+export function rope(
+  out: FloatArray,
+  x: FloatArray,
+  batch: number,
+  seq: number,
+  heads: number,
+  dim: number,
+  theta: number,
+  positions: Int32Array | undefined,
+  positionOffset: number,
+  inverse: boolean,
+): void {
+  if (dim % 2 !== 0) throw new RangeError(`Rope: head dim ${dim} must be even`);
+  const half = dim / 2;
+  let maxPos = positionOffset + seq - 1;
+  if (positions) {
+    maxPos = 0;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      if (p < 0) throw new RangeError(`Rope: position ${p} at index ${i} is negative`);
+      if (p > maxPos) maxPos = p;
+    }
+  }
+  const table = ropeTable(theta, dim, Math.max(maxPos, 0));
+  const sign = inverse ? -1 : 1;
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < seq; t++) {
+      const pos = positions ? positions[b * seq + t]! : positionOffset + t;
+      const tb = pos * half;
+      for (let h = 0; h < heads; h++) {
+        const base = ((b * seq + t) * heads + h) * dim;
+        for (let i = 0; i < half; i++) {
+          const c = table.cos[tb + i]!;
+          const s = sign * table.sin[tb + i]!;
+          const x1 = x[base + i]!;
+          const x2 = x[base + half + i]!;
+          out[base + i] = x1 * c - x2 * s;
+          out[base + half + i] = x2 * c + x1 * s;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** Every differentiable op (importing this registers all gradients). */
+export { type AttentionOptions, attention } from './attention.js';
+export {
+  arange,
+  type CreateOptions,
+  full,
+  ones,
+  onesLike,
+  randn,
+  randUniform,
+  scalar,
+  tensor,
+  zeros,
+  zerosLike,
+} from './create.js';
+export {
+  add,
+  affine,
+  cast,
+  div,
+  dropout,
+  exp,
+  geglu,
+  gelu,
+  log,
+  maskedFill,
+  mul,
+  neg,
+  relu,
+  scale,
+  sigmoid,
+  silu,
+  sqrt,
+  square,
+  sub,
+  swiglu,
+  tanh,
+  where,
+} from './elementwise.js';
+export { embedding, gather } from './indexing.js';
+export { type CrossEntropyOptions, type CrossEntropyResult, crossEntropy, IGNORE_INDEX, shiftLabels } from './loss.js';
+export { linear, type MatmulOptions, matmul } from './matmul.js';
+export { layerNorm, type RmsNormOptions, rmsNorm } from './norm.js';
+export { argmax, max, mean, sum, sumToShape } from './reduce.js';
+export { type RopeOptions, rope } from './rope.js';
+export {
+  concat,
+  contiguous,
+  expand,
+  flatten,
+  narrow,
+  permute,
+  reshape,
+  slice,
+  squeeze,
+  transpose,
+  unsqueeze,
+} from './shape-ops.js';
+export { logSoftmax, softmax } from './softmax.js';
