@@ -7,6 +7,18 @@ export { ConcurrencyLimiter } from './agents/limiter.js';
 export { dataUrl, type OpenAiContentPart, type OpenAiMessage, toOpenAiMessages } from './agents/openai-messages.js';
 export { OracleAgent } from './agents/oracle.js';
 export { RandomAgent } from './agents/random.js';
+export { type Accuracy, accuracy, percent } from './score/accuracy.js';
+export { type CoordsMetrics, CoordsPrediction, scoreCoordsFile, scoreCoordsRecords } from './score/coords.js';
+export {
+  GelabFlatPrediction,
+  GelabMessagesPrediction,
+  type GelabPrediction,
+  type GelabStaticMetrics,
+  gelabPredictionSchema,
+  gelabStepCorrect,
+  scoreGelabFile,
+  scoreGelabRecords,
+} from './score/gelab-static.js';
 // Scores
 export {
   type InteractiveMetrics,
@@ -15,7 +27,29 @@ export {
   type PassBucket,
   type ScoredEpisode,
 } from './score/interactive-metrics.js';
-export { percent } from './score/percent.js';
+export {
+  ODYSSEY_SPLITS,
+  type OdysseyCategoryMetrics,
+  type OdysseyMetrics,
+  type OdysseyPrediction,
+  OdysseyPublishedPrediction,
+  type OdysseySplit,
+  OdysseyStepPrediction,
+  odysseyPredictionSchema,
+  scoreOdysseyFile,
+  scoreOdysseyRecords,
+  scoreOdysseyStep,
+} from './score/odyssey-ams.js';
+export {
+  CLICK_RADIUS,
+  type MatchVerdict,
+  matchOdysseyStep,
+  pointMatches,
+  type StepMatch,
+  TEXT_SIMILARITY_THRESHOLD,
+  textMatches,
+} from './score/odyssey-match.js';
+export { hasKey, type Located, readRecords } from './score/records.js';
 // Simulator and interactive runs
 export {
   DEFAULT_MAX_STEPS,

@@ -1,6 +1,6 @@
 import type { ObservationMode } from '@guinav/data-gen';
 import type { EndReason, StepOutcome, SuccessVariant } from '../sim/episode.js';
-import { percent } from './percent.js';
+import { percent } from './accuracy.js';
 
 /** The run's settings, repeated in metrics.json so a result file explains itself. */
 export interface InteractiveSettings {

@@ -1,0 +1,184 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type OdysseyAction, parseOdysseyAction } from '@guinav/data-gen';
+import { describe, expect, it } from 'vitest';
+import { scoreCoordsFile } from './coords.js';
+import { scoreOdysseyFile } from './odyssey-ams.js';
+import { matchOdysseyStep, textMatches } from './odyssey-match.js';
+
+const act = (text: string): OdysseyAction => {
+  const parsed = parseOdysseyAction(text);
+  if (!parsed) throw new Error(`test action "${text}" does not parse`);
+  return parsed;
+};
+const match = (gt: string, pred: string, box?: [number, number, number, number]) =>
+  matchOdysseyStep(act(gt), parseOdysseyAction(pred), box);
+
+describe('matchOdysseyStep (published AMS rules)', () => {
+  it('CLICK: within 0.14 of the ground truth, boundary included (3-4-5: 84, 112 -> exactly 140)', () => {
+    expect(match('CLICK: (500, 500)', 'CLICK: (584, 612)')).toEqual({ correct: true, verdict: 'click_correct' });
+    expect(match('CLICK: (500, 500)', 'CLICK: (360, 500)').correct).toBe(true);
+    // sqrt(85^2 + 112^2) = 140.6 > 140.
+    expect(match('CLICK: (500, 500)', 'CLICK: (585, 612)')).toEqual({ correct: false, verdict: 'click_fail' });
+    expect(match('CLICK: (500, 500)', 'CLICK: (641, 500)').correct).toBe(false);
+  });
+
+  it('CLICK: inside sam2_bbox counts even far from the point, edges included', () => {
+    const box: [number, number, number, number] = [100, 100, 900, 200];
+    expect(match('CLICK: (150, 150)', 'CLICK: (900, 200)', box).correct).toBe(true);
+    expect(match('CLICK: (150, 150)', 'CLICK: (901, 200)', box).correct).toBe(false);
+    // Outside the box but within the radius still counts.
+    expect(match('CLICK: (150, 150)', 'CLICK: (150, 250)', box).correct).toBe(true);
+  });
+
+  it('LONG_PRESS follows the click rule; a different type is action_fail', () => {
+    expect(match('LONG_PRESS: (10, 10)', 'LONG_PRESS: (20, 20)').correct).toBe(true);
+    expect(match('LONG_PRESS: (10, 10)', 'CLICK: (10, 10)')).toEqual({ correct: false, verdict: 'action_fail' });
+  });
+
+  it('TYPE: containment either way, or 1 - Levenshtein/max >= 0.5 (boundary included)', () => {
+    expect(match('TYPE: hello', 'TYPE: hello world')).toEqual({ correct: true, verdict: 'type_correct' });
+    expect(match('TYPE: hello world', 'TYPE: world').correct).toBe(true);
+    // abcdef -> abcxyz: 3 substitutions of 6 -> similarity exactly 0.5.
+    expect(match('TYPE: abcdef', 'TYPE: abcxyz').correct).toBe(true);
+    // abcdef -> abwxyz: 4 of 6 -> 0.33.
+    expect(match('TYPE: abcdef', 'TYPE: abwxyz')).toEqual({ correct: false, verdict: 'type_fail' });
+    // Case is kept: ABCDEF vs abcdef differ in all 6.
+    expect(match('TYPE: ABCDEF', 'TYPE: abcdef').correct).toBe(false);
+    // TEXT is another converter's name for TYPE; quotes are the seed's and are dropped.
+    expect(match('TYPE: coffee', 'TEXT: "coffee"').correct).toBe(true);
+    expect(textMatches('  padded ', 'padded')).toBe(true);
+  });
+
+  it('SCROLL: same direction, case-insensitive', () => {
+    expect(match('SCROLL: UP', 'scroll: up')).toEqual({ correct: true, verdict: 'scroll_correct' });
+    expect(match('SCROLL: UP', 'SCROLL: DOWN')).toEqual({ correct: false, verdict: 'scroll_fail' });
+  });
+
+  it('PRESS_* / COMPLETE / IMPOSSIBLE: the type is enough', () => {
+    expect(match('PRESS_HOME', 'PRESS_HOME')).toEqual({ correct: true, verdict: 'action_correct' });
+    expect(match('PRESS_HOME', 'PRESS_BACK').correct).toBe(false);
+    expect(match('COMPLETE', 'complete').correct).toBe(true);
+    expect(match('IMPOSSIBLE', 'COMPLETE').correct).toBe(false);
+  });
+
+  it('unparseable predictions are wrong', () => {
+    expect(match('CLICK: (1, 1)', 'tap the button')).toEqual({ correct: false, verdict: 'invalid' });
+    expect(match('CLICK: (1, 1)', 'CLICK: (1)')).toEqual({ correct: false, verdict: 'invalid' });
+  });
+});
+
+async function jsonl(records: unknown[], raw: string[] = []): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'odyssey-'));
+  const file = path.join(dir, 'predictions.jsonl');
+  await writeFile(file, [...records.map((r) => JSON.stringify(r)), ...raw].join('\n'));
+  return file;
+}
+
+const step = (episode: string, category: string, gt: string, pred: string, extra: object = {}) => ({
+  episode_id: episode,
+  category,
+  gt,
+  pred,
+  ...extra,
+});
+
+describe('scoreOdysseyFile', () => {
+  // General_Tool: e1 2/2 right; e2 2/3 right -> AMS 4/5 = 80, SR 1/2 = 50.
+  // Web_Shopping: e3 3/3 right; e4 declares 2 steps, has 1 (right) -> AMS 4/4 = 100, SR 1/1 (e4 left out).
+  const records = [
+    step('e1', 'General_Tool', 'CLICK: (100, 100)', 'CLICK: (110, 120)'),
+    step('e1', 'General_Tool', 'COMPLETE', 'COMPLETE'),
+    step('e2', 'General_Tool', 'SCROLL: UP', 'SCROLL: UP'),
+    step('e2', 'General_Tool', 'TYPE: pizza', 'TYPE: pizzas'),
+    step('e2', 'General_Tool', 'PRESS_BACK', 'PRESS_HOME'),
+    step('e3', 'Web_Shopping', 'CLICK: (500, 500)', 'CLICK: (900, 900)', {
+      sam2_bbox: [400, 400, 950, 950],
+      step_length: 3,
+    }),
+    step('e3', 'Web_Shopping', 'LONG_PRESS: (10, 10)', 'LONG_PRESS: (10, 10)', { step_length: 3 }),
+    step('e3', 'Web_Shopping', 'COMPLETE', 'COMPLETE', { step_length: 3 }),
+    step('e4', 'Web_Shopping', 'PRESS_HOME', 'PRESS_HOME', { step_length: 2 }),
+  ];
+
+  it('random split: AMS and SR are means over the categories', async () => {
+    const m = await scoreOdysseyFile(await jsonl(records), 'random');
+    expect(m.byCategory).toEqual({
+      General_Tool: { AMS: 80, SR: 50, steps: 5, episodes: 2 },
+      Web_Shopping: { AMS: 100, SR: 100, steps: 4, episodes: 1 },
+    });
+    expect(m).toMatchObject({
+      averaging: 'category-mean',
+      AMS: 90,
+      SR: 75,
+      count: 9,
+      episodes: 4,
+      incompleteEpisodes: 1,
+    });
+    expect(m.actionType).toEqual({ count: 9, correct: 8, accuracy: 88.89 });
+    expect(m.text).toEqual({ count: 1, correct: 1, accuracy: 100 });
+    expect(m.byActionType.PRESS_BACK).toEqual({ count: 1, correct: 0, accuracy: 0 });
+  });
+
+  it('other splits: pooled over all steps and episodes', async () => {
+    const m = await scoreOdysseyFile(await jsonl(records), 'task');
+    // 8 of 9 steps; episodes e1, e3 of e1, e2, e3 (e4 incomplete).
+    expect(m).toMatchObject({ averaging: 'pooled', AMS: 88.89, SR: 66.67 });
+  });
+
+  it('reads the published evaluator records (episode from the screenshot name)', async () => {
+    const published = (img: string, gt: string, pred: string) => ({
+      question: `Picture 1: <img>/data/screenshots/${img}</img>\nI'm looking for guidance on how to buy milk`,
+      gt,
+      pred,
+      more_info: { category: 'Web_Shopping', step_length: 2, sam2_bbox: null },
+    });
+    const m = await scoreOdysseyFile(
+      await jsonl([
+        published('8329_ab_0.png', 'CLICK: (1, 1)', 'CLICK: (2, 2)'),
+        published('8329_ab_1.png', 'COMPLETE', 'COMPLETE'),
+      ]),
+      'app',
+    );
+    expect(m).toMatchObject({ AMS: 100, SR: 100, episodes: 1, incompleteEpisodes: 0 });
+  });
+
+  it('names the line of a bad record or a ground truth outside the grammar', async () => {
+    const ok = step('e1', 'General_Tool', 'COMPLETE', 'COMPLETE');
+    let file = await jsonl([ok, step('e1', 'General_Tool', 'FLY: (1, 2)', 'COMPLETE')]);
+    await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(
+      `${file}: line 2: gt: "FLY: (1, 2)" is not a GUI-Odyssey action string`,
+    );
+    file = await jsonl([ok, ok, { episode_id: 'e1', gt: 'COMPLETE', pred: 'COMPLETE' }]);
+    await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(`${file}: line 3: category: Invalid input`);
+    file = await jsonl([ok], ['not json']);
+    await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(`${file}: line 2: not valid JSON`);
+  });
+});
+
+describe('scoreCoordsFile', () => {
+  it('scores {prompt, chosen, pred} records by type and radius/box', async () => {
+    const prompt = '<image>\nUser: Open the settings\nModel:';
+    const file = await jsonl([
+      { prompt, chosen: 'CLICK: (250, 400)', rejected: 'CLICK: (243, 391)', pred: 'CLICK: (247, 398)' },
+      { prompt, chosen: 'CLICK: (250, 400)', pred: 'CLICK: (600, 400)' },
+      { prompt, chosen: 'CLICK: (250, 400)', pred: 'CLICK: (600, 400)', sam2_bbox: [200, 350, 650, 450] },
+      { prompt, chosen: 'TYPE: hello', pred: 'CLICK: (1, 1)' },
+      { prompt, chosen: 'SCROLL: DOWN', pred: 'SCROLL: DOWN' },
+      { prompt, chosen: 'CLICK: (1, 1)', pred: 'Sure! I would click.' },
+    ]);
+    const m = await scoreCoordsFile(file);
+    expect(m.overall).toEqual({ count: 6, correct: 3, accuracy: 50 });
+    expect(m.points).toEqual({ count: 4, correct: 2, accuracy: 50 });
+    expect(m.byActionType.SCROLL).toEqual({ count: 1, correct: 1, accuracy: 100 });
+    expect(m.unparseable).toBe(1);
+  });
+
+  it('rejects a chosen action outside the grammar, naming the line', async () => {
+    const file = await jsonl([{ prompt: 'p', chosen: 'click here', pred: 'CLICK: (1, 1)' }]);
+    await expect(scoreCoordsFile(file)).rejects.toThrow(
+      `${file}: line 1: chosen: "click here" is not a GUI-Odyssey action string`,
+    );
+  });
+});

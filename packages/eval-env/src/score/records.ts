@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+
+/** One parsed record and where it came from (`line 12` of JSONL, `item 3` of a JSON array). */
+export interface Located<T> {
+  value: T;
+  where: string;
+}
+
+/**
+ * Reads prediction records: JSONL (one object per line, blank lines skipped) or, when the file
+ * starts with `[`, a JSON array (what several published inference scripts write). Every record
+ * is checked with the schema `schemaFor` picks for it (files come in more than one layout); the
+ * first bad record fails the whole file with its line and field.
+ */
+export async function readRecords<T>(file: string, schemaFor: (raw: unknown) => z.ZodType<T>): Promise<Located<T>[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${file}: cannot read predictions (${(err as Error).message})`);
+  }
+  const raw = text.trimStart().startsWith('[') ? arrayItems(file, text) : jsonlItems(file, text);
+  if (raw.length === 0) throw new Error(`${file}: no prediction records`);
+  return raw.map(({ value, where }) => {
+    const parsed = schemaFor(value).safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.') || '(record)';
+      throw new Error(`${file}: ${where}: ${field}: ${issue?.message}`);
+    }
+    return { value: parsed.data, where };
+  });
+}
+
+function jsonlItems(file: string, text: string): Located<unknown>[] {
+  const out: Located<unknown>[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push({ value: JSON.parse(line), where: `line ${i + 1}` });
+    } catch (err) {
+      throw new Error(`${file}: line ${i + 1}: not valid JSON (${(err as Error).message})`);
+    }
+  });
+  return out;
+}
+
+function arrayItems(file: string, text: string): Located<unknown>[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(json)) throw new Error(`${file}: expected a JSON array of records or JSONL`);
+  return json.map((value, i) => ({ value, where: `item ${i}` }));
+}
+
+/** True when `value` is an object with this key (to pick a record layout before validating it). */
+export function hasKey(value: unknown, key: string): boolean {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key);
+}
