@@ -13,6 +13,7 @@ export {
   formatGelabAction,
   formatGelabClick,
   formatGelabClickBox,
+  formatGelabGroundingAnswer,
   GELAB_COMPLETE_TEXT,
   type GelabAction,
   type GelabClick,
@@ -32,8 +33,55 @@ export {
   type ScrollDirection,
   scrollDirection,
 } from './actions/odyssey.js';
+// GE-Lab datasets
+export {
+  buildGelabDatasets,
+  DEFAULT_GELAB_SEED,
+  DEFAULT_GELAB_SPLIT,
+  type GelabDatasetOptions,
+  type GelabDatasets,
+  type GelabSplit,
+  type GelabStats,
+  type SubtreeStats,
+  validateSplit,
+} from './datasets/gelab-datasets.js';
+export {
+  applicableStrategies,
+  GELAB_DPO_STRATEGIES,
+  type GelabDpoRecord,
+  type GelabDpoStrategy,
+  gelabDpoPairs,
+  rejectGelabSample,
+} from './datasets/gelab-dpo.js';
+export {
+  type GelabRlRecord,
+  type GelabSftRecord,
+  type GelabTestRecord,
+  gelabTaskName,
+  type ImagePathOf,
+  rlRecord,
+  sftRecord,
+  testRecord,
+} from './datasets/gelab-records.js';
+export {
+  captioningRecords,
+  chooseOccurrences,
+  groundingRecords,
+  type IconOccurrence,
+  iconOccurrences,
+} from './datasets/icon-samples.js';
+export {
+  checkScreenshots,
+  GELAB_OUTPUT_FILES,
+  IMAGE_PATH_STYLES,
+  type ImagePathStyle,
+  imagePathOf,
+  type WriteGelabDatasetsOptions,
+  writeGelabDatasets,
+} from './datasets/write-gelab.js';
 // Progress and outputs
 export { mapLimit } from './io/concurrency.js';
+export { jsonArrayText, jsonLinesText } from './io/json-files.js';
 export { writeOutputDir } from './io/output-dir.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';
 // Prompts
@@ -78,8 +126,10 @@ export {
   randomPointPicker,
 } from './tasks/path-samples.js';
 export {
+  distanceBetween,
   type EdgeKind,
   type NavigationEdge,
+  optimalEdges,
   orderedEdges,
   type PathStep,
   pathInTree,

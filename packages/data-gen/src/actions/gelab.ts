@@ -36,6 +36,11 @@ export function formatGelabClick(icon: string, page: string, point: Point): stri
   return `Explain:click ${icon} icon on ${page}.\tAction: ${formatGelabClickBox(point)}`;
 }
 
+/** The answer of an icon-grounding sample ("Click on X in the image."): the click alone, no explanation. */
+export function formatGelabGroundingAnswer(point: Point): string {
+  return `Action: ${formatGelabClickBox(point)}`;
+}
+
 export function formatGelabAction(action: Required<GelabClick> | GelabComplete): string {
   return action.type === 'complete' ? GELAB_COMPLETE_TEXT : formatGelabClick(action.icon, action.page, action.point);
 }

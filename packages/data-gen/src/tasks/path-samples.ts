@@ -1,5 +1,5 @@
 import { type NormBbox, normalizeBbox, type Point, roundHalfEven } from '../actions/coords.js';
-import { formatGelabClick, GELAB_COMPLETE_TEXT, type GelabAction } from '../actions/gelab.js';
+import { formatGelabClick, GELAB_COMPLETE_TEXT, type GelabClick, type GelabComplete } from '../actions/gelab.js';
 import type { ObservationMode } from '../prompts/chat.js';
 import { type GelabPromptInput, gelabUserPrompt, type HistoryStep } from '../prompts/gelab.js';
 import type { Rng } from '../random/rng.js';
@@ -41,7 +41,7 @@ export interface NavigationSample {
   history: HistoryStep[];
   prompt: string;
   answer: string;
-  action: GelabAction;
+  action: Required<GelabClick> | GelabComplete;
   /** The clicked icon's pixel box and normalised box; null for `complete`. */
   bbox: PixelBbox | null;
   bboxNorm: NormBbox | null;

@@ -173,3 +173,27 @@ export function subtreeEdges(world: World, subtreeIndex: number): NavigationEdge
   const entry = orderedEdges(world, root as string).filter((e) => e.target === top);
   return [...entry, ...pages.flatMap((p) => orderedEdges(world, p))];
 }
+
+const treeCache = new WeakMap<World, Map<string, ShortestPathTree>>();
+
+/** Number of clicks on a shortest path from `from` to `to` (cached per world), or undefined if unreachable. */
+export function distanceBetween(world: World, from: string, to: string): number | undefined {
+  let perWorld = treeCache.get(world);
+  if (!perWorld) {
+    perWorld = new Map();
+    treeCache.set(world, perWorld);
+  }
+  let tree = perWorld.get(from);
+  if (!tree) {
+    tree = shortestPathTree(world, from);
+    perWorld.set(from, tree);
+  }
+  return tree.distance.get(to);
+}
+
+/** The edges of `page` that start some shortest path to `target` (the tie-broken choice among them). */
+export function optimalEdges(world: World, page: string, target: string): NavigationEdge[] {
+  const d = distanceBetween(world, page, target);
+  if (d === undefined || d === 0) return [];
+  return orderedEdges(world, page).filter((e) => distanceBetween(world, e.target, target) === d - 1);
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { pointInBbox } from '../actions/coords.js';
+import { parseGelabAction } from '../actions/gelab.js';
+import { TasksFile } from '../tasks/tasks-file.js';
+import { generateWorld } from '../world/generate.js';
+import { WORLD_PRESETS } from '../world/presets.js';
+import { parseWorld } from '../world/world.js';
+import { buildGelabDatasets } from './gelab-datasets.js';
+
+const world = parseWorld(generateWorld({ nodesPerLevel: WORLD_PRESETS.gelab, seed: 3 }), 'gelab.json');
+const imageOf = (page: string) => `images/${page}.png`;
+const data = buildGelabDatasets(world, { imageOf, seed: 42 });
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
+}
+
+describe('GE-Lab datasets on the gelab shape', () => {
+  it('has the published per-subtree statistics for all five subtrees', () => {
+    expect(data.stats.subtrees).toHaveLength(5);
+    data.stats.subtrees.forEach((s, i) => {
+      expect(s).toEqual({
+        index: i,
+        root: `page_${i + 1}`,
+        pages: 46,
+        tasks: 2162,
+        pathLengthHistogram: { 1: 137, 2: 147, 3: 222, 4: 324, 5: 492, 6: 456, 7: 384 },
+        pathSamples: 12439,
+        edgeSamples: 274,
+        tiedTasks: 282,
+      });
+    });
+  });
+
+  it('fills sft.json with path data of subtrees 0,1, edge data of all subtrees, captioning and grounding', () => {
+    expect(countBy(data.sft, (r) => r.source)).toEqual({
+      sub0: 12439,
+      sub1: 12439,
+      sub0_edge: 274,
+      sub1_edge: 274,
+      sub2_edge: 274,
+      sub3_edge: 274,
+      sub4_edge: 274,
+      captioning: 230,
+      grounding: 230,
+    });
+    expect(data.stats.sft).toEqual({ path: 24878, edge: 1370, captioning: 230, grounding: 230 });
+    expect(data.sft.map((r) => r.idx)).toEqual(data.sft.map((_, i) => i));
+  });
+
+  it('matches the published 30,888-sample SFT mix when resampling 2,320 icon samples', () => {
+    const published = buildGelabDatasets(world, { imageOf, iconSamples: 2320 });
+    expect(published.sft).toHaveLength(30888);
+    expect(published.stRl).toHaveLength(24878);
+    expect(published.stats.files).toEqual({
+      'sft.json': 30888,
+      'st_rl.json': 24878,
+      'test.json': 12439,
+      'tasks_test.json': 2162,
+    });
+  });
+
+  it('writes records with the published keys and exact strings', () => {
+    const first = data.sft[0];
+    expect(Object.keys(first ?? {})).toEqual(['idx', 'path', 'task', 'messages', 'images', 'source']);
+    expect(first).toMatchObject({
+      idx: 0,
+      path: 1,
+      task: 'From page_0 to page_1',
+      images: ['images/page_0.png'],
+      source: 'sub0',
+    });
+    expect(first?.messages[0]).toEqual({
+      role: 'user',
+      content: '<image>Instruction: from page_0 to page_1. History: Null',
+    });
+    const icon = world.structure.pages.page_0?.transitions.find((t) => t.target_page === 'page_1')?.action;
+    expect(first?.messages[1]?.content).toMatch(
+      new RegExp(
+        `^Explain:click ${icon} icon on page_0\\.\\tAction: click\\(start_box='<\\|box_start\\|>\\(\\d+,\\d+\\)<\\|box_end\\|>'\\)$`,
+      ),
+    );
+    expect(Object.keys(data.test[0] ?? {})).toEqual([
+      'idx',
+      'path',
+      'task',
+      'messages',
+      'images',
+      'source',
+      'bbox',
+      'bbox_norm',
+    ]);
+    expect(Object.keys(data.stRl[0] ?? {})).toEqual([
+      'idx',
+      'image',
+      'problem',
+      'solution',
+      'bbox_norm',
+      'path',
+      'task',
+      'source',
+    ]);
+    expect(countBy(data.stRl, (r) => r.source)).toEqual({ sub2: 12439, sub3: 12439 });
+    expect(countBy(data.test, (r) => r.source)).toEqual({ sub4: 12439 });
+  });
+
+  it('puts every ground-truth click inside its box, and complete steps carry an empty box', () => {
+    let clicks = 0;
+    for (const r of data.test) {
+      const action = parseGelabAction(r.messages[1]?.content ?? '');
+      if (action.type === 'click') {
+        clicks++;
+        expect(pointInBbox(action.point, r.bbox_norm)).toBe(true);
+        expect(r.bbox_norm).not.toEqual([0, 0, 0, 0]);
+      } else {
+        expect(action.type).toBe('complete');
+        expect(r.bbox).toEqual([0, 0, 0, 0]);
+        expect(r.bbox_norm).toEqual([0, 0, 0, 0]);
+      }
+    }
+    expect(clicks).toBe(12439 - 2162);
+    // points are random inside the box, not the centre
+    const points = new Set(data.test.map((r) => r.messages[1]?.content.match(/\((\d+,\d+)\)/)?.[1]));
+    expect(points.size).toBeGreaterThan(3000);
+  });
+
+  it('writes tasks_test.json for the test subtree in the shared schema', () => {
+    expect(TasksFile.parse(data.tasksTest).subtree).toBe(4);
+    expect(data.tasksTest.tasks).toHaveLength(2162);
+    expect(data.tasksTest.tasks[0]).toEqual({ source: 'page_0', target: 'page_5', pathLength: 1 });
+  });
+
+  it('captions and grounds icons with their underscore names at points inside them', () => {
+    for (const r of data.sft.filter((x) => x.source === 'captioning')) {
+      const page = /page_\d+/.exec(r.images[0] ?? '')?.[0] as string;
+      const icon = r.messages[1]?.content as string;
+      const entry = world.structure.pages[page]?.layout[icon];
+      expect(entry, `${icon} on ${page}`).toBeDefined();
+      const m = /^<image>What is the icon at point \((\d+), (\d+)\) in the image\?$/.exec(r.messages[0]?.content ?? '');
+      expect(m).not.toBeNull();
+      const [x1, y1, x2, y2] = entry?.bbox ?? [0, 0, 0, 0];
+      const box: [number, number, number, number] = [
+        Math.round((x1 / 1179) * 1000),
+        Math.round((y1 / 2556) * 1000),
+        Math.round((x2 / 1179) * 1000),
+        Math.round((y2 / 2556) * 1000),
+      ];
+      expect(pointInBbox([Number(m?.[1]), Number(m?.[2])], box)).toBe(true);
+    }
+    const grounding = data.sft.find((x) => x.source === 'grounding');
+    expect(grounding?.messages[0]?.content).toMatch(/^<image>Click on [A-Za-z_]+_\d+ in the image\.$/);
+    expect(grounding?.messages[1]?.content).toMatch(
+      /^Action: click\(start_box='<\|box_start\|>\(\d+,\d+\)<\|box_end\|>'\)$/,
+    );
+  });
+
+  it('is deterministic by seed; another seed moves the points, not the prompts', () => {
+    const again = buildGelabDatasets(world, { imageOf, seed: 42 });
+    expect(JSON.stringify(again.test)).toBe(JSON.stringify(data.test));
+    const other = buildGelabDatasets(world, { imageOf, seed: 43 });
+    expect(other.test.map((r) => r.messages[0]?.content)).toEqual(data.test.map((r) => r.messages[0]?.content));
+    expect(JSON.stringify(other.test)).not.toBe(JSON.stringify(data.test));
+  });
+
+  it('keeps a subtree’s points when the split changes (one random stream per subtree)', () => {
+    const swapped = buildGelabDatasets(world, {
+      imageOf,
+      seed: 42,
+      split: { sftSubtrees: [2, 3], rlSubtrees: [0, 1], testSubtree: 4 },
+    });
+    expect(JSON.stringify(swapped.test)).toBe(JSON.stringify(data.test));
+    expect(swapped.stRl.map((r) => r.solution)).toEqual(
+      data.sft.filter((r) => r.source === 'sub0' || r.source === 'sub1').map((r) => r.messages[1]?.content),
+    );
+  });
+
+  it('rejects a split with a missing or shared subtree', () => {
+    expect(() =>
+      buildGelabDatasets(world, { imageOf, split: { sftSubtrees: [0, 1], rlSubtrees: [2, 3], testSubtree: 5 } }),
+    ).toThrow('--test-subtree: subtree 5 does not exist; gelab.json has 5 subtrees (0..4), one per child of page_0');
+    expect(() =>
+      buildGelabDatasets(world, { imageOf, split: { sftSubtrees: [0, 1], rlSubtrees: [1, 3], testSubtree: 4 } }),
+    ).toThrow('--rl-subtrees: subtree 1 is already in --sft-subtrees; a subtree belongs to one part only');
+  });
+});

@@ -1,0 +1,217 @@
+import type { OnProgress } from '../io/progress.js';
+import { Rng } from '../random/rng.js';
+import { type NavigationSample, pathSamples, randomPointPicker } from '../tasks/path-samples.js';
+import { type SubtreeTask, subtreeEdges, subtreeTasks } from '../tasks/shortest-paths.js';
+import type { TasksFile } from '../tasks/tasks-file.js';
+import { subtreePages, type World } from '../world/world.js';
+import { GELAB_DPO_STRATEGIES, type GelabDpoRecord, type GelabDpoStrategy, gelabDpoPairs } from './gelab-dpo.js';
+import {
+  type GelabRlRecord,
+  type GelabSftRecord,
+  type GelabTestRecord,
+  type ImagePathOf,
+  numbered,
+  rlRecord,
+  sftRecord,
+  testRecord,
+} from './gelab-records.js';
+import { captioningRecords, chooseOccurrences, groundingRecords } from './icon-samples.js';
+
+export interface GelabSplit {
+  sftSubtrees: number[];
+  rlSubtrees: number[];
+  testSubtree: number;
+}
+
+/** The published split: subtrees 0,1 -> SFT; 2,3 -> RL; 4 -> out-of-distribution test. */
+export const DEFAULT_GELAB_SPLIT: GelabSplit = { sftSubtrees: [0, 1], rlSubtrees: [2, 3], testSubtree: 4 };
+export const DEFAULT_GELAB_SEED = 42;
+
+export interface GelabDatasetOptions {
+  split?: GelabSplit;
+  seed?: number;
+  /** How records refer to a page's screenshot. */
+  imageOf: ImagePathOf;
+  /** Captioning and grounding samples each: default one per normal icon occurrence; a number resamples. */
+  iconSamples?: number;
+  /** Make GE-Lab DPO pairs, with these strategies (default: all). */
+  dpo?: boolean | readonly GelabDpoStrategy[];
+  onProgress?: OnProgress;
+}
+
+export interface SubtreeStats {
+  index: number;
+  root: string;
+  /** Pages of the subtree (tasks also use the world's root). */
+  pages: number;
+  tasks: number;
+  pathLengthHistogram: Record<string, number>;
+  pathSamples: number;
+  edgeSamples: number;
+  /** Tasks with more than one shortest path (resolved by the tie-break rule). */
+  tiedTasks: number;
+}
+
+export interface GelabDatasets {
+  sft: GelabSftRecord[];
+  stRl: GelabRlRecord[];
+  test: GelabTestRecord[];
+  tasksTest: TasksFile;
+  dpo?: GelabDpoRecord[];
+  stats: GelabStats;
+}
+
+export interface GelabStats {
+  seed: number;
+  split: GelabSplit;
+  world: { pages: number; root: string; subtrees: number };
+  subtrees: SubtreeStats[];
+  /** Sample counts per part of sft.json. */
+  sft: { path: number; edge: number; captioning: number; grounding: number };
+  /** Records per output file. */
+  files: Record<string, number>;
+}
+
+/** Checks that the subtree indices exist and that no subtree is in two parts of the split. */
+export function validateSplit(world: World, split: GelabSplit): void {
+  const count = world.subtreeRoots.length;
+  const parts: [string, number[]][] = [
+    ['--sft-subtrees', split.sftSubtrees],
+    ['--rl-subtrees', split.rlSubtrees],
+    ['--test-subtree', [split.testSubtree]],
+  ];
+  const owner = new Map<number, string>();
+  for (const [flag, indices] of parts) {
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= count) {
+        throw new Error(
+          `${flag}: subtree ${i} does not exist; ${world.source} has ${count} subtrees (0..${count - 1}), one per child of ${world.root}`,
+        );
+      }
+      const other = owner.get(i);
+      if (other) throw new Error(`${flag}: subtree ${i} is already in ${other}; a subtree belongs to one part only`);
+      owner.set(i, flag);
+    }
+  }
+}
+
+interface SubtreeData {
+  index: number;
+  tasks: SubtreeTask[];
+  stats: SubtreeStats;
+}
+
+function subtreeData(world: World, index: number): SubtreeData {
+  const tasks = subtreeTasks(world, index);
+  const histogram: Record<string, number> = {};
+  for (const t of tasks) histogram[String(t.pathLength)] = (histogram[String(t.pathLength)] ?? 0) + 1;
+  return {
+    index,
+    tasks,
+    stats: {
+      index,
+      root: world.subtreeRoots[index] as string,
+      pages: subtreePages(world, index).length,
+      tasks: tasks.length,
+      pathLengthHistogram: histogram,
+      pathSamples: tasks.reduce((n, t) => n + t.pathLength + 1, 0),
+      edgeSamples: 2 * subtreeEdges(world, index).length,
+      tiedTasks: tasks.filter((t) => t.shortestPathCount > 1).length,
+    },
+  };
+}
+
+/** Samples of every task of a subtree, with click points from a stream of their own. */
+function subtreeSamples(world: World, data: SubtreeData, rng: Rng): NavigationSample[] {
+  const pickPoint = randomPointPicker(world, rng.fork(`path/${data.index}`));
+  return data.tasks.flatMap((task) => pathSamples(world, task, { pickPoint }));
+}
+
+/** Edge data: each edge's click on its page, then `complete` on the page it leads to. */
+function edgeSamples(world: World, index: number, rng: Rng): NavigationSample[] {
+  const pickPoint = randomPointPicker(world, rng.fork(`edge/${index}`));
+  return subtreeEdges(world, index).flatMap((edge) =>
+    pathSamples(world, { source: edge.page, target: edge.target, path: [edge] }, { pickPoint }),
+  );
+}
+
+/**
+ * Everything `guinav data gelab` writes, in memory: sft (path data of the SFT subtrees + edge
+ * data of ALL subtrees + icon captioning + icon grounding), st_rl (path data of the RL subtrees),
+ * test (path data of the test subtree, with boxes), tasks_test (its navigation tasks), stats,
+ * and optionally DPO pairs for the SFT navigation samples.
+ */
+export function buildGelabDatasets(world: World, options: GelabDatasetOptions): GelabDatasets {
+  const split = options.split ?? DEFAULT_GELAB_SPLIT;
+  validateSplit(world, split);
+  const seed = options.seed ?? DEFAULT_GELAB_SEED;
+  const rng = new Rng(seed);
+  const { imageOf } = options;
+  const subtreeCount = world.subtreeRoots.length;
+  const steps = subtreeCount + 3;
+  let done = 0;
+  const tick = () => options.onProgress?.({ phase: 'datasets', done: ++done, total: steps });
+
+  const data = Array.from({ length: subtreeCount }, (_, i) => {
+    const d = subtreeData(world, i);
+    tick();
+    return d;
+  });
+  const at = (i: number) => data[i] as SubtreeData;
+
+  const sftPath = split.sftSubtrees.flatMap((i) =>
+    subtreeSamples(world, at(i), rng).map((sample) => ({ sample, source: `sub${i}` })),
+  );
+  const edges = data.flatMap((d) =>
+    edgeSamples(world, d.index, rng).map((sample) => ({ sample, source: `sub${d.index}_edge` })),
+  );
+  const occurrences = chooseOccurrences(world, options.iconSamples, rng.fork('icon-occurrences'));
+  const captioning = captioningRecords(world, occurrences, rng.fork('captioning'), imageOf);
+  const grounding = groundingRecords(world, occurrences, rng.fork('grounding'), imageOf);
+  const sft = numbered([
+    ...sftPath.map(({ sample, source }) => sftRecord(sample, source, imageOf)),
+    ...edges.map(({ sample, source }) => sftRecord(sample, source, imageOf)),
+    ...captioning,
+    ...grounding,
+  ]);
+  tick();
+
+  const stRl = numbered(
+    split.rlSubtrees.flatMap((i) =>
+      subtreeSamples(world, at(i), rng).map((sample) => rlRecord(sample, `sub${i}`, imageOf)),
+    ),
+  );
+  const testData = at(split.testSubtree);
+  const test = numbered(
+    subtreeSamples(world, testData, rng).map((sample) => testRecord(sample, `sub${split.testSubtree}`, imageOf)),
+  );
+  const tasksTest: TasksFile = {
+    subtree: split.testSubtree,
+    tasks: testData.tasks.map((t) => ({ source: t.source, target: t.target, pathLength: t.pathLength })),
+  };
+  tick();
+
+  let dpo: GelabDpoRecord[] | undefined;
+  if (options.dpo) {
+    const strategies = options.dpo === true ? GELAB_DPO_STRATEGIES : options.dpo;
+    dpo = gelabDpoPairs(world, [...sftPath, ...edges], strategies, rng.fork('dpo'), imageOf);
+  }
+  tick();
+
+  const files: Record<string, number> = {
+    'sft.json': sft.length,
+    'st_rl.json': stRl.length,
+    'test.json': test.length,
+    'tasks_test.json': tasksTest.tasks.length,
+  };
+  if (dpo) files['dpo.jsonl'] = dpo.length;
+  const stats: GelabStats = {
+    seed,
+    split,
+    world: { pages: world.pageIds.length, root: world.root, subtrees: subtreeCount },
+    subtrees: data.map((d) => d.stats),
+    sft: { path: sftPath.length, edge: edges.length, captioning: captioning.length, grounding: grounding.length },
+    files,
+  };
+  return { sft, stRl, test, tasksTest, ...(dpo ? { dpo } : {}), stats };
+}

@@ -1,0 +1,119 @@
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTasksFile } from '../tasks/tasks-file.js';
+import { WORLD_PRESETS } from '../world/presets.js';
+import { writeGeneratedWorld } from '../world/world-files.js';
+import { writeGelabDatasets } from './write-gelab.js';
+
+let tmp: string;
+let worldDir: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-gelab-'));
+  worldDir = path.join(tmp, 'world');
+  await writeGeneratedWorld({ outDir: worldDir, nodesPerLevel: WORLD_PRESETS.mini, seed: 9, render: { workers: 0 } });
+});
+
+const ui = () => path.join(worldDir, 'ui_structure.json');
+const images = () => path.join(worldDir, 'images');
+const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
+
+describe('writeGelabDatasets', () => {
+  it('writes every file, with absolute image paths by default', async () => {
+    const out = path.join(tmp, 'data-abs');
+    const { stats, files } = await writeGelabDatasets({
+      uiStructure: ui(),
+      imagesDir: images(),
+      outDir: out,
+      dpo: true,
+    });
+    expect((await readdir(out)).sort()).toEqual([
+      'dpo.jsonl',
+      'sft.json',
+      'st_rl.json',
+      'stats.json',
+      'tasks_test.json',
+      'test.json',
+    ]);
+    expect(files).toHaveLength(6);
+    const sft = await readJson(path.join(out, 'sft.json'));
+    expect(sft).toHaveLength(stats.files['sft.json'] as number);
+    expect(sft[0].images[0]).toBe(path.join(images(), 'page_0.png'));
+    await access(sft[0].images[0]);
+    const written = await readJson(path.join(out, 'stats.json'));
+    expect(written).toEqual(JSON.parse(JSON.stringify(stats)));
+    expect(written.subtrees[0]).toMatchObject({ index: 0, root: 'page_1', pages: 5, tasks: 30 });
+    const dpoLines = (await readFile(path.join(out, 'dpo.jsonl'), 'utf8')).trim().split('\n');
+    expect(dpoLines).toHaveLength(stats.files['dpo.jsonl'] as number);
+    expect(JSON.parse(dpoLines[0] as string)).toHaveProperty('rejected');
+    const tasks = await loadTasksFile(path.join(out, 'tasks_test.json'));
+    expect(tasks.tasks).toHaveLength(30);
+  });
+
+  it('writes image paths relative to the output folder when asked, and they resolve', async () => {
+    const out = path.join(tmp, 'nested', 'data-rel');
+    await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, imagePaths: 'relative' });
+    const [first] = await readJson(path.join(out, 'test.json'));
+    expect(first.images[0]).toMatch(/^\.\.\/\.\.\/world\/images\/page_\d+\.png$/);
+    await access(path.resolve(out, first.images[0]));
+    const [rl] = await readJson(path.join(out, 'st_rl.json'));
+    await access(path.resolve(out, rl.image));
+  });
+
+  it('checks the screenshots first and leaves no output when one is missing', async () => {
+    const partial = path.join(tmp, 'partial-images');
+    await mkdir(partial);
+    for (const f of await readdir(images())) {
+      if (f !== 'page_7.png' && f.endsWith('.png')) await writeFile(path.join(partial, f), '');
+    }
+    const out = path.join(tmp, 'data-missing');
+    await expect(writeGelabDatasets({ uiStructure: ui(), imagesDir: partial, outDir: out })).rejects.toThrow(
+      `--images-dir ${partial}: missing the screenshot of 1 of 26 page(s): page_7.png (render them with \`guinav world render\`)`,
+    );
+    await expect(access(out)).rejects.toThrow();
+    await expect(
+      writeGelabDatasets({ uiStructure: ui(), imagesDir: path.join(tmp, 'none'), outDir: out }),
+    ).rejects.toThrow(/--images-dir .*none: not a readable directory/);
+  });
+
+  it('names the world file when it is invalid, and keeps an existing output untouched on failure', async () => {
+    const out = path.join(tmp, 'data-keep');
+    await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out });
+    const before = await readFile(path.join(out, 'sft.json'), 'utf8');
+    const bad = path.join(tmp, 'bad.json');
+    await writeFile(bad, JSON.stringify({ pages: {}, metadata: { total_pages: 0 } }));
+    await expect(writeGelabDatasets({ uiStructure: bad, imagesDir: images(), outDir: out })).rejects.toThrow(
+      /bad\.json: invalid world/,
+    );
+    await expect(
+      writeGelabDatasets({
+        uiStructure: ui(),
+        imagesDir: images(),
+        outDir: out,
+        split: { sftSubtrees: [0], rlSubtrees: [1], testSubtree: 0 },
+      }),
+    ).rejects.toThrow(/--test-subtree: subtree 0 is already in --sft-subtrees/);
+    expect(await readFile(path.join(out, 'sft.json'), 'utf8')).toBe(before);
+    expect((await readdir(out)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('replaces the files of an existing output folder and leaves others alone', async () => {
+    const out = path.join(tmp, 'data-rerun');
+    await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, seed: 1 });
+    await writeFile(path.join(out, 'notes.txt'), 'mine');
+    const first = await readFile(path.join(out, 'test.json'), 'utf8');
+    await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, seed: 2 });
+    expect(await readFile(path.join(out, 'test.json'), 'utf8')).not.toBe(first);
+    expect(await readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    expect((await readdir(out)).sort()).toEqual([
+      'notes.txt',
+      'sft.json',
+      'st_rl.json',
+      'stats.json',
+      'tasks_test.json',
+      'test.json',
+    ]);
+    await rm(out, { recursive: true });
+  });
+});

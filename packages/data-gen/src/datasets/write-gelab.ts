@@ -1,0 +1,90 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { jsonArrayText, jsonLinesText, writeText } from '../io/json-files.js';
+import { writeOutputDir } from '../io/output-dir.js';
+import { imageFileName } from '../render/render-world.js';
+import { loadWorld, type World } from '../world/world.js';
+import { buildGelabDatasets, type GelabDatasetOptions, type GelabStats } from './gelab-datasets.js';
+import type { ImagePathOf } from './gelab-records.js';
+
+/**
+ * How records point at screenshots:
+ * - `absolute` (default): absolute paths, valid from any working directory (ms-swift resolves
+ *   relative paths against its working directory, so this is the safe choice);
+ * - `relative`: relative to the output folder (portable when the datasets and images move
+ *   together; guinav resolves a relative path against the dataset file's folder).
+ */
+export type ImagePathStyle = 'absolute' | 'relative';
+export const IMAGE_PATH_STYLES: readonly ImagePathStyle[] = ['absolute', 'relative'];
+
+export interface WriteGelabDatasetsOptions extends Omit<GelabDatasetOptions, 'imageOf'> {
+  uiStructure: string;
+  imagesDir: string;
+  outDir: string;
+  imagePaths?: ImagePathStyle;
+}
+
+export const GELAB_OUTPUT_FILES = {
+  sft: 'sft.json',
+  stRl: 'st_rl.json',
+  test: 'test.json',
+  tasksTest: 'tasks_test.json',
+  stats: 'stats.json',
+  dpo: 'dpo.jsonl',
+} as const;
+
+export function imagePathOf(world: World, imagesDir: string, outDir: string, style: ImagePathStyle): ImagePathOf {
+  const absDir = path.resolve(imagesDir);
+  const absOut = path.resolve(outDir);
+  return (page) => {
+    const file = path.join(absDir, imageFileName(world, page));
+    return style === 'absolute' ? file : path.relative(absOut, file).split(path.sep).join('/');
+  };
+}
+
+/** Every page's screenshot must exist, so no record points at a missing image. */
+export async function checkScreenshots(world: World, imagesDir: string): Promise<void> {
+  try {
+    if (!(await stat(imagesDir)).isDirectory()) throw new Error('not a directory');
+  } catch (err) {
+    throw new Error(`--images-dir ${imagesDir}: not a readable directory (${(err as Error).message})`);
+  }
+  const missing: string[] = [];
+  for (const page of world.pageIds) {
+    const file = imageFileName(world, page);
+    try {
+      await stat(path.join(imagesDir, file));
+    } catch {
+      missing.push(file);
+    }
+  }
+  if (missing.length) {
+    throw new Error(
+      `--images-dir ${imagesDir}: missing the screenshot of ${missing.length} of ${world.pageIds.length} page(s): ` +
+        `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} (render them with \`guinav world render\`)`,
+    );
+  }
+}
+
+/** `guinav data gelab`: loads the world, checks the screenshots, and writes every dataset file at once. */
+export async function writeGelabDatasets(
+  options: WriteGelabDatasetsOptions,
+): Promise<{ stats: GelabStats; files: string[] }> {
+  const world = await loadWorld(options.uiStructure);
+  await checkScreenshots(world, options.imagesDir);
+  const imageOf = imagePathOf(world, options.imagesDir, options.outDir, options.imagePaths ?? 'absolute');
+  const data = buildGelabDatasets(world, { ...options, imageOf });
+  const names = GELAB_OUTPUT_FILES;
+  const outputs: [string, string][] = [
+    [names.sft, jsonArrayText(data.sft)],
+    [names.stRl, jsonArrayText(data.stRl)],
+    [names.test, jsonArrayText(data.test)],
+    [names.tasksTest, `${JSON.stringify(data.tasksTest, null, 2)}\n`],
+    [names.stats, `${JSON.stringify(data.stats, null, 2)}\n`],
+  ];
+  if (data.dpo) outputs.push([names.dpo, jsonLinesText(data.dpo)]);
+  await writeOutputDir(options.outDir, async (staging) => {
+    for (const [name, text] of outputs) await writeText(path.join(staging, name), text);
+  });
+  return { stats: data.stats, files: outputs.map(([name]) => path.join(options.outDir, name)) };
+}

@@ -1,0 +1,73 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mapLimit } from './concurrency.js';
+import { writeOutputDir } from './output-dir.js';
+
+describe('writeOutputDir', () => {
+  it('renames a new folder into place only when filling succeeds', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    const out = path.join(tmp, 'new');
+    await expect(
+      writeOutputDir(out, async (staging) => {
+        await writeFile(path.join(staging, 'a.json'), '1');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await readdir(tmp)).toEqual([]);
+    await writeOutputDir(out, async (staging) => writeFile(path.join(staging, 'a.json'), '1'));
+    expect(await readdir(tmp)).toEqual(['new']);
+    expect(await readFile(path.join(out, 'a.json'), 'utf8')).toBe('1');
+  });
+
+  it('keeps an existing folder intact on failure and replaces only its own files on success', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    await mkdir(path.join(tmp, 'd'));
+    await writeFile(path.join(tmp, 'd', 'a.json'), 'old');
+    await writeFile(path.join(tmp, 'd', 'other.txt'), 'other');
+    await expect(
+      writeOutputDir(path.join(tmp, 'd'), async (staging) => {
+        await writeFile(path.join(staging, 'a.json'), 'half');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await readdir(path.join(tmp, 'd'))).sort()).toEqual(['a.json', 'other.txt']);
+    expect(await readFile(path.join(tmp, 'd', 'a.json'), 'utf8')).toBe('old');
+    await writeOutputDir(path.join(tmp, 'd'), async (staging) => writeFile(path.join(staging, 'a.json'), 'new'));
+    expect(await readFile(path.join(tmp, 'd', 'a.json'), 'utf8')).toBe('new');
+    expect(await readFile(path.join(tmp, 'd', 'other.txt'), 'utf8')).toBe('other');
+  });
+
+  it('refuses a path that is a file', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    await writeFile(path.join(tmp, 'f'), '');
+    await expect(writeOutputDir(path.join(tmp, 'f'), async () => {})).rejects.toThrow(
+      /f: exists and is not a directory/,
+    );
+  });
+});
+
+describe('mapLimit', () => {
+  it('keeps order, bounds concurrency and stops starting work after a failure', async () => {
+    let running = 0;
+    let peak = 0;
+    const out = await mapLimit([5, 1, 3, 2, 4], 2, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, n));
+      running--;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 30, 20, 40]);
+    expect(peak).toBe(2);
+    const started: number[] = [];
+    await expect(
+      mapLimit([1, 2, 3, 4, 5], 1, async (n) => {
+        started.push(n);
+        if (n === 2) throw new Error('two');
+      }),
+    ).rejects.toThrow('two');
+    expect(started).toEqual([1, 2]);
+  });
+});

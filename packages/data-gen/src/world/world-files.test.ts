@@ -1,0 +1,78 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RENDER_MANIFEST } from '../render/render-world.js';
+import { WORLD_PRESETS } from './presets.js';
+import { loadWorld } from './world.js';
+import { writeGeneratedWorld } from './world-files.js';
+
+describe('writeGeneratedWorld', () => {
+  it('writes ui_structure.json, config.json and one screenshot per page; same seed, same bytes', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-worldfiles-'));
+    const a = path.join(tmp, 'a');
+    const b = path.join(tmp, 'b');
+    const written = await writeGeneratedWorld({
+      outDir: a,
+      nodesPerLevel: WORLD_PRESETS.mini,
+      seed: 5,
+      preset: 'mini',
+      render: { workers: 0 },
+    });
+    expect(written.render).toMatchObject({ total: 26, rendered: 26 });
+    await writeGeneratedWorld({ outDir: b, nodesPerLevel: WORLD_PRESETS.mini, seed: 5, preset: 'mini', render: false });
+    expect((await readdir(a)).sort()).toEqual(['config.json', 'images', 'ui_structure.json']);
+    expect((await readdir(path.join(a, 'images'))).filter((f) => f.endsWith('.png'))).toHaveLength(26);
+    expect(await readFile(path.join(b, 'ui_structure.json'), 'utf8')).toBe(
+      await readFile(path.join(a, 'ui_structure.json'), 'utf8'),
+    );
+    expect((await loadWorld(path.join(a, 'ui_structure.json'))).pageIds).toHaveLength(26);
+    expect(JSON.parse(await readFile(path.join(a, 'config.json'), 'utf8'))).toEqual({
+      generator: 'guinav',
+      preset: 'mini',
+      seed: 5,
+      tree_depth: 4,
+      nodes_per_level: [5, 2, 1],
+      canvas_size: [1179, 2556],
+      icon_size: [200, 200],
+      icons: 'procedural',
+    });
+    expect((await readdir(tmp)).sort()).toEqual(['a', 'b']); // no staging folders left behind
+  });
+
+  it('updates an existing folder in place, re-rendering only what changed', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-worldfiles-'));
+    const out = path.join(tmp, 'w');
+    await writeGeneratedWorld({ outDir: out, nodesPerLevel: WORLD_PRESETS.mini, seed: 5, render: { workers: 0 } });
+    await writeFile(path.join(out, 'keep.txt'), 'x');
+    const again = await writeGeneratedWorld({
+      outDir: out,
+      nodesPerLevel: WORLD_PRESETS.mini,
+      seed: 5,
+      render: { workers: 0 },
+    });
+    expect(again.render).toMatchObject({ rendered: 0, skipped: 26 });
+    const other = await writeGeneratedWorld({
+      outDir: out,
+      nodesPerLevel: WORLD_PRESETS.mini,
+      seed: 6,
+      render: { workers: 0 },
+    });
+    expect(other.render?.rendered).toBeGreaterThan(0);
+    expect(await readFile(path.join(out, 'keep.txt'), 'utf8')).toBe('x');
+    expect((await readdir(path.join(out, 'images'))).includes(RENDER_MANIFEST)).toBe(true);
+  });
+
+  it('leaves nothing behind when generation fails', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-worldfiles-'));
+    await expect(
+      writeGeneratedWorld({
+        outDir: path.join(tmp, 'w'),
+        nodesPerLevel: [5, 2],
+        seed: 1,
+        iconsDir: path.join(tmp, 'no-icons'),
+      }),
+    ).rejects.toThrow(/no-icons: cannot read the icon folder/);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+});
