@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEval } from './commands/eval.js';
 import { CLI_VERSION } from './version.js';
 
 /** Each subcommand module registers itself; only commands that work are listed here. */
-const COMMANDS: ((program: Command) => void)[] = [registerDoctor];
+const COMMANDS: ((program: Command) => void)[] = [registerDoctor, registerEval];
 
 export function buildProgram(): Command {
   const program = new Command('guinav')

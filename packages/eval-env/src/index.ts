@@ -50,6 +50,7 @@ export {
   textMatches,
 } from './score/odyssey-match.js';
 export { hasKey, type Located, readRecords } from './score/records.js';
+export { type InteractiveResultFiles, writeInteractiveResults, writeJsonFile } from './score/results-files.js';
 // Simulator and interactive runs
 export {
   DEFAULT_MAX_STEPS,

@@ -1,0 +1,248 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { generateWorld, parseWorld, subtreeTasks, WORLD_PRESETS } from '@guinav/data-gen';
+import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { runCli } from '../program.js';
+
+let dir = '';
+let worldFile = '';
+let tasksFile = '';
+let taskCount = 0;
+let errors: MockInstance;
+let logs: MockInstance;
+let stderrWrites: MockInstance;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-eval-'));
+  const structure = generateWorld({ nodesPerLevel: WORLD_PRESETS.mini, seed: 3 });
+  worldFile = path.join(dir, 'ui_structure.json');
+  await writeFile(worldFile, JSON.stringify(structure, null, 2));
+  const tasks = subtreeTasks(parseWorld(structure, worldFile), 4).map(({ source, target, pathLength }) => ({
+    source,
+    target,
+    pathLength,
+  }));
+  taskCount = tasks.length;
+  tasksFile = path.join(dir, 'tasks_test.json');
+  await writeFile(tasksFile, JSON.stringify({ subtree: 4, tasks }, null, 2));
+});
+
+function capture(): void {
+  errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+  logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+  // commander writes its own errors straight to stderr; the progress display does too.
+  stderrWrites = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const guinav = (...args: string[]) => {
+  capture();
+  return runCli(['node', 'guinav', ...args]);
+};
+const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
+const interactive = (out: string, ...extra: string[]) =>
+  guinav('eval', 'interactive', '--ui-structure', worldFile, '--tasks', tasksFile, '--out', out, ...extra);
+
+describe('guinav eval interactive', () => {
+  it('oracle in text mode: 100% Pass@k, one episode line per attempt, a summary table', async () => {
+    const out = path.join(dir, 'oracle');
+    const code = await interactive(out, '--agent', 'oracle', '--observation', 'text', '--attempts', '2');
+    expect(stderr()).not.toMatch(/guinav:/);
+    expect(code).toBe(0);
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.overall).toMatchObject({ tasks: taskCount, 'Pass@1': 100, 'Pass@2': 100 });
+    expect(metrics.settings).toMatchObject({ agent: 'oracle', attempts: 2, maxSteps: 12, variant: 'with-complete' });
+    const lines = (await readFile(path.join(out, 'episodes.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2 * taskCount);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ taskIndex: 0, attempt: 0, success: true });
+    expect(String(logs.mock.calls[0]?.[0])).toMatch(/overall\s+30\s+100\.00\s+100\.00/);
+  });
+
+  it('random agent, click-only, fewer steps: runs and scores below the oracle', async () => {
+    const out = path.join(dir, 'random');
+    const code = await interactive(
+      out,
+      ...['--agent', 'random', '--observation', 'text', '--variant', 'click-only', '--max-steps', '4', '--seed', '9'],
+    );
+    expect(code).toBe(0);
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.settings).toMatchObject({ variant: 'click-only', maxSteps: 4, seed: 9 });
+    expect(metrics.overall['Pass@1']).toBeLessThan(100);
+  });
+
+  it('asks an OpenAI-compatible server, with the key from the named variable', async () => {
+    const seen: { auth?: string; body: { model: string; messages: { content: unknown }[] } }[] = [];
+    const server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        seen.push({ auth: req.headers.authorization, body: JSON.parse(raw) });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            choices: [{ message: { role: 'assistant', content: 'Explain: this is target page.\tAction: complete' } }],
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env.GUINAV_EVAL_TEST_KEY = 'secret-1';
+    try {
+      const { port } = server.address() as AddressInfo;
+      const out = path.join(dir, 'http');
+      const code = await interactive(
+        out,
+        ...['--agent', 'http', '--observation', 'text', '--concurrency', '4'],
+        ...['--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'served', '--api-key-env', 'GUINAV_EVAL_TEST_KEY'],
+      );
+      expect(code).toBe(0);
+      // Saying complete at once ends every episode after one request, unsuccessfully.
+      expect(seen).toHaveLength(taskCount);
+      expect(seen[0]).toMatchObject({ auth: 'Bearer secret-1', body: { model: 'served' } });
+      expect(typeof seen[0]?.body.messages[0]?.content).toBe('string');
+      const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
+      expect(metrics.overall['Pass@1']).toBe(0);
+      expect(metrics.settings.agent).toBe('http:served');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('names the task and line of an unknown page, and writes nothing', async () => {
+    const bad = path.join(dir, 'bad_tasks.json');
+    const tasks = JSON.parse(await readFile(tasksFile, 'utf8'));
+    tasks.tasks[1].target = 'page_404';
+    await writeFile(bad, JSON.stringify(tasks, null, 2));
+    const out = path.join(dir, 'never');
+    capture();
+    const code = await runCli(
+      [
+        'node',
+        'guinav',
+        'eval',
+        'interactive',
+        '--ui-structure',
+        worldFile,
+        '--tasks',
+        bad,
+        '--agent',
+        'oracle',
+      ].concat(['--observation', 'text', '--out', out]),
+    );
+    expect(code).toBe(1);
+    expect(stderr()).toContain(`${bad}: tasks[1] (line 9): target "page_404" is not a page of ${worldFile}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('needs images for image observations and says which are missing', async () => {
+    const code = await interactive(path.join(dir, 'img'), '--agent', 'oracle', '--images-dir', path.join(dir, 'none'));
+    expect(code).toBe(1);
+    expect(stderr()).toMatch(/screenshot\(s\) missing in .*none: .*page_0\.png.*use --observation text/);
+    expect(await interactive(path.join(dir, 'img'), '--agent', 'oracle')).toBe(1);
+    expect(stderr()).toMatch(/--images-dir is required with --observation image/);
+  });
+
+  it('rejects bad option values with the option named', async () => {
+    expect(await interactive(path.join(dir, 'x'), '--agent', 'oracle', '--attempts', '0')).toBe(1);
+    expect(stderr()).toMatch(/option '--attempts <k>' argument '0' is invalid\. expected a positive integer/);
+    expect(await interactive(path.join(dir, 'x'), '--agent', 'robot')).toBe(1);
+    expect(stderr()).toMatch(/Allowed choices are oracle, random, http/);
+    expect(await interactive(path.join(dir, 'x'), '--agent', 'http', '--observation', 'text')).toBe(1);
+    expect(stderr()).toMatch(/--agent http needs --base-url/);
+    expect(await interactive(path.join(dir, 'x'), '--agent', 'oracle', '--observation', 'text', '--model', 'm')).toBe(
+      1,
+    );
+    expect(stderr()).toMatch(/--model only apply to --agent http/);
+  });
+});
+
+describe('guinav eval static', () => {
+  const COMPLETE = 'Explain: this is target page.\tAction: complete';
+  const click = (x: number) =>
+    `Explain:click Hotel_3 icon on page_7.\tAction: click(start_box='<|box_start|>(${x},260)<|box_end|>')`;
+
+  it('scores GE-Lab predictions into metrics.json', async () => {
+    const predictions = path.join(dir, 'gelab.jsonl');
+    const rec = (prompt: string, gt: string, pred: string, bbox: number[] | null) =>
+      JSON.stringify({ idx: 0, prompt, gt, pred, path: 1, task: 'From page_7 to page_9', bbox_norm: bbox });
+    await writeFile(
+      predictions,
+      [
+        rec('<image>Instruction: from page_7 to page_9. History: Null', click(300), click(300), [207, 222, 377, 300]),
+        rec('<image>Instruction: from page_7 to page_9. History: step1: x', COMPLETE, COMPLETE, null),
+      ].join('\n'),
+    );
+    const out = path.join(dir, 'static', 'gelab.json');
+    expect(await guinav('eval', 'static', '--format', 'gelab', '--predictions', predictions, '--out', out)).toBe(0);
+    const m = JSON.parse(await readFile(out, 'utf8'));
+    expect(Object.keys(m)).toEqual(['count', 'overall', 'buckets', 'byPathLength', 'taskLevel']);
+    expect(m.taskLevel.overall).toEqual({ count: 1, correct: 1, accuracy: 100 });
+    expect(String(logs.mock.calls[0]?.[0])).toMatch(/steps 2: overall 100\.00%/);
+  });
+
+  it('scores odyssey predictions on a split and coords records', async () => {
+    const predictions = path.join(dir, 'odyssey.jsonl');
+    await writeFile(
+      predictions,
+      `${JSON.stringify({ episode_id: 'e', category: 'Social_Sharing', gt: 'CLICK: (10, 10)', pred: 'CLICK: (12, 12)' })}\n`,
+    );
+    const out = path.join(dir, 'static', 'odyssey.json');
+    expect(
+      await guinav(
+        'eval',
+        'static',
+        '--format',
+        'odyssey',
+        '--split',
+        'app',
+        '--predictions',
+        predictions,
+        '--out',
+        out,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({ split: 'app', AMS: 100, SR: 100 });
+    const coords = path.join(dir, 'coords.jsonl');
+    await writeFile(
+      coords,
+      `${JSON.stringify({ prompt: 'p', chosen: 'CLICK: (10, 10)', pred: 'CLICK: (900, 900)' })}\n`,
+    );
+    const coordsOut = path.join(dir, 'static', 'coords.json');
+    expect(await guinav('eval', 'static', '--format', 'coords', '--predictions', coords, '--out', coordsOut)).toBe(0);
+    expect(JSON.parse(await readFile(coordsOut, 'utf8')).overall).toEqual({ count: 1, correct: 0, accuracy: 0 });
+    expect(
+      await guinav(
+        'eval',
+        'static',
+        '--format',
+        'coords',
+        '--split',
+        'app',
+        '--predictions',
+        coords,
+        '--out',
+        coordsOut,
+      ),
+    ).toBe(1);
+    expect(stderr()).toMatch(/--split only applies to --format odyssey/);
+  });
+
+  it('names the line of a malformed prediction and writes no output', async () => {
+    const predictions = path.join(dir, 'broken.jsonl');
+    await writeFile(
+      predictions,
+      `${JSON.stringify({ prompt: 'p', gt: COMPLETE, pred: COMPLETE, path: 1, task: 't' })}\n{oops\n`,
+    );
+    const out = path.join(dir, 'static', 'broken.json');
+    expect(await guinav('eval', 'static', '--format', 'gelab', '--predictions', predictions, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(new RegExp(`${predictions}: line 2: not valid JSON`));
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,173 @@
+import { loadWorld, OBSERVATION_MODES, type ObservationMode, type World } from '@guinav/data-gen';
+import {
+  type Agent,
+  HttpAgent,
+  type InteractiveMetrics,
+  loadInteractiveTasks,
+  OracleAgent,
+  RandomAgent,
+  runInteractive,
+  ScreenshotStore,
+  SUCCESS_VARIANTS,
+  type SuccessVariant,
+  writeInteractiveResults,
+} from '@guinav/eval-env';
+import { type Command, Option } from 'commander';
+import { createProgressDisplay } from '../../progress.js';
+import { nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+
+export const AGENT_KINDS = ['oracle', 'random', 'http'] as const;
+type AgentKind = (typeof AGENT_KINDS)[number];
+
+export interface InteractiveOptions {
+  uiStructure: string;
+  imagesDir?: string;
+  tasks: string;
+  agent: AgentKind;
+  attempts: number;
+  maxSteps: number;
+  variant: SuccessVariant;
+  observation: ObservationMode;
+  concurrency: number;
+  seed: number;
+  out: string;
+  systemPrompt?: boolean;
+  baseUrl?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  temperature?: number;
+  maxTokens?: number;
+  timeout?: number;
+  retries?: number;
+}
+
+const HTTP_ONLY = ['baseUrl', 'model', 'apiKeyEnv', 'temperature', 'maxTokens', 'timeout', 'retries'] as const;
+
+export function registerEvalInteractive(evalCommand: Command): void {
+  evalCommand
+    .command('interactive')
+    .description(
+      'Run an agent in the GE-Lab simulator on every task; write metrics.json (Pass@k, Path@k) and episodes.jsonl',
+    )
+    .requiredOption('--ui-structure <file>', 'the world (ui_structure.json)')
+    .option('--images-dir <dir>', 'page screenshots (not needed with --observation text)')
+    .requiredOption('--tasks <file>', 'tasks_test.json: {subtree, tasks: [{source, target, pathLength}]}')
+    .addOption(new Option('--agent <kind>', 'who acts').choices(AGENT_KINDS).makeOptionMandatory())
+    .option('--attempts <k>', 'attempts per task (Pass@1..Pass@k)', positiveInt, 1)
+    .option('--max-steps <n>', 'steps per episode, misses included', positiveInt, 12)
+    .addOption(new Option('--variant <variant>', 'success rule').choices(SUCCESS_VARIANTS).default('with-complete'))
+    .addOption(
+      new Option('--observation <mode>', 'what the agent is shown').choices(OBSERVATION_MODES).default('image'),
+    )
+    .option('--concurrency <n>', 'episodes (and HTTP requests) in flight at once', positiveInt, 1)
+    .option('--seed <n>', 'base seed for the oracle/random points and HTTP sampling', nonNegativeInt, 0)
+    .option('--system-prompt', "prepend data-gen's system prompt (only if the model was trained with it)")
+    .option('--base-url <url>', 'http agent: OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1')
+    .option('--model <name>', 'http agent: served model name')
+    .option('--api-key-env <var>', 'http agent: environment variable holding the API key')
+    .option('--temperature <t>', 'http agent: sampling temperature (default 0, greedy)', nonNegativeNumber)
+    .option('--max-tokens <n>', 'http agent: max new tokens (default 256)', positiveInt)
+    .option('--timeout <seconds>', 'http agent: per-request timeout (default 60)', nonNegativeNumber)
+    .option(
+      '--retries <n>',
+      'http agent: retries of a failed request, with exponential backoff (default 3)',
+      nonNegativeInt,
+    )
+    .requiredOption('--out <dir>', 'output folder for metrics.json and episodes.jsonl')
+    .action(async (opts: InteractiveOptions) => {
+      const metrics = await evalInteractive(opts);
+      console.log(formatInteractiveSummary(metrics));
+    });
+}
+
+/** Checks the options, loads world and tasks, runs, writes the files. */
+export async function evalInteractive(opts: InteractiveOptions): Promise<InteractiveMetrics> {
+  checkOptions(opts);
+  const world = await loadWorld(opts.uiStructure);
+  const tasks = await loadInteractiveTasks(opts.tasks, world);
+  if (opts.observation !== 'text') {
+    await new ScreenshotStore(world, opts.imagesDir as string).checkAll(tasks.flatMap((t) => [t.source, t.target]));
+  }
+  const agent = makeAgent(opts, world);
+  const progress = createProgressDisplay('eval interactive');
+  const controller = new AbortController();
+  const cancel = () => controller.abort(new Error('interrupted; no results written'));
+  process.once('SIGINT', cancel);
+  let run: Awaited<ReturnType<typeof runInteractive>>;
+  try {
+    run = await runInteractive({
+      world,
+      tasks,
+      agent,
+      attempts: opts.attempts,
+      maxSteps: opts.maxSteps,
+      variant: opts.variant,
+      observation: opts.observation,
+      imagesDir: opts.imagesDir,
+      concurrency: opts.concurrency,
+      seed: opts.seed,
+      systemPrompt: opts.systemPrompt ?? false,
+      signal: controller.signal,
+      onProgress: ({ done, total, successes }) =>
+        progress.update({ done, total, info: { success: `${((100 * successes) / done).toFixed(1)}%` } }),
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', cancel);
+  }
+  const files = await writeInteractiveResults(opts.out, run);
+  console.error(`wrote ${files.metrics} and ${files.episodes}`);
+  return run.metrics;
+}
+
+function checkOptions(opts: InteractiveOptions): void {
+  if (opts.observation !== 'text' && !opts.imagesDir) {
+    throw new Error(`--images-dir is required with --observation ${opts.observation} (or use --observation text)`);
+  }
+  if (opts.agent === 'http') {
+    if (!opts.baseUrl) throw new Error('--agent http needs --base-url (e.g. http://127.0.0.1:8000/v1)');
+    if (!opts.model) throw new Error('--agent http needs --model (the served model name)');
+  } else {
+    const given = HTTP_ONLY.filter((k) => opts[k] !== undefined);
+    if (given.length) {
+      const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+      throw new Error(`${flags} only apply to --agent http (got --agent ${opts.agent})`);
+    }
+  }
+}
+
+function makeAgent(opts: InteractiveOptions, world: World): Agent {
+  switch (opts.agent) {
+    case 'oracle':
+      return new OracleAgent(world);
+    case 'random':
+      return new RandomAgent();
+    case 'http':
+      return new HttpAgent({
+        baseUrl: opts.baseUrl as string,
+        model: opts.model as string,
+        apiKeyEnv: opts.apiKeyEnv,
+        temperature: opts.temperature,
+        maxTokens: opts.maxTokens,
+        timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
+        retries: opts.retries,
+        concurrency: opts.concurrency,
+      });
+  }
+}
+
+/** A short table for the console: overall Pass@k and Pass@k by path length. */
+export function formatInteractiveSummary(m: InteractiveMetrics): string {
+  const ks = Array.from({ length: m.settings.attempts }, (_, i) => `Pass@${i + 1}` as const);
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(2)).padStart(8);
+  const header = `${'bucket'.padEnd(8)}${'tasks'.padStart(7)}${ks.map((k) => k.padStart(8)).join('')}`;
+  const row = (name: string, b: InteractiveMetrics['overall']) =>
+    `${name.padEnd(8)}${String(b.tasks).padStart(7)}${ks.map((k) => cell(b[k])).join('')}`;
+  const s = m.settings;
+  return [
+    `agent ${s.agent}, ${s.variant}, observation ${s.observation}, max ${s.maxSteps} steps, ${m.episodes} episodes`,
+    header,
+    ...Object.entries(m.byPathLength).map(([name, b]) => row(name, b)),
+    row('overall', m.overall),
+  ].join('\n');
+}

@@ -1,0 +1,86 @@
+import {
+  type CoordsMetrics,
+  type GelabStaticMetrics,
+  ODYSSEY_SPLITS,
+  type OdysseyMetrics,
+  type OdysseySplit,
+  scoreCoordsFile,
+  scoreGelabFile,
+  scoreOdysseyFile,
+  writeJsonFile,
+} from '@guinav/eval-env';
+import { type Command, Option } from 'commander';
+
+export const STATIC_FORMATS = ['gelab', 'odyssey', 'coords'] as const;
+type StaticFormat = (typeof STATIC_FORMATS)[number];
+
+export interface StaticOptions {
+  format: StaticFormat;
+  predictions: string;
+  out: string;
+  split?: OdysseySplit;
+}
+
+export type StaticMetrics = GelabStaticMetrics | OdysseyMetrics | CoordsMetrics;
+
+export function registerEvalStatic(evalCommand: Command): void {
+  evalCommand
+    .command('static')
+    .description('Score saved predictions: GE-Lab step/task accuracy, GUI-Odyssey AMS/SR, or coordinate accuracy')
+    .addOption(new Option('--format <format>', 'which scorer').choices(STATIC_FORMATS).makeOptionMandatory())
+    .requiredOption('--predictions <file>', 'predictions, JSONL (or a JSON array)')
+    .requiredOption('--out <file>', 'where to write the metrics JSON')
+    .addOption(
+      new Option(
+        '--split <split>',
+        'odyssey: the test split (random averages AMS/SR over categories; default random)',
+      ).choices(ODYSSEY_SPLITS),
+    )
+    .action(async (opts: StaticOptions) => {
+      const metrics = await evalStatic(opts);
+      console.log(formatStaticSummary(opts.format, metrics));
+    });
+}
+
+export async function evalStatic(opts: StaticOptions): Promise<StaticMetrics> {
+  if (opts.split !== undefined && opts.format !== 'odyssey') {
+    throw new Error(`--split only applies to --format odyssey (got --format ${opts.format})`);
+  }
+  const metrics = await score(opts);
+  await writeJsonFile(opts.out, metrics);
+  console.error(`wrote ${opts.out}`);
+  return metrics;
+}
+
+function score(opts: StaticOptions): Promise<StaticMetrics> {
+  switch (opts.format) {
+    case 'gelab':
+      return scoreGelabFile(opts.predictions);
+    case 'odyssey':
+      return scoreOdysseyFile(opts.predictions, opts.split ?? 'random');
+    case 'coords':
+      return scoreCoordsFile(opts.predictions);
+  }
+}
+
+const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}%`);
+
+export function formatStaticSummary(format: StaticFormat, m: StaticMetrics): string {
+  if (format === 'gelab') {
+    const g = m as GelabStaticMetrics;
+    return [
+      `steps ${g.count}: overall ${pct(g.overall.accuracy)}, edge ${pct(g.buckets.edge.accuracy)}, ` +
+        `complete ${pct(g.buckets.complete.accuracy)}, w/o ${pct(g.buckets['w/o'].accuracy)}`,
+      `by path length: ${Object.entries(g.byPathLength)
+        .map(([k, a]) => `${k} ${pct(a.accuracy)}`)
+        .join(', ')}`,
+      `task level: ${pct(g.taskLevel.overall.accuracy)} of ${g.taskLevel.overall.count} tasks`,
+    ].join('\n');
+  }
+  if (format === 'odyssey') {
+    const o = m as OdysseyMetrics;
+    return `steps ${o.count}, episodes ${o.episodes}: AMS ${pct(o.AMS)}, SR ${pct(o.SR)} (${o.split} split, ${o.averaging})`;
+  }
+  const c = m as CoordsMetrics;
+  return `records ${c.count}: accuracy ${pct(c.overall.accuracy)}, points ${pct(c.points.accuracy)}, unparseable ${c.unparseable}`;
+}
