@@ -3,7 +3,7 @@
  * tracked by it, and when the scope closes every tracked tensor that is not part of the returned
  * value is disposed. Returned tensors move to the enclosing scope (or become untracked).
  */
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 
 export class Scope {
   readonly tensors = new Set<Tensor>();
@@ -34,14 +34,10 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-function isTensorLike(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && (x as { isTensor?: unknown }).isTensor === true;
-}
-
 /** Collects the tensors in arrays and plain objects (not class instances such as modules). */
 export function collectTensors(value: unknown, into = new Set<Tensor>(), depth = 0): Set<Tensor> {
   if (depth > 8 || value === null || typeof value !== 'object') return into;
-  if (isTensorLike(value)) {
+  if (value instanceof Tensor) {
     into.add(value);
     return into;
   }

@@ -45,7 +45,6 @@ export function peekNextTensorId(): number {
 }
 
 export class Tensor {
-  readonly isTensor = true;
   readonly id: number;
   readonly size: number;
   /** @internal The recorded op that produced this tensor (null for leaves and untracked results). */

@@ -60,7 +60,7 @@ export function planMatmul(
       m: rows,
       n,
       k,
-      outShape: [...batchA, m, n],
+      outShape: [...broadcastShapes(batchA, batchB, 'Matmul batch dimensions'), m, n],
       calls: [{ aOffset: 0, bOffset: 0, cOffset: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0 }],
     };
   }

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
+import { AddInPlace } from '../backend/kernel-defs.js';
+import { tensor } from '../ops/create.js';
+import { add, exp, mul, sub } from '../ops/elementwise.js';
+import { linear, matmul } from '../ops/matmul.js';
+import { sum } from '../ops/reduce.js';
+import { getBackend, runKernel } from '../tensor/engine.js';
+import { dispose, tidy } from '../tensor/scope.js';
+import { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+
+const live = () => (getBackend() as CpuBackend).heap.stats().liveBytes;
+
+function param(values: number[], shape: number[]) {
+  const t = tensor(values, shape);
+  t.requiresGrad = true;
+  return t;
+}
+
+describe('backward', () => {
+  it('accumulates gradients across micro-batches until they are zeroed', () => {
+    const w = param([1, 2], [2]);
+    for (const x of [
+      [3, 4],
+      [5, 6],
+    ]) {
+      tidy(() => sum(mul(w, tensor(x, [2]))).backward());
+    }
+    expect(w.grad!.toArray()).toEqual([8, 10]);
+    w.grad!.dispose();
+    w.grad = null;
+    tidy(() => sum(mul(w, w)).backward());
+    expect(w.grad!.toArray()).toEqual([2, 4]);
+    w.dispose();
+  });
+
+  it('adds the gradients of a tensor used on several paths (tied weights)', () => {
+    const w = param([1, -2, 0.5, 3], [2, 2]);
+    tidy(() => {
+      const x = tensor([1, 2], [1, 2]);
+      const h = linear(x, w);
+      const y = matmul(h, w);
+      sum(y).backward();
+    });
+    // y = (x W^T) W; dL/dW = (x^T . (1 W^T))^T-ish: check against finite differences.
+    const g = w.grad!.toArray();
+    const f = (vals: number[]) =>
+      noGrad(() =>
+        tidy(() => sum(matmul(linear(tensor([1, 2], [1, 2]), tensor(vals, [2, 2])), tensor(vals, [2, 2]))).itemSync()),
+      );
+    const base = [1, -2, 0.5, 3];
+    base.forEach((v, i) => {
+      const p = [...base];
+      const m = [...base];
+      p[i] = v + 1e-2;
+      m[i] = v - 1e-2;
+      expect(g[i]).toBeCloseTo((f(p) - f(m)) / 2e-2, 2);
+    });
+    w.dispose();
+  });
+
+  it('records nothing under noGrad, and enableGrad turns recording back on', () => {
+    const w = param([1], [1]);
+    tidy(() => {
+      const y = noGrad(() => {
+        expect(isGradEnabled()).toBe(false);
+        const inner = enableGrad(() => mul(w, 2));
+        expect(inner.requiresGrad).toBe(true);
+        return mul(w, 3);
+      });
+      expect(y.requiresGrad).toBe(false);
+      expect(() => y.backward()).toThrow(/does not require grad/);
+    });
+    w.dispose();
+  });
+
+  it('detach cuts the graph; frozen parameters get no gradient', () => {
+    const a = param([2], [1]);
+    const frozen = param([5], [1]);
+    frozen.requiresGrad = false;
+    tidy(() => {
+      const y = add(mul(a.detach(), a), mul(frozen, a));
+      y.backward();
+    });
+    expect(a.grad!.toArray()).toEqual([7]);
+    expect(frozen.grad).toBeNull();
+    dispose([a, frozen]);
+  });
+
+  it('refuses a second backward through the same graph and non-scalar roots without a gradient', () => {
+    const w = param([1, 2], [2]);
+    tidy(() => {
+      const y = sum(exp(w));
+      y.backward();
+      expect(() => y.backward()).toThrow(/already differentiated/);
+      expect(() => mul(w, 2).backward()).toThrow(/not a scalar/);
+    });
+    w.dispose();
+  });
+
+  it('detects a saved tensor modified in place between forward and backward', () => {
+    const w = param([1, 2], [2]);
+    tidy(() => {
+      const y = sum(mul(w, w));
+      runKernel(AddInPlace, [w, tensor([1, 1], [2])], { alpha: 1 });
+      expect(() => y.backward()).toThrow(/modified in place/);
+    });
+    w.dispose();
+  });
+
+  it('rejects requiresGrad on non-leaves and on integer tensors', () => {
+    const w = param([1], [1]);
+    tidy(() => {
+      const y = mul(w, 2);
+      expect(() => {
+        y.requiresGrad = false;
+      }).toThrow(/leaf tensors/);
+      expect(() => {
+        tensor(new Int32Array([1]), [1], 'i32').requiresGrad = true;
+      }).toThrow(/only f32\/f64/);
+    });
+    w.dispose();
+  });
+
+  it('frees every saved tensor after backward, and a never-differentiated graph when its outputs go', () => {
+    const w = param([0.5, -1, 2, 0.25], [2, 2]);
+    const before = live();
+    tidy(() => {
+      const x = tensor([1, 2, 3, 4], [2, 2]);
+      const loss = sum(exp(sub(matmul(x, w), 1)));
+      loss.backward();
+    });
+    expect(w.grad).not.toBeNull();
+    const gradBytes = live() - before;
+    expect(gradBytes).toBe(64);
+    w.grad!.dispose();
+    w.grad = null;
+    tidy(() => {
+      const x = tensor([1, 2, 3, 4], [2, 2]);
+      sum(exp(sub(matmul(x, w), 1)));
+    });
+    expect(live()).toBe(before);
+    w.dispose();
+  });
+});
