@@ -1,4 +1,5 @@
 import {
+  buildGelabDatasets,
   generateWorld,
   type ObservationMode,
   parseWorld,
@@ -9,6 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { OracleAgent } from './agents/oracle.js';
 import { RandomAgent } from './agents/random.js';
+import { scoreGelabRecords } from './score/gelab-static.js';
 import { runInteractive } from './sim/runner.js';
 import { Simulator } from './sim/simulator.js';
 
@@ -74,4 +76,35 @@ describe('acceptance on a gelab-shaped subtree', () => {
       expect(compared).toBe(12_439);
     });
   }
+});
+
+describe("static GE-Lab scoring of data-gen's test.json", () => {
+  const { test } = buildGelabDatasets(world, { imageOf: (page) => `images/${page}.png` });
+  const located = (pred: (gt: string) => string) =>
+    test.map((r, i) => ({
+      value: { ...r, prompt: r.messages[0]?.content ?? '', gt: r.messages[1]?.content ?? '', pred: pred(r.messages[1]?.content ?? '') },
+      where: `line ${i + 1}`,
+    }));
+
+  it('scores the ground truth itself 100%, with the published bucket and task counts', () => {
+    const m = scoreGelabRecords(located((gt) => gt));
+    expect(m.count).toBe(12_439);
+    expect(m.overall.accuracy).toBe(100);
+    // Every task has one first step (History: Null) and one complete step.
+    expect(m.buckets.edge.count).toBe(2162);
+    expect(m.buckets.complete.count).toBe(2162);
+    expect(m.buckets['w/o'].count).toBe(12_439 - 2 * 2162);
+    expect(m.taskLevel).toMatchObject({ overall: { count: 2162, correct: 2162 }, incomplete: 0 });
+    for (const [bucket, tasks] of Object.entries(PUBLISHED)) {
+      const length = Number(bucket.slice('Path@'.length));
+      expect(m.taskLevel.byPathLength[bucket]?.count).toBe(tasks);
+      expect(m.byPathLength[bucket]?.count).toBe(tasks * (length + 1));
+    }
+  });
+
+  it('an agent that always says complete gets exactly the complete steps right', () => {
+    const m = scoreGelabRecords(located(() => 'Explain: this is target page.\tAction: complete'));
+    expect(m.overall.correct).toBe(2162);
+    expect(m.taskLevel.overall.correct).toBe(0);
+  });
 });

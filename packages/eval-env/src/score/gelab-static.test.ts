@@ -185,7 +185,7 @@ describe('scoreGelabFile', () => {
     expect(m.taskLevel.byPathLength['Path@2']).toEqual({ count: 2, correct: 1, accuracy: 50 });
     expect(m.taskLevel.incomplete).toBe(1);
     // The caption record is counted apart (its ground truth has no click, so it scores 0 by the published rule).
-    expect(m.iconTasks?.caption).toEqual({ count: 1, correct: 0, accuracy: 0 });
+    expect(m.iconTasks?.captioning).toEqual({ count: 1, correct: 0, accuracy: 0 });
     expect(Object.keys(m)).toEqual(['count', 'overall', 'buckets', 'byPathLength', 'taskLevel', 'iconTasks']);
   });
 
@@ -233,6 +233,9 @@ describe('scoreGelabFile', () => {
       }),
     ]).then((file) =>
       expect(scoreGelabFile(file)).rejects.toThrow(`${file}: line 1: pred: needs "pred" or "prediction"`),
+    );
+    await predictionsFile([record({ prompt: 'p', gt: COMPLETE, pred: COMPLETE, task: 't' })]).then((file) =>
+      expect(scoreGelabFile(file)).rejects.toThrow(`${file}: line 1: path: a navigation record needs its path length`),
     );
     await predictionsFile(['']).then((file) => expect(scoreGelabFile(file)).rejects.toThrow(/no prediction records/));
   });

@@ -14,15 +14,20 @@ import { hasKey, type Located, readRecords } from './records.js';
  * - Otherwise correct iff the icon named by `click\s+(.*?)\s+icon` (trimmed) is identical in both
  *   AND the FIRST `\((\d+),(\d+)\)` of the prediction (no spaces allowed) lies inside `bbox_norm`,
  *   edges included.
- * Records whose task is `caption` or `grounding` (icon captioning/grounding) are kept out of the
- * navigation figures and reported apart, as published.
+ * Records whose task is `caption`/`captioning` or `grounding` (icon captioning/grounding) are kept
+ * out of the navigation figures and reported apart, as published.
  */
 
 const ICON = /click\s+(.*?)\s+icon/;
 const POINT = /\((\d+),(\d+)\)/;
 /** The published scorer also accepts the lower-case spelling some converters wrote. */
 const COMPLETE_ANSWERS = new Set([GELAB_COMPLETE_TEXT, GELAB_COMPLETE_TEXT.replace(/^E/, 'e')]);
-const ICON_TASKS = new Set(['caption', 'grounding']);
+/** Icon captioning/grounding task names: the published scorer's and data-gen's. */
+const ICON_TASKS: ReadonlyMap<string, 'captioning' | 'grounding'> = new Map([
+  ['caption', 'captioning'],
+  ['captioning', 'captioning'],
+  ['grounding', 'grounding'],
+]);
 
 /** The published step score: 1 or 0. `bboxNorm` is only read when both sides name an icon. */
 export function gelabStepCorrect(gt: string, pred: string, bboxNorm: NormBbox | null): boolean {
@@ -48,7 +53,8 @@ const Content = z.union([
 ]);
 const Common = {
   idx: z.number().int().optional(),
-  path: z.number().int().nonnegative(),
+  /** Required for navigation records; icon captioning/grounding records have none. */
+  path: z.number().int().nonnegative().optional(),
   task: z.string(),
   bbox_norm: Bbox.nullish(),
 };
@@ -101,7 +107,7 @@ export interface GelabStaticMetrics {
     incomplete: number;
   };
   /** Only when the file has them: icon captioning / grounding records, scored by the same rule. */
-  iconTasks?: { caption: Accuracy; grounding: Accuracy };
+  iconTasks?: { captioning: Accuracy; grounding: Accuracy };
 }
 
 export function scoreGelabRecords(
@@ -112,26 +118,28 @@ export function scoreGelabRecords(
   const buckets = { edge: tally(), complete: tally(), 'w/o': tally() };
   const byLength = new Map<number, Tally>();
   const tasks = new Map<string, { path: number; steps: number; correct: number }>();
-  const icon = { caption: tally(), grounding: tally() };
+  const icon = { captioning: tally(), grounding: tally() };
   for (const { value: r, where } of records) {
     if (r.bbox_norm == null && ICON.test(r.gt) && !r.gt.includes('complete')) {
       throw new Error(`${file}: ${where}: bbox_norm: the ground truth is a click, so its box is needed`);
     }
     const correct = gelabStepCorrect(r.gt, r.pred, r.bbox_norm ?? null);
-    const taskName = r.task.toLowerCase();
-    if (ICON_TASKS.has(taskName)) {
-      add(icon[taskName as keyof typeof icon], correct);
+    const iconTask = ICON_TASKS.get(r.task.toLowerCase());
+    if (iconTask) {
+      add(icon[iconTask], correct);
       continue;
     }
+    if (r.path === undefined) throw new Error(`${file}: ${where}: path: a navigation record needs its path length`);
     add(overall, correct);
     const isComplete = COMPLETE_ANSWERS.has(r.gt);
     const isEdge = r.prompt.includes('Null');
     if (isComplete) add(buckets.complete, correct);
     if (isEdge) add(buckets.edge, correct);
     if (!isComplete && !isEdge) add(buckets['w/o'], correct);
-    add(lengthTally(byLength, r.path), correct);
-    const key = JSON.stringify([r.path, r.task]);
-    const task = tasks.get(key) ?? { path: r.path, steps: 0, correct: 0 };
+    const pathLength = r.path;
+    add(lengthTally(byLength, pathLength), correct);
+    const key = JSON.stringify([pathLength, r.task]);
+    const task = tasks.get(key) ?? { path: pathLength, steps: 0, correct: 0 };
     task.steps++;
     if (correct) task.correct++;
     tasks.set(key, task);
@@ -153,8 +161,8 @@ export function scoreGelabRecords(
     byPathLength: byPathLength(byLength),
     taskLevel: { overall: accuracy(taskOverall), byPathLength: byPathLength(taskByLength), incomplete },
   };
-  if (icon.caption.count + icon.grounding.count > 0) {
-    metrics.iconTasks = { caption: accuracy(icon.caption), grounding: accuracy(icon.grounding) };
+  if (icon.captioning.count + icon.grounding.count > 0) {
+    metrics.iconTasks = { captioning: accuracy(icon.captioning), grounding: accuracy(icon.grounding) };
   }
   return metrics;
 }
