@@ -84,6 +84,39 @@ export { mapLimit } from './io/concurrency.js';
 export { jsonArrayText, jsonLinesText } from './io/json-files.js';
 export { writeOutputDir } from './io/output-dir.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';
+// GUI-Odyssey episodes and DPO pairs
+export {
+  AMS_CLICK_RADIUS,
+  type MinDistance,
+  ODYSSEY_DPO_STRATEGIES,
+  type OdysseyDpoStrategy,
+  type RejectionContext,
+  rejectOdysseyStep,
+  strategyApplies,
+} from './odyssey/dpo-strategies.js';
+export { OdysseyEpisode, OdysseyPoint, OdysseySplits, OdysseyStep } from './odyssey/episode-schema.js';
+export {
+  buildOdysseyDpoPairs,
+  DEFAULT_ODYSSEY_SEED,
+  DEFAULT_ODYSSEY_SIGMA,
+  type OdysseyDpoOptions,
+  type OdysseyDpoRecord,
+  type OdysseyDpoResult,
+  type WriteOdysseyDpoOptions,
+  writeOdysseyDpo,
+} from './odyssey/odyssey-dpo.js';
+export {
+  type EpisodeIssue,
+  type LoadedEpisode,
+  OdysseyValidationError,
+  parseOdysseyEpisode,
+  type ReadEpisodesOptions,
+  readOdysseyEpisodes,
+  readOdysseySplits,
+} from './odyssey/read-episodes.js';
+export { type StepAction, stepAction } from './odyssey/step-action.js';
+export { type SyntheticEpisode, syntheticOdysseyEpisodes, writeSyntheticOdyssey } from './odyssey/synthetic.js';
+export { levenshtein, typeTextMatches } from './odyssey/text-match.js';
 // Prompts
 export { type ChatMessage, IMAGE_TOKEN, OBSERVATION_MODES, type ObservationMode } from './prompts/chat.js';
 export {
@@ -101,7 +134,7 @@ export {
 } from './prompts/gelab.js';
 export { odysseyDpoPrompt } from './prompts/odyssey.js';
 // Random streams
-export { hash32, Rng } from './random/rng.js';
+export { hash32, mix32, Rng } from './random/rng.js';
 // Screenshots
 export { loadIconDataUris, scanIconFolder } from './render/icon-folder.js';
 export { DEFAULT_OUTPUT_SIZE, fitOutputSize, type OutputSize, parseOutputSize } from './render/output-size.js';

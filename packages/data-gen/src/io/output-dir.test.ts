@@ -71,3 +71,17 @@ describe('mapLimit', () => {
     expect(started).toEqual([1, 2]);
   });
 });
+
+describe('writeOutputDir merging', () => {
+  it('merges a sub-folder that exists on both sides', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    await mkdir(path.join(tmp, 'sub'), { recursive: true });
+    await writeFile(path.join(tmp, 'sub', 'old.txt'), 'old');
+    await writeOutputDir(tmp, async (staging) => {
+      await mkdir(path.join(staging, 'sub'));
+      await writeFile(path.join(staging, 'sub', 'new.txt'), 'new');
+    });
+    expect((await readdir(path.join(tmp, 'sub'))).sort()).toEqual(['new.txt', 'old.txt']);
+    expect((await readdir(tmp)).sort()).toEqual(['sub']);
+  });
+});

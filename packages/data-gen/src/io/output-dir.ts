@@ -5,7 +5,8 @@ import path from 'node:path';
  * Fills a directory of outputs so that a failed run leaves nothing half-written: `fill` writes
  * into a staging folder; only when it succeeds do the results move into `dir`. A new `dir` is
  * the staging folder renamed into place; into an existing `dir` each staged file is renamed
- * over its old version (every rename is atomic). On failure the staging folder is removed.
+ * over its old version (every rename is atomic; a folder on both sides is merged file by file).
+ * On failure the staging folder is removed.
  */
 export async function writeOutputDir(dir: string, fill: (staging: string) => Promise<void>): Promise<void> {
   const existing = await isDirectory(dir);
@@ -16,7 +17,7 @@ export async function writeOutputDir(dir: string, fill: (staging: string) => Pro
   try {
     await fill(staging);
     if (existing) {
-      for (const entry of await readdir(staging)) await rename(path.join(staging, entry), path.join(dir, entry));
+      await moveEntries(staging, dir);
       await rm(staging, { recursive: true, force: true });
     } else {
       await rename(staging, dir);
@@ -24,6 +25,16 @@ export async function writeOutputDir(dir: string, fill: (staging: string) => Pro
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Renames every entry of `from` into `to`; a folder that exists on both sides is merged file by file. */
+async function moveEntries(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dst = path.join(to, entry.name);
+    if (entry.isDirectory() && (await isDirectory(dst)) === true) await moveEntries(src, dst);
+    else await rename(src, dst);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type RandomGenerator, unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
+import { type RandomGenerator, unsafeSkipN, unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 
 /**
  * A seeded random stream (pure-rand's xoroshiro128+). Every random choice in data-gen goes
@@ -11,7 +11,11 @@ export class Rng {
   constructor(readonly seed: number) {
     if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
     // pure-rand seeds with 32 bits; larger seeds are hashed down rather than silently truncated.
-    this.gen = xoroshiro128plus(seed >= -(2 ** 31) && seed < 2 ** 32 ? seed | 0 : hash32(String(seed)));
+    const seed32 = seed >= -(2 ** 31) && seed < 2 ** 32 ? seed | 0 : hash32(String(seed));
+    // xoroshiro128+ seeded with nearby integers starts with nearly equal outputs (seeds 0..7 all
+    // draw ~0.99999 first); scrambling the seed and discarding a few outputs decorrelates them.
+    this.gen = xoroshiro128plus(mix32(seed32));
+    unsafeSkipN(this.gen, 16);
   }
 
   /** A new stream determined by this stream's seed and the label (not by how much was drawn). */
@@ -53,6 +57,17 @@ export class Rng {
     }
     return out;
   }
+}
+
+/** murmur3's 32-bit finaliser: every input bit affects every output bit. */
+export function mix32(value: number): number {
+  let h = value | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
 }
 
 /** FNV-1a, 32 bits: a stable way to turn a label into a seed. */

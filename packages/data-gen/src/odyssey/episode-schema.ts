@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * zod schema of one GUI-Odyssey episode file (`annotations/<episode_id>.json`). Objects are
+ * loose so fields added by newer releases (e.g. low-level instructions) pass through.
+ * Coordinates in `info` and `sam2_bbox` are on the 0..1000 scale.
+ */
+const Coordinate = z.number().min(0).max(1000);
+export const OdysseyPoint = z.tuple([Coordinate, Coordinate]);
+
+export const OdysseyStep = z.looseObject({
+  step: z.number().int().nonnegative(),
+  screenshot: z.string().min(1),
+  /** CLICK, LONG_PRESS, SCROLL, TYPE (TEXT), COMPLETE, INCOMPLETE; older files also HOME, BACK. */
+  action: z.string().min(1),
+  /** [[x, y]] for CLICK / LONG_PRESS, [[x1, y1], [x2, y2]] for SCROLL, a key name or text otherwise. */
+  info: z.union([z.string(), z.array(OdysseyPoint)], {
+    error: 'expected a string (key name or typed text) or a list of [x, y] points on 0..1000',
+  }),
+  ps: z.string().nullish(),
+  /** The clicked element's box, newer release only; empty or null when absent. */
+  sam2_bbox: z
+    .union([z.tuple([Coordinate, Coordinate, Coordinate, Coordinate]), z.tuple([]), z.null()], {
+      error: 'expected [x1, y1, x2, y2] on 0..1000, [] or null',
+    })
+    .optional(),
+});
+export type OdysseyStep = z.infer<typeof OdysseyStep>;
+
+export const OdysseyEpisode = z.looseObject({
+  episode_id: z.string().min(1),
+  device_info: z.looseObject({
+    product: z.string().optional(),
+    release_version: z.union([z.string(), z.number()]).optional(),
+    sdk_version: z.union([z.string(), z.number()]).optional(),
+    h: z.number().int().positive(),
+    w: z.number().int().positive(),
+    device_name: z.string().optional(),
+  }),
+  task_info: z.looseObject({
+    category: z.string().min(1),
+    app: z.array(z.string()),
+    meta_task: z.string().optional(),
+    task: z.string().optional(),
+    instruction: z.string().min(1),
+  }),
+  step_length: z.number().int().positive(),
+  steps: z.array(OdysseyStep).min(1),
+});
+export type OdysseyEpisode = z.infer<typeof OdysseyEpisode>;
+
+/** A splits file: subset name -> episode ids (the random, task, device and app splits all look like this). */
+export const OdysseySplits = z.record(z.string(), z.array(z.string().min(1)));
+export type OdysseySplits = z.infer<typeof OdysseySplits>;

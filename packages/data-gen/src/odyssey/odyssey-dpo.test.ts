@@ -1,0 +1,142 @@
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseOdysseyAction } from '../actions/odyssey.js';
+import { buildOdysseyDpoPairs, writeOdysseyDpo } from './odyssey-dpo.js';
+import { type LoadedEpisode, parseOdysseyEpisode } from './read-episodes.js';
+import { syntheticOdysseyEpisodes, writeSyntheticOdyssey } from './synthetic.js';
+
+const loaded = syntheticOdysseyEpisodes(1).map((e, i) => parseOdysseyEpisode(e.episode, `e${i}.json`) as LoadedEpisode);
+const imageOf = (_e: LoadedEpisode, step: { screenshot: string }) => step.screenshot;
+
+let tmp: string;
+let fixture: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-odyssey-dpo-'));
+  fixture = path.join(tmp, 'odyssey');
+  await writeSyntheticOdyssey(fixture, 1);
+});
+
+describe('buildOdysseyDpoPairs', () => {
+  // The four scripted episodes have 30 steps: 15 point actions (CLICK with coordinates or
+  // LONG_PRESS), 4 TYPE, 4 SCROLL; every step gets a logical pair.
+  const result = buildOdysseyDpoPairs(loaded, { imageOf });
+
+  it('makes one pair per step and applicable strategy', () => {
+    expect(result.pairs).toEqual({ spatial: 15, logical: 30, text: 4, scroll: 4 });
+    expect(result.records).toHaveLength(53);
+    expect(result.skipped).toEqual({ spatial: 0, logical: 0, text: 0, scroll: 0 });
+  });
+
+  it('writes the seed pipeline’s prompt and official action strings, never a degenerate pair', () => {
+    const first = result.records[0];
+    expect(first).toEqual({
+      prompt: `<image>\nUser: ${loaded[0]?.episode.task_info.instruction}\nModel:`,
+      chosen: 'PRESS_HOME',
+      rejected: expect.stringMatching(/^CLICK: \(\d+, \d+\)$/),
+      images: ['synthetic_0001_0.png'],
+      strategy: 'logical',
+      episode_id: 'synthetic_0001',
+      step: 0,
+    });
+    for (const r of result.records) {
+      expect(r.rejected).not.toBe(r.chosen);
+      expect(parseOdysseyAction(r.chosen), r.chosen).toBeDefined();
+      expect(parseOdysseyAction(r.rejected), r.rejected).toBeDefined();
+    }
+    const chosen = new Set(result.records.map((r) => r.chosen.split(':')[0]));
+    expect([...chosen].sort()).toEqual([
+      'CLICK',
+      'COMPLETE',
+      'IMPOSSIBLE',
+      'LONG_PRESS',
+      'PRESS_BACK',
+      'PRESS_HOME',
+      'PRESS_RECENT',
+      'SCROLL',
+      'TYPE',
+    ]);
+  });
+
+  it('is deterministic by seed, and a pair does not depend on which other episodes are read', () => {
+    const again = buildOdysseyDpoPairs(loaded, { imageOf });
+    expect(again.records).toEqual(result.records);
+    const other = buildOdysseyDpoPairs(loaded, { imageOf, seed: 7 });
+    expect(other.records).not.toEqual(result.records);
+    const alone = buildOdysseyDpoPairs(loaded.slice(1, 2), { imageOf, strategies: ['spatial'] });
+    expect(alone.records).toEqual(
+      result.records.filter((r) => r.episode_id === 'synthetic_0002' && r.strategy === 'spatial'),
+    );
+  });
+
+  it('restricts strategies and rejects a bad sigma', () => {
+    const only = buildOdysseyDpoPairs(loaded, { imageOf, strategies: ['scroll', 'text'] });
+    expect(only.records.map((r) => r.strategy).sort()).toEqual([...Array(4).fill('scroll'), ...Array(4).fill('text')]);
+    expect(() => buildOdysseyDpoPairs(loaded, { imageOf, sigma: 0 })).toThrow(
+      '--sigma: expected a positive number, got 0',
+    );
+  });
+
+  it('moves spatial rejections beyond the AMS radius and out of sam2_bbox when asked', () => {
+    const ams = buildOdysseyDpoPairs(loaded, { imageOf, strategies: ['spatial'], minDistance: 'ams' });
+    expect(ams.records).toHaveLength(15);
+    for (const r of ams.records) {
+      const chosen = parseOdysseyAction(r.chosen) as { point: [number, number] };
+      const rejected = parseOdysseyAction(r.rejected) as { point: [number, number] };
+      expect(
+        Math.hypot(chosen.point[0] - rejected.point[0], chosen.point[1] - rejected.point[1]) / 1000,
+      ).toBeGreaterThan(0.14);
+      const box = loaded.find((e) => e.episode.episode_id === r.episode_id)?.episode.steps[r.step]?.sam2_bbox ?? [];
+      const [x1, y1, x2, y2] = box as number[];
+      const [x, y] = rejected.point;
+      expect(x >= (x1 as number) && x <= (x2 as number) && y >= (y1 as number) && y <= (y2 as number)).toBe(false);
+    }
+  });
+});
+
+describe('writeOdysseyDpo', () => {
+  it('reads the release layout (annotations + screenshots + splits) and writes JSONL', async () => {
+    const out = path.join(tmp, 'out', 'pairs.jsonl');
+    const result = await writeOdysseyDpo({
+      episodesDir: path.join(fixture, 'annotations'),
+      split: path.join(fixture, 'splits', 'random_split.json'),
+      subset: 'train',
+      out,
+    });
+    const lines = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(result.records.length);
+    expect(new Set(lines.map((l) => l.episode_id))).toEqual(
+      new Set(['synthetic_0001', 'synthetic_0002', 'synthetic_0003']),
+    );
+    expect(Object.keys(lines[0])).toEqual(['prompt', 'chosen', 'rejected', 'images', 'strategy', 'episode_id', 'step']);
+    expect(lines[0].images[0]).toBe(path.join(fixture, 'screenshots', 'synthetic_0001_0.png'));
+    await access(lines[0].images[0]);
+    expect((await readdir(path.dirname(out))).sort()).toEqual(['pairs.jsonl']);
+  });
+
+  it('writes image paths relative to the output file when asked', async () => {
+    const out = path.join(tmp, 'rel', 'pairs.jsonl');
+    await writeOdysseyDpo({ episodesDir: path.join(fixture, 'annotations'), out, imagePaths: 'relative' });
+    const [line] = (await readFile(out, 'utf8')).split('\n');
+    const image = JSON.parse(line as string).images[0];
+    expect(image).toBe('../odyssey/screenshots/synthetic_0001_0.png');
+    await access(path.resolve(path.dirname(out), image));
+  });
+
+  it('fails before writing when a screenshot is missing', async () => {
+    const broken = path.join(tmp, 'broken');
+    await writeSyntheticOdyssey(broken, 1);
+    await rm(path.join(broken, 'screenshots', 'synthetic_0002_3.png'));
+    const out = path.join(tmp, 'broken-out.jsonl');
+    await expect(writeOdysseyDpo({ episodesDir: path.join(broken, 'annotations'), out })).rejects.toThrow(
+      /--screenshots .*broken\/screenshots: 1 screenshot\(s\) missing: synthetic_0002_3\.png \(episode synthetic_0002, step 3\)/,
+    );
+    await expect(access(out)).rejects.toThrow();
+    await writeOdysseyDpo({ episodesDir: path.join(broken, 'annotations'), out, checkImages: false });
+    await access(out);
+  });
+});

@@ -1,0 +1,171 @@
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { NormBbox } from '../actions/coords.js';
+import { formatOdysseyAction } from '../actions/odyssey.js';
+import { jsonLinesText } from '../io/json-files.js';
+import type { OnProgress } from '../io/progress.js';
+import { odysseyDpoPrompt } from '../prompts/odyssey.js';
+import { Rng } from '../random/rng.js';
+import {
+  type MinDistance,
+  ODYSSEY_DPO_STRATEGIES,
+  type OdysseyDpoStrategy,
+  rejectOdysseyStep,
+  strategyApplies,
+} from './dpo-strategies.js';
+import type { OdysseyStep } from './episode-schema.js';
+import { type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+
+export interface OdysseyDpoRecord {
+  prompt: string;
+  chosen: string;
+  rejected: string;
+  images: string[];
+  strategy: OdysseyDpoStrategy;
+  episode_id: string;
+  step: number;
+}
+
+export const DEFAULT_ODYSSEY_SIGMA = 50;
+export const DEFAULT_ODYSSEY_SEED = 42;
+
+export interface OdysseyDpoOptions {
+  strategies?: readonly OdysseyDpoStrategy[];
+  /** Gaussian noise of spatial rejections on the 0..1000 scale; default 50. */
+  sigma?: number;
+  seed?: number;
+  minDistance?: MinDistance;
+  /** The path written for a step's screenshot. */
+  imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
+}
+
+export interface OdysseyDpoResult {
+  records: OdysseyDpoRecord[];
+  /** Pairs made per strategy. */
+  pairs: Record<string, number>;
+  /** Steps a requested strategy applied to but could not reject (e.g. no point far enough). */
+  skipped: Record<string, number>;
+}
+
+function sam2Box(step: OdysseyStep): NormBbox | undefined {
+  const box = step.sam2_bbox;
+  return box && box.length === 4 ? [box[0], box[1], box[2], box[3]] : undefined;
+}
+
+/**
+ * One pair per (step, requested strategy that applies): chosen = the step's action in the
+ * official grammar, rejected = the strategy's wrong action. Each pair draws from its own random
+ * stream (seed, episode, step, strategy), so selecting other episodes never changes a pair.
+ */
+export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options: OdysseyDpoOptions): OdysseyDpoResult {
+  const strategies = options.strategies ?? ODYSSEY_DPO_STRATEGIES;
+  const sigma = options.sigma ?? DEFAULT_ODYSSEY_SIGMA;
+  if (!(sigma > 0)) throw new Error(`--sigma: expected a positive number, got ${sigma}`);
+  const root = new Rng(options.seed ?? DEFAULT_ODYSSEY_SEED);
+  const typedTexts = [
+    ...new Set(episodes.flatMap((e) => e.actions.flatMap((a) => (a.action.type === 'TYPE' ? [a.action.text] : [])))),
+  ].sort();
+  const records: OdysseyDpoRecord[] = [];
+  const pairs: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
+  const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
+  for (const loaded of episodes) {
+    const { episode } = loaded;
+    loaded.actions.forEach((step, i) => {
+      const raw = episode.steps[i] as OdysseyStep;
+      const box = sam2Box(raw);
+      for (const strategy of strategies) {
+        const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
+        const ctx = {
+          step,
+          instruction: episode.task_info.instruction,
+          typedTexts,
+          sigma,
+          minDistance: options.minDistance ?? 'none',
+          ...(box ? { sam2Bbox: box } : {}),
+        };
+        const rejected = rejectOdysseyStep(strategy, ctx, rng);
+        if (rejected === undefined) {
+          if (strategyApplies(strategy, step.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
+          continue;
+        }
+        pairs[strategy] = (pairs[strategy] ?? 0) + 1;
+        records.push({
+          prompt: odysseyDpoPrompt(episode.task_info.instruction),
+          chosen: formatOdysseyAction(step.action),
+          rejected,
+          images: [options.imageOf(loaded, raw)],
+          strategy,
+          episode_id: episode.episode_id,
+          step: i,
+        });
+      }
+    });
+  }
+  return { records, pairs, skipped };
+}
+
+export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf'> {
+  episodesDir: string;
+  split?: string;
+  subset?: string;
+  /** Where `<episode>_<step>.png` files are; default `<episodes>/../screenshots` if it exists, else the episodes folder. */
+  screenshotsDir?: string;
+  out: string;
+  /** `absolute` (default) or relative to the output file's folder. */
+  imagePaths?: 'absolute' | 'relative';
+  /** Fail when a screenshot is missing (default true). */
+  checkImages?: boolean;
+  onProgress?: OnProgress;
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
+export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
+  const episodes = await readOdysseyEpisodes(options.episodesDir, {
+    ...(options.split ? { split: options.split } : {}),
+    ...(options.subset ? { subset: options.subset } : {}),
+  });
+  const sibling = path.join(path.dirname(path.resolve(options.episodesDir)), 'screenshots');
+  const shotsDir = path.resolve(options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : options.episodesDir));
+  const outDir = path.dirname(path.resolve(options.out));
+  const fileOf = (step: OdysseyStep) => path.join(shotsDir, step.screenshot);
+  if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);
+  const imageOf = (_e: LoadedEpisode, step: OdysseyStep) =>
+    options.imagePaths === 'relative' ? path.relative(outDir, fileOf(step)).split(path.sep).join('/') : fileOf(step);
+  options.onProgress?.({ phase: 'pairs', done: 0, total: episodes.length });
+  const result = buildOdysseyDpoPairs(episodes, { ...options, imageOf });
+  options.onProgress?.({ phase: 'pairs', done: episodes.length, total: episodes.length });
+  await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(options.out, jsonLinesText(result.records));
+  return { ...result, out: options.out };
+}
+
+async function checkScreenshots(
+  episodes: readonly LoadedEpisode[],
+  dir: string,
+  fileOf: (step: OdysseyStep) => string,
+): Promise<void> {
+  const missing: string[] = [];
+  for (const e of episodes) {
+    for (const step of e.episode.steps) {
+      try {
+        await stat(fileOf(step));
+      } catch {
+        missing.push(`${step.screenshot} (episode ${e.episode.episode_id}, step ${step.step})`);
+      }
+    }
+  }
+  if (missing.length) {
+    throw new Error(
+      `--screenshots ${dir}: ${missing.length} screenshot(s) missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`,
+    );
+  }
+}

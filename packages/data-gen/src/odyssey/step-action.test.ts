@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { formatOdysseyAction } from '../actions/odyssey.js';
+import type { OdysseyStep } from './episode-schema.js';
+import { stepAction } from './step-action.js';
+import { levenshtein, typeTextMatches } from './text-match.js';
+
+const step = (action: string, info: OdysseyStep['info']): OdysseyStep => ({
+  step: 0,
+  screenshot: 'e_0.png',
+  action,
+  info,
+});
+const official = (action: string, info: OdysseyStep['info']) =>
+  formatOdysseyAction(stepAction(step(action, info)).action);
+
+describe('stepAction: episode steps in the official action strings', () => {
+  it.each([
+    ['CLICK', [[250, 400]], 'CLICK: (250, 400)'],
+    ['CLICK', [[250.4, 399.6]], 'CLICK: (250, 400)'],
+    ['CLICK', 'KEY_HOME', 'PRESS_HOME'],
+    ['CLICK', 'KEY_BACK', 'PRESS_BACK'],
+    ['CLICK', 'KEY_APPSELECT', 'PRESS_RECENT'],
+    ['LONG_PRESS', [[10, 990]], 'LONG_PRESS: (10, 990)'],
+    [
+      'SCROLL',
+      [
+        [500, 800],
+        [500, 200],
+      ],
+      'SCROLL: UP',
+    ],
+    [
+      'SCROLL',
+      [
+        [500, 200],
+        [500, 800],
+      ],
+      'SCROLL: DOWN',
+    ],
+    [
+      'SCROLL',
+      [
+        [800, 500],
+        [100, 520],
+      ],
+      'SCROLL: LEFT',
+    ],
+    [
+      'SCROLL',
+      [
+        [100, 500],
+        [800, 450],
+      ],
+      'SCROLL: RIGHT',
+    ],
+    ['TYPE', 'weather in Paris', 'TYPE: weather in Paris'],
+    ['TEXT', 'abc', 'TYPE: abc'],
+    ['COMPLETE', '', 'COMPLETE'],
+    ['INCOMPLETE', '', 'IMPOSSIBLE'],
+    ['HOME', '', 'PRESS_HOME'],
+    ['BACK', '', 'PRESS_BACK'],
+  ] as [string, OdysseyStep['info'], string][])('%s %j -> %s', (action, info, want) => {
+    expect(official(action, info)).toBe(want);
+  });
+
+  it('says which field is wrong and what was expected', () => {
+    expect(() => stepAction(step('CLICK', 'KEY_MENU'))).toThrow(
+      'info: expected [[x, y]] or one of KEY_HOME, KEY_BACK, KEY_APPSELECT, got "KEY_MENU"',
+    );
+    expect(() => stepAction(step('LONG_PRESS', 'KEY_HOME'))).toThrow(/^info: expected \[\[x, y\]\]/);
+    expect(() =>
+      stepAction(
+        step('CLICK', [
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toThrow('info: expected one point [[x, y]] for CLICK, got 2');
+    expect(() => stepAction(step('SCROLL', [[1, 2]]))).toThrow(/^info: expected \[\[x1, y1\], \[x2, y2\]\] for SCROLL/);
+    expect(() => stepAction(step('TYPE', [[1, 2]]))).toThrow(/^info: expected the typed text for TYPE/);
+    expect(() => stepAction(step('SWIPE', ''))).toThrow(/^action: expected CLICK, LONG_PRESS, .* got "SWIPE"/);
+  });
+});
+
+describe('TYPE text matching (as AMS scores it)', () => {
+  it('computes edit distances', () => {
+    expect(levenshtein('kitten', 'sitting')).toBe(3);
+    expect(levenshtein('', 'abc')).toBe(3);
+    expect(levenshtein('same', 'same')).toBe(0);
+  });
+  it('accepts containment or similarity >= 0.5, case-insensitively', () => {
+    expect(typeTextMatches('hello', 'Hello world')).toBe(true);
+    expect(typeTextMatches('abcd', 'abxd')).toBe(true); // 1 - 1/4
+    expect(typeTextMatches('abcd', 'abxy')).toBe(true); // 1 - 2/4 = 0.5
+    expect(typeTextMatches('abcd', 'axyz')).toBe(false); // 1 - 3/4
+    expect(typeTextMatches('sunset', 'usb c cable')).toBe(false);
+  });
+});

@@ -1,0 +1,64 @@
+import type { Point } from '../actions/coords.js';
+import { type OdysseyAction, scrollDirection } from '../actions/odyssey.js';
+import type { OdysseyStep } from './episode-schema.js';
+
+/** Special keys a CLICK's `info` may name instead of coordinates. */
+const KEY_ACTIONS: Record<string, OdysseyAction> = {
+  KEY_HOME: { type: 'PRESS_HOME' },
+  KEY_BACK: { type: 'PRESS_BACK' },
+  KEY_APPSELECT: { type: 'PRESS_RECENT' },
+};
+
+/** The step's action in the official string grammar, plus its raw points (for strategies that need them). */
+export interface StepAction {
+  action: OdysseyAction;
+  /** [[x, y]] for a point action, [[x1, y1], [x2, y2]] for SCROLL, [] otherwise. */
+  points: Point[];
+}
+
+/** Converts a step's `action` + `info`; throws a message naming the field and what was expected. */
+export function stepAction(step: OdysseyStep): StepAction {
+  const kind = step.action.toUpperCase();
+  const info = step.info;
+  const points = typeof info === 'string' ? [] : info.map(([x, y]) => [Math.round(x), Math.round(y)] as Point);
+  switch (kind) {
+    case 'CLICK':
+    case 'LONG_PRESS': {
+      if (typeof info === 'string') {
+        const key = KEY_ACTIONS[info.trim().toUpperCase()];
+        if (kind === 'CLICK' && key) return { action: key, points: [] };
+        throw new Error(`info: expected [[x, y]] or one of ${Object.keys(KEY_ACTIONS).join(', ')}, got "${info}"`);
+      }
+      if (points.length !== 1) throw new Error(`info: expected one point [[x, y]] for ${kind}, got ${points.length}`);
+      return { action: { type: kind, point: points[0] as Point }, points };
+    }
+    case 'SCROLL':
+      if (points.length !== 2)
+        throw new Error(`info: expected [[x1, y1], [x2, y2]] for SCROLL, got ${JSON.stringify(info)}`);
+      return { action: { type: 'SCROLL', direction: scrollDirection(points[0] as Point, points[1] as Point) }, points };
+    case 'TYPE':
+    case 'TEXT':
+      if (typeof info !== 'string')
+        throw new Error(`info: expected the typed text for ${kind}, got ${JSON.stringify(info)}`);
+      return { action: { type: 'TYPE', text: info }, points: [] };
+    case 'COMPLETE':
+      return { action: { type: 'COMPLETE' }, points: [] };
+    case 'INCOMPLETE':
+    case 'IMPOSSIBLE':
+      return { action: { type: 'IMPOSSIBLE' }, points: [] };
+    case 'HOME':
+    case 'PRESS_HOME':
+      return { action: { type: 'PRESS_HOME' }, points: [] };
+    case 'BACK':
+    case 'PRESS_BACK':
+      return { action: { type: 'PRESS_BACK' }, points: [] };
+    case 'RECENT':
+    case 'APPSELECT':
+    case 'PRESS_RECENT':
+      return { action: { type: 'PRESS_RECENT' }, points: [] };
+    default:
+      throw new Error(
+        `action: expected CLICK, LONG_PRESS, SCROLL, TYPE, COMPLETE, INCOMPLETE, HOME or BACK, got "${step.action}"`,
+      );
+  }
+}
