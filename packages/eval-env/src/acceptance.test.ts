@@ -82,7 +82,12 @@ describe("static GE-Lab scoring of data-gen's test.json", () => {
   const { test } = buildGelabDatasets(world, { imageOf: (page) => `images/${page}.png` });
   const located = (pred: (gt: string) => string) =>
     test.map((r, i) => ({
-      value: { ...r, prompt: r.messages[0]?.content ?? '', gt: r.messages[1]?.content ?? '', pred: pred(r.messages[1]?.content ?? '') },
+      value: {
+        ...r,
+        prompt: r.messages[0]?.content ?? '',
+        gt: r.messages[1]?.content ?? '',
+        pred: pred(r.messages[1]?.content ?? ''),
+      },
       where: `line ${i + 1}`,
     }));
 

@@ -93,6 +93,29 @@ describe('runInteractive', () => {
     }
   });
 
+  it('sends each page its own screenshot in image mode', async () => {
+    const imagesDir = await mkdtemp(path.join(os.tmpdir(), 'runner-images-'));
+    for (const [i, page] of world.pageIds.entries())
+      await writeFile(path.join(imagesDir, `${page}.png`), Buffer.from([i]));
+    const server = await startChatServer(() => ({
+      json: { choices: [{ message: { content: 'Explain: this is target page.\tAction: complete' } }] },
+    }));
+    try {
+      const agent = new HttpAgent({ baseUrl: server.baseUrl, model: 'm' });
+      const run = await runInteractive({ world, tasks: tasks.slice(2), agent, imagesDir, concurrency: 2 });
+      expect(run.episodes.map((e) => e.endReason)).toEqual(['complete', 'complete']);
+      const sent = server.requests.map((r) => {
+        const content = (r.body as { messages: { content: { type: string; image_url?: { url: string } }[] }[] })
+          .messages[0]?.content;
+        return content?.[0]?.image_url?.url;
+      });
+      // Sources page_3 and page_4 have bytes [3] and [4]: base64 "Aw==" and "BA==".
+      expect(sent.sort()).toEqual(['data:image/png;base64,Aw==', 'data:image/png;base64,BA==']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('needs images unless the observation is text', async () => {
     await expect(runInteractive({ world, tasks, agent: new RandomAgent() })).rejects.toThrow(/needs screenshots/);
   });
