@@ -14,7 +14,7 @@ import {
 } from '@guinav/eval-env';
 import { type Command, Option } from 'commander';
 import { createProgressDisplay } from '../../progress.js';
-import { nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './option-parsers.js';
 
 export const AGENT_KINDS = ['oracle', 'random', 'http'] as const;
 type AgentKind = (typeof AGENT_KINDS)[number];
@@ -67,7 +67,7 @@ export function registerEvalInteractive(evalCommand: Command): void {
     .option('--api-key-env <var>', 'http agent: environment variable holding the API key')
     .option('--temperature <t>', 'http agent: sampling temperature (default 0, greedy)', nonNegativeNumber)
     .option('--max-tokens <n>', 'http agent: max new tokens (default 256)', positiveInt)
-    .option('--timeout <seconds>', 'http agent: per-request timeout (default 60)', nonNegativeNumber)
+    .option('--timeout <seconds>', 'http agent: per-request timeout (default 60)', positiveNumber)
     .option(
       '--retries <n>',
       'http agent: retries of a failed request, with exponential backoff (default 3)',
