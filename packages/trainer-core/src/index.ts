@@ -34,7 +34,51 @@ export {
   listWebGpuAdapters,
   type WebGpuContext,
 } from './backend/webgpu/device.js';
+export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
+export { type DecoderConfig, type DecoderConfigJson, DecoderConfigSchema, parseDecoderConfig } from './nn/config.js';
+export {
+  type CausalLMOptions,
+  DecoderForCausalLM,
+  DecoderLayer,
+  DecoderModel,
+  type DecoderVariant,
+} from './nn/decoder.js';
+export {
+  constantInit,
+  type Init,
+  kaimingUniformInit,
+  normalInit,
+  uniformInit as uniformInitializer,
+} from './nn/init.js';
+export {
+  Embedding,
+  type EmbeddingOptions,
+  LayerNorm,
+  Linear,
+  type LinearOptions,
+  RMSNorm,
+  type RmsNormLayerOptions,
+} from './nn/layers.js';
+export { GatedMLP, type MlpActivation } from './nn/mlp.js';
+export { Module, ModuleList } from './nn/module.js';
 export * from './ops/index.js';
+export { AdamW, type AdamWOptions, type AdamWStateDict } from './optim/adamw.js';
+export { clipGradNorm } from './optim/clip.js';
+export {
+  decayGroups,
+  type NamedParameters,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupSpec,
+} from './optim/optimizer.js';
+export {
+  LrScheduler,
+  lrLambda,
+  resolveWarmupSteps,
+  type ScheduleName,
+  type ScheduleOptions,
+} from './optim/schedule.js';
+export { SGD, type SgdOptions } from './optim/sgd.js';
 export { fmix32, hash2 } from './random/hash.js';
 export { Rng } from './random/rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';

@@ -1,0 +1,85 @@
+/**
+ * Self-attention block with grouped-query heads and RoPE, in the Hugging Face layout
+ * (`q_proj`, `k_proj`, `v_proj`, `o_proj`, optional `q_norm` / `k_norm`). Optional q/k/v biases
+ * (Qwen2) and per-head RMSNorm of queries and keys before RoPE (Gemma 3).
+ */
+import { attention } from '../ops/attention.js';
+import { rope } from '../ops/rope.js';
+import { reshape } from '../ops/shape-ops.js';
+import type { Rng } from '../random/rng.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Init } from './init.js';
+import { Linear, RMSNorm } from './layers.js';
+import { Module } from './module.js';
+
+export interface SelfAttentionOptions {
+  hiddenSize: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  ropeTheta: number;
+  /** Biases on q/k/v projections (Qwen2). */
+  qkvBias?: boolean;
+  /** Per-head RMSNorm of q and k before RoPE (Gemma 3): eps and weight offset. */
+  qkNorm?: { eps: number; weightOffset: number };
+  /** Score scale; default 1 / sqrt(headDim). */
+  scale?: number;
+  init: Init;
+  rng: Rng;
+}
+
+export interface AttentionInputs {
+  /** i32 [B, T] positions (else 0..T-1 plus positionOffset). */
+  positions?: Tensor;
+  positionOffset?: number;
+  /** [B, T] key mask: 1 = token, 0 = padding. */
+  attentionMask?: Tensor;
+}
+
+export class SelfAttention extends Module {
+  readonly q_proj: Linear;
+  readonly k_proj: Linear;
+  readonly v_proj: Linear;
+  readonly o_proj: Linear;
+  readonly q_norm: RMSNorm | undefined;
+  readonly k_norm: RMSNorm | undefined;
+
+  constructor(readonly options: SelfAttentionOptions) {
+    super();
+    const { hiddenSize: h, numHeads, numKvHeads, headDim, init, rng } = options;
+    if (numHeads % numKvHeads !== 0) {
+      throw new RangeError(
+        `SelfAttention: num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`,
+      );
+    }
+    const bias = options.qkvBias ?? false;
+    this.q_proj = this.addModule('q_proj', new Linear(h, numHeads * headDim, { bias, init, rng }));
+    this.k_proj = this.addModule('k_proj', new Linear(h, numKvHeads * headDim, { bias, init, rng }));
+    this.v_proj = this.addModule('v_proj', new Linear(h, numKvHeads * headDim, { bias, init, rng }));
+    this.o_proj = this.addModule('o_proj', new Linear(numHeads * headDim, h, { init, rng }));
+    const qk = options.qkNorm;
+    this.q_norm = qk ? this.addModule('q_norm', new RMSNorm(headDim, qk)) : undefined;
+    this.k_norm = qk ? this.addModule('k_norm', new RMSNorm(headDim, qk)) : undefined;
+  }
+
+  /** x [B, T, hidden] -> [B, T, hidden]. */
+  forward(x: Tensor, inputs: AttentionInputs = {}): Tensor {
+    return tidy(() => {
+      const [b, t] = x.shape as [number, number];
+      const { numHeads, numKvHeads, headDim, ropeTheta } = this.options;
+      let q = reshape(this.q_proj.forward(x), [b, t, numHeads, headDim]);
+      let k = reshape(this.k_proj.forward(x), [b, t, numKvHeads, headDim]);
+      const v = reshape(this.v_proj.forward(x), [b, t, numKvHeads, headDim]);
+      if (this.q_norm && this.k_norm) {
+        q = this.q_norm.forward(q);
+        k = this.k_norm.forward(k);
+      }
+      const ropeOptions = { theta: ropeTheta, positions: inputs.positions, positionOffset: inputs.positionOffset };
+      q = rope(q, ropeOptions);
+      k = rope(k, ropeOptions);
+      const a = attention(q, k, v, { causal: true, keyMask: inputs.attentionMask, scale: this.options.scale });
+      return this.o_proj.forward(reshape(a, [b, t, numHeads * headDim]));
+    });
+  }
+}

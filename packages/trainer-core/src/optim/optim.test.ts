@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../ops/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { AdamW } from './adamw.js';
+import { clipGradNorm } from './clip.js';
+import { decayGroups } from './optimizer.js';
+import { LrScheduler, lrLambda, resolveWarmupSteps } from './schedule.js';
+import { SGD } from './sgd.js';
+
+function param(values: number[]): Tensor {
+  const t = tensor(values, [values.length]);
+  t.requiresGrad = true;
+  return t;
+}
+
+function setGrad(p: Tensor, values: number[]): void {
+  p.grad?.dispose();
+  p.grad = tensor(values, [values.length]);
+}
+
+describe('AdamW', () => {
+  it('matches torch.optim.AdamW step by step (decoupled decay, bias correction, eps after sqrt)', () => {
+    const p = param([0.5, -1, 2]);
+    const opt = new AdamW([['w', p]], { lr: 0.1, betas: [0.9, 0.99], eps: 1e-3, weightDecay: 0.5 });
+    const grads = [
+      [1, -2, 0.5],
+      [0.3, 0.3, -4],
+      [-1, 0, 1],
+    ];
+    // Hand-written torch algorithm in f64.
+    const ref = [0.5, -1, 2];
+    const m = [0, 0, 0];
+    const v = [0, 0, 0];
+    grads.forEach((g, step) => {
+      const t = step + 1;
+      for (let i = 0; i < 3; i++) {
+        ref[i]! *= 1 - 0.1 * 0.5;
+        m[i] = 0.9 * m[i]! + 0.1 * g[i]!;
+        v[i] = 0.99 * v[i]! + 0.01 * g[i]! ** 2;
+        const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - 0.99 ** t) + 1e-3;
+        ref[i]! -= (0.1 / (1 - 0.9 ** t)) * (m[i]! / denom);
+      }
+      setGrad(p, g);
+      opt.step();
+      const got = p.toArray();
+      for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(ref[i]!, 6);
+    });
+    expect(opt.stepOf('w')).toBe(3);
+    opt.dispose();
+    p.dispose();
+  });
+
+  it('skips parameters without gradients and keeps per-group lr and weight decay', () => {
+    const w = param([1, 1]);
+    const norm = param([1, 1]);
+    const opt = new AdamW(
+      decayGroups(
+        [
+          ['w', w],
+          ['model.norm.weight', norm],
+        ],
+        0.1,
+      ),
+      { lr: 0.01 },
+    );
+    expect(opt.groups.map((g) => g.weightDecay)).toEqual([0.1, 0]);
+    setGrad(norm, [0, 0]);
+    opt.step();
+    expect(w.toArray()).toEqual([1, 1]);
+    // Zero gradient and no decay: the update is 0 / (0 + eps) = 0.
+    expect(norm.toArray()).toEqual([1, 1]);
+    opt.dispose();
+    w.dispose();
+    norm.dispose();
+  });
+
+  it('saves and restores its state by name, continuing exactly where it stopped', async () => {
+    const run = (p: Tensor, opt: AdamW, g: number[]) => {
+      setGrad(p, g);
+      opt.step();
+    };
+    const a = param([1, 2, 3]);
+    const optA = new AdamW([['layer.w', a]], { lr: 0.05 });
+    run(a, optA, [1, 0, -1]);
+    run(a, optA, [0.5, 0.5, 0.5]);
+    const saved = await optA.stateDict();
+    expect(saved.state['layer.w']!.step).toBe(2);
+    const b = tensor(a.toArray(), [3]);
+    b.requiresGrad = true;
+    const optB = new AdamW([['layer.w', b]], { lr: 0.05 });
+    optB.loadStateDict(saved);
+    run(a, optA, [2, -1, 0]);
+    run(b, optB, [2, -1, 0]);
+    expect(b.toArray()).toEqual(a.toArray());
+    expect(() => optB.loadStateDict({ ...saved, state: { other: saved.state['layer.w']! } }, 'opt.json')).toThrow(
+      /opt\.json: field "state\.other"/,
+    );
+    for (const o of [optA, optB]) o.dispose();
+    for (const t of [a, b]) t.dispose();
+  });
+});
+
+describe('SGD', () => {
+  it('matches torch.optim.SGD with momentum, dampening, weight decay and Nesterov', () => {
+    for (const nesterov of [false, true]) {
+      const p = param([1, -1]);
+      const opt = new SGD([['p', p]], { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0.01, nesterov });
+      const ref = [1, -1];
+      const buf = [0, 0];
+      [
+        [0.5, 1],
+        [-0.5, 2],
+        [1, 1],
+      ].forEach((g, step) => {
+        for (let i = 0; i < 2; i++) {
+          let d = g[i]! + 0.01 * ref[i]!;
+          buf[i] = step === 0 ? d : 0.9 * buf[i]! + d;
+          d = nesterov ? d + 0.9 * buf[i]! : buf[i]!;
+          ref[i]! -= 0.1 * d;
+        }
+        setGrad(p, g);
+        opt.step();
+        p.toArray().forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 6));
+      });
+      opt.dispose();
+      p.dispose();
+    }
+  });
+});
+
+describe('clipGradNorm', () => {
+  it('returns the pre-clip global norm and scales gradients to max norm', async () => {
+    const a = param([0, 0]);
+    const b = param([0]);
+    setGrad(a, [3, 0]);
+    setGrad(b, [4]);
+    expect(await clipGradNorm([a, b], 1)).toBeCloseTo(5, 6);
+    expect(a.grad!.toArray()[0]).toBeCloseTo(3 / (5 + 1e-6), 6);
+    expect(b.grad!.toArray()[0]).toBeCloseTo(4 / (5 + 1e-6), 6);
+    expect(await clipGradNorm([a, b], 10)).toBeCloseTo(1, 5);
+    expect(b.grad!.toArray()[0]).toBeCloseTo(0.8, 5);
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe('learning-rate schedules (Hugging Face formulas)', () => {
+  it('warmup from steps or ratio (ceil)', () => {
+    expect(resolveWarmupSteps({ totalSteps: 100, warmupRatio: 0.03 })).toBe(3);
+    expect(resolveWarmupSteps({ totalSteps: 1000, warmupRatio: 0.03 })).toBe(30);
+    expect(resolveWarmupSteps({ totalSteps: 10, warmupRatio: 0.01 })).toBe(1);
+    expect(resolveWarmupSteps({ totalSteps: 100, warmupSteps: 7, warmupRatio: 0.5 })).toBe(7);
+  });
+
+  it('linear, cosine and constant multipliers at known steps', () => {
+    const lin = lrLambda('linear', { totalSteps: 100, warmupSteps: 10 });
+    expect([0, 5, 10, 55, 100, 120].map(lin)).toEqual([0, 0.5, 1, 0.5, 0, 0]);
+    const cos = lrLambda('cosine', { totalSteps: 110, warmupSteps: 10 });
+    expect(cos(5)).toBe(0.5);
+    expect(cos(10)).toBe(1);
+    expect(cos(60)).toBeCloseTo(0.5, 12);
+    expect(cos(35)).toBeCloseTo(0.5 * (1 + Math.cos(Math.PI * 0.25)), 12);
+    expect(cos(110)).toBeCloseTo(0, 12);
+    const cw = lrLambda('constant_with_warmup', { totalSteps: 50, warmupSteps: 4 });
+    expect([0, 2, 4, 49].map(cw)).toEqual([0, 0.5, 1, 1]);
+    expect(lrLambda('constant', { totalSteps: 5, warmupSteps: 4 })(0)).toBe(1);
+  });
+
+  it('a scheduler drives the optimizer lr like LambdaLR (first step at lambda(0))', () => {
+    const p = param([1]);
+    const opt = new SGD([['p', p]], { lr: 0.2 });
+    const sched = LrScheduler.named(opt, 'linear', { totalSteps: 4, warmupSteps: 2 });
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      seen.push(sched.lastLr[0]!);
+      opt.step();
+      sched.step();
+    }
+    expect(seen.map((v) => +v.toFixed(12))).toEqual([0, 0.1, 0.2, 0.1]);
+    opt.dispose();
+    p.dispose();
+  });
+});
