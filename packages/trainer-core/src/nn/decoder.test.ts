@@ -102,7 +102,9 @@ describe('decoder training', () => {
         .slice(2 * 24);
       const plain = model.forward(tensor(new Int32Array([5, 6, 7]), [1, 3], 'i32')).toArray();
       expect(a).toEqual(b);
-      a.forEach((v, i) => expect(v).toBeCloseTo(plain[i]!, 5));
+      a.forEach((v, i) => {
+        expect(v).toBeCloseTo(plain[i]!, 5);
+      });
     });
     model.dispose();
   });

@@ -120,7 +120,9 @@ describe('SGD', () => {
         }
         setGrad(p, g);
         opt.step();
-        p.toArray().forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 6));
+        p.toArray().forEach((v, i) => {
+          expect(v).toBeCloseTo(ref[i]!, 6);
+        });
       });
       opt.dispose();
       p.dispose();
