@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerWorld } from './commands/world.js';
 import { CLI_VERSION } from './version.js';
 
 /** Each subcommand module registers itself; only commands that work are listed here. */
-const COMMANDS: ((program: Command) => void)[] = [registerDoctor, registerEval];
+const COMMANDS: ((program: Command) => void)[] = [registerDoctor, registerEval, registerWorld, registerData];
 
 export function buildProgram(): Command {
   const program = new Command('guinav')

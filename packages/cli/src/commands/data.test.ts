@@ -1,0 +1,195 @@
+import { access, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeGeneratedWorld, writeSyntheticOdyssey } from '@guinav/data-gen';
+import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { runCli } from '../program.js';
+
+let dir = '';
+let world = '';
+let odyssey = '';
+let logs: MockInstance;
+let errors: MockInstance;
+let stderrWrites: MockInstance;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-data-cli-'));
+  world = path.join(dir, 'world');
+  await writeGeneratedWorld({ outDir: world, nodesPerLevel: [5, 2, 1], seed: 4, render: { workers: 0 } });
+  odyssey = path.join(dir, 'odyssey');
+  await writeSyntheticOdyssey(odyssey, 1);
+});
+afterEach(() => vi.restoreAllMocks());
+
+const guinav = (...args: string[]) => {
+  logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+  errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+  stderrWrites = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  return runCli(['node', 'guinav', ...args]);
+};
+const stdout = () => logs.mock.calls.map((c) => String(c[0])).join('\n');
+const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
+const gelab = (out: string, ...extra: string[]) =>
+  guinav(
+    'data',
+    'gelab',
+    '--ui-structure',
+    path.join(world, 'ui_structure.json'),
+    '--images-dir',
+    path.join(world, 'images'),
+    '--out',
+    out,
+    ...extra,
+  );
+
+describe('guinav data gelab', () => {
+  it('writes the datasets and prints the per-subtree table', async () => {
+    const out = path.join(dir, 'gelab');
+    expect(await gelab(out, '--dpo', '--seed', '7')).toBe(0);
+    expect(stderr()).not.toMatch(/guinav:/);
+    expect((await readdir(out)).sort()).toEqual([
+      'dpo.jsonl',
+      'sft.json',
+      'st_rl.json',
+      'stats.json',
+      'tasks_test.json',
+      'test.json',
+    ]);
+    const stats = JSON.parse(await readFile(path.join(out, 'stats.json'), 'utf8'));
+    expect(stats.seed).toBe(7);
+    // mini: each subtree has 5 pages; with the root 6 nodes -> 30 ordered pairs
+    expect(stats.subtrees.map((s: { tasks: number }) => s.tasks)).toEqual([30, 30, 30, 30, 30]);
+    expect(stdout()).toMatch(/subtree\s+root\s+pages\s+tasks\s+len1/);
+    expect(stdout()).toMatch(/^\s+4\s+page_5\s+5\s+30\s/m);
+    expect(stdout()).toContain(`sft.json         ${stats.files['sft.json']}`);
+  });
+
+  it('takes the split, relative image paths, icon samples and DPO strategies', async () => {
+    const out = path.join(dir, 'gelab-custom');
+    const code = await gelab(
+      out,
+      '--sft-subtrees',
+      '3',
+      '--rl-subtrees',
+      '',
+      '--test-subtree',
+      '0',
+      '--image-paths',
+      'relative',
+      '--icon-samples',
+      '7',
+      '--dpo-strategies',
+      'premature-complete',
+    );
+    expect(stderr()).not.toMatch(/guinav:/);
+    expect(code).toBe(0);
+    const stats = JSON.parse(await readFile(path.join(out, 'stats.json'), 'utf8'));
+    expect(stats.split).toEqual({ sftSubtrees: [3], rlSubtrees: [], testSubtree: 0 });
+    expect(stats.sft).toMatchObject({ captioning: 7, grounding: 7 });
+    const [first] = JSON.parse(await readFile(path.join(out, 'test.json'), 'utf8'));
+    await access(path.resolve(out, first.images[0]));
+    const dpo = (await readFile(path.join(out, 'dpo.jsonl'), 'utf8')).trim().split('\n');
+    expect(new Set(dpo.map((l) => JSON.parse(l).strategy))).toEqual(new Set(['premature-complete']));
+  });
+
+  it('explains bad input and writes nothing', async () => {
+    const out = path.join(dir, 'gelab-bad');
+    expect(await gelab(out, '--test-subtree', '9')).toBe(1);
+    expect(stderr()).toContain('--test-subtree: subtree 9 does not exist');
+    expect(await gelab(out, '--sft-subtrees', '0,x')).not.toBe(0);
+    expect(stderr()).toMatch(/--sft-subtrees.*expected comma-separated integers >= 0/);
+    expect(await gelab(out, '--dpo-strategies', 'nope')).not.toBe(0);
+    expect(stderr()).toMatch(/expected a comma-separated list of outside-bbox, wrong-icon/);
+    expect(await guinav('data', 'gelab', '--ui-structure', 'missing.json', '--images-dir', world, '--out', out)).toBe(
+      1,
+    );
+    expect(stderr()).toContain('missing.json: cannot read world file');
+    await expect(access(out)).rejects.toThrow();
+  });
+});
+
+describe('guinav data odyssey-dpo', () => {
+  const episodes = () => path.join(odyssey, 'annotations');
+
+  it('writes JSONL pairs for a split subset and reports them per strategy', async () => {
+    const out = path.join(dir, 'pairs', 'odyssey_dpo_pairs.jsonl');
+    const code = await guinav(
+      'data',
+      'odyssey-dpo',
+      '--episodes',
+      episodes(),
+      '--split',
+      path.join(odyssey, 'splits', 'random_split.json'),
+      '--subset',
+      'test',
+      '--out',
+      out,
+      '--min-distance',
+      'ams',
+    );
+    expect(stderr()).not.toMatch(/guinav:/);
+    expect(code).toBe(0);
+    const lines = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(new Set(lines.map((l) => l.episode_id))).toEqual(new Set(['synthetic_0004']));
+    // synthetic_0004: 6 steps, 4 point actions, 1 TYPE
+    expect(stdout()).toContain(`wrote 11 pair(s) to ${out} (spatial 4, logical 6, text 1, scroll 0)`);
+  });
+
+  it('is reproducible by seed and restricts strategies', async () => {
+    const a = path.join(dir, 'a.jsonl');
+    const b = path.join(dir, 'b.jsonl');
+    await guinav(
+      'data',
+      'odyssey-dpo',
+      '--episodes',
+      episodes(),
+      '--out',
+      a,
+      '--strategies',
+      'spatial,scroll',
+      '--sigma',
+      '80',
+    );
+    await guinav(
+      'data',
+      'odyssey-dpo',
+      '--episodes',
+      episodes(),
+      '--out',
+      b,
+      '--strategies',
+      'spatial,scroll',
+      '--sigma',
+      '80',
+    );
+    expect(await readFile(a, 'utf8')).toBe(await readFile(b, 'utf8'));
+    const strategies = new Set(
+      (await readFile(a, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).strategy),
+    );
+    expect(strategies).toEqual(new Set(['spatial', 'scroll']));
+  });
+
+  it('explains bad arguments', async () => {
+    const out = path.join(dir, 'never.jsonl');
+    expect(
+      await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--strategies', 'spatial,fuzzy'),
+    ).not.toBe(0);
+    expect(stderr()).toMatch(/expected a comma-separated list of spatial, logical, text, scroll; got "fuzzy"/);
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--subset', 'train')).toBe(1);
+    expect(stderr()).toContain('--subset: needs --split FILE');
+    expect(
+      await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--min-distance', 'far'),
+    ).not.toBe(0);
+    expect(stderr()).toMatch(/expected none, ams, or a distance/);
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--sigma', '-1')).not.toBe(0);
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', path.join(dir, 'nowhere'), '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/--episodes .*nowhere: cannot read the folder/);
+    await expect(access(out)).rejects.toThrow();
+  });
+});

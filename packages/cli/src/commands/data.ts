@@ -1,0 +1,232 @@
+import {
+  DEFAULT_GELAB_SEED,
+  DEFAULT_GELAB_SPLIT,
+  DEFAULT_ODYSSEY_SEED,
+  DEFAULT_ODYSSEY_SIGMA,
+  GELAB_DPO_STRATEGIES,
+  type GelabDpoStrategy,
+  type GelabStats,
+  IMAGE_PATH_STYLES,
+  type ImagePathStyle,
+  type MinDistance,
+  ODYSSEY_DPO_STRATEGIES,
+  type OdysseyDpoStrategy,
+  writeGelabDatasets,
+  writeOdysseyDpo,
+} from '@guinav/data-gen';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  choiceList,
+  integerList,
+  nonNegativeInteger,
+  phaseProgress,
+  positiveInteger,
+  positiveNumber,
+} from './data-gen-helpers.js';
+
+export interface DataGelabOptions {
+  uiStructure: string;
+  imagesDir: string;
+  out: string;
+  sftSubtrees: number[];
+  rlSubtrees: number[];
+  testSubtree: number;
+  seed: number;
+  dpo?: boolean;
+  dpoStrategies?: GelabDpoStrategy[];
+  iconSamples?: number;
+  imagePaths: ImagePathStyle;
+}
+
+export interface DataOdysseyDpoOptions {
+  episodes: string;
+  split?: string;
+  subset?: string;
+  screenshots?: string;
+  out: string;
+  strategies: OdysseyDpoStrategy[];
+  sigma: number;
+  seed: number;
+  minDistance: MinDistance;
+  imagePaths: ImagePathStyle;
+  imageCheck: boolean;
+}
+
+/** `none`, `ams` (0.14 x 1000 and outside sam2_bbox) or a distance on the 0..1000 scale. */
+function minDistance(value: string): MinDistance {
+  if (value === 'none' || value === 'ams') return value;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || value.trim() === '') {
+    throw new InvalidArgumentError('expected none, ams, or a distance >= 0 on the 0..1000 scale.');
+  }
+  return n;
+}
+
+/** The stats as a table: one row per subtree with its tasks, path-length histogram and samples. */
+export function formatGelabStats(stats: GelabStats, outDir: string): string {
+  const lengths = [...new Set(stats.subtrees.flatMap((s) => Object.keys(s.pathLengthHistogram)))].sort(
+    (a, b) => Number(a) - Number(b),
+  );
+  const header = ['subtree', 'root', 'pages', 'tasks', ...lengths.map((l) => `len${l}`), 'path', 'edge', 'tied'];
+  const rows = stats.subtrees.map((s) => [
+    String(s.index),
+    s.root,
+    String(s.pages),
+    String(s.tasks),
+    ...lengths.map((l) => String(s.pathLengthHistogram[l] ?? 0)),
+    String(s.pathSamples),
+    String(s.edgeSamples),
+    String(s.tiedTasks),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
+  const files = Object.entries(stats.files).map(([file, n]) => `  ${file.padEnd(16)} ${n}`);
+  return [
+    line(header),
+    ...rows.map(line),
+    `wrote ${outDir} (split: sft ${stats.split.sftSubtrees.join(',') || '-'}, rl ${stats.split.rlSubtrees.join(',') || '-'}, test ${stats.split.testSubtree}; seed ${stats.seed}):`,
+    ...files,
+  ].join('\n');
+}
+
+export async function dataGelab(opts: DataGelabOptions): Promise<string> {
+  const progress = phaseProgress('gelab');
+  try {
+    const { stats } = await writeGelabDatasets({
+      uiStructure: opts.uiStructure,
+      imagesDir: opts.imagesDir,
+      outDir: opts.out,
+      split: { sftSubtrees: opts.sftSubtrees, rlSubtrees: opts.rlSubtrees, testSubtree: opts.testSubtree },
+      seed: opts.seed,
+      imagePaths: opts.imagePaths,
+      ...(opts.iconSamples !== undefined ? { iconSamples: opts.iconSamples } : {}),
+      ...(opts.dpo || opts.dpoStrategies ? { dpo: opts.dpoStrategies ?? true } : {}),
+      onProgress: progress.onProgress,
+    });
+    return formatGelabStats(stats, opts.out);
+  } finally {
+    progress.stop();
+  }
+}
+
+export async function dataOdysseyDpo(opts: DataOdysseyDpoOptions): Promise<string> {
+  if (opts.subset && !opts.split) throw new Error('--subset: needs --split FILE to say which episodes are in it');
+  const progress = phaseProgress('odyssey-dpo');
+  try {
+    const result = await writeOdysseyDpo({
+      episodesDir: opts.episodes,
+      ...(opts.split ? { split: opts.split, subset: opts.subset ?? 'train' } : {}),
+      ...(opts.screenshots ? { screenshotsDir: opts.screenshots } : {}),
+      out: opts.out,
+      strategies: opts.strategies,
+      sigma: opts.sigma,
+      seed: opts.seed,
+      minDistance: opts.minDistance,
+      imagePaths: opts.imagePaths,
+      checkImages: opts.imageCheck,
+      onProgress: progress.onProgress,
+    });
+    const per = Object.entries(result.pairs).map(([s, n]) => `${s} ${n}`);
+    const skipped = Object.entries(result.skipped).filter(([, n]) => n > 0);
+    return [
+      `wrote ${result.records.length} pair(s) to ${result.out} (${per.join(', ')})`,
+      ...(skipped.length
+        ? [`skipped (no rejection far enough): ${skipped.map(([s, n]) => `${s} ${n}`).join(', ')}`]
+        : []),
+    ].join('\n');
+  } finally {
+    progress.stop();
+  }
+}
+
+export function registerData(program: Command): void {
+  const data = program.command('data').description('Write training and evaluation datasets');
+
+  data
+    .command('gelab')
+    .description('GE-Lab datasets: sft.json, st_rl.json, test.json, tasks_test.json, stats.json (+ dpo.jsonl)')
+    .requiredOption('--ui-structure <file>', 'the world (ui_structure.json)')
+    .requiredOption(
+      '--images-dir <dir>',
+      'its screenshots (page_X.png), e.g. the images/ folder of `guinav world generate`',
+    )
+    .requiredOption('--out <dir>', 'output folder (created, or its dataset files replaced)')
+    .option(
+      '--sft-subtrees <list>',
+      'subtrees whose path data goes to sft.json',
+      integerList,
+      DEFAULT_GELAB_SPLIT.sftSubtrees,
+    )
+    .option(
+      '--rl-subtrees <list>',
+      'subtrees whose path data goes to st_rl.json',
+      integerList,
+      DEFAULT_GELAB_SPLIT.rlSubtrees,
+    )
+    .option(
+      '--test-subtree <n>',
+      'subtree of test.json and tasks_test.json',
+      nonNegativeInteger,
+      DEFAULT_GELAB_SPLIT.testSubtree,
+    )
+    .option(
+      '--seed <n>',
+      'seed of the ground-truth click points (and DPO rejections)',
+      nonNegativeInteger,
+      DEFAULT_GELAB_SEED,
+    )
+    .option('--dpo', 'also write dpo.jsonl: one preference pair per SFT navigation sample')
+    .option(
+      '--dpo-strategies <list>',
+      `rejection strategies for --dpo (default all): ${GELAB_DPO_STRATEGIES.join(',')}`,
+      choiceList(GELAB_DPO_STRATEGIES),
+    )
+    .option(
+      '--icon-samples <n>',
+      'captioning and grounding samples each (default one per icon occurrence; the published set used 2320)',
+      positiveInteger,
+    )
+    .addOption(
+      new Option('--image-paths <style>', 'absolute paths, or paths relative to --out')
+        .choices(IMAGE_PATH_STYLES)
+        .default('absolute'),
+    )
+    .action(async (opts: DataGelabOptions) => {
+      console.log(await dataGelab(opts));
+    });
+
+  data
+    .command('odyssey-dpo')
+    .description('GUI-Odyssey DPO pairs as JSONL: {prompt, chosen, rejected, images, strategy, episode_id, step}')
+    .requiredOption('--episodes <dir>', 'folder of episode JSON files (the release calls it annotations/)')
+    .option('--split <file>', 'splits file {train: [ids], test: [ids]}; only --subset is read')
+    .option('--subset <name>', 'subset of --split (default train)')
+    .option(
+      '--screenshots <dir>',
+      'folder of <episode>_<step>.png (default: ../screenshots next to --episodes if present)',
+    )
+    .requiredOption('--out <file>', 'output JSONL file')
+    .option(
+      '--strategies <list>',
+      `rejection strategies (default all): ${ODYSSEY_DPO_STRATEGIES.join(',')}`,
+      choiceList(ODYSSEY_DPO_STRATEGIES),
+      [...ODYSSEY_DPO_STRATEGIES],
+    )
+    .option('--sigma <n>', 'spatial noise on the 0..1000 scale', positiveNumber, DEFAULT_ODYSSEY_SIGMA)
+    .option('--seed <n>', 'random seed', nonNegativeInteger, DEFAULT_ODYSSEY_SEED)
+    .option(
+      '--min-distance <d>',
+      'spatial: none, ams (beyond 0.14 and outside sam2_bbox) or a distance',
+      minDistance,
+      'none',
+    )
+    .addOption(
+      new Option('--image-paths <style>', 'absolute paths, or paths relative to the output file')
+        .choices(IMAGE_PATH_STYLES)
+        .default('absolute'),
+    )
+    .option('--no-image-check', 'do not require every screenshot to exist')
+    .action(async (opts: DataOdysseyDpoOptions) => {
+      console.log(await dataOdysseyDpo(opts));
+    });
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { runCli } from '../program.js';
+
+let dir = '';
+let logs: MockInstance;
+let errors: MockInstance;
+let stderrWrites: MockInstance;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-world-cli-'));
+});
+afterEach(() => vi.restoreAllMocks());
+
+const guinav = (...args: string[]) => {
+  logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+  errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+  stderrWrites = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  return runCli(['node', 'guinav', ...args]);
+};
+/** Width and height from a PNG's IHDR chunk (bytes 16..23). */
+async function pngSize(file: string): Promise<{ width: number; height: number }> {
+  const png = await readFile(file);
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+const stdout = () => logs.mock.calls.map((c) => String(c[0])).join('\n');
+const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
+
+describe('guinav world generate', () => {
+  it('writes a mini world with screenshots; the same seed gives the same JSON; a rerun renders nothing', async () => {
+    const a = path.join(dir, 'a');
+    expect(await guinav('world', 'generate', '--preset', 'mini', '--seed', '3', '--out', a, '--workers', '0')).toBe(0);
+    expect(stdout()).toContain('26 pages (nodes per level 5,2,1), seed 3');
+    expect(stdout()).toContain('rendered 26 screenshot(s) at 448x448, 0 already up to date');
+    expect((await readdir(path.join(a, 'images'))).filter((f) => f.endsWith('.png'))).toHaveLength(26);
+    const b = path.join(dir, 'b');
+    expect(await guinav('world', 'generate', '--preset', 'mini', '--seed', '3', '--out', b, '--no-render')).toBe(0);
+    expect(stdout()).toContain('no screenshots (--no-render)');
+    expect(await readFile(path.join(b, 'ui_structure.json'), 'utf8')).toBe(
+      await readFile(path.join(a, 'ui_structure.json'), 'utf8'),
+    );
+    expect(await guinav('world', 'generate', '--preset', 'mini', '--seed', '3', '--out', a, '--workers', '0')).toBe(0);
+    expect(stdout()).toContain('rendered 0 screenshot(s) at 448x448, 26 already up to date');
+  });
+
+  it('takes a custom shape, a size and --keep-aspect', async () => {
+    const out = path.join(dir, 'custom');
+    const code = await guinav(
+      'world',
+      'generate',
+      '--nodes-per-level',
+      '3,2',
+      '--out',
+      out,
+      '--size',
+      '200x400',
+      '--keep-aspect',
+    );
+    expect(stderr()).not.toMatch(/guinav:|error/);
+    expect(code).toBe(0);
+    expect(stdout()).toContain('10 pages (nodes per level 3,2)');
+    expect(await pngSize(path.join(out, 'images', 'page_0.png'))).toEqual({ width: 185, height: 400 }); // 1179 * 400 / 2556 = 184.5;
+    const config = JSON.parse(await readFile(path.join(out, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ preset: null, nodes_per_level: [3, 2], seed: 42 });
+  });
+
+  it('explains bad arguments', async () => {
+    const out = path.join(dir, 'bad');
+    expect(await guinav('world', 'generate', '--preset', 'huge', '--out', out)).toBe(1);
+    expect(stderr()).toContain('--preset: expected one of gelab, mini, got "huge"');
+    expect(await guinav('world', 'generate', '--preset', 'mini', '--nodes-per-level', '2', '--out', out)).toBe(1);
+    expect(stderr()).toContain('--preset and --nodes-per-level: give one or the other');
+    expect(await guinav('world', 'generate', '--nodes-per-level', '2,x', '--out', out)).not.toBe(0);
+    expect(stderr()).toMatch(/--nodes-per-level.*expected comma-separated integers >= 1/);
+    expect(await guinav('world', 'generate', '--nodes-per-level', '40', '--out', out)).toBe(1);
+    expect(stderr()).toContain('nodes per level[0]: expected an integer from 1 to 32');
+    expect(await guinav('world', 'generate', '--size', '448', '--out', out)).toBe(1);
+    expect(stderr()).toContain('--size: expected WIDTHxHEIGHT');
+    await expect(readdir(out)).rejects.toThrow();
+  });
+});
+
+describe('guinav world render', () => {
+  it('renders an existing world into DIR/images', async () => {
+    const src = path.join(dir, 'src');
+    await guinav('world', 'generate', '--preset', 'mini', '--out', src, '--no-render');
+    const out = path.join(dir, 'rendered');
+    expect(await guinav('world', 'render', '--ui-structure', path.join(src, 'ui_structure.json'), '--out', out)).toBe(
+      0,
+    );
+    expect(stdout()).toMatch(
+      /rendered 26 screenshot\(s\) at 448x448, 0 already up to date into .*rendered\/images \(26 pages\)/,
+    );
+    expect(await pngSize(path.join(out, 'images', 'page_25.png'))).toEqual({ width: 448, height: 448 });
+  });
+
+  it('names the world file when it is invalid', async () => {
+    const bad = path.join(dir, 'bad-world.json');
+    await writeFile(bad, JSON.stringify({ pages: { page_0: { image: 'x.png' } }, metadata: {} }));
+    expect(await guinav('world', 'render', '--ui-structure', bad, '--out', path.join(dir, 'never'))).toBe(1);
+    expect(stderr()).toMatch(/bad-world\.json: invalid world/);
+  });
+});
