@@ -84,7 +84,10 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: num
     },
     stop() {
       // The final state always reaches the log, even when it came between two timed lines.
-      if (last && last !== lastWritten) write(last);
+      if (last && last !== lastWritten) {
+        lastWritten = last;
+        write(last);
+      }
     },
   };
 }
