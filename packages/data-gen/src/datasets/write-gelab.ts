@@ -12,7 +12,7 @@ import type { ImagePathOf } from './gelab-records.js';
  * - `absolute` (default): absolute paths, valid from any working directory (ms-swift resolves
  *   relative paths against its working directory, so this is the safe choice);
  * - `relative`: relative to the output folder (portable when the datasets and images move
- *   together; guinav resolves a relative path against the dataset file's folder).
+ *   together; a reader resolves a relative path against the dataset file's folder).
  */
 export type ImagePathStyle = 'absolute' | 'relative';
 export const IMAGE_PATH_STYLES: readonly ImagePathStyle[] = ['absolute', 'relative'];

@@ -85,3 +85,15 @@ describe('writeOutputDir merging', () => {
     expect((await readdir(tmp)).sort()).toEqual(['sub']);
   });
 });
+
+describe('writeOutputDir permissions', () => {
+  it('gives a new folder the umask permissions, not mkdtemp’s 0700', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    const out = path.join(tmp, 'fresh');
+    await writeOutputDir(out, async () => {});
+    const { stat } = await import('node:fs/promises');
+    const reference = path.join(tmp, 'reference');
+    await mkdir(reference);
+    expect((await stat(out)).mode & 0o777).toBe((await stat(reference)).mode & 0o777);
+  });
+});

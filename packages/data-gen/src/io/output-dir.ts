@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -13,7 +14,10 @@ export async function writeOutputDir(dir: string, fill: (staging: string) => Pro
   if (existing === 'file') throw new Error(`${dir}: exists and is not a directory`);
   const parent = existing ? dir : path.dirname(path.resolve(dir));
   await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(existing ? path.join(dir, '.guinav-staging-') : `${path.resolve(dir)}.staging-`);
+  // mkdir (not mkdtemp, which makes 0700 folders) so the final folder gets the usual umask permissions.
+  const suffix = randomBytes(6).toString('hex');
+  const staging = existing ? path.join(dir, `.guinav-staging-${suffix}`) : `${path.resolve(dir)}.staging-${suffix}`;
+  await mkdir(staging);
   try {
     await fill(staging);
     if (existing) {
