@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -7,7 +7,7 @@ import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import type { UiStructure } from '../world/schema.js';
 import { parseWorld } from '../world/world.js';
-import { scanIconFolder } from './icon-folder.js';
+import { loadIconDataUris, scanIconFolder } from './icon-folder.js';
 import { renderWorld } from './render-world.js';
 
 let tmp: string;
@@ -150,6 +150,12 @@ describe('icon folders', () => {
       /no icons found; expected the layout <Category>\/PNG\/<n>\.png/,
     );
     await expect(scanIconFolder(path.join(tmp, 'nope'))).rejects.toThrow(/nope: cannot read the icon folder/);
+    const corrupt = path.join(tmp, 'corrupt-icons');
+    await mkdir(path.join(corrupt, 'Weather', 'PNG'), { recursive: true });
+    await writeFile(path.join(corrupt, 'Weather', 'PNG', '1.png'), 'not a png');
+    await expect(
+      loadIconDataUris(corrupt, await scanIconFolder(corrupt), [{ page: 'page_0', icon: 'Weather_1' }]),
+    ).rejects.toThrow(/Weather\/PNG\/1\.png: cannot read icon "Weather_1"/);
     await makeIconFolder(path.join(tmp, 'dupe'), { 'Weather/PNG/1.png': [0, 0, 0], 'Weather /PNG/1.png': [0, 0, 0] });
     await expect(scanIconFolder(path.join(tmp, 'dupe'))).rejects.toThrow(/two files give the icon name "Weather_1"/);
   });

@@ -89,6 +89,13 @@ describe('generateWorld', () => {
     );
   });
 
+  it('says when the built-in catalog is too small for the shape', () => {
+    // 32 x 32 x 32 children need 33,824 icons; the catalog has 20 categories x 999.
+    expect(() => generateWorld({ nodesPerLevel: [32, 32, 32], seed: 1 })).toThrow(
+      'the built-in icon catalog has 19980 icons, 33824 are needed',
+    );
+  });
+
   it('rejects impossible shapes with the offending level', () => {
     expect(() => generateWorld({ nodesPerLevel: [], seed: 1 })).toThrow(/at least one level/);
     expect(() => generateWorld({ nodesPerLevel: [5, 0], seed: 1 })).toThrow(

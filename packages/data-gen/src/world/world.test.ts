@@ -145,6 +145,22 @@ describe('parseWorld', () => {
     ).toContainEqual('pages.page_3.transitions[0].target_page: back leads to "page_0", expected "page_1"');
   });
 
+  it('rejects pages no normal edge reaches from the root (a cycle of normal edges)', () => {
+    const issues = issuesOf((w) => {
+      // page_3 -> page_2 and page_2 -> page_3 form a cycle cut off from the root.
+      const p0 = w.pages.page_0 as UiStructure['pages'][string];
+      p0.transitions = p0.transitions.filter((t) => t.target_page !== 'page_2');
+      w.pages.page_2?.transitions.push({ action: 'E_5', target_page: 'page_3', icon_bbox: slot(3) });
+      if (w.pages.page_2) w.pages.page_2.layout.E_5 = { bbox: slot(3), type: 'normal' };
+      w.pages.page_1?.transitions.splice(1, 1);
+      w.pages.page_3?.transitions.push({ action: 'F_6', target_page: 'page_2', icon_bbox: slot(4) });
+      if (w.pages.page_3) w.pages.page_3.layout.F_6 = { bbox: slot(4), type: 'normal' };
+    });
+    expect(issues).toContainEqual(
+      'pages: 2 page(s) not reachable from root page_0 by normal edges (a cycle?): page_2, page_3',
+    );
+  });
+
   it('rejects a depth that disagrees with the tree and a wrong page count', () => {
     expect(issuesOf((w) => ((w.pages.page_3 as { depth: number }).depth = 5))).toContainEqual(
       'pages.page_3.depth: is 5, tree depth is 2',
