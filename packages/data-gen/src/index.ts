@@ -73,14 +73,13 @@ export {
 export {
   checkScreenshots,
   GELAB_OUTPUT_FILES,
-  IMAGE_PATH_STYLES,
-  type ImagePathStyle,
   imagePathOf,
   type WriteGelabDatasetsOptions,
   writeGelabDatasets,
 } from './datasets/write-gelab.js';
 // Progress and outputs
 export { mapLimit } from './io/concurrency.js';
+export { IMAGE_PATH_STYLES, type ImagePathStyle, styledImagePath } from './io/image-paths.js';
 export { jsonArrayText, jsonLinesText } from './io/json-files.js';
 export { writeOutputDir } from './io/output-dir.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';

@@ -49,6 +49,8 @@ describe('guinav data gelab', () => {
     expect(stderr()).not.toMatch(/guinav:/);
     expect((await readdir(out)).sort()).toEqual([
       'dpo.jsonl',
+      'icon_captioning.json',
+      'icon_grounding.json',
       'sft.json',
       'st_rl.json',
       'stats.json',

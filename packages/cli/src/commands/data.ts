@@ -187,7 +187,10 @@ export function registerData(program: Command): void {
       positiveInteger,
     )
     .addOption(
-      new Option('--image-paths <style>', 'absolute paths, or paths relative to --out')
+      new Option(
+        '--image-paths <style>',
+        'absolute, relative to --out, or as-given (--images-dir as typed + file name)',
+      )
         .choices(IMAGE_PATH_STYLES)
         .default('absolute'),
     )
@@ -221,7 +224,7 @@ export function registerData(program: Command): void {
       'none',
     )
     .addOption(
-      new Option('--image-paths <style>', 'absolute paths, or paths relative to the output file')
+      new Option('--image-paths <style>', 'absolute, relative to the output file, or as-given (--screenshots as typed)')
         .choices(IMAGE_PATH_STYLES)
         .default('absolute'),
     )

@@ -48,6 +48,10 @@ describe('GE-Lab datasets on the gelab shape', () => {
     });
     expect(data.stats.sft).toEqual({ path: 24878, edge: 1370, captioning: 230, grounding: 230 });
     expect(data.sft.map((r) => r.idx)).toEqual(data.sft.map((_, i) => i));
+    // the auxiliary parts also come on their own, numbered from 0, with the same content
+    expect(data.iconCaptioning.map((r) => r.idx)).toEqual(data.iconCaptioning.map((_, i) => i));
+    const inSft = data.sft.filter((r) => r.source === 'grounding').map(({ idx: _, ...rest }) => rest);
+    expect(data.iconGrounding.map(({ idx: _, ...rest }) => rest)).toEqual(inSft);
   });
 
   it('matches the published 30,888-sample SFT mix when resampling 2,320 icon samples', () => {
@@ -56,6 +60,8 @@ describe('GE-Lab datasets on the gelab shape', () => {
     expect(published.stRl).toHaveLength(24878);
     expect(published.stats.files).toEqual({
       'sft.json': 30888,
+      'icon_captioning.json': 2320,
+      'icon_grounding.json': 2320,
       'st_rl.json': 24878,
       'test.json': 12439,
       'tasks_test.json': 2162,

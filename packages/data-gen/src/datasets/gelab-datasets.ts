@@ -54,6 +54,9 @@ export interface SubtreeStats {
 
 export interface GelabDatasets {
   sft: GelabSftRecord[];
+  /** The captioning / grounding part of sft.json on its own (numbered from 0), as the seed pipeline also wrote it. */
+  iconCaptioning: GelabSftRecord[];
+  iconGrounding: GelabSftRecord[];
   stRl: GelabRlRecord[];
   test: GelabTestRecord[];
   tasksTest: TasksFile;
@@ -137,7 +140,7 @@ function edgeSamples(world: World, index: number, rng: Rng): NavigationSample[] 
 
 /**
  * Everything `guinav data gelab` writes, in memory: sft (path data of the SFT subtrees + edge
- * data of ALL subtrees + icon captioning + icon grounding), st_rl (path data of the RL subtrees),
+ * data of ALL subtrees + icon captioning + icon grounding, the last two also on their own), st_rl (path data of the RL subtrees),
  * test (path data of the test subtree, with boxes), tasks_test (its navigation tasks), stats,
  * and optionally DPO pairs for the SFT navigation samples.
  */
@@ -171,8 +174,8 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   const sft = numbered([
     ...sftPath.map(({ sample, source }) => sftRecord(sample, source, imageOf)),
     ...edges.map(({ sample, source }) => sftRecord(sample, source, imageOf)),
-    ...captioning,
-    ...grounding,
+    ...captioning.map((r) => ({ ...r })),
+    ...grounding.map((r) => ({ ...r })),
   ]);
   tick();
 
@@ -200,6 +203,8 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
 
   const files: Record<string, number> = {
     'sft.json': sft.length,
+    'icon_captioning.json': captioning.length,
+    'icon_grounding.json': grounding.length,
     'st_rl.json': stRl.length,
     'test.json': test.length,
     'tasks_test.json': tasksTest.tasks.length,
@@ -213,5 +218,14 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
     sft: { path: sftPath.length, edge: edges.length, captioning: captioning.length, grounding: grounding.length },
     files,
   };
-  return { sft, stRl, test, tasksTest, ...(dpo ? { dpo } : {}), stats };
+  return {
+    sft,
+    iconCaptioning: numbered(captioning),
+    iconGrounding: numbered(grounding),
+    stRl,
+    test,
+    tasksTest,
+    ...(dpo ? { dpo } : {}),
+    stats,
+  };
 }

@@ -30,13 +30,15 @@ describe('writeGelabDatasets', () => {
     });
     expect((await readdir(out)).sort()).toEqual([
       'dpo.jsonl',
+      'icon_captioning.json',
+      'icon_grounding.json',
       'sft.json',
       'st_rl.json',
       'stats.json',
       'tasks_test.json',
       'test.json',
     ]);
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(8);
     const sft = await readJson(path.join(out, 'sft.json'));
     expect(sft).toHaveLength(stats.files['sft.json'] as number);
     expect(sft[0].images[0]).toBe(path.join(images(), 'page_0.png'));
@@ -59,6 +61,15 @@ describe('writeGelabDatasets', () => {
     await access(path.resolve(out, first.images[0]));
     const [rl] = await readJson(path.join(out, 'st_rl.json'));
     await access(path.resolve(out, rl.image));
+  });
+
+  it('writes --images-dir as given, like the published data, when asked', async () => {
+    const out = path.join(tmp, 'data-given');
+    const relImages = path.relative(process.cwd(), images());
+    await writeGelabDatasets({ uiStructure: ui(), imagesDir: relImages, outDir: out, imagePaths: 'as-given' });
+    const [first] = await readJson(path.join(out, 'icon_grounding.json'));
+    expect(first.images[0]).toBe(`${relImages.split(path.sep).join('/')}/${path.basename(first.images[0])}`);
+    await access(path.resolve(process.cwd(), first.images[0]));
   });
 
   it('checks the screenshots first and leaves no output when one is missing', async () => {
@@ -107,6 +118,8 @@ describe('writeGelabDatasets', () => {
     expect(await readFile(path.join(out, 'test.json'), 'utf8')).not.toBe(first);
     expect(await readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await readdir(out)).sort()).toEqual([
+      'icon_captioning.json',
+      'icon_grounding.json',
       'notes.txt',
       'sft.json',
       'st_rl.json',

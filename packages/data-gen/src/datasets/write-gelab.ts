@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { jsonArrayText, jsonLinesText, writeText } from '../io/json-files.js';
 import { writeOutputDir } from '../io/output-dir.js';
 import { imageFileName } from '../render/render-world.js';
@@ -7,15 +8,7 @@ import { loadWorld, type World } from '../world/world.js';
 import { buildGelabDatasets, type GelabDatasetOptions, type GelabStats } from './gelab-datasets.js';
 import type { ImagePathOf } from './gelab-records.js';
 
-/**
- * How records point at screenshots:
- * - `absolute` (default): absolute paths, valid from any working directory (ms-swift resolves
- *   relative paths against its working directory, so this is the safe choice);
- * - `relative`: relative to the output folder (portable when the datasets and images move
- *   together; a reader resolves a relative path against the dataset file's folder).
- */
-export type ImagePathStyle = 'absolute' | 'relative';
-export const IMAGE_PATH_STYLES: readonly ImagePathStyle[] = ['absolute', 'relative'];
+export { IMAGE_PATH_STYLES, type ImagePathStyle } from '../io/image-paths.js';
 
 export interface WriteGelabDatasetsOptions extends Omit<GelabDatasetOptions, 'imageOf'> {
   uiStructure: string;
@@ -26,6 +19,8 @@ export interface WriteGelabDatasetsOptions extends Omit<GelabDatasetOptions, 'im
 
 export const GELAB_OUTPUT_FILES = {
   sft: 'sft.json',
+  iconCaptioning: 'icon_captioning.json',
+  iconGrounding: 'icon_grounding.json',
   stRl: 'st_rl.json',
   test: 'test.json',
   tasksTest: 'tasks_test.json',
@@ -34,12 +29,7 @@ export const GELAB_OUTPUT_FILES = {
 } as const;
 
 export function imagePathOf(world: World, imagesDir: string, outDir: string, style: ImagePathStyle): ImagePathOf {
-  const absDir = path.resolve(imagesDir);
-  const absOut = path.resolve(outDir);
-  return (page) => {
-    const file = path.join(absDir, imageFileName(world, page));
-    return style === 'absolute' ? file : path.relative(absOut, file).split(path.sep).join('/');
-  };
+  return (page) => styledImagePath(imagesDir, imageFileName(world, page), outDir, style);
 }
 
 /** Every page's screenshot must exist, so no record points at a missing image. */
@@ -77,6 +67,8 @@ export async function writeGelabDatasets(
   const names = GELAB_OUTPUT_FILES;
   const outputs: [string, string][] = [
     [names.sft, jsonArrayText(data.sft)],
+    [names.iconCaptioning, jsonArrayText(data.iconCaptioning)],
+    [names.iconGrounding, jsonArrayText(data.iconGrounding)],
     [names.stRl, jsonArrayText(data.stRl)],
     [names.test, jsonArrayText(data.test)],
     [names.tasksTest, `${JSON.stringify(data.tasksTest, null, 2)}\n`],

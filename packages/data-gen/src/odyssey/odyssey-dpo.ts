@@ -3,6 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { NormBbox } from '../actions/coords.js';
 import { formatOdysseyAction } from '../actions/odyssey.js';
+import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { jsonLinesText } from '../io/json-files.js';
 import type { OnProgress } from '../io/progress.js';
 import { odysseyDpoPrompt } from '../prompts/odyssey.js';
@@ -112,8 +113,8 @@ export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf
   /** Where `<episode>_<step>.png` files are; default `<episodes>/../screenshots` if it exists, else the episodes folder. */
   screenshotsDir?: string;
   out: string;
-  /** `absolute` (default) or relative to the output file's folder. */
-  imagePaths?: 'absolute' | 'relative';
+  /** `absolute` (default), relative to the output file's folder, or `as-given` (the screenshots folder as typed). */
+  imagePaths?: ImagePathStyle;
   /** Fail when a screenshot is missing (default true). */
   checkImages?: boolean;
   onProgress?: OnProgress;
@@ -133,13 +134,13 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
     ...(options.split ? { split: options.split } : {}),
     ...(options.subset ? { subset: options.subset } : {}),
   });
-  const sibling = path.join(path.dirname(path.resolve(options.episodesDir)), 'screenshots');
-  const shotsDir = path.resolve(options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : options.episodesDir));
+  const sibling = path.join(path.dirname(options.episodesDir), 'screenshots');
+  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : options.episodesDir);
   const outDir = path.dirname(path.resolve(options.out));
-  const fileOf = (step: OdysseyStep) => path.join(shotsDir, step.screenshot);
+  const fileOf = (step: OdysseyStep) => path.resolve(shotsDir, step.screenshot);
   if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);
-  const imageOf = (_e: LoadedEpisode, step: OdysseyStep) =>
-    options.imagePaths === 'relative' ? path.relative(outDir, fileOf(step)).split(path.sep).join('/') : fileOf(step);
+  const style = options.imagePaths ?? 'absolute';
+  const imageOf = (_e: LoadedEpisode, step: OdysseyStep) => styledImagePath(shotsDir, step.screenshot, outDir, style);
   options.onProgress?.({ phase: 'pairs', done: 0, total: episodes.length });
   const result = buildOdysseyDpoPairs(episodes, { ...options, imageOf });
   options.onProgress?.({ phase: 'pairs', done: episodes.length, total: episodes.length });
