@@ -1,0 +1,467 @@
+/**
+ * Blocked f32 matmul in the GotoBLAS arrangement: for each block of C, pack a KC x NC slab of B
+ * into 8-column panels and an MC x KC slab of A into 6-row panels, then run a 6x8 register-tiled
+ * micro-kernel over the panels (12 f32x4 accumulators + 2 B vectors + 1 broadcast = the 15
+ * vector registers V8 allocates on x64; see docs/cpu-backend.md for the measurements).
+ *
+ * Threads share nothing but an atomic work counter: the work units are (batch item, MC row
+ * block, NC column block), taken in order with the row block varying fastest so consecutive
+ * units of one thread reuse its packed B slab when K fits in one KC block.
+ */
+import { f32, f32x4, f64, i32, type Local, select, type Val, v128 } from '../emit/expr.js';
+import { call, type FuncRef, type FunctionBuilder } from '../emit/function-builder.js';
+import type { ModuleBuilder } from '../emit/module-builder.js';
+import type { KernelEnv } from './kernel-env.js';
+
+export const MR = 6;
+export const NR = 8;
+
+/** Parameter order of the exported `matmul` function (all i32 except alpha). */
+export const MATMUL_PARAMS = [
+  'a',
+  'b',
+  'c',
+  'm',
+  'n',
+  'k',
+  'transA',
+  'transB',
+  'batch',
+  'strideA',
+  'strideB',
+  'strideC',
+  'accumulate',
+  'alpha',
+  'mc',
+  'nc',
+  'kc',
+  'counter',
+  'scratch',
+  'scratchStride',
+  'tid',
+] as const;
+
+/** Bytes of per-thread scratch the kernel needs for the given block sizes (packed A, packed B, edge tile). */
+export function matmulScratchBytes(mc: number, nc: number, kc: number): number {
+  return (mc * kc + kc * nc + MR * NR) * 4;
+}
+
+export function emitMatmul(mod: ModuleBuilder, env: KernelEnv): void {
+  const micro = mod.function(
+    'mm_micro',
+    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'i32'],
+    undefined,
+    (f) => emitMicroKernel(f, env),
+    false,
+  );
+  const packA = mod.function('mm_pack_a', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], undefined, emitPackA, false);
+  const packB = mod.function('mm_pack_b', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], undefined, emitPackB, false);
+  mod.function(
+    'matmul',
+    MATMUL_PARAMS.map((p) => (p === 'alpha' ? 'f32' : 'i32')),
+    undefined,
+    (f) => emitDriver(f, { micro, packA, packB }),
+  );
+}
+
+/** micro(pa, pb, kc, c, ldcBytes, mr, nr, loadC, alpha, tile): C[0:mr, 0:nr] (+)= alpha * Apanel @ Bpanel. */
+function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
+  const [pa, pb, kc, c, ldc, mr, nr, loadC, alpha, tile] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const acc = Array.from({ length: MR * 2 }, () => f.local('v128'));
+  const b0 = f.local('v128');
+  const b1 = f.local('v128');
+  const av = f.local('v128');
+  for (const x of acc) f.set(x, f32x4.splatConst(0));
+  f.loop((top) => {
+    f.set(b0, v128.load(pb, 0));
+    f.set(b1, v128.load(pb, 16));
+    for (let r = 0; r < MR; r++) {
+      f.set(acc[2 * r]!, env.madd(f.tee(av, v128.load32Splat(pa, r * 4)), b0, acc[2 * r]!));
+      f.set(acc[2 * r + 1]!, env.madd(av, b1, acc[2 * r + 1]!));
+    }
+    f.inc(pa, MR * 4);
+    f.inc(pb, NR * 4);
+    f.set(kc, i32.sub(kc, 1));
+    f.brIf(top, kc);
+  });
+
+  const alphaV = b0;
+  f.set(alphaV, f32x4.splat(alpha));
+  const row = f.local('i32');
+  f.if(
+    i32.and(i32.eq(mr, MR), i32.eq(nr, NR)),
+    () => {
+      f.set(row, c);
+      f.if(
+        loadC,
+        () => {
+          for (let r = 0; r < MR; r++) {
+            f.do(v128.store(row, env.madd(acc[2 * r]!, alphaV, v128.load(row, 0)), 0));
+            f.do(v128.store(row, env.madd(acc[2 * r + 1]!, alphaV, v128.load(row, 16)), 16));
+            if (r < MR - 1) f.inc(row, ldc);
+          }
+        },
+        () => {
+          for (let r = 0; r < MR; r++) {
+            f.do(v128.store(row, f32x4.mul(acc[2 * r]!, alphaV), 0));
+            f.do(v128.store(row, f32x4.mul(acc[2 * r + 1]!, alphaV), 16));
+            if (r < MR - 1) f.inc(row, ldc);
+          }
+        },
+      );
+    },
+    () => {
+      // Edge tile: park the scaled accumulators, then copy the valid mr x nr corner.
+      for (let r = 0; r < MR; r++) {
+        f.do(v128.store(tile, f32x4.mul(acc[2 * r]!, alphaV), r * 32));
+        f.do(v128.store(tile, f32x4.mul(acc[2 * r + 1]!, alphaV), r * 32 + 16));
+      }
+      const i = f.local('i32');
+      const j = f.local('i32');
+      const src = f.local('i32');
+      const dst = f.local('i32');
+      f.forRange(i, 0, mr, 1, () => {
+        f.set(src, i32.add(tile, i32.mul(i, NR * 4)));
+        f.set(dst, i32.add(c, i32.mul(i, ldc)));
+        f.forRange(j, 0, nr, 1, () => {
+          f.if(
+            loadC,
+            () => f.do(f32.store(dst, f32.add(f32.load(dst), f32.load(src)))),
+            () => f.do(f32.store(dst, f32.load(src))),
+          );
+          f.inc(src, 4);
+          f.inc(dst, 4);
+        });
+      });
+    },
+  );
+}
+
+/**
+ * packA(src, lda, trans, mc, kc, dst): an mc x kc slab of op(A) starting at src into 6-row
+ * panels, each stored k-major ([kc][6]) and zero-padded to 6 rows.
+ */
+function emitPackA(f: FunctionBuilder): void {
+  const [src, lda, trans, mc, kc, dst] = f.params as [Local, Local, Local, Local, Local, Local];
+  const ir = f.local('i32');
+  const rows = f.local('i32');
+  const kk = f.local('i32');
+  const r = f.local('i32');
+  const p = f.local('i32');
+  const q = f.local('i32');
+  const ldaB = f.local('i32');
+  f.set(ldaB, i32.shl(lda, 2));
+  f.forRange(ir, 0, mc, MR, () => {
+    f.set(rows, i32.minS(MR, i32.sub(mc, ir)));
+    f.if(
+      trans,
+      // Stored [k][m]: the 6 values of one k are adjacent.
+      () => {
+        f.set(p, i32.add(src, i32.shl(ir, 2)));
+        f.if(
+          i32.eq(rows, MR),
+          () => {
+            f.forRange(kk, 0, kc, 1, () => {
+              f.do(v128.store(dst, v128.load(p)));
+              f.do(f64.store(dst, f64.load(p, 16), 16));
+              f.inc(p, ldaB);
+              f.inc(dst, MR * 4);
+            });
+          },
+          () => {
+            f.forRange(kk, 0, kc, 1, () => {
+              f.forRange(r, 0, MR, 1, () => {
+                f.do(
+                  f32.store(
+                    i32.add(dst, i32.shl(r, 2)),
+                    orZero(i32.ltS(r, rows), f32.load(i32.add(p, i32.shl(i32.minS(r, i32.sub(rows, 1)), 2)))),
+                  ),
+                );
+              });
+              f.inc(p, ldaB);
+              f.inc(dst, MR * 4);
+            });
+          },
+        );
+      },
+      // Stored [m][k]: walk each row and scatter it into its lane of the panel.
+      () => {
+        f.forRange(r, 0, MR, 1, () => {
+          f.set(q, i32.add(dst, i32.shl(r, 2)));
+          f.if(
+            i32.ltS(r, rows),
+            () => {
+              f.set(p, i32.add(src, i32.mul(i32.add(ir, r), ldaB)));
+              f.forRange(kk, 0, kc, 1, () => {
+                f.do(f32.store(q, f32.load(p)));
+                f.inc(p, 4);
+                f.inc(q, MR * 4);
+              });
+            },
+            () => {
+              f.forRange(kk, 0, kc, 1, () => {
+                f.do(f32.store(q, 0));
+                f.inc(q, MR * 4);
+              });
+            },
+          );
+        });
+        f.inc(dst, i32.mul(kc, MR * 4));
+      },
+    );
+  });
+}
+
+/**
+ * packB(src, ldb, trans, kc, nc, dst): a kc x nc slab of op(B) starting at src into 8-column
+ * panels, each stored k-major ([kc][8]) and zero-padded to 8 columns.
+ */
+function emitPackB(f: FunctionBuilder): void {
+  const [src, ldb, trans, kc, nc, dst] = f.params as [Local, Local, Local, Local, Local, Local];
+  const jr = f.local('i32');
+  const cols = f.local('i32');
+  const kk = f.local('i32');
+  const col = f.local('i32');
+  const p = f.local('i32');
+  const q = f.local('i32');
+  const ldbB = f.local('i32');
+  const rowsV = Array.from({ length: 4 }, () => f.local('v128'));
+  const t = Array.from({ length: 4 }, () => f.local('v128'));
+  f.set(ldbB, i32.shl(ldb, 2));
+  f.forRange(jr, 0, nc, NR, () => {
+    f.set(cols, i32.minS(NR, i32.sub(nc, jr)));
+    f.if(
+      trans,
+      // Stored [n][k]: each panel column is a contiguous run of k; transpose 4x4 blocks.
+      () => {
+        f.if(
+          i32.eq(cols, NR),
+          () => {
+            f.set(kk, 0);
+            f.while(
+              () => i32.leS(i32.add(kk, 4), kc),
+              () => {
+                for (let half = 0; half < 2; half++) {
+                  f.set(p, i32.add(src, i32.add(i32.mul(i32.add(jr, half * 4), ldbB), i32.shl(kk, 2))));
+                  for (let c = 0; c < 4; c++) {
+                    f.set(rowsV[c]!, v128.load(p));
+                    if (c < 3) f.inc(p, ldbB);
+                  }
+                  transpose4(f, rowsV as Local4, t as Local4);
+                  for (let c = 0; c < 4; c++) f.do(v128.store(dst, rowsV[c]!, c * NR * 4 + half * 16));
+                }
+                f.inc(dst, 4 * NR * 4);
+                f.inc(kk, 4);
+              },
+            );
+            f.while(
+              () => i32.ltS(kk, kc),
+              () => {
+                for (let c = 0; c < NR; c++) {
+                  f.do(f32.store(dst, f32.load(i32.add(src, i32.add(i32.mul(i32.add(jr, c), ldbB), i32.shl(kk, 2)))), c * 4));
+                }
+                f.inc(dst, NR * 4);
+                f.inc(kk, 1);
+              },
+            );
+          },
+          () => {
+            f.forRange(col, 0, NR, 1, () => {
+              f.set(q, i32.add(dst, i32.shl(col, 2)));
+              f.set(p, i32.add(src, i32.mul(i32.add(jr, i32.minS(col, i32.sub(cols, 1))), ldbB)));
+              f.forRange(kk, 0, kc, 1, () => {
+                f.do(f32.store(q, orZero(i32.ltS(col, cols), f32.load(p))));
+                f.inc(p, 4);
+                f.inc(q, NR * 4);
+              });
+            });
+            f.inc(dst, i32.mul(kc, NR * 4));
+          },
+        );
+      },
+      // Stored [k][n]: each k row of the panel is 8 adjacent values.
+      () => {
+        f.set(p, i32.add(src, i32.shl(jr, 2)));
+        f.if(
+          i32.eq(cols, NR),
+          () => {
+            f.forRange(kk, 0, kc, 1, () => {
+              f.do(v128.store(dst, v128.load(p)));
+              f.do(v128.store(dst, v128.load(p, 16), 16));
+              f.inc(p, ldbB);
+              f.inc(dst, NR * 4);
+            });
+          },
+          () => {
+            f.forRange(kk, 0, kc, 1, () => {
+              f.forRange(col, 0, NR, 1, () => {
+                f.do(
+                  f32.store(
+                    i32.add(dst, i32.shl(col, 2)),
+                    orZero(i32.ltS(col, cols), f32.load(i32.add(p, i32.shl(i32.minS(col, i32.sub(cols, 1)), 2)))),
+                  ),
+                );
+              });
+              f.inc(p, ldbB);
+              f.inc(dst, NR * 4);
+            });
+          },
+        );
+      },
+    );
+  });
+}
+
+type Local4 = [Local, Local, Local, Local];
+
+/** In-place 4x4 transpose of four f32x4 locals (unpcklps/unpckhps/movlhps/movhlps patterns). */
+export function transpose4(f: FunctionBuilder, rows: Local4, t: Local4): void {
+  const [r0, r1, r2, r3] = rows;
+  f.set(t[0], f32x4.laneShuffle(r0, r1, [0, 4, 1, 5]));
+  f.set(t[1], f32x4.laneShuffle(r0, r1, [2, 6, 3, 7]));
+  f.set(t[2], f32x4.laneShuffle(r2, r3, [0, 4, 1, 5]));
+  f.set(t[3], f32x4.laneShuffle(r2, r3, [2, 6, 3, 7]));
+  f.set(r0, f32x4.laneShuffle(t[0], t[2], [0, 1, 4, 5]));
+  f.set(r1, f32x4.laneShuffle(t[0], t[2], [2, 3, 6, 7]));
+  f.set(r2, f32x4.laneShuffle(t[1], t[3], [0, 1, 4, 5]));
+  f.set(r3, f32x4.laneShuffle(t[1], t[3], [2, 3, 6, 7]));
+}
+
+interface DriverFns {
+  micro: FuncRef;
+  packA: FuncRef;
+  packB: FuncRef;
+}
+
+function emitDriver(f: FunctionBuilder, fns: DriverFns): void {
+  const p = Object.fromEntries(MATMUL_PARAMS.map((name, i) => [name, f.param(i)])) as Record<
+    (typeof MATMUL_PARAMS)[number],
+    Local
+  >;
+  const L = () => f.local('i32');
+  const [mBlocks, per, units, s, pA, pB, tile, lda, ldb, u, bi, rem, jb, ib, i0, j0, mcur, ncur] = Array.from(
+    { length: 18 },
+    L,
+  ) as Local[] as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const [aBase, bBase, cBase, p0, kcur, loadC, jr, ir, cachedB, cachedJ, cachedP] = Array.from(
+    { length: 11 },
+    L,
+  ) as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const ceilDiv = (x: Local, y: Local) => i32.divU(i32.sub(i32.add(x, y), 1), y);
+
+  f.set(mBlocks, ceilDiv(p.m, p.mc));
+  f.set(per, i32.mul(mBlocks, ceilDiv(p.n, p.nc)));
+  f.set(units, i32.mul(per, p.batch));
+  f.set(s, i32.add(p.scratch, i32.mul(p.tid, p.scratchStride)));
+  f.set(pA, s);
+  f.set(pB, i32.add(pA, i32.shl(i32.mul(p.mc, p.kc), 2)));
+  f.set(tile, i32.add(pB, i32.shl(i32.mul(p.kc, p.nc), 2)));
+  f.set(lda, selectI32(p.m, p.k, p.transA));
+  f.set(ldb, selectI32(p.k, p.n, p.transB));
+  f.set(cachedB, -1);
+  f.block((done) => {
+    f.loop((next) => {
+      f.set(u, i32.atomicAdd(p.counter, 1));
+      f.brIf(done, i32.geU(u, units));
+      f.set(bi, i32.divU(u, per));
+      f.set(rem, i32.sub(u, i32.mul(bi, per)));
+      f.set(jb, i32.divU(rem, mBlocks));
+      f.set(ib, i32.sub(rem, i32.mul(jb, mBlocks)));
+      f.set(i0, i32.mul(ib, p.mc));
+      f.set(j0, i32.mul(jb, p.nc));
+      f.set(mcur, i32.minS(p.mc, i32.sub(p.m, i0)));
+      f.set(ncur, i32.minS(p.nc, i32.sub(p.n, j0)));
+      f.set(aBase, i32.add(p.a, i32.shl(i32.mul(bi, p.strideA), 2)));
+      f.set(bBase, i32.add(p.b, i32.shl(i32.mul(bi, p.strideB), 2)));
+      f.set(cBase, i32.add(p.c, i32.shl(i32.add(i32.mul(bi, p.strideC), i32.add(i32.mul(i0, p.n), j0)), 2)));
+      f.forRange(p0, 0, p.k, p.kc, () => {
+        f.set(kcur, i32.minS(p.kc, i32.sub(p.k, p0)));
+        f.if(i32.eqz(i32.and(i32.eq(bBase, cachedB), i32.and(i32.eq(j0, cachedJ), i32.eq(p0, cachedP)))), () => {
+          f.do(
+            call(fns.packB, [
+              i32.add(bBase, i32.shl(selectI32(i32.add(i32.mul(j0, ldb), p0), i32.add(i32.mul(p0, ldb), j0), p.transB), 2)),
+              ldb,
+              p.transB,
+              kcur,
+              ncur,
+              pB,
+            ]),
+          );
+          f.set(cachedB, bBase);
+          f.set(cachedJ, j0);
+          f.set(cachedP, p0);
+        });
+        f.do(
+          call(fns.packA, [
+            i32.add(aBase, i32.shl(selectI32(i32.add(i32.mul(p0, lda), i0), i32.add(i32.mul(i0, lda), p0), p.transA), 2)),
+            lda,
+            p.transA,
+            mcur,
+            kcur,
+            pA,
+          ]),
+        );
+        f.set(loadC, i32.or(p.accumulate, i32.ne(p0, 0)));
+        f.forRange(jr, 0, ncur, NR, () => {
+          f.forRange(ir, 0, mcur, MR, () => {
+            f.do(
+              call(fns.micro, [
+                i32.add(pA, i32.shl(i32.mul(ir, kcur), 2)),
+                i32.add(pB, i32.shl(i32.mul(jr, kcur), 2)),
+                kcur,
+                i32.add(cBase, i32.shl(i32.add(i32.mul(ir, p.n), jr), 2)),
+                i32.shl(p.n, 2),
+                i32.minS(MR, i32.sub(mcur, ir)),
+                i32.minS(NR, i32.sub(ncur, jr)),
+                loadC,
+                p.alpha,
+                tile,
+              ]),
+            );
+          });
+        });
+      });
+      f.br(next);
+    });
+  });
+}
+
+/** Branch-free choice between two i32 values (both are computed). */
+function selectI32(ifTrue: Val, ifFalse: Val, cond: Local) {
+  return select('i32', ifTrue, ifFalse, cond);
+}
+
+/** The value when cond holds, else 0 (both are evaluated, so the callers clamp load addresses). */
+function orZero(cond: Val, value: Val) {
+  return select('f32', value, 0, cond);
+}

@@ -1,0 +1,8 @@
+/** Per-thread scratch memory: sized for the largest block of every kernel, allocated once from the heap. */
+import { matmulScratchBytes } from '../kernels/matmul.js';
+
+/** Upper bounds of the matmul cache blocks (MC rows of A, NC columns of B, KC shared depth). */
+export const MATMUL_BLOCK_LIMITS = { mc: 96, nc: 1024, kc: 384 } as const;
+
+export const SCRATCH_BYTES_PER_THREAD =
+  Math.ceil(matmulScratchBytes(MATMUL_BLOCK_LIMITS.mc, MATMUL_BLOCK_LIMITS.nc, MATMUL_BLOCK_LIMITS.kc) / 64) * 64;
