@@ -33,6 +33,15 @@ export {
   type ScrollDirection,
   scrollDirection,
 } from './actions/odyssey.js';
+export {
+  CLICK_RADIUS,
+  type MatchVerdict,
+  matchOdysseyStep,
+  pointMatches,
+  type StepMatch,
+  TEXT_SIMILARITY_THRESHOLD,
+  textMatches,
+} from './actions/odyssey-match.js';
 // GE-Lab datasets
 export {
   buildGelabDatasets,
@@ -115,7 +124,6 @@ export {
 } from './odyssey/read-episodes.js';
 export { type StepAction, stepAction } from './odyssey/step-action.js';
 export { type SyntheticEpisode, syntheticOdysseyEpisodes, writeSyntheticOdyssey } from './odyssey/synthetic.js';
-export { levenshtein, typeTextMatches } from './odyssey/text-match.js';
 // Prompts
 export { type ChatMessage, IMAGE_TOKEN, OBSERVATION_MODES, type ObservationMode } from './prompts/chat.js';
 export {

@@ -40,15 +40,6 @@ export {
   scoreOdysseyRecords,
   scoreOdysseyStep,
 } from './score/odyssey-ams.js';
-export {
-  CLICK_RADIUS,
-  type MatchVerdict,
-  matchOdysseyStep,
-  pointMatches,
-  type StepMatch,
-  TEXT_SIMILARITY_THRESHOLD,
-  textMatches,
-} from './score/odyssey-match.js';
 export { hasKey, type Located, readRecords } from './score/records.js';
 export { type InteractiveResultFiles, writeInteractiveResults, writeJsonFile } from './score/results-files.js';
 // Simulator and interactive runs

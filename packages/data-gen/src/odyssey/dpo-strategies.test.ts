@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NormBbox, Point } from '../actions/coords.js';
 import { type OdysseyAction, parseOdysseyAction } from '../actions/odyssey.js';
 import { Rng } from '../random/rng.js';
-import { type MinDistance, type RejectionContext, rejectOdysseyStep } from './dpo-strategies.js';
-import { typeTextMatches } from './text-match.js';
+import { type MinDistance, type RejectionContext, rejectOdysseyStep, typedTextMatches } from './dpo-strategies.js';
 
 function ctx(action: OdysseyAction, extra: Partial<RejectionContext> = {}): RejectionContext {
   return {
@@ -106,7 +105,7 @@ describe('logical, text and scroll', () => {
     }
     const letters = rejectOdysseyStep('text', ctx({ type: 'TYPE', text: 'abc' }), new Rng(1)) as string;
     expect(letters).toMatch(/^TYPE: [a-z]{3}$/);
-    expect(typeTextMatches('abc', letters.slice(6))).toBe(false);
+    expect(typedTextMatches('abc', letters.slice(6))).toBe(false);
     expect(rejectOdysseyStep('text', ctx(clickAt([1, 1])), new Rng(1))).toBeUndefined();
   });
 

@@ -1,8 +1,8 @@
-import { type NormBbox, type Point, pointInBbox } from '../actions/coords.js';
+import type { NormBbox, Point } from '../actions/coords.js';
 import { formatOdysseyAction, type OdysseyAction, type ScrollDirection } from '../actions/odyssey.js';
+import { CLICK_RADIUS, pointMatches, textMatches } from '../actions/odyssey-match.js';
 import type { Rng } from '../random/rng.js';
 import type { StepAction } from './step-action.js';
-import { typeTextMatches } from './text-match.js';
 
 /**
  * GUI-Odyssey rejection strategies (docs/data-gen.md):
@@ -20,7 +20,7 @@ export const ODYSSEY_DPO_STRATEGIES = ['spatial', 'logical', 'text', 'scroll'] a
 export type OdysseyDpoStrategy = (typeof ODYSSEY_DPO_STRATEGIES)[number];
 
 /** `ams`: farther than 0.14 x 1000 from the chosen point and outside its sam2_bbox. */
-export const AMS_CLICK_RADIUS = 140;
+export const AMS_CLICK_RADIUS = CLICK_RADIUS * 1000;
 export type MinDistance = 'none' | 'ams' | number;
 
 export interface RejectionContext {
@@ -31,6 +31,11 @@ export interface RejectionContext {
   typedTexts: readonly string[];
   sigma: number;
   minDistance: MinDistance;
+}
+
+/** Case-folded, so a rejected text is wrong whichever case convention the scorer uses. */
+export function typedTextMatches(a: string, b: string): boolean {
+  return textMatches(a.toLowerCase(), b.toLowerCase());
 }
 
 const OPPOSITE: Record<ScrollDirection, ScrollDirection> = { UP: 'DOWN', DOWN: 'UP', LEFT: 'RIGHT', RIGHT: 'LEFT' };
@@ -54,9 +59,9 @@ const clip = (v: number) => Math.min(1000, Math.max(0, Math.round(v)));
 function tooClose(p: Point, chosen: Point, ctx: RejectionContext): boolean {
   if (p[0] === chosen[0] && p[1] === chosen[1]) return true;
   if (ctx.minDistance === 'none') return false;
-  const radius = ctx.minDistance === 'ams' ? AMS_CLICK_RADIUS : ctx.minDistance;
-  if (Math.hypot(p[0] - chosen[0], p[1] - chosen[1]) <= radius) return true;
-  return ctx.minDistance === 'ams' && ctx.sam2Bbox !== undefined && pointInBbox(p, ctx.sam2Bbox);
+  // The scorer's own rule, so a rejection is wrong exactly when AMS would say so.
+  if (ctx.minDistance === 'ams') return pointMatches(chosen, p, ctx.sam2Bbox);
+  return Math.hypot(p[0] - chosen[0], p[1] - chosen[1]) <= ctx.minDistance;
 }
 
 function spatial(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction | undefined {
@@ -110,12 +115,12 @@ function logical(action: OdysseyAction, ctx: RejectionContext, rng: Rng): Odysse
 
 function text(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction | undefined {
   if (action.type !== 'TYPE') return undefined;
-  const wrong = ctx.typedTexts.filter((t) => t.trim() && !typeTextMatches(action.text, t));
+  const wrong = ctx.typedTexts.filter((t) => t.trim() && !typedTextMatches(action.text, t));
   if (wrong.length) return { type: 'TYPE', text: rng.pick(wrong) };
   const length = Math.max(3, action.text.trim().length);
   for (let i = 0; i < 100; i++) {
     const letters = Array.from({ length }, () => String.fromCharCode(97 + rng.int(0, 25))).join('');
-    if (!typeTextMatches(action.text, letters)) return { type: 'TYPE', text: letters };
+    if (!typedTextMatches(action.text, letters)) return { type: 'TYPE', text: letters };
   }
   return undefined;
 }

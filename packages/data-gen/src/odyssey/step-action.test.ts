@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatOdysseyAction } from '../actions/odyssey.js';
+import { typedTextMatches } from './dpo-strategies.js';
 import type { OdysseyStep } from './episode-schema.js';
 import { stepAction } from './step-action.js';
-import { levenshtein, typeTextMatches } from './text-match.js';
 
 const step = (action: string, info: OdysseyStep['info']): OdysseyStep => ({
   step: 0,
@@ -82,17 +82,12 @@ describe('stepAction: episode steps in the official action strings', () => {
   });
 });
 
-describe('TYPE text matching (as AMS scores it)', () => {
-  it('computes edit distances', () => {
-    expect(levenshtein('kitten', 'sitting')).toBe(3);
-    expect(levenshtein('', 'abc')).toBe(3);
-    expect(levenshtein('same', 'same')).toBe(0);
-  });
+describe('TYPE text matching for rejections (AMS rule, case-folded)', () => {
   it('accepts containment or similarity >= 0.5, case-insensitively', () => {
-    expect(typeTextMatches('hello', 'Hello world')).toBe(true);
-    expect(typeTextMatches('abcd', 'abxd')).toBe(true); // 1 - 1/4
-    expect(typeTextMatches('abcd', 'abxy')).toBe(true); // 1 - 2/4 = 0.5
-    expect(typeTextMatches('abcd', 'axyz')).toBe(false); // 1 - 3/4
-    expect(typeTextMatches('sunset', 'usb c cable')).toBe(false);
+    expect(typedTextMatches('hello', 'Hello world')).toBe(true);
+    expect(typedTextMatches('abcd', 'abxd')).toBe(true); // 1 - 1/4
+    expect(typedTextMatches('abcd', 'abxy')).toBe(true); // 1 - 2/4 = 0.5
+    expect(typedTextMatches('abcd', 'axyz')).toBe(false); // 1 - 3/4
+    expect(typedTextMatches('sunset', 'usb c cable')).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
-import { type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
+import { matchOdysseyStep, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy } from './accuracy.js';
-import { matchOdysseyStep } from './odyssey-match.js';
 import { type Located, readRecords } from './records.js';
 
 const Bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);

@@ -1,8 +1,14 @@
 import path from 'node:path';
-import { type NormBbox, type OdysseyAction, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
+import {
+  type MatchVerdict,
+  matchOdysseyStep,
+  type NormBbox,
+  type OdysseyAction,
+  type OdysseyActionType,
+  parseOdysseyAction,
+} from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy, percent } from './accuracy.js';
-import { type MatchVerdict, matchOdysseyStep } from './odyssey-match.js';
 import { hasKey, type Located, readRecords } from './records.js';
 
 /** GUI-Odyssey's splits. On `random` AMS and SR are averaged over the categories; on the others, pooled. */

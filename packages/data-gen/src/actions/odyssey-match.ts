@@ -1,5 +1,11 @@
-import type { NormBbox, OdysseyAction } from '@guinav/data-gen';
 import { distance } from 'fastest-levenshtein';
+import { type NormBbox, pointInBbox } from './coords.js';
+import type { OdysseyAction } from './odyssey.js';
+
+/**
+ * GUI-Odyssey's Action Matching Score for one step: the scorer (eval-env) aggregates it, and the
+ * DPO pair builder uses it to make sure a rejected action really is wrong.
+ */
 
 /** GUI-Odyssey's thresholds (GUIOdyssey_action_matching.py), inherited from Android-in-the-Wild. */
 export const CLICK_RADIUS = 0.14;
@@ -74,10 +80,7 @@ export function pointMatches(
   pred: readonly [number, number],
   sam2Bbox?: NormBbox | null,
 ): boolean {
-  if (sam2Bbox) {
-    const [x1, y1, x2, y2] = sam2Bbox;
-    if (pred[0] >= x1 && pred[0] <= x2 && pred[1] >= y1 && pred[1] <= y2) return true;
-  }
+  if (sam2Bbox && pointInBbox([pred[0], pred[1]], sam2Bbox)) return true;
   const dx = pred[0] / 1000 - gt[0] / 1000;
   const dy = pred[1] / 1000 - gt[1] / 1000;
   return Math.sqrt(dx * dx + dy * dy) <= CLICK_RADIUS;
