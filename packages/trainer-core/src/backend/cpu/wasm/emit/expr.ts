@@ -313,7 +313,10 @@ export const f32x4 = {
     }),
   /** Sum of the four lanes of a local (lane extracts; used once per row, never in inner loops). */
   hsum: (a: Local): Expr =>
-    f32.add(f32.add(f32x4.extractLane(a, 0), f32x4.extractLane(a, 1)), f32.add(f32x4.extractLane(a, 2), f32x4.extractLane(a, 3))),
+    f32.add(
+      f32.add(f32x4.extractLane(a, 0), f32x4.extractLane(a, 1)),
+      f32.add(f32x4.extractLane(a, 2), f32x4.extractLane(a, 3)),
+    ),
   laneShuffle,
 };
 

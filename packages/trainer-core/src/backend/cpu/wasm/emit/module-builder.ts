@@ -3,7 +3,7 @@
  * functions built with FunctionBuilder, exported by name.
  */
 import { ByteWriter } from './bytes.js';
-import { FunctionBuilder, type FuncRef } from './function-builder.js';
+import { type FuncRef, FunctionBuilder } from './function-builder.js';
 import { type ValType, ValTypeCode } from './opcodes.js';
 
 interface MemoryImport {
@@ -82,7 +82,13 @@ export class ModuleBuilder {
       s.uleb(this.funcImports.length + (this.memory ? 1 : 0));
       for (const f of this.funcImports) s.name(f.module).name(f.name).u8(0x00).uleb(f.type);
       const m = this.memory;
-      if (m) s.name(m.module).name(m.name).u8(0x02).u8(m.shared ? 0x03 : 0x01).uleb(m.minPages).uleb(m.maxPages);
+      if (m)
+        s.name(m.module)
+          .name(m.name)
+          .u8(0x02)
+          .u8(m.shared ? 0x03 : 0x01)
+          .uleb(m.minPages)
+          .uleb(m.maxPages);
     });
     this.section(out, SECTION.function, (s) => {
       s.uleb(this.funcs.length);

@@ -1,8 +1,7 @@
 /**
  * Blocked f32 matmul in the GotoBLAS arrangement: for each block of C, pack a KC x NC slab of B
- * into 8-column panels and an MC x KC slab of A into 6-row panels, then run a 6x8 register-tiled
- * micro-kernel over the panels (12 f32x4 accumulators + 2 B vectors + 1 broadcast = the 15
- * vector registers V8 allocates on x64; see docs/cpu-backend.md for the measurements).
+ * into NR-column panels and an MC x KC slab of A into MR-row panels, then run an MR x NR
+ * register-tiled micro-kernel over the panels.
  *
  * Threads share nothing but an atomic work counter: the work units are (batch item, MC row
  * block, NC column block), taken in order with the row block varying fastest so consecutive
@@ -13,7 +12,13 @@ import { call, type FuncRef, type FunctionBuilder } from '../emit/function-build
 import type { ModuleBuilder } from '../emit/module-builder.js';
 import type { KernelEnv } from './kernel-env.js';
 
-export const MR = 6;
+/**
+ * Micro-kernel tile: MR rows of A (broadcast loads) by NR columns of B (NR/4 vectors). 4x8 keeps
+ * 8 accumulators + 2 B vectors + the broadcasts within V8's 15 vector registers even though
+ * TurboFan hoists all loads of an iteration above the FMAs; 6x8 spilled 4 accumulators per
+ * iteration and ran at half the speed (measurements in docs/cpu-backend.md).
+ */
+export const MR = 4;
 export const NR = 8;
 
 /** Parameter order of the exported `matmul` function (all i32 except alpha). */
@@ -78,17 +83,18 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
     Local,
     Local,
   ];
-  const acc = Array.from({ length: MR * 2 }, () => f.local('v128'));
-  const b0 = f.local('v128');
-  const b1 = f.local('v128');
+  const NV = NR / 4;
+  const acc = Array.from({ length: MR * NV }, () => f.local('v128'));
+  const bv = Array.from({ length: NV }, () => f.local('v128'));
   const av = f.local('v128');
   for (const x of acc) f.set(x, f32x4.splatConst(0));
   f.loop((top) => {
-    f.set(b0, v128.load(pb, 0));
-    f.set(b1, v128.load(pb, 16));
+    for (let v = 0; v < NV; v++) f.set(bv[v]!, v128.load(pb, v * 16));
     for (let r = 0; r < MR; r++) {
-      f.set(acc[2 * r]!, env.madd(f.tee(av, v128.load32Splat(pa, r * 4)), b0, acc[2 * r]!));
-      f.set(acc[2 * r + 1]!, env.madd(av, b1, acc[2 * r + 1]!));
+      for (let v = 0; v < NV; v++) {
+        const x = acc[r * NV + v]!;
+        f.set(x, env.madd(v === 0 ? f.tee(av, v128.load32Splat(pa, r * 4)) : av, bv[v]!, x));
+      }
     }
     f.inc(pa, MR * 4);
     f.inc(pb, NR * 4);
@@ -96,7 +102,7 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
     f.brIf(top, kc);
   });
 
-  const alphaV = b0;
+  const alphaV = bv[0]!;
   f.set(alphaV, f32x4.splat(alpha));
   const row = f.local('i32');
   f.if(
@@ -107,15 +113,15 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
         loadC,
         () => {
           for (let r = 0; r < MR; r++) {
-            f.do(v128.store(row, env.madd(acc[2 * r]!, alphaV, v128.load(row, 0)), 0));
-            f.do(v128.store(row, env.madd(acc[2 * r + 1]!, alphaV, v128.load(row, 16)), 16));
+            for (let v = 0; v < NV; v++) {
+              f.do(v128.store(row, env.madd(acc[r * NV + v]!, alphaV, v128.load(row, v * 16)), v * 16));
+            }
             if (r < MR - 1) f.inc(row, ldc);
           }
         },
         () => {
           for (let r = 0; r < MR; r++) {
-            f.do(v128.store(row, f32x4.mul(acc[2 * r]!, alphaV), 0));
-            f.do(v128.store(row, f32x4.mul(acc[2 * r + 1]!, alphaV), 16));
+            for (let v = 0; v < NV; v++) f.do(v128.store(row, f32x4.mul(acc[r * NV + v]!, alphaV), v * 16));
             if (r < MR - 1) f.inc(row, ldc);
           }
         },
@@ -124,8 +130,7 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
     () => {
       // Edge tile: park the scaled accumulators, then copy the valid mr x nr corner.
       for (let r = 0; r < MR; r++) {
-        f.do(v128.store(tile, f32x4.mul(acc[2 * r]!, alphaV), r * 32));
-        f.do(v128.store(tile, f32x4.mul(acc[2 * r + 1]!, alphaV), r * 32 + 16));
+        for (let v = 0; v < NV; v++) f.do(v128.store(tile, f32x4.mul(acc[r * NV + v]!, alphaV), r * NR * 4 + v * 16));
       }
       const i = f.local('i32');
       const j = f.local('i32');
@@ -149,8 +154,8 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
 }
 
 /**
- * packA(src, lda, trans, mc, kc, dst): an mc x kc slab of op(A) starting at src into 6-row
- * panels, each stored k-major ([kc][6]) and zero-padded to 6 rows.
+ * packA(src, lda, trans, mc, kc, dst): an mc x kc slab of op(A) starting at src into MR-row
+ * panels, each stored k-major ([kc][MR]) and zero-padded to MR rows.
  */
 function emitPackA(f: FunctionBuilder): void {
   const [src, lda, trans, mc, kc, dst] = f.params as [Local, Local, Local, Local, Local, Local];
@@ -166,15 +171,14 @@ function emitPackA(f: FunctionBuilder): void {
     f.set(rows, i32.minS(MR, i32.sub(mc, ir)));
     f.if(
       trans,
-      // Stored [k][m]: the 6 values of one k are adjacent.
+      // Stored [k][m]: the MR values of one k are adjacent.
       () => {
         f.set(p, i32.add(src, i32.shl(ir, 2)));
         f.if(
           i32.eq(rows, MR),
           () => {
             f.forRange(kk, 0, kc, 1, () => {
-              f.do(v128.store(dst, v128.load(p)));
-              f.do(f64.store(dst, f64.load(p, 16), 16));
+              copyFloats(f, dst, p, MR);
               f.inc(p, ldaB);
               f.inc(dst, MR * 4);
             });
@@ -224,8 +228,8 @@ function emitPackA(f: FunctionBuilder): void {
 }
 
 /**
- * packB(src, ldb, trans, kc, nc, dst): a kc x nc slab of op(B) starting at src into 8-column
- * panels, each stored k-major ([kc][8]) and zero-padded to 8 columns.
+ * packB(src, ldb, trans, kc, nc, dst): a kc x nc slab of op(B) starting at src into NR-column
+ * panels, each stored k-major ([kc][NR]) and zero-padded to NR columns.
  */
 function emitPackB(f: FunctionBuilder): void {
   const [src, ldb, trans, kc, nc, dst] = f.params as [Local, Local, Local, Local, Local, Local];
@@ -252,7 +256,7 @@ function emitPackB(f: FunctionBuilder): void {
             f.while(
               () => i32.leS(i32.add(kk, 4), kc),
               () => {
-                for (let half = 0; half < 2; half++) {
+                for (let half = 0; half < NR / 4; half++) {
                   f.set(p, i32.add(src, i32.add(i32.mul(i32.add(jr, half * 4), ldbB), i32.shl(kk, 2))));
                   for (let c = 0; c < 4; c++) {
                     f.set(rowsV[c]!, v128.load(p));
@@ -269,7 +273,13 @@ function emitPackB(f: FunctionBuilder): void {
               () => i32.ltS(kk, kc),
               () => {
                 for (let c = 0; c < NR; c++) {
-                  f.do(f32.store(dst, f32.load(i32.add(src, i32.add(i32.mul(i32.add(jr, c), ldbB), i32.shl(kk, 2)))), c * 4));
+                  f.do(
+                    f32.store(
+                      dst,
+                      f32.load(i32.add(src, i32.add(i32.mul(i32.add(jr, c), ldbB), i32.shl(kk, 2)))),
+                      c * 4,
+                    ),
+                  );
                 }
                 f.inc(dst, NR * 4);
                 f.inc(kk, 1);
@@ -290,15 +300,14 @@ function emitPackB(f: FunctionBuilder): void {
           },
         );
       },
-      // Stored [k][n]: each k row of the panel is 8 adjacent values.
+      // Stored [k][n]: each k row of the panel is NR adjacent values.
       () => {
         f.set(p, i32.add(src, i32.shl(jr, 2)));
         f.if(
           i32.eq(cols, NR),
           () => {
             f.forRange(kk, 0, kc, 1, () => {
-              f.do(v128.store(dst, v128.load(p)));
-              f.do(v128.store(dst, v128.load(p, 16), 16));
+              copyFloats(f, dst, p, NR);
               f.inc(p, ldbB);
               f.inc(dst, NR * 4);
             });
@@ -324,6 +333,14 @@ function emitPackB(f: FunctionBuilder): void {
 }
 
 type Local4 = [Local, Local, Local, Local];
+
+/** Unrolled copy of `count` f32 from src to dst (16-, 8- and 4-byte moves). */
+function copyFloats(f: FunctionBuilder, dst: Local, src: Local, count: number): void {
+  let at = 0;
+  for (; at + 4 <= count; at += 4) f.do(v128.store(dst, v128.load(src, at * 4), at * 4));
+  for (; at + 2 <= count; at += 2) f.do(f64.store(dst, f64.load(src, at * 4), at * 4));
+  for (; at < count; at++) f.do(f32.store(dst, f32.load(src, at * 4), at * 4));
+}
 
 /** In-place 4x4 transpose of four f32x4 locals (unpcklps/unpckhps/movlhps/movhlps patterns). */
 export function transpose4(f: FunctionBuilder, rows: Local4, t: Local4): void {
@@ -373,10 +390,19 @@ function emitDriver(f: FunctionBuilder, fns: DriverFns): void {
     Local,
     Local,
   ];
-  const [aBase, bBase, cBase, p0, kcur, loadC, jr, ir, cachedB, cachedJ, cachedP] = Array.from(
-    { length: 11 },
-    L,
-  ) as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const [aBase, bBase, cBase, p0, kcur, loadC, jr, ir, cachedB, cachedJ, cachedP] = Array.from({ length: 11 }, L) as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
   const ceilDiv = (x: Local, y: Local) => i32.divU(i32.sub(i32.add(x, y), 1), y);
 
   f.set(mBlocks, ceilDiv(p.m, p.mc));
@@ -409,7 +435,10 @@ function emitDriver(f: FunctionBuilder, fns: DriverFns): void {
         f.if(i32.eqz(i32.and(i32.eq(bBase, cachedB), i32.and(i32.eq(j0, cachedJ), i32.eq(p0, cachedP)))), () => {
           f.do(
             call(fns.packB, [
-              i32.add(bBase, i32.shl(selectI32(i32.add(i32.mul(j0, ldb), p0), i32.add(i32.mul(p0, ldb), j0), p.transB), 2)),
+              i32.add(
+                bBase,
+                i32.shl(selectI32(i32.add(i32.mul(j0, ldb), p0), i32.add(i32.mul(p0, ldb), j0), p.transB), 2),
+              ),
               ldb,
               p.transB,
               kcur,
@@ -423,7 +452,10 @@ function emitDriver(f: FunctionBuilder, fns: DriverFns): void {
         });
         f.do(
           call(fns.packA, [
-            i32.add(aBase, i32.shl(selectI32(i32.add(i32.mul(p0, lda), i0), i32.add(i32.mul(i0, lda), p0), p.transA), 2)),
+            i32.add(
+              aBase,
+              i32.shl(selectI32(i32.add(i32.mul(p0, lda), i0), i32.add(i32.mul(i0, lda), p0), p.transA), 2),
+            ),
             lda,
             p.transA,
             mcur,

@@ -85,7 +85,9 @@ function checkMatmul(ctx: KernelContext, args: MatmulArgs): void {
   const { m, n, k, batch } = args;
   if (m === 0 || n === 0 || batch === 0) return;
   if (batch > 1 && args.strideC < m * n) {
-    throw new RangeError(`${K}: strideC must be at least m*n = ${m * n} so batch items do not overlap, got ${args.strideC}`);
+    throw new RangeError(
+      `${K}: strideC must be at least m*n = ${m * n} so batch items do not overlap, got ${args.strideC}`,
+    );
   }
   const span = (stride: number, size: number) => (batch - 1) * stride + size;
   checkSpan(K, 'a', ctx.heap, args.a, span(args.strideA, m * k));
