@@ -16,6 +16,8 @@ export interface WorkerPoolOptions {
   instance: WebAssembly.Instance;
   /** Exports that jobs may name, by position. */
   exportNames: readonly string[];
+  /** Names of `Math` functions the module imports from `env` (the memory is always imported as env.memory). */
+  hostMath: readonly string[];
   /** Total threads including the caller (>= 1). */
   threads: number;
   /** Busy-wait iterations before a worker sleeps (~10 ns each). */
@@ -66,6 +68,7 @@ export class WorkerPool {
           control,
           tid,
           exportNames: opts.exportNames,
+          hostMath: opts.hostMath,
           spin: opts.spin ?? 20_000,
         },
       });

@@ -13,12 +13,14 @@ import { CONTROL } from './control.js';
 export const WORKER_SOURCE = `
 'use strict';
 const { workerData, parentPort } = require('node:worker_threads');
-const { module, memory, control, tid, exportNames, spin } = workerData;
+const { module, memory, control, tid, exportNames, hostMath, spin } = workerData;
 const C = ${JSON.stringify(CONTROL)};
 const ctl = new Int32Array(control);
 const args = new Float64Array(control, C.argsByte, C.maxArgs);
 const errorBytes = new Uint8Array(control, C.errorByte, C.errorBytes);
-const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
+const env = { memory };
+for (const name of hostMath) env[name] = Math[name];
+const instance = new WebAssembly.Instance(module, { env });
 const fns = exportNames.map((name) => instance.exports[name]);
 // Read the generation before reporting ready: the first job may be published right after.
 let seen = Atomics.load(ctl, C.generation);

@@ -8,7 +8,9 @@ import type { AttentionArgs, AttentionBackwardArgs, CpuFastKernels, MatmulArgs }
 import type { CpuHeap } from '../heap.js';
 import { WorkerPool } from '../threads/pool.js';
 import { relaxedSimdSupported } from './features.js';
-import { buildKernelModuleBytes, kernelImports } from './kernel-module.js';
+import { buildKernelModuleBytes, HOST_MATH, KERNEL_EXPORTS, kernelImports } from './kernel-module.js';
+import { runAttention, runAttentionBackward } from './ops/attention-op.js';
+import { CONTEXT_TABLE_BYTES } from './ops/context.js';
 import { planMatmul, runMatmul } from './ops/matmul-op.js';
 import { SCRATCH_BYTES_PER_THREAD } from './ops/scratch.js';
 
@@ -19,9 +21,6 @@ export interface CpuFastKernelOptions {
   fma?: boolean | 'auto';
 }
 
-/** Exported kernel functions that jobs may run, in a fixed order shared with the workers. */
-const EXPORTS = ['matmul'] as const;
-
 export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOptions = {}): Promise<CpuFastKernels> {
   const threads = opts.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
@@ -30,10 +29,18 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
   const fma = resolveFma(opts.fma ?? 'auto');
   const module = await WebAssembly.compile(buildKernelModuleBytes(fma));
   const instance = await WebAssembly.instantiate(module, kernelImports(heap.memory));
-  const pool = await WorkerPool.create({ module, memory: heap.memory, instance, exportNames: EXPORTS, threads });
+  const pool = await WorkerPool.create({
+    module,
+    memory: heap.memory,
+    instance,
+    exportNames: KERNEL_EXPORTS,
+    hostMath: HOST_MATH,
+    threads,
+  });
   const scratch = heap.alloc(SCRATCH_BYTES_PER_THREAD * threads);
   const counter = heap.alloc(64);
-  const ctx = { heap, pool, scratch, counter };
+  const table = heap.alloc(CONTEXT_TABLE_BYTES);
+  const ctx = { heap, pool, scratch, counter, table };
   let disposed = false;
   const live = () => {
     if (disposed) throw new Error('CpuFastKernels: used after dispose()');
@@ -46,13 +53,13 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
       live();
       runMatmul(ctx, args, planMatmul(args, threads));
     },
-    attention(_args: AttentionArgs): void {
+    attention(args: AttentionArgs): void {
       live();
-      throw new Error('CpuFastKernels.attention: not implemented yet');
+      runAttention(ctx, args, threads);
     },
-    attentionBackward(_args: AttentionBackwardArgs): void {
+    attentionBackward(args: AttentionBackwardArgs): void {
       live();
-      throw new Error('CpuFastKernels.attentionBackward: not implemented yet');
+      runAttentionBackward(ctx, args, threads);
     },
     dispose(): void {
       if (disposed) return;
@@ -60,6 +67,7 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
       pool.dispose();
       heap.release(scratch);
       heap.release(counter);
+      heap.release(table);
     },
   };
 }

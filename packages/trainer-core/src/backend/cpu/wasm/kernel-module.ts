@@ -4,23 +4,32 @@
  * single truth: the same code runs under vitest from TypeScript and from dist/, and the FMA and
  * mul+add variants come from one generator. Building and compiling takes milliseconds.
  */
+import type { FuncRef } from './emit/function-builder.js';
 import { ModuleBuilder } from './emit/module-builder.js';
+import { emitAttention } from './kernels/attention.js';
 import { kernelEnv } from './kernels/kernel-env.js';
 import { emitMatmul } from './kernels/matmul.js';
+import { emitRowFns } from './kernels/rows.js';
 
-/** Host functions the module imports from `env` (scalar transcendentals used once per row). */
-export const HOST_MATH = ['exp', 'log'] as const;
+/** Exported kernels that jobs may run, in a fixed order shared with the workers. */
+export const KERNEL_EXPORTS = ['matmul', 'attention_forward', 'attention_backward'] as const;
+export type KernelName = (typeof KERNEL_EXPORTS)[number];
+
+/** Math functions the module imports from `env` (scalar, once per row), by their name on `Math`. */
+export const HOST_MATH = ['log'] as const;
 
 export function buildKernelModuleBytes(fma: boolean): Uint8Array {
   const mod = new ModuleBuilder();
-  for (const name of HOST_MATH) mod.importFunction('env', name, ['f64'], 'f64');
+  const [log] = HOST_MATH.map((name) => mod.importFunction('env', name, ['f64'], 'f64')) as [FuncRef];
   mod.importMemory('env', 'memory', { minPages: 1, maxPages: 65536, shared: true });
   const env = kernelEnv(fma);
-  emitMatmul(mod, env);
+  const gemm = emitMatmul(mod, env);
+  const rows = emitRowFns(mod, env);
+  emitAttention(mod, { gemm, rows, host: { log }, env });
   return mod.encode();
 }
 
 /** Imports for one instance of the kernel module over `memory` (the same on every thread). */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return { env: { memory, exp: Math.exp, log: Math.log } };
+  return { env: { memory, ...Object.fromEntries(HOST_MATH.map((name) => [name, Math[name]])) } };
 }

@@ -32,6 +32,10 @@ export function call(fn: FuncRef, args: readonly Val[]): Expr {
   });
 }
 
+/** A fixed-length tuple type for a literal N (so destructured locals need no assertions), else an array. */
+export type Tuple<T, N extends number> = number extends N ? T[] : TupleOf<T, N, []>;
+type TupleOf<T, N extends number, R extends T[]> = R['length'] extends N ? R : TupleOf<T, N, [T, ...R]>;
+
 export class FunctionBuilder {
   readonly params: readonly Local[];
   private readonly localTypes: ValType[] = [];
@@ -46,6 +50,19 @@ export class FunctionBuilder {
     const p = this.params[index];
     if (!p) throw new RangeError(`wasm emit: ${this.ref.name} has no parameter ${index}`);
     return p;
+  }
+
+  /** The parameters by name (names in parameter order; their count must match). */
+  named<const N extends readonly string[]>(names: N): Record<N[number], Local> {
+    if (names.length !== this.params.length) {
+      throw new TypeError(`wasm emit: ${this.ref.name} has ${this.params.length} parameters, named ${names.length}`);
+    }
+    return Object.fromEntries(names.map((name, i) => [name, this.params[i]])) as Record<N[number], Local>;
+  }
+
+  /** `n` new locals of one type. */
+  locals<N extends number>(type: ValType, n: N): Tuple<Local, N> {
+    return Array.from({ length: n }, () => this.local(type)) as Tuple<Local, N>;
   }
 
   local(type: ValType): Local {

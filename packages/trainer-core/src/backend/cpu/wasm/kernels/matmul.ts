@@ -6,6 +6,8 @@
  * Threads share nothing but an atomic work counter: the work units are (batch item, MC row
  * block, NC column block), taken in order with the row block varying fastest so consecutive
  * units of one thread reuse its packed B slab when K fits in one KC block.
+ *
+ * The packing routines and the tile loop are also the building blocks of the attention kernels.
  */
 import { f32, f32x4, f64, i32, type Local, select, type Val, v128 } from '../emit/expr.js';
 import { call, type FuncRef, type FunctionBuilder } from '../emit/function-builder.js';
@@ -20,6 +22,7 @@ import type { KernelEnv } from './kernel-env.js';
  */
 export const MR = 4;
 export const NR = 8;
+const NV = NR / 4;
 
 /** Parameter order of the exported `matmul` function (all i32 except alpha). */
 export const MATMUL_PARAMS = [
@@ -51,7 +54,22 @@ export function matmulScratchBytes(mc: number, nc: number, kc: number): number {
   return (mc * kc + kc * nc + MR * NR) * 4;
 }
 
-export function emitMatmul(mod: ModuleBuilder, env: KernelEnv): void {
+/** Floats a packed MR-row panel set of an m x k slab occupies. */
+export const packedASize = (m: number, k: number) => Math.ceil(m / MR) * MR * k;
+/** Floats a packed NR-column panel set of a k x n slab occupies. */
+export const packedBSize = (k: number, n: number) => Math.ceil(n / NR) * NR * k;
+
+/** The in-module GEMM building blocks, for kernels that run small matmuls of their own. */
+export interface GemmFns {
+  /** packA(src, lda, trans, m, k, dst): op(A)[m x k] (element (i,p) at src[trans ? p*lda+i : i*lda+p]) into MR-row panels. */
+  packA: FuncRef;
+  /** packB(src, ldb, trans, k, n, dst): op(B)[k x n] (element (p,j) at src[trans ? j*ldb+p : p*ldb+j]) into NR-column panels. */
+  packB: FuncRef;
+  /** tiles(pA, pB, m, n, k, c, ldcBytes, loadC, alpha, tile): C[m x n] (+)= alpha * A B from packed panels. */
+  tiles: FuncRef;
+}
+
+export function emitMatmul(mod: ModuleBuilder, env: KernelEnv): GemmFns {
   const micro = mod.function(
     'mm_micro',
     ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'i32'],
@@ -61,39 +79,47 @@ export function emitMatmul(mod: ModuleBuilder, env: KernelEnv): void {
   );
   const packA = mod.function('mm_pack_a', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], undefined, emitPackA, false);
   const packB = mod.function('mm_pack_b', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], undefined, emitPackB, false);
+  const tiles = mod.function(
+    'mm_tiles',
+    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'i32'],
+    undefined,
+    (f) => emitTiles(f, micro),
+    false,
+  );
+  const fns = { packA, packB, tiles };
   mod.function(
     'matmul',
     MATMUL_PARAMS.map((p) => (p === 'alpha' ? 'f32' : 'i32')),
     undefined,
-    (f) => emitDriver(f, { micro, packA, packB }),
+    (f) => emitDriver(f, fns),
   );
+  return fns;
 }
 
 /** micro(pa, pb, kc, c, ldcBytes, mr, nr, loadC, alpha, tile): C[0:mr, 0:nr] (+)= alpha * Apanel @ Bpanel. */
 function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
-  const [pa, pb, kc, c, ldc, mr, nr, loadC, alpha, tile] = f.params as [
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-  ];
-  const NV = NR / 4;
-  const acc = Array.from({ length: MR * NV }, () => f.local('v128'));
-  const bv = Array.from({ length: NV }, () => f.local('v128'));
+  const { pa, pb, kc, c, ldc, mr, nr, loadC, alpha, tile } = f.named([
+    'pa',
+    'pb',
+    'kc',
+    'c',
+    'ldc',
+    'mr',
+    'nr',
+    'loadC',
+    'alpha',
+    'tile',
+  ] as const);
+  const acc = f.locals('v128', MR * NV);
+  const bv = f.locals('v128', NV);
   const av = f.local('v128');
+  const at = (r: number, v: number) => acc[r * NV + v]!;
   for (const x of acc) f.set(x, f32x4.splatConst(0));
   f.loop((top) => {
     for (let v = 0; v < NV; v++) f.set(bv[v]!, v128.load(pb, v * 16));
     for (let r = 0; r < MR; r++) {
       for (let v = 0; v < NV; v++) {
-        const x = acc[r * NV + v]!;
-        f.set(x, env.madd(v === 0 ? f.tee(av, v128.load32Splat(pa, r * 4)) : av, bv[v]!, x));
+        f.set(at(r, v), env.madd(v === 0 ? f.tee(av, v128.load32Splat(pa, r * 4)) : av, bv[v]!, at(r, v)));
       }
     }
     f.inc(pa, MR * 4);
@@ -114,14 +140,14 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
         () => {
           for (let r = 0; r < MR; r++) {
             for (let v = 0; v < NV; v++) {
-              f.do(v128.store(row, env.madd(acc[r * NV + v]!, alphaV, v128.load(row, v * 16)), v * 16));
+              f.do(v128.store(row, env.madd(at(r, v), alphaV, v128.load(row, v * 16)), v * 16));
             }
             if (r < MR - 1) f.inc(row, ldc);
           }
         },
         () => {
           for (let r = 0; r < MR; r++) {
-            for (let v = 0; v < NV; v++) f.do(v128.store(row, f32x4.mul(acc[r * NV + v]!, alphaV), v * 16));
+            for (let v = 0; v < NV; v++) f.do(v128.store(row, f32x4.mul(at(r, v), alphaV), v * 16));
             if (r < MR - 1) f.inc(row, ldc);
           }
         },
@@ -130,12 +156,9 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
     () => {
       // Edge tile: park the scaled accumulators, then copy the valid mr x nr corner.
       for (let r = 0; r < MR; r++) {
-        for (let v = 0; v < NV; v++) f.do(v128.store(tile, f32x4.mul(acc[r * NV + v]!, alphaV), r * NR * 4 + v * 16));
+        for (let v = 0; v < NV; v++) f.do(v128.store(tile, f32x4.mul(at(r, v), alphaV), (r * NR + v * 4) * 4));
       }
-      const i = f.local('i32');
-      const j = f.local('i32');
-      const src = f.local('i32');
-      const dst = f.local('i32');
+      const [i, j, src, dst] = f.locals('i32', 4);
       f.forRange(i, 0, mr, 1, () => {
         f.set(src, i32.add(tile, i32.mul(i, NR * 4)));
         f.set(dst, i32.add(c, i32.mul(i, ldc)));
@@ -153,19 +176,50 @@ function emitMicroKernel(f: FunctionBuilder, env: KernelEnv): void {
   );
 }
 
+/** tiles(pA, pB, m, n, k, c, ldcBytes, loadC, alpha, tile): every micro-kernel of an m x n block. */
+function emitTiles(f: FunctionBuilder, micro: FuncRef): void {
+  const { pA, pB, m, n, k, c, ldc, loadC, alpha, tile } = f.named([
+    'pA',
+    'pB',
+    'm',
+    'n',
+    'k',
+    'c',
+    'ldc',
+    'loadC',
+    'alpha',
+    'tile',
+  ] as const);
+  const [jr, ir, bPanel, cCol] = f.locals('i32', 4);
+  f.forRange(jr, 0, n, NR, () => {
+    f.set(bPanel, i32.add(pB, i32.shl(i32.mul(jr, k), 2)));
+    f.set(cCol, i32.add(c, i32.shl(jr, 2)));
+    f.forRange(ir, 0, m, MR, () => {
+      f.do(
+        call(micro, [
+          i32.add(pA, i32.shl(i32.mul(ir, k), 2)),
+          bPanel,
+          k,
+          i32.add(cCol, i32.mul(ir, ldc)),
+          ldc,
+          i32.minS(MR, i32.sub(m, ir)),
+          i32.minS(NR, i32.sub(n, jr)),
+          loadC,
+          alpha,
+          tile,
+        ]),
+      );
+    });
+  });
+}
+
 /**
  * packA(src, lda, trans, mc, kc, dst): an mc x kc slab of op(A) starting at src into MR-row
  * panels, each stored k-major ([kc][MR]) and zero-padded to MR rows.
  */
 function emitPackA(f: FunctionBuilder): void {
-  const [src, lda, trans, mc, kc, dst] = f.params as [Local, Local, Local, Local, Local, Local];
-  const ir = f.local('i32');
-  const rows = f.local('i32');
-  const kk = f.local('i32');
-  const r = f.local('i32');
-  const p = f.local('i32');
-  const q = f.local('i32');
-  const ldaB = f.local('i32');
+  const { src, lda, trans, mc, kc, dst } = f.named(['src', 'lda', 'trans', 'mc', 'kc', 'dst'] as const);
+  const [ir, rows, kk, r, p, q, ldaB] = f.locals('i32', 7);
   f.set(ldaB, i32.shl(lda, 2));
   f.forRange(ir, 0, mc, MR, () => {
     f.set(rows, i32.minS(MR, i32.sub(mc, ir)));
@@ -186,12 +240,8 @@ function emitPackA(f: FunctionBuilder): void {
           () => {
             f.forRange(kk, 0, kc, 1, () => {
               f.forRange(r, 0, MR, 1, () => {
-                f.do(
-                  f32.store(
-                    i32.add(dst, i32.shl(r, 2)),
-                    orZero(i32.ltS(r, rows), f32.load(i32.add(p, i32.shl(i32.minS(r, i32.sub(rows, 1)), 2)))),
-                  ),
-                );
+                const clamped = i32.add(p, i32.shl(i32.minS(r, i32.sub(rows, 1)), 2));
+                f.do(f32.store(i32.add(dst, i32.shl(r, 2)), orZero(i32.ltS(r, rows), f32.load(clamped))));
               });
               f.inc(p, ldaB);
               f.inc(dst, MR * 4);
@@ -232,16 +282,10 @@ function emitPackA(f: FunctionBuilder): void {
  * panels, each stored k-major ([kc][NR]) and zero-padded to NR columns.
  */
 function emitPackB(f: FunctionBuilder): void {
-  const [src, ldb, trans, kc, nc, dst] = f.params as [Local, Local, Local, Local, Local, Local];
-  const jr = f.local('i32');
-  const cols = f.local('i32');
-  const kk = f.local('i32');
-  const col = f.local('i32');
-  const p = f.local('i32');
-  const q = f.local('i32');
-  const ldbB = f.local('i32');
-  const rowsV = Array.from({ length: 4 }, () => f.local('v128'));
-  const t = Array.from({ length: 4 }, () => f.local('v128'));
+  const { src, ldb, trans, kc, nc, dst } = f.named(['src', 'ldb', 'trans', 'kc', 'nc', 'dst'] as const);
+  const [jr, cols, kk, col, p, q, ldbB] = f.locals('i32', 7);
+  const rowsV = f.locals('v128', 4);
+  const t = f.locals('v128', 4);
   f.set(ldbB, i32.shl(ldb, 2));
   f.forRange(jr, 0, nc, NR, () => {
     f.set(cols, i32.minS(NR, i32.sub(nc, jr)));
@@ -256,14 +300,14 @@ function emitPackB(f: FunctionBuilder): void {
             f.while(
               () => i32.leS(i32.add(kk, 4), kc),
               () => {
-                for (let half = 0; half < NR / 4; half++) {
-                  f.set(p, i32.add(src, i32.add(i32.mul(i32.add(jr, half * 4), ldbB), i32.shl(kk, 2))));
+                for (let quad = 0; quad < NV; quad++) {
+                  f.set(p, i32.add(src, i32.add(i32.mul(i32.add(jr, quad * 4), ldbB), i32.shl(kk, 2))));
                   for (let c = 0; c < 4; c++) {
                     f.set(rowsV[c]!, v128.load(p));
                     if (c < 3) f.inc(p, ldbB);
                   }
-                  transpose4(f, rowsV as Local4, t as Local4);
-                  for (let c = 0; c < 4; c++) f.do(v128.store(dst, rowsV[c]!, c * NR * 4 + half * 16));
+                  transpose4(f, rowsV, t);
+                  for (let c = 0; c < 4; c++) f.do(v128.store(dst, rowsV[c]!, (c * NR + quad * 4) * 4));
                 }
                 f.inc(dst, 4 * NR * 4);
                 f.inc(kk, 4);
@@ -273,13 +317,8 @@ function emitPackB(f: FunctionBuilder): void {
               () => i32.ltS(kk, kc),
               () => {
                 for (let c = 0; c < NR; c++) {
-                  f.do(
-                    f32.store(
-                      dst,
-                      f32.load(i32.add(src, i32.add(i32.mul(i32.add(jr, c), ldbB), i32.shl(kk, 2)))),
-                      c * 4,
-                    ),
-                  );
+                  const from = i32.add(src, i32.add(i32.mul(i32.add(jr, c), ldbB), i32.shl(kk, 2)));
+                  f.do(f32.store(dst, f32.load(from), c * 4));
                 }
                 f.inc(dst, NR * 4);
                 f.inc(kk, 1);
@@ -315,12 +354,8 @@ function emitPackB(f: FunctionBuilder): void {
           () => {
             f.forRange(kk, 0, kc, 1, () => {
               f.forRange(col, 0, NR, 1, () => {
-                f.do(
-                  f32.store(
-                    i32.add(dst, i32.shl(col, 2)),
-                    orZero(i32.ltS(col, cols), f32.load(i32.add(p, i32.shl(i32.minS(col, i32.sub(cols, 1)), 2)))),
-                  ),
-                );
+                const clamped = i32.add(p, i32.shl(i32.minS(col, i32.sub(cols, 1)), 2));
+                f.do(f32.store(i32.add(dst, i32.shl(col, 2)), orZero(i32.ltS(col, cols), f32.load(clamped))));
               });
               f.inc(p, ldbB);
               f.inc(dst, NR * 4);
@@ -332,8 +367,6 @@ function emitPackB(f: FunctionBuilder): void {
   });
 }
 
-type Local4 = [Local, Local, Local, Local];
-
 /** Unrolled copy of `count` f32 from src to dst (16-, 8- and 4-byte moves). */
 function copyFloats(f: FunctionBuilder, dst: Local, src: Local, count: number): void {
   let at = 0;
@@ -343,77 +376,41 @@ function copyFloats(f: FunctionBuilder, dst: Local, src: Local, count: number): 
 }
 
 /** In-place 4x4 transpose of four f32x4 locals (unpcklps/unpckhps/movlhps/movhlps patterns). */
-export function transpose4(f: FunctionBuilder, rows: Local4, t: Local4): void {
-  const [r0, r1, r2, r3] = rows;
-  f.set(t[0], f32x4.laneShuffle(r0, r1, [0, 4, 1, 5]));
-  f.set(t[1], f32x4.laneShuffle(r0, r1, [2, 6, 3, 7]));
-  f.set(t[2], f32x4.laneShuffle(r2, r3, [0, 4, 1, 5]));
-  f.set(t[3], f32x4.laneShuffle(r2, r3, [2, 6, 3, 7]));
-  f.set(r0, f32x4.laneShuffle(t[0], t[2], [0, 1, 4, 5]));
-  f.set(r1, f32x4.laneShuffle(t[0], t[2], [2, 3, 6, 7]));
-  f.set(r2, f32x4.laneShuffle(t[1], t[3], [0, 1, 4, 5]));
-  f.set(r3, f32x4.laneShuffle(t[1], t[3], [2, 3, 6, 7]));
+export function transpose4(f: FunctionBuilder, rows: readonly Local[], t: readonly Local[]): void {
+  const [r0, r1, r2, r3] = rows as [Local, Local, Local, Local];
+  const [t0, t1, t2, t3] = t as [Local, Local, Local, Local];
+  f.set(t0, f32x4.laneShuffle(r0, r1, [0, 4, 1, 5]));
+  f.set(t1, f32x4.laneShuffle(r0, r1, [2, 6, 3, 7]));
+  f.set(t2, f32x4.laneShuffle(r2, r3, [0, 4, 1, 5]));
+  f.set(t3, f32x4.laneShuffle(r2, r3, [2, 6, 3, 7]));
+  f.set(r0, f32x4.laneShuffle(t0, t2, [0, 1, 4, 5]));
+  f.set(r1, f32x4.laneShuffle(t0, t2, [2, 3, 6, 7]));
+  f.set(r2, f32x4.laneShuffle(t1, t3, [0, 1, 4, 5]));
+  f.set(r3, f32x4.laneShuffle(t1, t3, [2, 3, 6, 7]));
 }
 
-interface DriverFns {
-  micro: FuncRef;
-  packA: FuncRef;
-  packB: FuncRef;
+/** The value when cond holds, else 0 (both are evaluated, so callers clamp load addresses). */
+function orZero(cond: Val, value: Val) {
+  return select('f32', value, 0, cond);
 }
 
-function emitDriver(f: FunctionBuilder, fns: DriverFns): void {
-  const p = Object.fromEntries(MATMUL_PARAMS.map((name, i) => [name, f.param(i)])) as Record<
-    (typeof MATMUL_PARAMS)[number],
-    Local
-  >;
-  const L = () => f.local('i32');
-  const [mBlocks, per, units, s, pA, pB, tile, lda, ldb, u, bi, rem, jb, ib, i0, j0, mcur, ncur] = Array.from(
-    { length: 18 },
-    L,
-  ) as Local[] as [
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-  ];
-  const [aBase, bBase, cBase, p0, kcur, loadC, jr, ir, cachedB, cachedJ, cachedP] = Array.from({ length: 11 }, L) as [
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-  ];
-  const ceilDiv = (x: Local, y: Local) => i32.divU(i32.sub(i32.add(x, y), 1), y);
+function emitDriver(f: FunctionBuilder, fns: GemmFns): void {
+  const p = f.named(MATMUL_PARAMS);
+  const [mBlocks, per, units, pA, pB, tile, lda, ldb, u, bi, rem, jb, ib, i0, j0, mcur, ncur] = f.locals('i32', 17);
+  const [aBase, bBase, cBase, p0, kcur, cachedB, cachedJ, cachedP] = f.locals('i32', 8);
+  const ceilDiv = (x: Val, y: Val) => i32.divU(i32.sub(i32.add(x, y), 1), y);
+  // Element (row, col) of a stored operand that may be transposed.
+  const offset = (trans: Local, ld: Local, row: Val, col: Val) =>
+    i32.shl(select('i32', i32.add(i32.mul(col, ld), row), i32.add(i32.mul(row, ld), col), trans), 2);
 
   f.set(mBlocks, ceilDiv(p.m, p.mc));
   f.set(per, i32.mul(mBlocks, ceilDiv(p.n, p.nc)));
   f.set(units, i32.mul(per, p.batch));
-  f.set(s, i32.add(p.scratch, i32.mul(p.tid, p.scratchStride)));
-  f.set(pA, s);
+  f.set(pA, i32.add(p.scratch, i32.mul(p.tid, p.scratchStride)));
   f.set(pB, i32.add(pA, i32.shl(i32.mul(p.mc, p.kc), 2)));
   f.set(tile, i32.add(pB, i32.shl(i32.mul(p.kc, p.nc), 2)));
-  f.set(lda, selectI32(p.m, p.k, p.transA));
-  f.set(ldb, selectI32(p.k, p.n, p.transB));
+  f.set(lda, select('i32', p.m, p.k, p.transA));
+  f.set(ldb, select('i32', p.k, p.n, p.transB));
   f.set(cachedB, -1);
   f.block((done) => {
     f.loop((next) => {
@@ -432,68 +429,18 @@ function emitDriver(f: FunctionBuilder, fns: DriverFns): void {
       f.set(cBase, i32.add(p.c, i32.shl(i32.add(i32.mul(bi, p.strideC), i32.add(i32.mul(i0, p.n), j0)), 2)));
       f.forRange(p0, 0, p.k, p.kc, () => {
         f.set(kcur, i32.minS(p.kc, i32.sub(p.k, p0)));
-        f.if(i32.eqz(i32.and(i32.eq(bBase, cachedB), i32.and(i32.eq(j0, cachedJ), i32.eq(p0, cachedP)))), () => {
-          f.do(
-            call(fns.packB, [
-              i32.add(
-                bBase,
-                i32.shl(selectI32(i32.add(i32.mul(j0, ldb), p0), i32.add(i32.mul(p0, ldb), j0), p.transB), 2),
-              ),
-              ldb,
-              p.transB,
-              kcur,
-              ncur,
-              pB,
-            ]),
-          );
+        const same = i32.and(i32.eq(bBase, cachedB), i32.and(i32.eq(j0, cachedJ), i32.eq(p0, cachedP)));
+        f.if(i32.eqz(same), () => {
+          f.do(call(fns.packB, [i32.add(bBase, offset(p.transB, ldb, p0, j0)), ldb, p.transB, kcur, ncur, pB]));
           f.set(cachedB, bBase);
           f.set(cachedJ, j0);
           f.set(cachedP, p0);
         });
-        f.do(
-          call(fns.packA, [
-            i32.add(
-              aBase,
-              i32.shl(selectI32(i32.add(i32.mul(p0, lda), i0), i32.add(i32.mul(i0, lda), p0), p.transA), 2),
-            ),
-            lda,
-            p.transA,
-            mcur,
-            kcur,
-            pA,
-          ]),
-        );
-        f.set(loadC, i32.or(p.accumulate, i32.ne(p0, 0)));
-        f.forRange(jr, 0, ncur, NR, () => {
-          f.forRange(ir, 0, mcur, MR, () => {
-            f.do(
-              call(fns.micro, [
-                i32.add(pA, i32.shl(i32.mul(ir, kcur), 2)),
-                i32.add(pB, i32.shl(i32.mul(jr, kcur), 2)),
-                kcur,
-                i32.add(cBase, i32.shl(i32.add(i32.mul(ir, p.n), jr), 2)),
-                i32.shl(p.n, 2),
-                i32.minS(MR, i32.sub(mcur, ir)),
-                i32.minS(NR, i32.sub(ncur, jr)),
-                loadC,
-                p.alpha,
-                tile,
-              ]),
-            );
-          });
-        });
+        f.do(call(fns.packA, [i32.add(aBase, offset(p.transA, lda, i0, p0)), lda, p.transA, mcur, kcur, pA]));
+        const loadC = i32.or(p.accumulate, i32.ne(p0, 0));
+        f.do(call(fns.tiles, [pA, pB, mcur, ncur, kcur, cBase, i32.shl(p.n, 2), loadC, p.alpha, tile]));
       });
       f.br(next);
     });
   });
-}
-
-/** Branch-free choice between two i32 values (both are computed). */
-function selectI32(ifTrue: Val, ifFalse: Val, cond: Local) {
-  return select('i32', ifTrue, ifFalse, cond);
-}
-
-/** The value when cond holds, else 0 (both are evaluated, so the callers clamp load addresses). */
-function orZero(cond: Val, value: Val) {
-  return select('f32', value, 0, cond);
 }

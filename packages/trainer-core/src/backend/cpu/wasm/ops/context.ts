@@ -1,5 +1,6 @@
 import type { CpuHeap } from '../../heap.js';
 import type { WorkerPool } from '../../threads/pool.js';
+import type { KernelName } from '../kernel-module.js';
 
 /** What the kernel wrappers share: the heap, the thread pool, per-thread scratch, the work counter. */
 export interface KernelContext {
@@ -9,10 +10,21 @@ export interface KernelContext {
   readonly scratch: number;
   /** A 64-byte block whose first word is the atomic work-unit counter. */
   readonly counter: number;
+  /** CONTEXT_TABLE_BYTES for a kernel's table of scratch offsets (written before each dispatch). */
+  readonly table: number;
 }
 
+export const CONTEXT_TABLE_BYTES = 256;
+
 /** Resets the work counter and runs `fn` on `threads` threads. */
-export function dispatch(ctx: KernelContext, fn: string, args: readonly number[], threads: number): void {
+export function dispatch(ctx: KernelContext, fn: KernelName, args: readonly number[], threads: number): void {
   ctx.heap.i32(ctx.counter, 1)[0] = 0;
   ctx.pool.run(fn, args, threads);
+}
+
+/** Writes a table of i32 values (scratch offsets) for the next dispatch and returns its pointer. */
+export function writeTable(ctx: KernelContext, values: readonly number[]): number {
+  if (values.length * 4 > CONTEXT_TABLE_BYTES) throw new RangeError(`kernel table too long (${values.length})`);
+  ctx.heap.i32(ctx.table, values.length).set(values);
+  return ctx.table;
 }
