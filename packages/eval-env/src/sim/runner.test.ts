@@ -131,6 +131,32 @@ describe('runInteractive', () => {
     controller.abort(new Error('cancelled by user'));
     await expect(running).rejects.toThrow(/cancelled by user/);
   });
+
+  it('stops when cancelled from an event (e.g. SIGINT) even with an agent that never waits', async () => {
+    // The oracle answers without I/O; an abort scheduled as an event must still get its turn.
+    const controller = new AbortController();
+    const answered: number[] = [];
+    const oracle = new OracleAgent(world);
+    const agent: Agent = {
+      name: 'instant',
+      act: async (observation, options) => {
+        answered.push(observation.step);
+        return oracle.answer(observation, options.seed);
+      },
+    };
+    setImmediate(() => controller.abort(new Error('interrupted')));
+    const running = runInteractive({
+      world,
+      tasks,
+      agent,
+      attempts: 500,
+      observation: 'text',
+      signal: controller.signal,
+    });
+    await expect(running).rejects.toThrow(/interrupted/);
+    // 2,000 episodes of 2-3 steps each were asked for; the run stopped long before.
+    expect(answered.length).toBeLessThan(1000);
+  });
 });
 
 describe('loadInteractiveTasks', () => {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { hash32, type ObservationMode, type World } from '@guinav/data-gen';
 import type { Agent } from '../agents/agent.js';
 import { type InteractiveMetrics, interactiveMetrics } from '../score/interactive-metrics.js';
@@ -52,6 +53,13 @@ export interface InteractiveRun {
   metrics: InteractiveMetrics;
 }
 
+/**
+ * Scripted agents (oracle, random) answer without I/O, so a run would never give the event loop a
+ * turn: Ctrl-C (the CLI's SIGINT handler aborts the signal) and timers would wait for the end of the
+ * whole run. Each worker yields once every this many episodes.
+ */
+const EPISODES_PER_TURN = 32;
+
 /** The seed of one episode: fixed by (base seed, task, attempt), whatever order episodes run in. */
 export function episodeSeed(seed: number, taskIndex: number, attempt: number): number {
   return hash32(`${seed}/${taskIndex}/${attempt}`);
@@ -84,7 +92,12 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
   let next = 0;
   const worker = async () => {
     const sim = new Simulator(options.world, simOptions);
+    let sinceTurn = 0;
     for (let item = next++; item < total; item = next++) {
+      if (++sinceTurn > EPISODES_PER_TURN) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
       const taskIndex = Math.floor(item / attempts);
       const attempt = item % attempts;
       const task = options.tasks[taskIndex] as InteractiveTask;
