@@ -3,6 +3,7 @@ import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerWorld } from './commands/world.js';
+import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
 
 /** Each subcommand module registers itself; only commands that work are listed here. */
@@ -26,6 +27,6 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     console.error(`guinav: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return err instanceof InterruptedError ? err.exitCode : 1;
   }
 }

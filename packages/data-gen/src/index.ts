@@ -231,9 +231,11 @@ export {
 } from './world/world.js';
 export {
   IMAGES_DIR,
+  type ScreenshotOptions,
   UI_STRUCTURE_FILE,
   WORLD_CONFIG_FILE,
   type WriteGeneratedWorldOptions,
   type WrittenWorld,
   writeGeneratedWorld,
+  writeWorldScreenshots,
 } from './world/world-files.js';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeGeneratedWorld, writeSyntheticOdyssey } from '@guinav/data-gen';
 import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { runCli } from '../program.js';
+import { ctrlCWhen } from '../test-utils/ctrl-c.js';
 
 let dir = '';
 let world = '';
@@ -26,6 +27,12 @@ const guinav = (...args: string[]) => {
   errors = vi.spyOn(console, 'error').mockImplementation(() => {});
   stderrWrites = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   return runCli(['node', 'guinav', ...args]);
+};
+/** Runs guinav and presses Ctrl-C when stderr first shows `when` (e.g. a progress line). */
+const interruptedOn = (when: RegExp, ...args: string[]) => {
+  const running = guinav(...args);
+  ctrlCWhen(stderrWrites, when);
+  return running;
 };
 const stdout = () => logs.mock.calls.map((c) => String(c[0])).join('\n');
 const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
@@ -193,5 +200,31 @@ describe('guinav data odyssey-dpo', () => {
     expect(await guinav('data', 'odyssey-dpo', '--episodes', path.join(dir, 'nowhere'), '--out', out)).toBe(1);
     expect(stderr()).toMatch(/--episodes .*nowhere: cannot read the folder/);
     await expect(access(out)).rejects.toThrow();
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('data gelab: exit 130 and the previous output left as it was', async () => {
+    const out = path.join(dir, 'gelab-int');
+    const args = ['data', 'gelab', '--ui-structure', path.join(world, 'ui_structure.json')];
+    args.push('--images-dir', path.join(world, 'images'), '--out', out);
+    expect(await interruptedOn(/gelab datasets/, ...args)).toBe(130);
+    expect(stderr()).toContain('guinav: interrupted (Ctrl-C); nothing was written');
+    await expect(access(out)).rejects.toThrow();
+    expect(await guinav(...args, '--seed', '1')).toBe(0);
+    const before = await readFile(path.join(out, 'sft.json'), 'utf8');
+    expect(await interruptedOn(/gelab datasets/, ...args, '--seed', '2')).toBe(130);
+    expect(await readFile(path.join(out, 'sft.json'), 'utf8')).toBe(before);
+    expect((await readdir(out)).filter((f) => f.includes('staging'))).toEqual([]);
+  });
+
+  it('data odyssey-dpo: exit 130 and no output file', async () => {
+    const out = path.join(dir, 'int', 'pairs.jsonl');
+    const code = await interruptedOn(
+      /odyssey-dpo pairs/,
+      ...['data', 'odyssey-dpo', '--episodes', path.join(odyssey, 'annotations'), '--out', out],
+    );
+    expect(code).toBe(130);
+    await expect(access(path.dirname(out))).rejects.toThrow();
   });
 });

@@ -15,6 +15,7 @@ import {
   writeOdysseyDpo,
 } from '@guinav/data-gen';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { interruptible } from '../interrupt.js';
 import {
   choiceList,
   integerList,
@@ -92,17 +93,20 @@ export function formatGelabStats(stats: GelabStats, outDir: string): string {
 export async function dataGelab(opts: DataGelabOptions): Promise<string> {
   const progress = phaseProgress('gelab');
   try {
-    const { stats } = await writeGelabDatasets({
-      uiStructure: opts.uiStructure,
-      imagesDir: opts.imagesDir,
-      outDir: opts.out,
-      split: { sftSubtrees: opts.sftSubtrees, rlSubtrees: opts.rlSubtrees, testSubtree: opts.testSubtree },
-      seed: opts.seed,
-      imagePaths: opts.imagePaths,
-      ...(opts.iconSamples !== undefined ? { iconSamples: opts.iconSamples } : {}),
-      ...(opts.dpo || opts.dpoStrategies ? { dpo: opts.dpoStrategies ?? true } : {}),
-      onProgress: progress.onProgress,
-    });
+    const { stats } = await interruptible((signal) =>
+      writeGelabDatasets({
+        uiStructure: opts.uiStructure,
+        imagesDir: opts.imagesDir,
+        outDir: opts.out,
+        split: { sftSubtrees: opts.sftSubtrees, rlSubtrees: opts.rlSubtrees, testSubtree: opts.testSubtree },
+        seed: opts.seed,
+        imagePaths: opts.imagePaths,
+        ...(opts.iconSamples !== undefined ? { iconSamples: opts.iconSamples } : {}),
+        ...(opts.dpo || opts.dpoStrategies ? { dpo: opts.dpoStrategies ?? true } : {}),
+        onProgress: progress.onProgress,
+        signal,
+      }),
+    );
     return formatGelabStats(stats, opts.out);
   } finally {
     progress.stop();
@@ -113,19 +117,22 @@ export async function dataOdysseyDpo(opts: DataOdysseyDpoOptions): Promise<strin
   if (opts.subset && !opts.split) throw new Error('--subset: needs --split FILE to say which episodes are in it');
   const progress = phaseProgress('odyssey-dpo');
   try {
-    const result = await writeOdysseyDpo({
-      episodesDir: opts.episodes,
-      ...(opts.split ? { split: opts.split, subset: opts.subset ?? 'train' } : {}),
-      ...(opts.screenshots ? { screenshotsDir: opts.screenshots } : {}),
-      out: opts.out,
-      strategies: opts.strategies,
-      sigma: opts.sigma,
-      seed: opts.seed,
-      minDistance: opts.minDistance,
-      imagePaths: opts.imagePaths,
-      checkImages: opts.imageCheck,
-      onProgress: progress.onProgress,
-    });
+    const result = await interruptible((signal) =>
+      writeOdysseyDpo({
+        episodesDir: opts.episodes,
+        ...(opts.split ? { split: opts.split, subset: opts.subset ?? 'train' } : {}),
+        ...(opts.screenshots ? { screenshotsDir: opts.screenshots } : {}),
+        out: opts.out,
+        strategies: opts.strategies,
+        sigma: opts.sigma,
+        seed: opts.seed,
+        minDistance: opts.minDistance,
+        imagePaths: opts.imagePaths,
+        checkImages: opts.imageCheck,
+        onProgress: progress.onProgress,
+        signal,
+      }),
+    );
     const per = Object.entries(result.pairs).map(([s, n]) => `${s} ${n}`);
     const skipped = Object.entries(result.skipped).filter(([, n]) => n > 0);
     return [

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { generateWorld, parseWorld, subtreeTasks, WORLD_PRESETS } from '@guinav/data-gen';
 import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { runCli } from '../program.js';
+import { ctrlCWhen } from '../test-utils/ctrl-c.js';
 
 let dir = '';
 let worldFile = '';
@@ -45,6 +46,12 @@ const guinav = (...args: string[]) => {
   return runCli(['node', 'guinav', ...args]);
 };
 const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
+/** Runs guinav and presses Ctrl-C when stderr first shows `when` (e.g. a progress line). */
+const interruptedOn = (when: RegExp, ...args: string[]) => {
+  const running = guinav(...args);
+  ctrlCWhen(stderrWrites, when);
+  return running;
+};
 const interactive = (out: string, ...extra: string[]) =>
   guinav('eval', 'interactive', '--ui-structure', worldFile, '--tasks', tasksFile, '--out', out, ...extra);
 
@@ -160,6 +167,20 @@ describe('guinav eval interactive', () => {
       1,
     );
     expect(stderr()).toMatch(/--model only apply to --agent http/);
+  });
+});
+
+describe('guinav eval interactive and Ctrl-C', () => {
+  it('stops an oracle run (no I/O between steps), exits 130 and writes nothing', async () => {
+    const out = path.join(dir, 'interrupted');
+    const code = await interruptedOn(
+      /eval interactive: 1\//,
+      ...['eval', 'interactive', '--ui-structure', worldFile, '--tasks', tasksFile, '--out', out],
+      ...['--agent', 'oracle', '--observation', 'text', '--attempts', '200'],
+    );
+    expect(code).toBe(130);
+    expect(stderr()).toContain('guinav: interrupted (Ctrl-C); nothing was written');
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { runCli } from '../program.js';
+import { ctrlCWhen } from '../test-utils/ctrl-c.js';
 
 let dir = '';
 let logs: MockInstance;
@@ -25,6 +26,12 @@ async function pngSize(file: string): Promise<{ width: number; height: number }>
   const png = await readFile(file);
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
+/** Runs guinav and presses Ctrl-C when stderr first shows `when` (e.g. a progress line). */
+const interruptedOn = (when: RegExp, ...args: string[]) => {
+  const running = guinav(...args);
+  ctrlCWhen(stderrWrites, when);
+  return running;
+};
 const stdout = () => logs.mock.calls.map((c) => String(c[0])).join('\n');
 const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
 
@@ -101,5 +108,35 @@ describe('guinav world render', () => {
     await writeFile(bad, JSON.stringify({ pages: { page_0: { image: 'x.png' } }, metadata: {} }));
     expect(await guinav('world', 'render', '--ui-structure', bad, '--out', path.join(dir, 'never'))).toBe(1);
     expect(stderr()).toMatch(/bad-world\.json: invalid world/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('world generate: exit 130, no new folder, an existing folder left as it was', async () => {
+    const out = path.join(dir, 'interrupted');
+    const args = ['world', 'generate', '--preset', 'mini', '--workers', '0', '--out', out];
+    expect(await interruptedOn(/world render/, ...args)).toBe(130);
+    expect(stderr()).toContain('guinav: interrupted (Ctrl-C); nothing was written');
+    expect((await readdir(dir)).filter((f) => f.startsWith('interrupted'))).toEqual([]);
+
+    expect(await guinav(...args, '--seed', '1')).toBe(0);
+    const before = await readFile(path.join(out, 'ui_structure.json'), 'utf8');
+    const image = await readFile(path.join(out, 'images', 'page_3.png'));
+    expect(await interruptedOn(/world render/, ...args, '--seed', '2')).toBe(130);
+    expect(await readFile(path.join(out, 'ui_structure.json'), 'utf8')).toBe(before);
+    expect((await readFile(path.join(out, 'images', 'page_3.png'))).equals(image)).toBe(true);
+    expect((await readdir(out, { recursive: true })).filter((f) => /staging|\.tmp$/.test(f))).toEqual([]);
+  });
+
+  it('world render: exit 130 and no images folder', async () => {
+    const src = path.join(dir, 'src-int');
+    await guinav('world', 'generate', '--preset', 'mini', '--out', src, '--no-render');
+    const out = path.join(dir, 'render-int');
+    const code = await interruptedOn(
+      /world render/,
+      ...['world', 'render', '--ui-structure', path.join(src, 'ui_structure.json'), '--out', out, '--workers', '0'],
+    );
+    expect(code).toBe(130);
+    await expect(readdir(out)).rejects.toThrow();
   });
 });

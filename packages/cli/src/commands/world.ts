@@ -5,11 +5,12 @@ import {
   loadWorld,
   parseOutputSize,
   type RenderWorldResult,
-  renderWorld,
   WORLD_PRESETS,
   writeGeneratedWorld,
+  writeWorldScreenshots,
 } from '@guinav/data-gen';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { interruptible } from '../interrupt.js';
 import { nonNegativeInteger, phaseProgress, positiveIntegerList } from './data-gen-helpers.js';
 
 interface RenderFlags {
@@ -74,15 +75,18 @@ export async function worldGenerate(opts: WorldGenerateOptions, presetFromCli: b
   const nodesPerLevel = opts.nodesPerLevel ?? WORLD_PRESETS[opts.preset as keyof typeof WORLD_PRESETS];
   const progress = phaseProgress('world');
   try {
-    const written = await writeGeneratedWorld({
-      outDir: opts.out,
-      nodesPerLevel,
-      seed: opts.seed,
-      ...(opts.nodesPerLevel ? {} : { preset: opts.preset }),
-      ...(opts.icons ? { iconsDir: opts.icons } : {}),
-      render: opts.render ? renderSettings(opts) : false,
-      onProgress: progress.onProgress,
-    });
+    const written = await interruptible((signal) =>
+      writeGeneratedWorld({
+        outDir: opts.out,
+        nodesPerLevel,
+        seed: opts.seed,
+        ...(opts.nodesPerLevel ? {} : { preset: opts.preset }),
+        ...(opts.icons ? { iconsDir: opts.icons } : {}),
+        render: opts.render ? renderSettings(opts) : false,
+        onProgress: progress.onProgress,
+        signal,
+      }),
+    );
     const pages = written.world.pageIds.length;
     const shape = nodesPerLevel.join(',');
     return [
@@ -101,14 +105,15 @@ export async function worldRender(opts: WorldRenderOptions): Promise<string> {
   const world = await loadWorld(opts.uiStructure);
   const progress = phaseProgress('world');
   try {
-    const imagesDir = path.join(opts.out, IMAGES_DIR);
-    const result = await renderWorld(world, {
-      ...renderSettings(opts),
-      imagesDir,
-      ...(opts.icons ? { iconsDir: opts.icons } : {}),
-      onProgress: progress.onProgress,
-    });
-    return `${describeRender(result)} into ${imagesDir} (${result.total} pages)`;
+    const result = await interruptible((signal) =>
+      writeWorldScreenshots(world, opts.out, {
+        ...renderSettings(opts),
+        ...(opts.icons ? { iconsDir: opts.icons } : {}),
+        onProgress: progress.onProgress,
+        signal,
+      }),
+    );
+    return `${describeRender(result)} into ${path.join(opts.out, IMAGES_DIR)} (${result.total} pages)`;
   } finally {
     progress.stop();
   }

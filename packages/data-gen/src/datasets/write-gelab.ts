@@ -15,6 +15,8 @@ export interface WriteGelabDatasetsOptions extends Omit<GelabDatasetOptions, 'im
   imagesDir: string;
   outDir: string;
   imagePaths?: ImagePathStyle;
+  /** Ctrl-C: stop before anything is moved into `outDir`. */
+  signal?: AbortSignal;
 }
 
 export const GELAB_OUTPUT_FILES = {
@@ -75,8 +77,16 @@ export async function writeGelabDatasets(
     [names.stats, `${JSON.stringify(data.stats, null, 2)}\n`],
   ];
   if (data.dpo) outputs.push([names.dpo, jsonLinesText(data.dpo)]);
-  await writeOutputDir(options.outDir, async (staging) => {
-    for (const [name, text] of outputs) await writeText(path.join(staging, name), text);
-  });
+  const { signal } = options;
+  await writeOutputDir(
+    options.outDir,
+    async (staging) => {
+      for (const [name, text] of outputs) {
+        signal?.throwIfAborted();
+        await writeText(path.join(staging, name), text);
+      }
+    },
+    signal ? { signal } : {},
+  );
   return { stats: data.stats, files: outputs.map(([name]) => path.join(options.outDir, name)) };
 }

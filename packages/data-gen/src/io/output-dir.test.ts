@@ -97,3 +97,44 @@ describe('writeOutputDir permissions', () => {
     expect((await stat(out)).mode & 0o777).toBe((await stat(reference)).mode & 0o777);
   });
 });
+
+describe('writeOutputDir and Ctrl-C', () => {
+  it('moves nothing in and removes the staging folder when the signal aborts during the fill', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    await mkdir(path.join(tmp, 'd'));
+    await writeFile(path.join(tmp, 'd', 'a.json'), 'old');
+    for (const dir of [path.join(tmp, 'd'), path.join(tmp, 'new')]) {
+      const controller = new AbortController();
+      await expect(
+        writeOutputDir(
+          dir,
+          async (staging) => {
+            await writeFile(path.join(staging, 'a.json'), 'half');
+            controller.abort(new Error('interrupted'));
+          },
+          { signal: controller.signal },
+        ),
+      ).rejects.toThrow('interrupted');
+    }
+    expect((await readdir(tmp)).sort()).toEqual(['d']);
+    expect(await readdir(path.join(tmp, 'd'))).toEqual(['a.json']);
+    expect(await readFile(path.join(tmp, 'd', 'a.json'), 'utf8')).toBe('old');
+  });
+
+  it('mapLimit starts nothing new once the signal is aborted', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    await expect(
+      mapLimit(
+        [1, 2, 3, 4, 5],
+        1,
+        async (n) => {
+          started.push(n);
+          if (n === 2) controller.abort(new Error('stop'));
+        },
+        controller.signal,
+      ),
+    ).rejects.toThrow('stop');
+    expect(started).toEqual([1, 2]);
+  });
+});

@@ -3,13 +3,18 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Fills a directory of outputs so that a failed run leaves nothing half-written: `fill` writes
- * into a staging folder; only when it succeeds do the results move into `dir`. A new `dir` is
- * the staging folder renamed into place; into an existing `dir` each staged file is renamed
- * over its old version (every rename is atomic; a folder on both sides is merged file by file).
- * On failure the staging folder is removed.
+ * Fills a directory of outputs so that a failed or interrupted run leaves nothing half-written:
+ * `fill` writes into a staging folder; only when it succeeds (and `signal` is not aborted) do the
+ * results move into `dir`. A new `dir` is the staging folder renamed into place; into an existing
+ * `dir` each staged file is renamed over its old version (every rename is atomic; a folder on both
+ * sides is merged file by file). On failure or abort the staging folder is removed.
  */
-export async function writeOutputDir(dir: string, fill: (staging: string) => Promise<void>): Promise<void> {
+export async function writeOutputDir(
+  dir: string,
+  fill: (staging: string) => Promise<void>,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  options.signal?.throwIfAborted();
   const existing = await isDirectory(dir);
   if (existing === 'file') throw new Error(`${dir}: exists and is not a directory`);
   const parent = existing ? dir : path.dirname(path.resolve(dir));
@@ -20,6 +25,7 @@ export async function writeOutputDir(dir: string, fill: (staging: string) => Pro
   await mkdir(staging);
   try {
     await fill(staging);
+    options.signal?.throwIfAborted();
     if (existing) {
       await moveEntries(staging, dir);
       await rm(staging, { recursive: true, force: true });

@@ -118,6 +118,8 @@ export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf
   /** Fail when a screenshot is missing (default true). */
   checkImages?: boolean;
   onProgress?: OnProgress;
+  /** Ctrl-C: stop before the output file is written. */
+  signal?: AbortSignal;
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -144,6 +146,7 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
   options.onProgress?.({ phase: 'pairs', done: 0, total: episodes.length });
   const result = buildOdysseyDpoPairs(episodes, { ...options, imageOf });
   options.onProgress?.({ phase: 'pairs', done: episodes.length, total: episodes.length });
+  options.signal?.throwIfAborted();
   await mkdir(outDir, { recursive: true });
   await writeFileAtomic(options.out, jsonLinesText(result.records));
   return { ...result, out: options.out };

@@ -38,7 +38,14 @@ export interface RenderWorldOptions {
   workers?: number;
   /** Render every page even when its image is up to date. */
   force?: boolean;
+  /**
+   * A folder of earlier screenshots of this world (with their manifest), e.g. the images folder a
+   * staged write will merge into: pages up to date THERE are not rendered again. Default: `imagesDir`.
+   */
+  reuseDir?: string;
   onProgress?: OnProgress;
+  /** Once aborted no new page starts; the pages in flight finish (each file is atomic), then it rejects. */
+  signal?: AbortSignal;
 }
 
 export interface RenderWorldResult {
@@ -50,15 +57,16 @@ export interface RenderWorldResult {
 
 /**
  * Renders every page's screenshot. A page whose render inputs (drawing, layout, icon artwork,
- * size) hash to what the manifest recorded and whose file exists is skipped. Each PNG is written
- * to a temp file and renamed; the manifest is updated at the end.
+ * size) hash to what the manifest of `reuseDir` (default `imagesDir`) recorded and whose file
+ * exists there is skipped. Each PNG is written to a temp file and renamed; the manifest (every
+ * page of the world) is written to `imagesDir` at the end.
  */
 export async function renderWorld(world: World, options: RenderWorldOptions): Promise<RenderWorldResult> {
   const size = fitOutputSize(options.size ?? DEFAULT_OUTPUT_SIZE, world.canvas, options.keepAspect ?? false);
   const artwork = await iconArtwork(world, options.iconsDir);
   await mkdir(options.imagesDir, { recursive: true });
-  const manifestFile = path.join(options.imagesDir, RENDER_MANIFEST);
-  const previous = options.force ? undefined : await readManifest(manifestFile);
+  const reuseDir = options.reuseDir ?? options.imagesDir;
+  const previous = options.force ? undefined : await readManifest(path.join(reuseDir, RENDER_MANIFEST));
 
   const jobs = world.pageIds.map((id) => {
     const svg = pageSvg(world, id, size, artwork);
@@ -70,7 +78,7 @@ export async function renderWorld(world: World, options: RenderWorldOptions): Pr
   for (const job of jobs) {
     const known = previous?.pages[job.id];
     const fresh = known?.hash === job.hash && known.file === job.file;
-    if (!fresh || !(await exists(path.join(options.imagesDir, job.file)))) stale.push(job);
+    if (!fresh || !(await exists(path.join(reuseDir, job.file)))) stale.push(job);
   }
 
   const total = stale.length;
@@ -80,17 +88,23 @@ export async function renderWorld(world: World, options: RenderWorldOptions): Pr
   let done = 0;
   try {
     // Two jobs per lane keep sharp's thread pool busy while the next SVG is handed over.
-    await mapLimit(stale, 2 * Math.max(1, workers), async (job) => {
-      await rasterizer.rasterize(job.svg, path.join(options.imagesDir, job.file));
-      options.onProgress?.({ phase: 'render', done: ++done, total });
-    });
+    await mapLimit(
+      stale,
+      2 * Math.max(1, workers),
+      async (job) => {
+        await rasterizer.rasterize(job.svg, path.join(options.imagesDir, job.file));
+        options.onProgress?.({ phase: 'render', done: ++done, total });
+      },
+      options.signal,
+    );
   } finally {
     await rasterizer.close();
   }
+  options.signal?.throwIfAborted();
 
   const manifest: Manifest = { renderer: RENDERER_VERSION, pages: { ...previous?.pages } };
   for (const job of jobs) manifest.pages[job.id] = { file: job.file, hash: job.hash };
-  await writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(path.join(options.imagesDir, RENDER_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return { total: jobs.length, rendered: stale.length, skipped: jobs.length - stale.length, size };
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RENDER_MANIFEST } from '../render/render-world.js';
 import { WORLD_PRESETS } from './presets.js';
 import { loadWorld } from './world.js';
-import { writeGeneratedWorld } from './world-files.js';
+import { writeGeneratedWorld, writeWorldScreenshots } from './world-files.js';
 
 describe('writeGeneratedWorld', () => {
   it('writes ui_structure.json, config.json and one screenshot per page; same seed, same bytes', async () => {
@@ -75,4 +75,70 @@ describe('writeGeneratedWorld', () => {
     ).rejects.toThrow(/no-icons: cannot read the icon folder/);
     expect(await readdir(tmp)).toEqual([]);
   });
+
+  it('an interrupted run into an existing folder leaves it byte for byte as it was', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-worldfiles-'));
+    const out = path.join(tmp, 'w');
+    await writeGeneratedWorld({ outDir: out, nodesPerLevel: WORLD_PRESETS.mini, seed: 5, render: { workers: 0 } });
+    const before = await snapshot(out);
+    const controller = new AbortController();
+    await expect(
+      writeGeneratedWorld({
+        outDir: out,
+        nodesPerLevel: WORLD_PRESETS.mini,
+        seed: 6,
+        render: { workers: 0 },
+        // Ctrl-C after the second new screenshot.
+        onProgress: (e) => {
+          if (e.done === 2) controller.abort(new Error('interrupted'));
+        },
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(await snapshot(out)).toEqual(before);
+    expect(await readdir(tmp)).toEqual(['w']);
+  });
+
+  it('writeWorldScreenshots renders only what is out of date, and nothing when interrupted', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-worldfiles-'));
+    const { world } = await writeGeneratedWorld({
+      outDir: path.join(tmp, 'w'),
+      nodesPerLevel: [2, 1],
+      seed: 1,
+      render: false,
+    });
+    const out = path.join(tmp, 'shots');
+    const controller = new AbortController();
+    const interrupted = writeWorldScreenshots(world, out, {
+      workers: 0,
+      onProgress: (e) => {
+        if (e.done === 1) controller.abort(new Error('interrupted'));
+      },
+      signal: controller.signal,
+    });
+    await expect(interrupted).rejects.toThrow('interrupted');
+    expect(await readdir(tmp)).toEqual(['w']);
+    expect(await writeWorldScreenshots(world, out, { workers: 0 })).toMatchObject({ total: 5, rendered: 5 });
+    expect(await writeWorldScreenshots(world, out, { workers: 0 })).toMatchObject({ rendered: 0, skipped: 5 });
+    expect((await readdir(path.join(out, 'images'))).sort()).toEqual([
+      RENDER_MANIFEST,
+      'page_0.png',
+      'page_1.png',
+      'page_2.png',
+      'page_3.png',
+      'page_4.png',
+    ]);
+    expect(await readdir(out)).toEqual(['images']); // no staging folder left inside
+  });
 });
+
+/** Every file below `dir` (hidden ones included) with its bytes as base64. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, file)] = (await readFile(file)).toString('base64');
+  }
+  return out;
+}

@@ -1,6 +1,5 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeText } from '../io/json-files.js';
 import { writeOutputDir } from '../io/output-dir.js';
 import type { OnProgress } from '../io/progress.js';
 import { scanIconFolder } from '../render/icon-folder.js';
@@ -23,9 +22,17 @@ export interface WriteGeneratedWorldOptions {
   /** Take icon names and artwork from a folder in the published layout; default: built-in catalog, procedural art. */
   iconsDir?: string;
   /** Screenshot options, or false to write only the JSON files. */
-  render?: Omit<RenderWorldOptions, 'imagesDir' | 'iconsDir' | 'onProgress'> | false;
+  render?: ScreenshotOptions | false;
   onProgress?: OnProgress;
+  /** Ctrl-C: stop, and leave `outDir` as it was. */
+  signal?: AbortSignal;
 }
+
+/** What `renderWorld` takes, less the folders, which the staged writers choose. */
+export type ScreenshotOptions = Omit<
+  RenderWorldOptions,
+  'imagesDir' | 'reuseDir' | 'iconsDir' | 'onProgress' | 'signal'
+>;
 
 export interface WrittenWorld {
   world: World;
@@ -35,8 +42,9 @@ export interface WrittenWorld {
 
 /**
  * `guinav world generate`: writes `ui_structure.json`, `config.json` and `images/page_X.png`.
- * A new output folder is built in a staging folder and renamed into place; an existing one is
- * updated in place (screenshots that are up to date are kept, every file is replaced atomically).
+ * Everything is written to a staging folder first (see writeOutputDir), so a failed or
+ * interrupted run leaves `outDir` as it was. In an existing folder, screenshots that are up to
+ * date are kept (not rendered again) and the new files replace the old ones atomically.
  */
 export async function writeGeneratedWorld(options: WriteGeneratedWorldOptions): Promise<WrittenWorld> {
   const iconNames = options.iconsDir ? [...(await scanIconFolder(options.iconsDir)).keys()] : undefined;
@@ -53,27 +61,55 @@ export async function writeGeneratedWorld(options: WriteGeneratedWorldOptions): 
     icons: options.iconsDir ? 'folder' : 'procedural',
   };
   let rendered: RenderWorldResult | undefined;
-  const write = async (dir: string) => {
-    if (options.render !== false) {
-      rendered = await renderWorld(world, {
-        ...options.render,
-        imagesDir: path.join(dir, IMAGES_DIR),
-        iconsDir: options.iconsDir,
-        onProgress: options.onProgress,
-      });
-    }
-    await writeFileAtomic(path.join(dir, WORLD_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
-    await writeFileAtomic(path.join(dir, UI_STRUCTURE_FILE), `${JSON.stringify(structure, null, 2)}\n`);
-  };
-  if (await isDir(options.outDir)) await write(options.outDir);
-  else await writeOutputDir(options.outDir, write);
+  await writeOutputDir(
+    options.outDir,
+    async (staging) => {
+      if (options.render !== false) {
+        rendered = await renderStaged(world, options.outDir, staging, {
+          ...options.render,
+          ...(options.iconsDir ? { iconsDir: options.iconsDir } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      }
+      await writeText(path.join(staging, WORLD_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+      await writeText(path.join(staging, UI_STRUCTURE_FILE), `${JSON.stringify(structure, null, 2)}\n`);
+    },
+    { signal: options.signal },
+  );
   return { world, outDir: options.outDir, ...(rendered ? { render: rendered } : {}) };
 }
 
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
+/**
+ * `guinav world render`: the screenshots of an existing world into `outDir/images`, staged like
+ * every other output: pages up to date in `outDir/images` are kept, the others are rendered into a
+ * staging folder and moved in only when all succeeded (an interrupted run changes nothing).
+ */
+export async function writeWorldScreenshots(
+  world: World,
+  outDir: string,
+  options: ScreenshotOptions & Pick<RenderWorldOptions, 'iconsDir' | 'onProgress' | 'signal'> = {},
+): Promise<RenderWorldResult> {
+  let result: RenderWorldResult | undefined;
+  await writeOutputDir(
+    outDir,
+    async (staging) => {
+      result = await renderStaged(world, outDir, staging, options);
+    },
+    options.signal ? { signal: options.signal } : {},
+  );
+  return result as RenderWorldResult;
+}
+
+function renderStaged(
+  world: World,
+  outDir: string,
+  staging: string,
+  options: Omit<RenderWorldOptions, 'imagesDir' | 'reuseDir'>,
+): Promise<RenderWorldResult> {
+  return renderWorld(world, {
+    ...options,
+    imagesDir: path.join(staging, IMAGES_DIR),
+    reuseDir: path.join(outDir, IMAGES_DIR),
+  });
 }

@@ -13,6 +13,7 @@ import {
   writeInteractiveResults,
 } from '@guinav/eval-env';
 import { type Command, Option } from 'commander';
+import { interruptible } from '../../interrupt.js';
 import { createProgressDisplay } from '../../progress.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './option-parsers.js';
 
@@ -90,30 +91,28 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
   }
   const agent = makeAgent(opts, world);
   const progress = createProgressDisplay('eval interactive');
-  const controller = new AbortController();
-  const cancel = () => controller.abort(new Error('interrupted; no results written'));
-  process.once('SIGINT', cancel);
   let run: Awaited<ReturnType<typeof runInteractive>>;
   try {
-    run = await runInteractive({
-      world,
-      tasks,
-      agent,
-      attempts: opts.attempts,
-      maxSteps: opts.maxSteps,
-      variant: opts.variant,
-      observation: opts.observation,
-      imagesDir: opts.imagesDir,
-      concurrency: opts.concurrency,
-      seed: opts.seed,
-      systemPrompt: opts.systemPrompt ?? false,
-      signal: controller.signal,
-      onProgress: ({ done, total, successes }) =>
-        progress.update({ done, total, info: { success: `${((100 * successes) / done).toFixed(1)}%` } }),
-    });
+    run = await interruptible((signal) =>
+      runInteractive({
+        world,
+        tasks,
+        agent,
+        attempts: opts.attempts,
+        maxSteps: opts.maxSteps,
+        variant: opts.variant,
+        observation: opts.observation,
+        imagesDir: opts.imagesDir,
+        concurrency: opts.concurrency,
+        seed: opts.seed,
+        systemPrompt: opts.systemPrompt ?? false,
+        signal,
+        onProgress: ({ done, total, successes }) =>
+          progress.update({ done, total, info: { success: `${((100 * successes) / done).toFixed(1)}%` } }),
+      }),
+    );
   } finally {
     progress.stop();
-    process.off('SIGINT', cancel);
   }
   const files = await writeInteractiveResults(opts.out, run);
   console.error(`wrote ${files.metrics} and ${files.episodes}`);
