@@ -66,6 +66,125 @@ export interface AttentionBackwardArgs extends AttentionArgs {
   dv: number;
 }
 
+/** Element-wise binary arithmetic over n contiguous f32 (same shapes, no broadcasting). */
+export interface BinaryArgs {
+  op: 'add' | 'sub' | 'mul' | 'div';
+  a: number;
+  b: number;
+  out: number;
+  n: number;
+}
+
+/** dst[i] += alpha * src[i] over n contiguous f32 (gradient accumulation). */
+export interface AddInPlaceArgs {
+  dst: number;
+  src: number;
+  n: number;
+  alpha: number;
+}
+
+/** out = act(gate) * up over n contiguous f32: SwiGLU ('silu') or GeGLU ('gelu', tanh approximation). */
+export interface GatedActArgs {
+  act: 'silu' | 'gelu';
+  gate: number;
+  up: number;
+  out: number;
+  n: number;
+}
+
+/** Gradients of GatedAct: dgate and dup written from gate, up and dy. */
+export interface GatedActGradArgs {
+  act: 'silu' | 'gelu';
+  gate: number;
+  up: number;
+  dy: number;
+  dgate: number;
+  dup: number;
+  n: number;
+}
+
+/** y = x * rsqrt(mean(x^2) + eps) * (w + weightOffset) per row of `dim`; rstd [rows] saved. */
+export interface RmsNormArgs {
+  x: number;
+  weight: number;
+  out: number;
+  rstd: number;
+  rows: number;
+  dim: number;
+  eps: number;
+  weightOffset: number;
+}
+
+/** RMSNorm backward: dx written; dw (sum over rows) written unless its pointer is 0. */
+export interface RmsNormGradArgs {
+  x: number;
+  weight: number;
+  rstd: number;
+  dy: number;
+  dx: number;
+  dw: number;
+  rows: number;
+  dim: number;
+  weightOffset: number;
+}
+
+/**
+ * Fused token cross-entropy over `rows` rows of `vocab` logits with i32 labels: rows whose label
+ * is the ignore index, or whose i32 mask value is 0 (mask pointer 0 = no mask), are left out.
+ * Writes dlogits = (softmax - onehot) / tokens (0 for left-out rows) unless its pointer is 0.
+ * Labels outside [0, vocab) that are not the ignore index throw, naming the row.
+ */
+export interface CrossEntropyArgs {
+  logits: number;
+  labels: number;
+  mask: number;
+  rows: number;
+  vocab: number;
+  ignoreIndex: number;
+  dlogits: number;
+}
+
+export interface CrossEntropyStats {
+  /** Mean loss over the counted tokens (0 when none). */
+  loss: number;
+  /** Share of counted tokens whose first argmax is the label. */
+  accuracy: number;
+  tokens: number;
+}
+
+/**
+ * Rotary embedding (Hugging Face rotate_half) of x [batch, seq, heads, dim] into out: position
+ * positions[b * seq + t] (i32; pointer 0 = positionOffset + t); `inverse` rotates by -angle.
+ */
+export interface RopeArgs {
+  x: number;
+  out: number;
+  batch: number;
+  seq: number;
+  heads: number;
+  dim: number;
+  theta: number;
+  positions: number;
+  positionOffset: number;
+  inverse: boolean;
+}
+
+/** torch.optim.AdamW's update of one parameter, in place on param, expAvg and expAvgSq. */
+export interface AdamWArgs {
+  param: number;
+  grad: number;
+  expAvg: number;
+  expAvgSq: number;
+  n: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** The step count after this update (1 on the first), for the bias corrections. */
+  step: number;
+}
+
 export interface CpuFastKernels {
   /** Number of threads kernels run on (the calling thread included). */
   readonly threads: number;
@@ -74,6 +193,15 @@ export interface CpuFastKernels {
   matmul(args: MatmulArgs): void;
   attention(args: AttentionArgs): void;
   attentionBackward(args: AttentionBackwardArgs): void;
+  binary(args: BinaryArgs): void;
+  addInPlace(args: AddInPlaceArgs): void;
+  gatedAct(args: GatedActArgs): void;
+  gatedActGrad(args: GatedActGradArgs): void;
+  rmsNorm(args: RmsNormArgs): void;
+  rmsNormGrad(args: RmsNormGradArgs): void;
+  crossEntropy(args: CrossEntropyArgs): CrossEntropyStats;
+  rope(args: RopeArgs): void;
+  adamw(args: AdamWArgs): void;
   /** Stops the worker threads; the object is unusable afterwards. */
   dispose(): void;
 }

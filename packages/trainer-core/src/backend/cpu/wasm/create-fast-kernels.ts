@@ -4,14 +4,18 @@
  * and wraps each kernel with argument checks, block-size choices and the thread split.
  */
 import os from 'node:os';
-import type { AttentionArgs, AttentionBackwardArgs, CpuFastKernels, MatmulArgs } from '../fast-kernels.js';
+import type { CpuFastKernels } from '../fast-kernels.js';
 import type { CpuHeap } from '../heap.js';
 import { WorkerPool } from '../threads/pool.js';
 import { relaxedSimdSupported } from './features.js';
 import { buildKernelModuleBytes, HOST_MATH, KERNEL_EXPORTS, kernelImports } from './kernel-module.js';
 import { runAttention, runAttentionBackward } from './ops/attention-op.js';
-import { CONTEXT_TABLE_BYTES } from './ops/context.js';
+import { CONTEXT_TABLE_BYTES, type KernelContext } from './ops/context.js';
+import { runCrossEntropy } from './ops/cross-entropy-op.js';
+import { runAdamW, runAddInPlace, runBinary, runGatedAct, runGatedActGrad } from './ops/elementwise-op.js';
 import { planMatmul, runMatmul } from './ops/matmul-op.js';
+import { runRmsNorm, runRmsNormGrad } from './ops/norm-op.js';
+import { RopeTables, runRope } from './ops/rope-op.js';
 import { SCRATCH_BYTES_PER_THREAD } from './ops/scratch.js';
 
 export interface CpuFastKernelOptions {
@@ -37,37 +41,44 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
     hostMath: HOST_MATH,
     threads,
   });
-  const scratch = heap.alloc(SCRATCH_BYTES_PER_THREAD * threads);
-  const counter = heap.alloc(64);
-  const table = heap.alloc(CONTEXT_TABLE_BYTES);
-  const ctx = { heap, pool, scratch, counter, table };
-  let disposed = false;
-  const live = () => {
-    if (disposed) throw new Error('CpuFastKernels: used after dispose()');
+  const ctx: KernelContext = {
+    heap,
+    pool,
+    scratch: heap.alloc(SCRATCH_BYTES_PER_THREAD * threads),
+    counter: heap.alloc(64),
+    table: heap.alloc(CONTEXT_TABLE_BYTES),
   };
+  const ropeTables = new RopeTables(heap);
+  let disposed = false;
+  // Every kernel entry point checks that the object is still alive first.
+  const live =
+    <A, R>(run: (args: A) => R) =>
+    (args: A): R => {
+      if (disposed) throw new Error('CpuFastKernels: used after dispose()');
+      return run(args);
+    };
 
   return {
     threads,
     fma,
-    matmul(args: MatmulArgs): void {
-      live();
-      runMatmul(ctx, args, planMatmul(args, threads));
-    },
-    attention(args: AttentionArgs): void {
-      live();
-      runAttention(ctx, args, threads);
-    },
-    attentionBackward(args: AttentionBackwardArgs): void {
-      live();
-      runAttentionBackward(ctx, args, threads);
-    },
+    matmul: live((args) => runMatmul(ctx, args, planMatmul(args, threads))),
+    attention: live((args) => runAttention(ctx, args, threads)),
+    attentionBackward: live((args) => runAttentionBackward(ctx, args, threads)),
+    binary: live((args) => runBinary(ctx, args, threads)),
+    addInPlace: live((args) => runAddInPlace(ctx, args, threads)),
+    gatedAct: live((args) => runGatedAct(ctx, args, threads)),
+    gatedActGrad: live((args) => runGatedActGrad(ctx, args, threads)),
+    rmsNorm: live((args) => runRmsNorm(ctx, args, threads)),
+    rmsNormGrad: live((args) => runRmsNormGrad(ctx, args, threads)),
+    crossEntropy: live((args) => runCrossEntropy(ctx, args, threads)),
+    rope: live((args) => runRope(ctx, ropeTables, args, threads)),
+    adamw: live((args) => runAdamW(ctx, args, threads)),
     dispose(): void {
       if (disposed) return;
       disposed = true;
       pool.dispose();
-      heap.release(scratch);
-      heap.release(counter);
-      heap.release(table);
+      ropeTables.dispose();
+      for (const ptr of [ctx.scratch, ctx.counter, ctx.table]) heap.release(ptr);
     },
   };
 }

@@ -7,12 +7,35 @@
 import type { FuncRef } from './emit/function-builder.js';
 import { ModuleBuilder } from './emit/module-builder.js';
 import { emitAttention } from './kernels/attention.js';
+import { emitCrossEntropy } from './kernels/cross-entropy.js';
+import { emitElementwise, emitTailFns } from './kernels/elementwise.js';
 import { kernelEnv } from './kernels/kernel-env.js';
 import { emitMatmul } from './kernels/matmul.js';
+import { emitRmsNorm } from './kernels/norm.js';
+import { emitRope } from './kernels/rope.js';
 import { emitRowFns } from './kernels/rows.js';
 
 /** Exported kernels that jobs may run, in a fixed order shared with the workers. */
-export const KERNEL_EXPORTS = ['matmul', 'attention_forward', 'attention_backward'] as const;
+export const KERNEL_EXPORTS = [
+  'matmul',
+  'attention_forward',
+  'attention_backward',
+  'ew_add',
+  'ew_sub',
+  'ew_mul',
+  'ew_div',
+  'add_in_place',
+  'gated_silu',
+  'gated_silu_grad',
+  'gated_gelu',
+  'gated_gelu_grad',
+  'adamw',
+  'rms_norm',
+  'rms_norm_grad',
+  'sum_partials',
+  'cross_entropy',
+  'rope',
+] as const;
 export type KernelName = (typeof KERNEL_EXPORTS)[number];
 
 /** Math functions the module imports from `env` (scalar, once per row), by their name on `Math`. */
@@ -26,6 +49,10 @@ export function buildKernelModuleBytes(fma: boolean): Uint8Array {
   const gemm = emitMatmul(mod, env);
   const rows = emitRowFns(mod, env);
   emitAttention(mod, { gemm, rows, host: { log }, env });
+  emitElementwise(mod, env, emitTailFns(mod));
+  emitRmsNorm(mod, env);
+  emitCrossEntropy(mod, env, rows, log);
+  emitRope(mod, env);
   return mod.encode();
 }
 

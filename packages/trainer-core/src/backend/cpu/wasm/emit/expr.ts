@@ -198,6 +198,7 @@ export const f64 = {
   convertI32S: unary('i32', Op.f64ConvertI32S, 'f64'),
   add: binary('f64', Op.f64Add),
   mul: binary('f64', Op.f64Mul),
+  neg: unary('f64', Op.f64Neg),
 };
 
 export const v128 = {

@@ -70,6 +70,7 @@ export const Op = {
   f32Div: 0x95,
   f32Min: 0x96,
   f32Max: 0x97,
+  f64Neg: 0x9a,
   f64Add: 0xa0,
   f64Sub: 0xa1,
   f64Mul: 0xa2,
