@@ -14,7 +14,12 @@ export function binaryKernel(
 ): KernelOutput[] {
   if (a.dtype !== b.dtype) throw new TypeError(`${name}: dtypes differ (${a.dtype} and ${b.dtype})`);
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const { out, data } = backend.floatOutput(a.dtype, shape);
+  const { out, data, ptr } = backend.floatOutput(a.dtype, shape);
+  const fast = backend.fastFor(a.dtype);
+  if (fast && a.size === data.length && b.size === data.length && isDense(a) && isDense(b)) {
+    fast.binary({ op, a: backend.pointer(a), b: backend.pointer(b), out: ptr, n: data.length });
+    return [out];
+  }
   binary(
     op,
     data,
@@ -26,4 +31,10 @@ export function binaryKernel(
     contiguousStrides(shape),
   );
   return [out];
+}
+
+/** Row-major contiguous (size-1 axes may have any stride): the fast kernels read it as a flat array. */
+function isDense(t: TensorInfo): boolean {
+  const want = contiguousStrides(t.shape);
+  return t.shape.every((d, i) => d === 1 || t.strides[i] === want[i]);
 }

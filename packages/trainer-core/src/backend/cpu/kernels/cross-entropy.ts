@@ -15,15 +15,26 @@ registerKernel<CpuBackend, { ignoreIndex: number; withGrad: boolean }>(
     if (mask && mask.size !== rows) throw new RangeError(`CrossEntropy: ${mask.size} mask values for ${rows} rows`);
     const dtype = logits!.dtype;
     const grad = attrs.withGrad ? backend.floatOutput(dtype, logits!.shape) : undefined;
-    const r = crossEntropyRows(
-      backend.floats(logits!, 'CrossEntropy'),
-      backend.ints(labels!, 'CrossEntropy labels'),
-      mask ? backend.view(mask) : undefined,
-      rows,
-      n,
-      attrs.ignoreIndex,
-      grad?.data,
-    );
+    const fast = labels!.dtype === 'i32' && (!mask || mask.dtype === 'i32') ? backend.fastFor(dtype) : undefined;
+    const r = fast
+      ? fast.crossEntropy({
+          logits: backend.pointer(logits!),
+          labels: backend.pointer(labels!),
+          mask: mask ? backend.pointer(mask) : 0,
+          rows,
+          vocab: n,
+          ignoreIndex: attrs.ignoreIndex,
+          dlogits: grad ? grad.ptr : 0,
+        })
+      : crossEntropyRows(
+          backend.floats(logits!, 'CrossEntropy'),
+          backend.ints(labels!, 'CrossEntropy labels'),
+          mask ? backend.view(mask) : undefined,
+          rows,
+          n,
+          attrs.ignoreIndex,
+          grad?.data,
+        );
     const loss = backend.floatOutput(dtype, []);
     const accuracy = backend.floatOutput(dtype, []);
     const tokens = backend.output('i32', []);

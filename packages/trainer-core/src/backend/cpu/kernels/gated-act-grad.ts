@@ -10,6 +10,19 @@ registerKernel<CpuBackend, { act: GatedActivation }>(
     const dgate = backend.floatOutput(gate!.dtype, gate!.shape);
     const dup = backend.floatOutput(gate!.dtype, gate!.shape);
     const w = 'GatedActGrad';
+    const fast = up!.dtype === gate!.dtype && dy!.dtype === gate!.dtype ? backend.fastFor(gate!.dtype) : undefined;
+    if (fast) {
+      fast.gatedActGrad({
+        act: attrs.act,
+        gate: backend.pointer(gate!),
+        up: backend.pointer(up!),
+        dy: backend.pointer(dy!),
+        dgate: dgate.ptr,
+        dup: dup.ptr,
+        n: gate!.size,
+      });
+      return [dgate.out, dup.out];
+    }
     gatedActGrad(
       attrs.act,
       dgate.data,

@@ -12,6 +12,21 @@ registerKernel<CpuBackend, { weightOffset: number }>(
     const dx = backend.floatOutput(x!.dtype, x!.shape);
     const dw = backend.floatOutput(x!.dtype, w!.shape);
     const k = 'RmsNormGrad';
+    const fast = [w, rstd, dy].every((t) => t!.dtype === x!.dtype) ? backend.fastFor(x!.dtype) : undefined;
+    if (fast) {
+      fast.rmsNormGrad({
+        x: backend.pointer(x!),
+        weight: backend.pointer(w!),
+        rstd: backend.pointer(rstd!),
+        dy: backend.pointer(dy!),
+        dx: dx.ptr,
+        dw: dw.ptr,
+        rows,
+        dim: n,
+        weightOffset: attrs.weightOffset,
+      });
+      return [dx.out, dw.out];
+    }
     rmsNormGradRows(
       dx.data,
       dw.data,

@@ -12,7 +12,23 @@ registerKernel<CpuBackend, { theta: number; positionOffset: number; inverse: boo
     if (positions && positions.size !== batch * seq) {
       throw new RangeError(`Rope: positions must have batch * seq = ${batch * seq} elements, got ${positions.size}`);
     }
-    const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
+    const { out, data, ptr } = backend.floatOutput(x!.dtype, x!.shape);
+    const fast = backend.fastFor(x!.dtype);
+    if (fast) {
+      fast.rope({
+        x: backend.pointer(x!),
+        out: ptr,
+        batch,
+        seq,
+        heads,
+        dim,
+        theta: attrs.theta,
+        positions: positions ? backend.pointer(positions) : 0,
+        positionOffset: attrs.positionOffset,
+        inverse: attrs.inverse,
+      });
+      return [out];
+    }
     rope(
       data,
       backend.floats(x!, 'Rope'),
