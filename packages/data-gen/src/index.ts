@@ -90,6 +90,14 @@ export {
 export { mapLimit } from './io/concurrency.js';
 export { IMAGE_PATH_STYLES, type ImagePathStyle, styledImagePath } from './io/image-paths.js';
 export { jsonArrayText, jsonLinesText } from './io/json-files.js';
+export {
+  formatJsonPath,
+  type JsonPosition,
+  JsonSyntaxError,
+  jsonPathPosition,
+  parseJson,
+  positionAt,
+} from './io/json-text.js';
 export { writeOutputDir } from './io/output-dir.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';
 // GUI-Odyssey episodes and DPO pairs

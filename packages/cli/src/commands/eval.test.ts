@@ -148,6 +148,28 @@ describe('guinav eval interactive', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('names the line of a malformed task and of a JSON syntax error', async () => {
+    const bad = path.join(dir, 'bad_field.json');
+    const tasks = JSON.parse(await readFile(tasksFile, 'utf8'));
+    tasks.tasks[1].pathLength = 'two';
+    await writeFile(bad, JSON.stringify(tasks, null, 2));
+    expect(
+      await interactive(path.join(dir, 'never'), '--agent', 'oracle', '--tasks', bad, '--observation', 'text'),
+    ).toBe(1);
+    // Pretty-printed: task 1 starts on line 9, its pathLength is on line 12.
+    expect(stderr()).toContain(
+      `${bad}: invalid tasks file at tasks.1.pathLength (line 12): Invalid input: expected number`,
+    );
+    await writeFile(bad, '{"subtree": 4,\n "tasks": [\n  {"source": "page_0" "target": "page_1", "pathLength": 1}]}');
+    expect(
+      await interactive(path.join(dir, 'never'), '--agent', 'oracle', '--tasks', bad, '--observation', 'text'),
+    ).toBe(1);
+    expect(stderr()).toContain(
+      `${bad}: not valid JSON at line 3, column 23: expected ',' or '}' after the value of "source"`,
+    );
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
+  });
+
   it('needs images for image observations and says which are missing', async () => {
     const code = await interactive(path.join(dir, 'img'), '--agent', 'oracle', '--images-dir', path.join(dir, 'none'));
     expect(code).toBe(1);

@@ -59,7 +59,7 @@ describe('readOdysseyEpisodes', () => {
       'b.json|synthetic_0001|2|steps[2].action: expected CLICK, LONG_PRESS, SCROLL, TYPE, COMPLETE, INCOMPLETE, HOME or BACK, got "SWIPE"',
       'c.json|synthetic_0001||step_length: is 99 but there are 12 steps',
       'c.json|synthetic_0001|4|steps[4].step: is 7, expected 4',
-      expect.stringMatching(/^d\.json\|\|\|\(file\): not valid JSON/),
+      expect.stringMatching(/^d\.json\|\|\|\(file\): not valid JSON at line 1, column 2: expected a property name/),
     ]);
   });
 
@@ -110,6 +110,10 @@ describe('readOdysseyEpisodes', () => {
     await writeFile(bad, JSON.stringify({ train: 'all' }));
     await expect(readOdysseySplits(bad)).rejects.toThrow(
       /bad-split\.json: invalid splits file at train: .*expected \{"train"/,
+    );
+    await writeFile(bad, '{"train": [\n"a",\n]}');
+    await expect(readOdysseySplits(bad)).rejects.toThrow(
+      /bad-split\.json: not valid JSON at line 3, column 1: expected a value/,
     );
     await expect(readOdysseySplits(path.join(tmp, 'none.json'))).rejects.toThrow(
       /none\.json: cannot read the splits file/,

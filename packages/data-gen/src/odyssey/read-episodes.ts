@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
+import { formatJsonPath, JsonSyntaxError, parseJson } from '../io/json-text.js';
 import { OdysseyEpisode, OdysseySplits } from './episode-schema.js';
 import { type StepAction, stepAction } from './step-action.js';
 
@@ -80,28 +81,24 @@ function zodIssues(error: z.ZodError, file: string, episode: string | undefined)
   return error.issues.map((issue) => {
     const [first, index] = issue.path;
     const step = first === 'steps' && typeof index === 'number' ? index : undefined;
-    const field = issue.path.reduce<string>(
-      (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-      '',
-    );
     return {
       file,
       ...(episode ? { episode } : {}),
       ...(step !== undefined ? { step } : {}),
-      field: field || '(root)',
+      field: formatJsonPath(issue.path),
       message: issue.message,
     };
   });
 }
 
 export async function readOdysseySplits(file: string): Promise<OdysseySplits> {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
     throw new Error(`${file}: cannot read the splits file (${(err as Error).message})`);
   }
-  const parsed = OdysseySplits.safeParse(json);
+  const parsed = OdysseySplits.safeParse(parseJson(text, file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
@@ -139,9 +136,10 @@ export async function readOdysseyEpisodes(dir: string, options: ReadEpisodesOpti
     const file = path.join(dir, name);
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(file, 'utf8'));
+      json = parseJson(await readFile(file, 'utf8'), file);
     } catch (err) {
-      issues.push({ file, field: '(file)', message: `not valid JSON: ${(err as Error).message}` });
+      const message = err instanceof JsonSyntaxError ? `not valid JSON at ${err.detail}` : (err as Error).message;
+      issues.push({ file, field: '(file)', message });
       continue;
     }
     const result = parseOdysseyEpisode(json, file);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { jsonPathPosition, parseJson } from '../io/json-text.js';
 
 /**
  * `tasks_test.json`: the interactive benchmark, one navigation task per ordered (source, target)
@@ -21,18 +22,21 @@ export const TasksFile = z.object({
 });
 export type TasksFile = z.infer<typeof TasksFile>;
 
+/** Reads and validates a tasks file; errors name the file, the field and its line. */
 export async function loadTasksFile(file: string): Promise<TasksFile> {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
     throw new Error(`${file}: cannot read tasks file (${(err as Error).message})`);
   }
-  const parsed = TasksFile.safeParse(json);
+  const parsed = TasksFile.safeParse(parseJson(text, file));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
+    const at = first?.path ?? [];
+    const line = jsonPathPosition(text, at)?.line;
     throw new Error(
-      `${file}: invalid tasks file at ${first?.path.map(String).join('.') || '(root)'}: ${first?.message}`,
+      `${file}: invalid tasks file at ${at.map(String).join('.') || '(root)'}${line ? ` (line ${line})` : ''}: ${first?.message}`,
     );
   }
   return parsed.data;

@@ -180,6 +180,10 @@ describe('parseWorld', () => {
     await expect(loadWorld(bad)).rejects.toThrow(
       new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid world`),
     );
+    await writeFile(bad, '{\n  "pages": {\n    "page_0": {"image": page_0.png}\n  }\n}');
+    await expect(loadWorld(bad)).rejects.toThrow(
+      '(file): not valid JSON at line 3, column 25: expected a value (object, array, string, number, true, false or null), found "p"',
+    );
     await expect(loadWorld(path.join(dir, 'missing.json'))).rejects.toThrow(/cannot read world file/);
   });
 });

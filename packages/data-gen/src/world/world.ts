@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { JsonSyntaxError, parseJson } from '../io/json-text.js';
 import { type WorldIssue, WorldValidationError } from './errors.js';
 import {
   BACK_ACTION,
@@ -59,9 +60,10 @@ export async function loadWorld(file: string, options: LoadWorldOptions = {}): P
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson(text, file);
   } catch (err) {
-    throw new WorldValidationError(file, [{ path: '(file)', message: `not valid JSON: ${(err as Error).message}` }]);
+    const message = err instanceof JsonSyntaxError ? `not valid JSON at ${err.detail}` : (err as Error).message;
+    throw new WorldValidationError(file, [{ path: '(file)', message }]);
   }
   return parseWorld(json, file, options);
 }

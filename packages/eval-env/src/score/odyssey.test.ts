@@ -89,7 +89,13 @@ describe('scoreOdysseyFile', () => {
     file = await jsonl([ok, ok, { episode_id: 'e1', gt: 'COMPLETE', pred: 'COMPLETE' }]);
     await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(`${file}: line 3: category: Invalid input`);
     file = await jsonl([ok], ['not json']);
-    await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(`${file}: line 2: not valid JSON`);
+    await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(
+      `${file}: line 2: not valid JSON at column 1: expected a value (object, array, string, number, true, false or null), found "n"`,
+    );
+    file = await jsonl([], ['[{"episode_id": "e1", "category": "A",', '  "gt": "COMPLETE" "pred": "COMPLETE"}]']);
+    await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(
+      `${file}: not valid JSON at line 2, column 20: expected ',' or '}' after the value of "gt", found "\\""`,
+    );
   });
 });
 

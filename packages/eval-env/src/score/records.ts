@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { JsonSyntaxError, parseJson } from '@guinav/data-gen';
 import type { z } from 'zod';
 
 /** One parsed record and where it came from (`line 12` of JSONL, `item 3` of a JSON array). */
@@ -38,21 +39,17 @@ function jsonlItems(file: string, text: string): Located<unknown>[] {
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      out.push({ value: JSON.parse(line), where: `line ${i + 1}` });
+      out.push({ value: parseJson(line, file), where: `line ${i + 1}` });
     } catch (err) {
-      throw new Error(`${file}: line ${i + 1}: not valid JSON (${(err as Error).message})`);
+      if (!(err instanceof JsonSyntaxError)) throw err;
+      throw new Error(`${file}: line ${i + 1}: not valid JSON at column ${err.position.column}: ${err.reason}`);
     }
   });
   return out;
 }
 
 function arrayItems(file: string, text: string): Located<unknown>[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+  const json = parseJson(text, file);
   if (!Array.isArray(json)) throw new Error(`${file}: expected a JSON array of records or JSONL`);
   return json.map((value, i) => ({ value, where: `item ${i}` }));
 }

@@ -8,7 +8,6 @@ import { OracleAgent } from '../agents/oracle.js';
 import { RandomAgent } from '../agents/random.js';
 import { startChatServer } from '../test-utils/chat-server.js';
 import { tinyWorld } from '../test-utils/tiny-world.js';
-import { arrayElementLines } from './json-positions.js';
 import { type RunProgress, runInteractive } from './runner.js';
 import { loadInteractiveTasks } from './tasks.js';
 
@@ -186,11 +185,5 @@ describe('loadInteractiveTasks', () => {
     await expect(loadInteractiveTasks(file, world)).rejects.toThrow(
       /tasks\[0\] \(line 1\): pathLength is 3 but the shortest path in tiny\.json has 2 step\(s\)/,
     );
-  });
-
-  it('finds element lines in JSON text', () => {
-    const text = '{\n "subtree": "[x", "tasks": [\n  {"a": [1,\n 2]},\n  "s\\"]",\n  3\n ],\n "other": [9]\n}';
-    expect(arrayElementLines(text, 'tasks')).toEqual([3, 5, 6]);
-    expect(arrayElementLines(text, 'missing')).toEqual([]);
   });
 });

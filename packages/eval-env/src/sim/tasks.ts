@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { loadTasksFile, type NavigationTask, shortestPathTree, type World } from '@guinav/data-gen';
-import { arrayElementLines } from './json-positions.js';
+import { jsonPathPosition, loadTasksFile, type NavigationTask, shortestPathTree, type World } from '@guinav/data-gen';
 
 /**
  * Reads a `tasks_test.json` and checks every task against the world before anything runs:
@@ -12,7 +11,7 @@ export async function loadInteractiveTasks(file: string, world: World): Promise<
   const { tasks } = await loadTasksFile(file);
   const problem = findTaskProblem(world, tasks);
   if (problem) {
-    const line = arrayElementLines(await readFile(file, 'utf8'), 'tasks')[problem.index];
+    const line = jsonPathPosition(await readFile(file, 'utf8'), ['tasks', problem.index])?.line;
     throw new Error(`${file}: tasks[${problem.index}]${line ? ` (line ${line})` : ''}: ${problem.message}`);
   }
   return tasks;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatJsonPath, JsonSyntaxError, jsonPathPosition, parseJson } from './json-text.js';
+
+const syntaxError = (text: string): JsonSyntaxError => {
+  try {
+    parseJson(text, 'f.json');
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return err;
+    throw err;
+  }
+  throw new Error(`expected a syntax error for ${JSON.stringify(text)}`);
+};
+
+describe('parseJson', () => {
+  it('parses valid JSON like JSON.parse', () => {
+    expect(parseJson('{"a": [1, 2.5e3, "x\\n", true, null]}', 'f.json')).toEqual({ a: [1, 2500, 'x\n', true, null] });
+  });
+
+  it('names the line and column of a syntax error and what was expected', () => {
+    expect(syntaxError('{"pages": {').message).toBe(
+      'f.json: not valid JSON at line 1, column 12: expected a property name in double quotes, found the end of the text',
+    );
+    // An unquoted value on line 3 (JSON.parse in Node 20 gives no position for this one).
+    const e = syntaxError('{\n  "source": "page_0",\n  "target": page_18\n}');
+    expect(e.position).toEqual({ line: 3, column: 13 });
+    expect(e.reason).toMatch(/^expected a value .* found "p"/);
+    expect(syntaxError('{"a": 1 "b": 2}').detail).toBe(
+      'line 1, column 9: expected \',\' or \'}\' after the value of "a", found "\\""',
+    );
+    expect(syntaxError('[1, 2,]').detail).toMatch(/^line 1, column 7: expected a value/);
+    expect(syntaxError('{"a": "unterminated}').detail).toMatch(/^line 1, column 7: unterminated string/);
+    expect(syntaxError('{"a": 1} x').detail).toBe('line 1, column 10: unexpected "x" after the end of the JSON value');
+    expect(syntaxError('').detail).toMatch(/^line 1, column 1: expected a value/);
+    expect(syntaxError('{"a": "tab\there"}').detail).toMatch(/^line 1, column 11: control character/);
+    expect(syntaxError('\uFEFF{}').detail).toMatch(/^line 1, column 1: expected a value .* found U\+FEFF$/);
+  });
+});
+
+describe('jsonPathPosition', () => {
+  it('finds the line of a value by its path, through strings that contain brackets', () => {
+    const text = '{\n "subtree": "[x", "tasks": [\n  {"a": [1,\n 2]},\n  "s\\"]",\n  3\n ],\n "other": [9]\n}';
+    expect([0, 1, 2].map((i) => jsonPathPosition(text, ['tasks', i])?.line)).toEqual([3, 5, 6]);
+    expect(jsonPathPosition(text, ['tasks', 0, 'a', 1])).toEqual({ line: 4, column: 2 });
+    expect(jsonPathPosition(text, ['other', 0])).toEqual({ line: 8, column: 12 });
+    expect(jsonPathPosition(text, ['tasks', 3])).toBeUndefined();
+    expect(jsonPathPosition(text, ['missing'])).toBeUndefined();
+    expect(jsonPathPosition('{"a": ', ['a'])).toBeUndefined();
+  });
+
+  it('formats a path the way error messages show it', () => {
+    expect(formatJsonPath(['tasks', 3, 'pathLength'])).toBe('tasks[3].pathLength');
+    expect(formatJsonPath([])).toBe('(root)');
+  });
+});
