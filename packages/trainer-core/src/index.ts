@@ -3,12 +3,23 @@ export { type GradContext, type GradientConfig, registerGradient } from './autog
 export type { Backend, KernelOutput, TensorInfo } from './backend/backend.js';
 export { CpuBackend, type CpuBackendOptions } from './backend/cpu/cpu-backend.js';
 export type {
+  AdamWArgs,
+  AddInPlaceArgs,
   AttentionArgs,
   AttentionBackwardArgs,
+  BinaryArgs,
   CpuFastKernels,
+  CrossEntropyArgs,
+  CrossEntropyStats,
+  GatedActArgs,
+  GatedActGradArgs,
   MatmulArgs,
+  RmsNormArgs,
+  RmsNormGradArgs,
+  RopeArgs,
 } from './backend/cpu/fast-kernels.js';
 export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
+export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
 export * as kernels from './backend/kernel-defs.js';
 export {
   defineKernel,
@@ -34,6 +45,15 @@ export {
   listWebGpuAdapters,
   type WebGpuContext,
 } from './backend/webgpu/device.js';
+export {
+  type BenchResult,
+  CPU_BENCH_WORKLOADS,
+  type CpuBenchOptions,
+  type CpuBenchReport,
+  type CpuBenchWorkload,
+  runCpuBenchmarks,
+} from './bench/cpu-bench.js';
+export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
 export { type DecoderConfig, type DecoderConfigJson, DecoderConfigSchema, parseDecoderConfig } from './nn/config.js';
 export {
@@ -82,7 +102,7 @@ export { SGD, type SgdOptions } from './optim/sgd.js';
 export { fmix32, hash2 } from './random/hash.js';
 export { Rng } from './random/rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
-export { getBackend, runKernel, setBackend } from './tensor/engine.js';
+export { getBackend, type KernelProfiler, runKernel, setBackend, setKernelProfiler } from './tensor/engine.js';
 export {
   bf16ArrayToF32,
   bf16BitsToF32,

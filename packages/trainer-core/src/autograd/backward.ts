@@ -135,11 +135,7 @@ function backwardNode(node: GradNode, dys: (Tensor | null)[], pending: Map<GradN
     }
     const prev = slots[edge.index];
     if (prev) {
-      const [sum] = runKernel(Add, [prev, owned], {});
-      untrackTensor(sum!);
-      prev.dispose();
-      owned.dispose();
-      slots[edge.index] = sum!;
+      slots[edge.index] = accumulate(prev, owned);
     } else {
       slots[edge.index] = owned;
     }
@@ -148,6 +144,25 @@ function backwardNode(node: GradNode, dys: (Tensor | null)[], pending: Map<GradN
   // gradient function's temporaries were disposed by tidy.
   node.releaseSaved();
   node.consumed = true;
+}
+
+/** prev + g for a pending gradient: in place when prev owns its storage outright. */
+function accumulate(prev: Tensor, g: Tensor): Tensor {
+  if (exclusive(prev) && shapesEqual(prev.shape, g.shape)) {
+    runKernel(AddInPlace, [prev, g], { alpha: 1 });
+    g.dispose();
+    return prev;
+  }
+  const [sum] = runKernel(Add, [prev, g], {});
+  untrackTensor(sum!);
+  prev.dispose();
+  g.dispose();
+  return sum!;
+}
+
+/** The tensor is the only view of its whole, contiguous storage (safe to write in place). */
+function exclusive(t: Tensor): boolean {
+  return t.storage.refs === 1 && t.isContiguous && t.offset === 0 && t.size === t.storage.size;
 }
 
 /** Adds `g` (owned, untracked) into `leaf.grad`, taking it over when there is no gradient yet. */
@@ -162,7 +177,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
     return;
   }
   // The gradient is written in place later (accumulation, clipping), so it must own its storage.
-  if (g.storage.refs > 1 || !g.isContiguous || g.offset !== 0 || g.size !== g.storage.size) {
+  if (!exclusive(g)) {
     const [copy] = runKernel(Copy, [g], {});
     g.dispose();
     g = copy!;

@@ -12,6 +12,16 @@ import { Storage, Tensor } from './tensor.js';
 
 let current: Backend | undefined;
 
+/** Receives every kernel's name and wall time (ms); for profiling a training step. */
+export type KernelProfiler = (kernelName: string, ms: number) => void;
+
+let profiler: KernelProfiler | undefined;
+
+/** Installs (or removes, with undefined) the kernel profiler. */
+export function setKernelProfiler(p: KernelProfiler | undefined): void {
+  profiler = p;
+}
+
 /** The backend new tensors go to when none is named (a CPU backend without fast kernels by default). */
 export function getBackend(): Backend {
   current ??= new CpuBackend();
@@ -50,7 +60,9 @@ export function runKernel<A>(def: KernelDef<A>, inputs: readonly Tensor[], attrs
     return copy!.info;
   });
   try {
+    const start = profiler ? performance.now() : 0;
     const outputs = fn({ backend: target, inputs: infos, attrs });
+    if (profiler) profiler(def.name, performance.now() - start);
     for (const i of mutates) {
       const t = inputs[i];
       if (t) t.storage.version++;

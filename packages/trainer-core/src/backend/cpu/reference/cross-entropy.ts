@@ -52,15 +52,21 @@ export function crossEntropyRows(
       }
     }
     let s = 0;
-    for (let j = 0; j < vocab; j++) s += Math.exp(logits[base + j]! - m);
-    const lse = m + Math.log(s);
-    lossSum += lse - logits[base + label]!;
-    if (arg === label) correct++;
     if (dlogits) {
+      // Keep exp(x - m) in the gradient row, then scale it: one exp per logit.
+      for (let j = 0; j < vocab; j++) {
+        const e = Math.exp(logits[base + j]! - m);
+        dlogits[base + j] = e;
+        s += e;
+      }
       const inv = invTokens / s;
-      for (let j = 0; j < vocab; j++) dlogits[base + j] = Math.exp(logits[base + j]! - m) * inv;
+      for (let j = 0; j < vocab; j++) dlogits[base + j]! *= inv;
       dlogits[base + label]! -= invTokens;
+    } else {
+      for (let j = 0; j < vocab; j++) s += Math.exp(logits[base + j]! - m);
     }
+    lossSum += m + Math.log(s) - logits[base + label]!;
+    if (arg === label) correct++;
   }
   return { loss: lossSum * invTokens, accuracy: correct * invTokens, tokens };
 }

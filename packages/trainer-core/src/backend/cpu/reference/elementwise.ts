@@ -59,10 +59,9 @@ export function binary(
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const GELU_C = 0.044715;
 
+/** Branch-free: exp(-x) overflowing to Infinity correctly gives 0, so no sign test is needed. */
 function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+  return 1 / (1 + Math.exp(-x));
 }
 
 export function gelu(x: number): number {
@@ -199,9 +198,10 @@ export function gatedActGrad(
     for (let i = 0; i < n; i++) {
       const g = gate[i]!;
       const d = dy[i]!;
-      const s = sigmoid(g);
-      dup[i] = d * g * s;
-      dgate[i] = d * up[i]! * s * (1 + g * (1 - s));
+      const s = 1 / (1 + Math.exp(-g));
+      const gs = g * s;
+      dup[i] = d * gs;
+      dgate[i] = d * up[i]! * (s + gs * (1 - s));
     }
   } else {
     for (let i = 0; i < n; i++) {

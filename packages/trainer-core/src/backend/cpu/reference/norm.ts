@@ -12,6 +12,8 @@ export function rmsNormRows(
   eps: number,
   offset: number,
 ): void {
+  const wp = new Float64Array(n);
+  for (let j = 0; j < n; j++) wp[j] = w[j]! + offset;
   for (let r = 0; r < rows; r++) {
     const base = r * n;
     let ss = 0;
@@ -21,8 +23,7 @@ export function rmsNormRows(
     }
     const rs = 1 / Math.sqrt(ss / n + eps);
     rstd[r] = rs;
-    if (offset === 0) for (let j = 0; j < n; j++) y[base + j] = x[base + j]! * rs * w[j]!;
-    else for (let j = 0; j < n; j++) y[base + j] = x[base + j]! * rs * (w[j]! + offset);
+    for (let j = 0; j < n; j++) y[base + j] = x[base + j]! * rs * wp[j]!;
   }
 }
 
@@ -41,15 +42,25 @@ export function rmsNormGradRows(
   n: number,
   offset: number,
 ): void {
+  const wp = new Float64Array(n);
+  for (let j = 0; j < n; j++) wp[j] = w[j]! + offset;
   const acc = dw ? new Float64Array(n) : undefined;
   for (let r = 0; r < rows; r++) {
     const base = r * n;
     const rs = rstd[r]!;
     let dot = 0;
-    for (let j = 0; j < n; j++) dot += (w[j]! + offset) * dy[base + j]! * x[base + j]!;
+    for (let j = 0; j < n; j++) dot += wp[j]! * dy[base + j]! * x[base + j]!;
     const c = (dot * rs * rs * rs) / n;
-    for (let j = 0; j < n; j++) dx[base + j] = rs * (w[j]! + offset) * dy[base + j]! - c * x[base + j]!;
-    if (acc) for (let j = 0; j < n; j++) acc[j]! += dy[base + j]! * x[base + j]! * rs;
+    if (acc) {
+      for (let j = 0; j < n; j++) {
+        const xv = x[base + j]!;
+        const g = dy[base + j]!;
+        dx[base + j] = rs * wp[j]! * g - c * xv;
+        acc[j]! += g * xv * rs;
+      }
+    } else {
+      for (let j = 0; j < n; j++) dx[base + j] = rs * wp[j]! * dy[base + j]! - c * x[base + j]!;
+    }
   }
   if (dw && acc) for (let j = 0; j < n; j++) dw[j] = acc[j]!;
 }
