@@ -115,6 +115,17 @@ describe('runInteractive', () => {
     }
   });
 
+  it('checks the screenshot of every page before running, not only of the pages in tasks', async () => {
+    const imagesDir = await mkdtemp(path.join(os.tmpdir(), 'runner-images-'));
+    // Tasks 0 and 1 use page_0, page_1 and page_3; page_2 and page_4 can still be visited.
+    for (const page of ['page_0', 'page_1', 'page_3']) await writeFile(path.join(imagesDir, `${page}.png`), 'png');
+    await expect(
+      runInteractive({ world, tasks: tasks.slice(0, 2), agent: new RandomAgent(), imagesDir }),
+    ).rejects.toThrow(
+      `2 screenshot(s) missing in ${imagesDir}: ${path.join(imagesDir, 'page_2.png')}, ${path.join(imagesDir, 'page_4.png')}`,
+    );
+  });
+
   it('needs images unless the observation is text', async () => {
     await expect(runInteractive({ world, tasks, agent: new RandomAgent() })).rejects.toThrow(/needs screenshots/);
   });

@@ -78,6 +78,9 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
     options.observation !== 'text' && options.imagesDir
       ? new ScreenshotStore(options.world, options.imagesDir)
       : undefined;
+  // An agent may walk to any page, so every page's screenshot must be there before the first step
+  // (a missing one would otherwise surface halfway through as a failed agent call).
+  await screenshots?.checkAll(options.world.pageIds);
   const simOptions = {
     observation: options.observation ?? 'image',
     variant: options.variant ?? 'with-complete',

@@ -7,7 +7,6 @@ import {
   OracleAgent,
   RandomAgent,
   runInteractive,
-  ScreenshotStore,
   SUCCESS_VARIANTS,
   type SuccessVariant,
   writeInteractiveResults,
@@ -86,9 +85,6 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
   checkOptions(opts);
   const world = await loadWorld(opts.uiStructure);
   const tasks = await loadInteractiveTasks(opts.tasks, world);
-  if (opts.observation !== 'text') {
-    await new ScreenshotStore(world, opts.imagesDir as string).checkAll(tasks.flatMap((t) => [t.source, t.target]));
-  }
   const agent = makeAgent(opts, world);
   const progress = createProgressDisplay('eval interactive');
   let run: Awaited<ReturnType<typeof runInteractive>>;
