@@ -116,19 +116,6 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
-export type {
-  AddInPlaceArgs,
-  AdamWArgs,
-  BinaryArgs,
-  CrossEntropyArgs,
-  CrossEntropyStats,
-  GatedActArgs,
-  GatedActGradArgs,
-  RmsNormArgs,
-  RmsNormGradArgs,
-  RopeArgs,
-} from './backend/cpu/fast-kernels.js';
-export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
 export {
   type BenchResult,
   CPU_BENCH_WORKLOADS,
