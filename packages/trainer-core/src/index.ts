@@ -116,12 +116,3 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
-export {
-  type BenchResult,
-  CPU_BENCH_WORKLOADS,
-  type CpuBenchOptions,
-  type CpuBenchReport,
-  type CpuBenchWorkload,
-  runCpuBenchmarks,
-} from './bench/cpu-bench.js';
-export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
