@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
@@ -7,7 +8,13 @@ import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
 
 /** Each subcommand module registers itself; only commands that work are listed here. */
-const COMMANDS: ((program: Command) => void)[] = [registerDoctor, registerEval, registerWorld, registerData];
+const COMMANDS: ((program: Command) => void)[] = [
+  registerDoctor,
+  registerEval,
+  registerWorld,
+  registerData,
+  registerBench,
+];
 
 export function buildProgram(): Command {
   const program = new Command('guinav')

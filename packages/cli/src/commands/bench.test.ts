@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../program.js';
+import { runBench } from './bench.js';
+
+describe('guinav bench', () => {
+  it('--json prints one {"workload","value","unit"} object per line with the peer names', async () => {
+    const lines: string[] = [];
+    await runBench({ device: 'cpu', json: true, reps: 1, threads: 1, workloads: ['matmul_f32_256'], fma: true }, (l) =>
+      lines.push(l),
+    );
+    expect(lines).toHaveLength(1);
+    const row = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(row)).toEqual(['workload', 'value', 'unit']);
+    expect(row.workload).toBe('matmul_f32_256');
+    expect(row.unit).toBe('GFLOP/s');
+    expect(row.value).toBeGreaterThan(0);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const lines: string[] = [];
+    await runBench({ device: 'cpu', reps: 1, threads: 1, workloads: ['matmul_f32_256'], fma: false }, (l) =>
+      lines.push(l),
+    );
+    expect(lines[0]).toMatch(/^guinav bench: cpu, 1 thread\(s\), .*median of 1$/);
+    expect(lines[1]).toMatch(/^matmul_f32_256 +[\d.]+ {2}GFLOP\/s$/);
+    expect(lines[2]).toMatch(/mul\+add, no FMA/);
+  });
+
+  it('rejects other devices and unknown workloads with the option named', async () => {
+    await expect(runBench({ device: 'webgpu', reps: 1, fma: true }, () => {})).rejects.toThrow(
+      /--device: only the cpu backend has benchmarks so far/,
+    );
+    const program = buildProgram();
+    program.commands.find((c) => c.name() === 'bench')?.configureOutput({ writeErr: () => {} });
+    await expect(program.parseAsync(['node', 'guinav', 'bench', '--workloads', 'matmul_f32_999'])).rejects.toThrow(
+      /unknown workload "matmul_f32_999"/,
+    );
+    await expect(program.parseAsync(['node', 'guinav', 'bench', '--reps', '0'])).rejects.toThrow(
+      /expected a positive integer, got "0"/,
+    );
+  });
+});
