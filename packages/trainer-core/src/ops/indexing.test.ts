@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
+import { getBackend } from '../tensor/engine.js';
 import { tidy } from '../tensor/scope.js';
 import { tensor } from './create.js';
 import { embedding, gather } from './indexing.js';
+import { crossEntropy } from './loss.js';
+import { rope } from './rope.js';
 import { gradcheck } from './test-utils/gradcheck.js';
 
 describe('gather / embedding', () => {
@@ -37,6 +41,27 @@ describe('gather / embedding', () => {
       expect(() => embedding(tensor([1, 2], [2, 1]), tensor(new Int32Array([0, 2]), [2], 'i32'))).toThrow(
         /index 2 at position 1 is outside \[0, 2\)/,
       );
+    });
+  });
+});
+
+describe('errors leave nothing allocated', () => {
+  it('bad ids, labels and positions throw before any output is allocated', () => {
+    const heap = (getBackend() as CpuBackend).heap;
+    tidy(() => {
+      const w = tensor([1, 2, 3, 4], [2, 2]);
+      const ids = tensor(new Int32Array([0, 5]), [2], 'i32');
+      const logits = tensor(new Float32Array(6), [2, 3]);
+      logits.requiresGrad = true;
+      const labels = tensor(new Int32Array([0, 3]), [2], 'i32');
+      const x = tensor(new Float32Array(8), [1, 2, 1, 4]);
+      const positions = tensor(new Int32Array([0, -1]), [1, 2], 'i32');
+      const before = heap.stats().liveBytes;
+      expect(() => embedding(w, ids)).toThrow(/index 5 at position 1 is outside/);
+      expect(() => crossEntropy(logits, labels)).toThrow(/label 3 at row 1 is outside/);
+      expect(() => rope(x, { positions })).toThrow(/position -1 at index 1 is negative/);
+      expect(heap.stats().liveBytes).toBe(before);
+      logits.dispose();
     });
   });
 });

@@ -2,6 +2,7 @@ import { CrossEntropy } from '../../kernel-defs.js';
 import { registerKernel } from '../../registry.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { crossEntropyRows } from '../reference/cross-entropy.js';
+import { checkLabels } from '../reference/validate.js';
 import { lastAxisRows } from './rows.js';
 
 registerKernel<CpuBackend, { ignoreIndex: number; withGrad: boolean }>(
@@ -13,6 +14,12 @@ registerKernel<CpuBackend, { ignoreIndex: number; withGrad: boolean }>(
       throw new RangeError(`CrossEntropy: ${labels!.size} labels for ${rows} rows of logits`);
     }
     if (mask && mask.size !== rows) throw new RangeError(`CrossEntropy: ${mask.size} mask values for ${rows} rows`);
+    checkLabels(
+      backend.ints(labels!, 'CrossEntropy labels'),
+      mask ? backend.view(mask) : undefined,
+      n,
+      attrs.ignoreIndex,
+    );
     const dtype = logits!.dtype;
     const grad = attrs.withGrad ? backend.floatOutput(dtype, logits!.shape) : undefined;
     const fast = labels!.dtype === 'i32' && (!mask || mask.dtype === 'i32') ? backend.fastFor(dtype) : undefined;

@@ -2,6 +2,7 @@ import { Rope } from '../../kernel-defs.js';
 import { registerKernel } from '../../registry.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { rope } from '../reference/rope.js';
+import { checkPositions } from '../reference/validate.js';
 
 registerKernel<CpuBackend, { theta: number; positionOffset: number; inverse: boolean }>(
   Rope,
@@ -12,6 +13,8 @@ registerKernel<CpuBackend, { theta: number; positionOffset: number; inverse: boo
     if (positions && positions.size !== batch * seq) {
       throw new RangeError(`Rope: positions must have batch * seq = ${batch * seq} elements, got ${positions.size}`);
     }
+    if (dim % 2 !== 0) throw new RangeError(`Rope: head dim ${dim} must be even`);
+    if (positions) checkPositions(backend.ints(positions, 'Rope positions'));
     const { out, data, ptr } = backend.floatOutput(x!.dtype, x!.shape);
     const fast = backend.fastFor(x!.dtype);
     if (fast) {
