@@ -98,7 +98,7 @@ export {
   parseJson,
   positionAt,
 } from './io/json-text.js';
-export { writeOutputDir } from './io/output-dir.js';
+export { checkOutputDir, checkOutputFile, writeOutputDir } from './io/output-dir.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';
 // GUI-Odyssey episodes and DPO pairs
 export {

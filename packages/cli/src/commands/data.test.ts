@@ -1,4 +1,4 @@
-import { access, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeGeneratedWorld, writeSyntheticOdyssey } from '@guinav/data-gen';
@@ -115,6 +115,14 @@ describe('guinav data gelab', () => {
     expect(stderr()).toContain('missing.json: cannot read world file');
     await expect(access(out)).rejects.toThrow();
   });
+
+  it('refuses an --out that is a file before doing any work', async () => {
+    const file = path.join(dir, 'not-a-folder.json');
+    await writeFile(file, '{}');
+    expect(await gelab(file)).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${file}: exists and is not a directory`);
+    expect(stderr()).not.toMatch(/gelab datasets/); // failed before building anything
+  });
 });
 
 describe('guinav data odyssey-dpo', () => {
@@ -200,6 +208,12 @@ describe('guinav data odyssey-dpo', () => {
     expect(await guinav('data', 'odyssey-dpo', '--episodes', path.join(dir, 'nowhere'), '--out', out)).toBe(1);
     expect(stderr()).toMatch(/--episodes .*nowhere: cannot read the folder/);
     await expect(access(out)).rejects.toThrow();
+  });
+
+  it('refuses an --out that is a directory before reading the episodes', async () => {
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', dir)).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${dir}: is a directory; expected a file path`);
+    expect(stderr()).not.toMatch(/odyssey-dpo pairs/);
   });
 });
 

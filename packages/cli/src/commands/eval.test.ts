@@ -192,6 +192,23 @@ describe('guinav eval interactive', () => {
   });
 });
 
+describe('guinav eval output paths', () => {
+  it('refuses an --out that cannot be written before running or scoring anything', async () => {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'x');
+    expect(await interactive(file, '--agent', 'oracle', '--observation', 'text')).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${file}: exists and is not a directory`);
+    expect(stderr()).not.toMatch(/eval interactive:/);
+    const predictions = path.join(dir, 'one.jsonl');
+    await writeFile(predictions, `${JSON.stringify({ prompt: 'p', chosen: 'COMPLETE', pred: 'COMPLETE' })}\n`);
+    expect(await guinav('eval', 'static', '--format', 'coords', '--predictions', predictions, '--out', dir)).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${dir}: is a directory; expected a file path`);
+    const under = path.join(file, 'metrics.json');
+    expect(await guinav('eval', 'static', '--format', 'coords', '--predictions', predictions, '--out', under)).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${under}: ${file} is a file, not a directory`);
+  });
+});
+
 describe('guinav eval interactive and Ctrl-C', () => {
   it('stops an oracle run (no I/O between steps), exits 130 and writes nothing', async () => {
     const out = path.join(dir, 'interrupted');

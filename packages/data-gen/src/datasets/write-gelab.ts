@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { jsonArrayText, jsonLinesText, writeText } from '../io/json-files.js';
-import { writeOutputDir } from '../io/output-dir.js';
+import { checkOutputDir, writeOutputDir } from '../io/output-dir.js';
 import { imageFileName } from '../render/render-world.js';
 import { loadWorld, type World } from '../world/world.js';
 import { buildGelabDatasets, type GelabDatasetOptions, type GelabStats } from './gelab-datasets.js';
@@ -62,6 +62,7 @@ export async function checkScreenshots(world: World, imagesDir: string): Promise
 export async function writeGelabDatasets(
   options: WriteGelabDatasetsOptions,
 ): Promise<{ stats: GelabStats; files: string[] }> {
+  await checkOutputDir(options.outDir, '--out');
   const world = await loadWorld(options.uiStructure);
   await checkScreenshots(world, options.imagesDir);
   const imageOf = imagePathOf(world, options.imagesDir, options.outDir, options.imagePaths ?? 'absolute');

@@ -138,3 +138,24 @@ describe('writeOutputDir and Ctrl-C', () => {
     expect(started).toEqual([1, 2]);
   });
 });
+
+describe('checkOutputDir / checkOutputFile', () => {
+  it('name the flag and the path that is in the way', async () => {
+    const { checkOutputDir, checkOutputFile } = await import('./output-dir.js');
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    await writeFile(path.join(tmp, 'f'), '');
+    await expect(checkOutputDir(path.join(tmp, 'f'), '--out')).rejects.toThrow(
+      `--out ${path.join(tmp, 'f')}: exists and is not a directory`,
+    );
+    await expect(checkOutputDir(path.join(tmp, 'f', 'sub', 'dir'), '--out')).rejects.toThrow(
+      `--out ${path.join(tmp, 'f', 'sub', 'dir')}: ${path.join(tmp, 'f')} is a file, not a directory`,
+    );
+    await expect(checkOutputFile(tmp, '--out')).rejects.toThrow(`--out ${tmp}: is a directory; expected a file path`);
+    await expect(checkOutputFile(path.join(tmp, 'f', 'x.jsonl'), '--out')).rejects.toThrow(
+      /is a file, not a directory/,
+    );
+    await expect(checkOutputDir(path.join(tmp, 'new', 'deeper'), '--out')).resolves.toBeUndefined();
+    await expect(checkOutputFile(path.join(tmp, 'f'), '--out')).resolves.toBeUndefined();
+    expect((await readdir(tmp)).sort()).toEqual(['f']); // checking creates nothing
+  });
+});

@@ -15,8 +15,8 @@ export async function writeOutputDir(
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   options.signal?.throwIfAborted();
+  await checkOutputDir(dir);
   const existing = await isDirectory(dir);
-  if (existing === 'file') throw new Error(`${dir}: exists and is not a directory`);
   const parent = existing ? dir : path.dirname(path.resolve(dir));
   await mkdir(parent, { recursive: true });
   // mkdir (not mkdtemp, which makes 0700 folders) so the final folder gets the usual umask permissions.
@@ -53,5 +53,30 @@ async function isDirectory(p: string): Promise<boolean | 'file'> {
     return (await stat(p)).isDirectory() ? true : 'file';
   } catch {
     return false;
+  }
+}
+
+/**
+ * Fails at once, naming `label` (e.g. `--out`) and the path, when `dir` cannot become an output
+ * folder: it is a file, or one of its parents is. Run it before long work, not after.
+ */
+export async function checkOutputDir(dir: string, label?: string): Promise<void> {
+  const name = label ? `${label} ${dir}` : dir;
+  if ((await isDirectory(dir)) === 'file') throw new Error(`${name}: exists and is not a directory`);
+  await checkParents(dir, name);
+}
+
+/** Likewise for an output file: it must not be a folder, and its parents must not be files. */
+export async function checkOutputFile(file: string, label?: string): Promise<void> {
+  const name = label ? `${label} ${file}` : file;
+  if ((await isDirectory(file)) === true) throw new Error(`${name}: is a directory; expected a file path`);
+  await checkParents(file, name);
+}
+
+async function checkParents(target: string, name: string): Promise<void> {
+  for (let p = path.dirname(path.resolve(target)); ; p = path.dirname(p)) {
+    const kind = await isDirectory(p);
+    if (kind === 'file') throw new Error(`${name}: ${p} is a file, not a directory`);
+    if (kind === true || p === path.dirname(p)) return;
   }
 }

@@ -5,6 +5,7 @@ import type { NormBbox } from '../actions/coords.js';
 import { formatOdysseyAction } from '../actions/odyssey.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { jsonLinesText } from '../io/json-files.js';
+import { checkOutputFile } from '../io/output-dir.js';
 import type { OnProgress } from '../io/progress.js';
 import { odysseyDpoPrompt } from '../prompts/odyssey.js';
 import { Rng } from '../random/rng.js';
@@ -132,6 +133,7 @@ async function isDir(p: string): Promise<boolean> {
 
 /** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
 export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
+  await checkOutputFile(options.out, '--out');
   const episodes = await readOdysseyEpisodes(options.episodesDir, {
     ...(options.split ? { split: options.split } : {}),
     ...(options.subset ? { subset: options.subset } : {}),

@@ -1,4 +1,4 @@
-import { loadWorld, OBSERVATION_MODES, type ObservationMode, type World } from '@guinav/data-gen';
+import { checkOutputDir, loadWorld, OBSERVATION_MODES, type ObservationMode, type World } from '@guinav/data-gen';
 import {
   type Agent,
   HttpAgent,
@@ -83,6 +83,7 @@ export function registerEvalInteractive(evalCommand: Command): void {
 /** Checks the options, loads world and tasks, runs, writes the files. */
 export async function evalInteractive(opts: InteractiveOptions): Promise<InteractiveMetrics> {
   checkOptions(opts);
+  await checkOutputDir(opts.out, '--out');
   const world = await loadWorld(opts.uiStructure);
   const tasks = await loadInteractiveTasks(opts.tasks, world);
   const agent = makeAgent(opts, world);

@@ -1,3 +1,4 @@
+import { checkOutputFile } from '@guinav/data-gen';
 import {
   type CoordsMetrics,
   type GelabStaticMetrics,
@@ -46,6 +47,7 @@ export async function evalStatic(opts: StaticOptions): Promise<StaticMetrics> {
   if (opts.split !== undefined && opts.format !== 'odyssey') {
     throw new Error(`--split only applies to --format odyssey (got --format ${opts.format})`);
   }
+  await checkOutputFile(opts.out, '--out');
   const metrics = await score(opts);
   await writeJsonFile(opts.out, metrics);
   console.error(`wrote ${opts.out}`);
