@@ -139,7 +139,18 @@ describe('parseWorld', () => {
         if (w.pages.page_2) w.pages.page_2.layout.D_4 = { bbox: slot(2), type: 'normal' };
         w.pages.page_2?.transitions.push({ action: 'D_4', target_page: 'page_3', icon_bbox: slot(2) });
       }),
-    ).toContainEqual(expect.stringMatching(/page_3 already has parent page_1/));
+    ).toContainEqual(
+      'pages.page_2.transitions[1].target_page: page_3 already has parent page_1 (normal edge "D_4"); normal edges must form a tree',
+    );
+    expect(
+      issuesOf((w) => {
+        // A normal edge back into the root leaves no page without a parent.
+        if (w.pages.page_3) w.pages.page_3.layout.G_7 = { bbox: slot(2), type: 'normal' };
+        w.pages.page_3?.transitions.push({ action: 'G_7', target_page: 'page_0', icon_bbox: slot(2) });
+      }),
+    ).toContainEqual(
+      'pages: expected exactly one root page (no incoming normal edge), found none: every page is the target of a normal edge, so the normal edges form a cycle',
+    );
     expect(
       issuesOf((w) => ((w.pages.page_3?.transitions[0] as { target_page: string }).target_page = 'page_0')),
     ).toContainEqual('pages.page_3.transitions[0].target_page: back leads to "page_0", expected "page_1"');

@@ -152,13 +152,13 @@ function deriveTree(structure: UiStructure, pageIds: string[], issues: WorldIssu
   const parent = new Map<string, string>();
   const children = new Map<string, string[]>(pageIds.map((id) => [id, []]));
   for (const id of pageIds) {
-    for (const t of (structure.pages[id] as Page).transitions) {
+    for (const [i, t] of (structure.pages[id] as Page).transitions.entries()) {
       if (isSystemAction(t.action) || !structure.pages[t.target_page]) continue;
       const existing = parent.get(t.target_page);
       if (existing !== undefined) {
         issues.push({
-          path: `pages.${id}.transitions.${t.action}`,
-          message: `${t.target_page} already has parent ${existing}; normal edges must form a tree`,
+          path: `pages.${id}.transitions[${i}].target_page`,
+          message: `${t.target_page} already has parent ${existing} (normal edge "${t.action}"); normal edges must form a tree`,
         });
         continue;
       }
@@ -168,10 +168,10 @@ function deriveTree(structure: UiStructure, pageIds: string[], issues: WorldIssu
   }
   const roots = pageIds.filter((id) => !parent.has(id));
   if (roots.length !== 1) {
-    issues.push({
-      path: 'pages',
-      message: `expected exactly one root page (no incoming normal edge), found ${roots.length}: ${roots.slice(0, 5).join(', ')}`,
-    });
+    const found = roots.length
+      ? `found ${roots.length}: ${roots.slice(0, 5).join(', ')}${roots.length > 5 ? ', ...' : ''}`
+      : 'found none: every page is the target of a normal edge, so the normal edges form a cycle';
+    issues.push({ path: 'pages', message: `expected exactly one root page (no incoming normal edge), ${found}` });
     return undefined;
   }
   const root = roots[0] as string;
