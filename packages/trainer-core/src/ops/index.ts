@@ -57,3 +57,4 @@ export {
   unsqueeze,
 } from './shape-ops.js';
 export { logSoftmax, softmax } from './softmax.js';
+export { assign, toBackend } from './transfer.js';
