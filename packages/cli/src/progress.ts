@@ -1,3 +1,4 @@
+import type { OnProgress } from '@guinav/data-gen';
 import cliProgress from 'cli-progress';
 
 /** What long-running library functions report through their `onProgress` callback. */
@@ -89,5 +90,27 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: num
         write(last);
       }
     },
+  };
+}
+
+/**
+ * Draws a library call's progress: one display per phase (e.g. `render`, `datasets`), a bar on a
+ * terminal and plain lines in logs. Call `stop()` when the work ends.
+ */
+export function phaseProgress(label: string): { onProgress: OnProgress; stop: () => void } {
+  const displays = new Map<string, ProgressDisplay>();
+  let current: ProgressDisplay | undefined;
+  return {
+    onProgress: ({ phase, done, total }) => {
+      let display = displays.get(phase);
+      if (!display) {
+        current?.stop();
+        display = createProgressDisplay(`${label} ${phase}`);
+        displays.set(phase, display);
+        current = display;
+      }
+      display.update({ done, total });
+    },
+    stop: () => current?.stop(),
   };
 }

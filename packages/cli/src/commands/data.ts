@@ -16,14 +16,8 @@ import {
 } from '@guinav/data-gen';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { interruptible } from '../interrupt.js';
-import {
-  choiceList,
-  integerList,
-  nonNegativeInteger,
-  phaseProgress,
-  positiveInteger,
-  positiveNumber,
-} from './data-gen-helpers.js';
+import { choiceList, integerList, nonNegativeInteger, positiveInteger, positiveNumber } from '../option-parsers.js';
+import { phaseProgress } from '../progress.js';
 
 export interface DataGelabOptions {
   uiStructure: string;

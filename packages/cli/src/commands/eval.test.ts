@@ -188,7 +188,21 @@ describe('guinav eval interactive', () => {
     expect(await interactive(path.join(dir, 'x'), '--agent', 'oracle', '--observation', 'text', '--model', 'm')).toBe(
       1,
     );
-    expect(stderr()).toMatch(/--model only apply to --agent http/);
+    expect(stderr()).toContain('--model applies only to --agent http (got --agent oracle)');
+    expect(
+      await interactive(
+        path.join(dir, 'x'),
+        '--agent',
+        'random',
+        '--observation',
+        'text',
+        '--model',
+        'm',
+        '--retries',
+        '1',
+      ),
+    ).toBe(1);
+    expect(stderr()).toContain('--model, --retries apply only to --agent http (got --agent random)');
   });
 });
 

@@ -11,7 +11,8 @@ import {
 } from '@guinav/data-gen';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { interruptible } from '../interrupt.js';
-import { nonNegativeInteger, phaseProgress, positiveIntegerList } from './data-gen-helpers.js';
+import { nonNegativeInteger, positiveIntegerList } from '../option-parsers.js';
+import { phaseProgress } from '../progress.js';
 
 interface RenderFlags {
   icons?: string;

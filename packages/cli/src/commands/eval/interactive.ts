@@ -13,8 +13,8 @@ import {
 } from '@guinav/eval-env';
 import { type Command, Option } from 'commander';
 import { interruptible } from '../../interrupt.js';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../../option-parsers.js';
 import { createProgressDisplay } from '../../progress.js';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './option-parsers.js';
 
 export const AGENT_KINDS = ['oracle', 'random', 'http'] as const;
 type AgentKind = (typeof AGENT_KINDS)[number];
@@ -53,25 +53,25 @@ export function registerEvalInteractive(evalCommand: Command): void {
     .option('--images-dir <dir>', 'page screenshots (not needed with --observation text)')
     .requiredOption('--tasks <file>', 'tasks_test.json: {subtree, tasks: [{source, target, pathLength}]}')
     .addOption(new Option('--agent <kind>', 'who acts').choices(AGENT_KINDS).makeOptionMandatory())
-    .option('--attempts <k>', 'attempts per task (Pass@1..Pass@k)', positiveInt, 1)
-    .option('--max-steps <n>', 'steps per episode, misses included', positiveInt, 12)
+    .option('--attempts <k>', 'attempts per task (Pass@1..Pass@k)', positiveInteger, 1)
+    .option('--max-steps <n>', 'steps per episode, misses included', positiveInteger, 12)
     .addOption(new Option('--variant <variant>', 'success rule').choices(SUCCESS_VARIANTS).default('with-complete'))
     .addOption(
       new Option('--observation <mode>', 'what the agent is shown').choices(OBSERVATION_MODES).default('image'),
     )
-    .option('--concurrency <n>', 'episodes (and HTTP requests) in flight at once', positiveInt, 1)
-    .option('--seed <n>', 'base seed for the oracle/random points and HTTP sampling', nonNegativeInt, 0)
+    .option('--concurrency <n>', 'episodes (and HTTP requests) in flight at once', positiveInteger, 1)
+    .option('--seed <n>', 'base seed for the oracle/random points and HTTP sampling', nonNegativeInteger, 0)
     .option('--system-prompt', "prepend data-gen's system prompt (only if the model was trained with it)")
     .option('--base-url <url>', 'http agent: OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1')
     .option('--model <name>', 'http agent: served model name')
     .option('--api-key-env <var>', 'http agent: environment variable holding the API key')
     .option('--temperature <t>', 'http agent: sampling temperature (default 0, greedy)', nonNegativeNumber)
-    .option('--max-tokens <n>', 'http agent: max new tokens (default 256)', positiveInt)
+    .option('--max-tokens <n>', 'http agent: max new tokens (default 256)', positiveInteger)
     .option('--timeout <seconds>', 'http agent: per-request timeout (default 60)', positiveNumber)
     .option(
       '--retries <n>',
       'http agent: retries of a failed request, with exponential backoff (default 3)',
-      nonNegativeInt,
+      nonNegativeInteger,
     )
     .requiredOption('--out <dir>', 'output folder for metrics.json and episodes.jsonl')
     .action(async (opts: InteractiveOptions) => {
@@ -127,7 +127,9 @@ function checkOptions(opts: InteractiveOptions): void {
     const given = HTTP_ONLY.filter((k) => opts[k] !== undefined);
     if (given.length) {
       const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
-      throw new Error(`${flags} only apply to --agent http (got --agent ${opts.agent})`);
+      throw new Error(
+        `${flags} ${given.length === 1 ? 'applies' : 'apply'} only to --agent http (got --agent ${opts.agent})`,
+      );
     }
   }
 }
