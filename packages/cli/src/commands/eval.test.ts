@@ -117,6 +117,7 @@ describe('guinav eval interactive', () => {
       const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
       expect(metrics.overall['Pass@1']).toBe(0);
       expect(metrics.settings.agent).toBe('http:served');
+      expect(String(logs.mock.calls[0]?.[0])).not.toContain('warning');
     } finally {
       server.close();
     }
@@ -203,6 +204,27 @@ describe('guinav eval interactive', () => {
       ),
     ).toBe(1);
     expect(stderr()).toContain('--model, --retries apply only to --agent http (got --agent random)');
+  });
+});
+
+describe('guinav eval interactive with an unreachable server', () => {
+  it('records agent errors, finishes, and warns in the summary', async () => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve())); // nothing listens on the port now
+    const out = path.join(dir, 'down');
+    const code = await interactive(
+      out,
+      ...['--agent', 'http', '--observation', 'text', '--max-steps', '1', '--retries', '0'],
+      ...['--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm'],
+    );
+    expect(code).toBe(0);
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.stepOutcomes['agent-error']).toBe(taskCount);
+    expect(String(logs.mock.calls[0]?.[0])).toContain(
+      `warning: the agent gave no answer on ${taskCount} of ${taskCount} step(s) (agent-error); episodes.jsonl has the errors`,
+    );
   });
 });
 

@@ -167,5 +167,16 @@ export function formatInteractiveSummary(m: InteractiveMetrics): string {
     header,
     ...Object.entries(m.byPathLength).map(([name, b]) => row(name, b)),
     row('overall', m.overall),
+    ...agentErrorWarning(m),
   ].join('\n');
+}
+
+/** A run whose agent never answered (server down, wrong model name) should not look like a plain 0%. */
+function agentErrorWarning(m: InteractiveMetrics): string[] {
+  const failed = m.stepOutcomes['agent-error'];
+  if (failed === 0) return [];
+  const steps = Object.values(m.stepOutcomes).reduce((a, b) => a + b, 0);
+  return [
+    `warning: the agent gave no answer on ${failed} of ${steps} step(s) (agent-error); episodes.jsonl has the errors`,
+  ];
 }
