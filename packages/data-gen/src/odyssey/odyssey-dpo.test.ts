@@ -70,6 +70,23 @@ describe('buildOdysseyDpoPairs', () => {
     );
   });
 
+  it('draws text and logical rejections of TYPE from the TYPE texts of the episodes read (as documented)', () => {
+    const pool = new Set(
+      loaded.flatMap((e) => e.actions.flatMap((a) => (a.action.type === 'TYPE' ? [`TYPE: ${a.action.text}`] : []))),
+    );
+    const typed = result.records.filter((r) => r.rejected.startsWith('TYPE: '));
+    expect(typed.length).toBeGreaterThan(0);
+    for (const r of typed) expect(pool.has(r.rejected), r.rejected).toBe(true);
+    // Read alone, an episode's spatial and scroll pairs stay the same; its text pairs may not.
+    const alone = buildOdysseyDpoPairs(loaded.slice(0, 1), { imageOf, strategies: ['spatial', 'scroll', 'text'] });
+    const same = (r: { strategy: string }) => r.strategy !== 'text';
+    expect(alone.records.filter(same)).toEqual(
+      result.records.filter(
+        (r) => r.episode_id === loaded[0]?.episode.episode_id && ['spatial', 'scroll'].includes(r.strategy),
+      ),
+    );
+  });
+
   it('restricts strategies and rejects a bad sigma', () => {
     const only = buildOdysseyDpoPairs(loaded, { imageOf, strategies: ['scroll', 'text'] });
     expect(only.records.map((r) => r.strategy).sort()).toEqual([...Array(4).fill('scroll'), ...Array(4).fill('text')]);

@@ -58,7 +58,9 @@ function sam2Box(step: OdysseyStep): NormBbox | undefined {
 /**
  * One pair per (step, requested strategy that applies): chosen = the step's action in the
  * official grammar, rejected = the strategy's wrong action. Each pair draws from its own random
- * stream (seed, episode, step, strategy), so selecting other episodes never changes a pair.
+ * stream (seed, episode, step, strategy), so a spatial or scroll pair does not depend on which
+ * other episodes are read; text and logical rejections that type something draw from the TYPE
+ * texts of all episodes read, so those can change with the selection.
  */
 export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options: OdysseyDpoOptions): OdysseyDpoResult {
   const strategies = options.strategies ?? ODYSSEY_DPO_STRATEGIES;
