@@ -70,7 +70,9 @@ describe('guinav data gelab', () => {
     expect(stats.subtrees.map((s: { tasks: number }) => s.tasks)).toEqual([30, 30, 30, 30, 30]);
     expect(stdout()).toMatch(/subtree\s+root\s+pages\s+tasks\s+len1/);
     expect(stdout()).toMatch(/^\s+4\s+page_5\s+5\s+30\s/m);
-    expect(stdout()).toContain(`sft.json         ${stats.files['sft.json']}`);
+    // One column of counts: names padded to the longest, icon_captioning.json (20 characters).
+    expect(stdout()).toContain(`\n  sft.json              ${stats.files['sft.json']}\n`);
+    expect(stdout()).toContain(`\n  icon_captioning.json  ${stats.files['icon_captioning.json']}\n`);
   });
 
   it('takes the split, relative image paths, icon samples and DPO strategies', async () => {

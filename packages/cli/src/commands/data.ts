@@ -75,7 +75,8 @@ export function formatGelabStats(stats: GelabStats, outDir: string): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
-  const files = Object.entries(stats.files).map(([file, n]) => `  ${file.padEnd(16)} ${n}`);
+  const nameWidth = Math.max(...Object.keys(stats.files).map((file) => file.length));
+  const files = Object.entries(stats.files).map(([file, n]) => `  ${file.padEnd(nameWidth)}  ${n}`);
   return [
     line(header),
     ...rows.map(line),
