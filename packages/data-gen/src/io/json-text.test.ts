@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonPath, JsonSyntaxError, jsonPathPosition, parseJson } from './json-text.js';
+import { duplicateJsonKeys, formatJsonPath, JsonSyntaxError, jsonPathPosition, parseJson } from './json-text.js';
 
 const syntaxError = (text: string): JsonSyntaxError => {
   try {
@@ -50,5 +50,22 @@ describe('jsonPathPosition', () => {
   it('formats a path the way error messages show it', () => {
     expect(formatJsonPath(['tasks', 3, 'pathLength'])).toBe('tasks[3].pathLength');
     expect(formatJsonPath([])).toBe('(root)');
+  });
+});
+
+describe('duplicateJsonKeys', () => {
+  it('reports a key repeated within one object, with both lines (JSON.parse would keep only the last)', () => {
+    const text =
+      '{"pages": {"page_0": {"layout": {\n "A_1": {},\n "B_2": {},\n "A_1": {"x": 1}}}},\n "list": [{"k": 1, "k": 2}]}';
+    expect(duplicateJsonKeys(text)).toEqual([
+      {
+        path: ['pages', 'page_0', 'layout'],
+        key: 'A_1',
+        first: { line: 2, column: 2 },
+        second: { line: 4, column: 2 },
+      },
+      { path: ['list', 0], key: 'k', first: { line: 5, column: 12 }, second: { line: 5, column: 20 } },
+    ]);
+    expect(duplicateJsonKeys('{"a": {"b": 1}, "c": {"b": 2}}')).toEqual([]);
   });
 });

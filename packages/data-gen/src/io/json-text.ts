@@ -49,6 +49,24 @@ export function jsonPathPosition(text: string, path: readonly PropertyKey[]): Js
   return found === undefined || error ? undefined : positionAt(text, found);
 }
 
+/** A key that appears twice in one object: JSON.parse silently keeps only the last value. */
+export interface DuplicateJsonKey {
+  /** Path of the object holding the key. */
+  path: PropertyKey[];
+  key: string;
+  first: JsonPosition;
+  second: JsonPosition;
+}
+
+/** Every key that appears more than once in the same object; [] for text that is not valid JSON. */
+export function duplicateJsonKeys(text: string): DuplicateJsonKey[] {
+  const duplicates: DuplicateJsonKey[] = [];
+  const { error } = scan(text, undefined, (path, key, first, second) =>
+    duplicates.push({ path, key, first: positionAt(text, first), second: positionAt(text, second) }),
+  );
+  return error ? [] : duplicates;
+}
+
 /** `tasks[3].pathLength` from `['tasks', 3, 'pathLength']`. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {
   return (
@@ -86,10 +104,16 @@ class ScanFailure {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-/** A strict JSON (RFC 8259) scanner: validates the text and finds where the value at `target` starts. */
-function scan(text: string, target?: readonly PropertyKey[]): ScanResult {
+type OnDuplicate = (path: PropertyKey[], key: string, first: number, second: number) => void;
+
+/**
+ * A strict JSON (RFC 8259) scanner: validates the text, finds where the value at `target` starts,
+ * and reports keys repeated within one object.
+ */
+function scan(text: string, target?: readonly PropertyKey[], onDuplicate?: OnDuplicate): ScanResult {
   let i = 0;
   let found: number | undefined;
+  const path: PropertyKey[] = [];
   const fail = (reason: string, at = i): never => {
     throw new ScanFailure(at, reason);
   };
@@ -134,14 +158,21 @@ function scan(text: string, target?: readonly PropertyKey[]): ScanResult {
         i++;
         return;
       }
+      const keys = onDuplicate ? new Map<string, number>() : undefined;
       for (;;) {
         space();
         if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe(i)}`);
+        const keyAt = i;
         const key = string();
+        const seen = keys?.get(key);
+        if (seen !== undefined) onDuplicate?.([...path], key, seen, keyAt);
+        keys?.set(key, keyAt);
         space();
         if (text[i] !== ':') fail(`expected ':' after the property name "${key}", found ${describe(i)}`);
         i++;
+        path.push(key);
         value(depth + 1, child(key));
+        path.pop();
         space();
         if (text[i] === ',') {
           i++;
@@ -162,7 +193,9 @@ function scan(text: string, target?: readonly PropertyKey[]): ScanResult {
         return;
       }
       for (let index = 0; ; index++) {
+        path.push(index);
         value(depth + 1, child(index));
+        path.pop();
         space();
         if (text[i] === ',') {
           i++;

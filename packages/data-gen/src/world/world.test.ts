@@ -196,5 +196,15 @@ describe('parseWorld', () => {
       '(file): not valid JSON at line 3, column 25: expected a value (object, array, string, number, true, false or null), found "p"',
     );
     await expect(loadWorld(path.join(dir, 'missing.json'))).rejects.toThrow(/cannot read world file/);
+    // The same icon twice in one layout: JSON.parse would keep one silently.
+    const text = JSON.stringify(tinyWorld(), null, 1).replace(
+      '"C_3": {',
+      '"C_3": {"bbox": [1, 2, 3, 4], "type": "normal"},\n"C_3": {',
+    );
+    await writeFile(bad, text);
+    const line = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    await expect(loadWorld(bad)).rejects.toThrow(
+      `pages.page_1.layout: "C_3" appears twice (lines ${line('"C_3"')} and ${line('"C_3"') + 1}); names must be unique`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { JsonSyntaxError, parseJson } from '../io/json-text.js';
+import { duplicateJsonKeys, formatJsonPath, JsonSyntaxError, parseJson } from '../io/json-text.js';
 import { type WorldIssue, WorldValidationError } from './errors.js';
 import {
   BACK_ACTION,
@@ -64,6 +64,17 @@ export async function loadWorld(file: string, options: LoadWorldOptions = {}): P
   } catch (err) {
     const message = err instanceof JsonSyntaxError ? `not valid JSON at ${err.detail}` : (err as Error).message;
     throw new WorldValidationError(file, [{ path: '(file)', message }]);
+  }
+  // An icon listed twice in a layout (or a page twice) would silently lose one entry to JSON.parse.
+  const duplicates = duplicateJsonKeys(text);
+  if (duplicates.length) {
+    throw new WorldValidationError(
+      file,
+      duplicates.map((d) => ({
+        path: formatJsonPath(d.path),
+        message: `"${d.key}" appears twice (lines ${d.first.line} and ${d.second.line}); names must be unique`,
+      })),
+    );
   }
   return parseWorld(json, file, options);
 }
