@@ -128,12 +128,14 @@ function scan(text: string, target?: readonly PropertyKey[], onDuplicate?: OnDup
   };
   const string = (): string => {
     const start = i++;
+    let escaped = false;
     for (;;) {
       if (i >= text.length) fail('unterminated string', start);
       const c = text.charCodeAt(i);
       if (c === 34) break; // "
       if (c < 0x20) fail('control character inside a string (escape it, e.g. \\n)');
       if (c === 92) {
+        escaped = true;
         const e = text[i + 1];
         if (e === 'u') {
           if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('\\u must be followed by 4 hex digits');
@@ -143,7 +145,7 @@ function scan(text: string, target?: readonly PropertyKey[], onDuplicate?: OnDup
       } else i++;
     }
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
   };
   const value = (depth: number, onPath: boolean): void => {
     space();
