@@ -153,17 +153,15 @@ export function registerData(program: Command): void {
       'its screenshots (page_X.png), e.g. the images/ folder of `guinav world generate`',
     )
     .requiredOption('--out <dir>', 'output folder (created, or its dataset files replaced)')
-    .option(
-      '--sft-subtrees <list>',
-      'subtrees whose path data goes to sft.json',
-      integerList,
-      DEFAULT_GELAB_SPLIT.sftSubtrees,
+    .addOption(
+      new Option('--sft-subtrees <list>', 'subtrees whose path data goes to sft.json (edge data: all subtrees)')
+        .argParser(integerList)
+        .default(DEFAULT_GELAB_SPLIT.sftSubtrees, DEFAULT_GELAB_SPLIT.sftSubtrees.join(',')),
     )
-    .option(
-      '--rl-subtrees <list>',
-      'subtrees whose path data goes to st_rl.json',
-      integerList,
-      DEFAULT_GELAB_SPLIT.rlSubtrees,
+    .addOption(
+      new Option('--rl-subtrees <list>', "subtrees whose path data goes to st_rl.json ('' for none)")
+        .argParser(integerList)
+        .default(DEFAULT_GELAB_SPLIT.rlSubtrees, DEFAULT_GELAB_SPLIT.rlSubtrees.join(',')),
     )
     .option(
       '--test-subtree <n>',
@@ -180,7 +178,7 @@ export function registerData(program: Command): void {
     .option('--dpo', 'also write dpo.jsonl: one preference pair per SFT navigation sample')
     .option(
       '--dpo-strategies <list>',
-      `rejection strategies for --dpo (default all): ${GELAB_DPO_STRATEGIES.join(',')}`,
+      `rejection strategies for --dpo, any of ${GELAB_DPO_STRATEGIES.join(',')} (default: all; implies --dpo)`,
       choiceList(GELAB_DPO_STRATEGIES),
     )
     .option(
@@ -205,17 +203,16 @@ export function registerData(program: Command): void {
     .description('GUI-Odyssey DPO pairs as JSONL: {prompt, chosen, rejected, images, strategy, episode_id, step}')
     .requiredOption('--episodes <dir>', 'folder of episode JSON files (the release calls it annotations/)')
     .option('--split <file>', 'splits file {train: [ids], test: [ids]}; only --subset is read')
-    .option('--subset <name>', 'subset of --split (default train)')
+    .option('--subset <name>', 'subset of --split (default: train)')
     .option(
       '--screenshots <dir>',
       'folder of <episode>_<step>.png (default: ../screenshots next to --episodes if present)',
     )
     .requiredOption('--out <file>', 'output JSONL file')
-    .option(
-      '--strategies <list>',
-      `rejection strategies (default all): ${ODYSSEY_DPO_STRATEGIES.join(',')}`,
-      choiceList(ODYSSEY_DPO_STRATEGIES),
-      [...ODYSSEY_DPO_STRATEGIES],
+    .addOption(
+      new Option('--strategies <list>', `rejection strategies, any of ${ODYSSEY_DPO_STRATEGIES.join(',')}`)
+        .argParser(choiceList(ODYSSEY_DPO_STRATEGIES))
+        .default([...ODYSSEY_DPO_STRATEGIES], 'all'),
     )
     .option('--sigma <n>', 'spatial noise on the 0..1000 scale', positiveNumber, DEFAULT_ODYSSEY_SIGMA)
     .option('--seed <n>', 'random seed', nonNegativeInteger, DEFAULT_ODYSSEY_SEED)
