@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmark of issue 3: `guinav world generate --preset gelab` (screenshots included) followed by
 // `guinav data gelab` on it, end to end through the built CLI, in a fresh folder each run.
-// Target: at most 20 s on a 2-core machine. Appends one row (median of --runs) to BENCHMARKS.md.
-//   npx nx run-many -t build && node tools/bench/data-gen.mjs [--runs 5] [--no-record]
+// Target: at most 20 s on a 2-core machine. With --append, adds one row (median of --runs) to
+// BENCHMARKS.md (opt-in, like tools/bench/eval-oracle.mjs).
+//   npx nx run-many -t build && node tools/bench/data-gen.mjs [--runs 5] [--append]
 import { spawnSync } from 'node:child_process';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const bin = path.join(root, 'packages', 'cli', 'bin', 'guinav.js');
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, 'no-record': { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '5' }, append: { type: 'boolean', default: false } },
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected an integer >= 1, got "${values.runs}"`);
@@ -64,9 +65,9 @@ const cpus = os.cpus();
 const machine = `${os.availableParallelism()} cores, ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const result = `${median(totals).toFixed(2)} s (world ${median(worldTimes).toFixed(2)} s + data ${median(dataTimes).toFixed(2)} s)`;
 console.log(`median of ${runs}: ${result} on ${machine}`);
-if (!values['no-record']) {
+if (values.append) {
   const date = new Date().toISOString().slice(0, 10);
-  const command = `\`node tools/bench/data-gen.mjs --runs ${runs}\``;
+  const command = `\`node tools/bench/data-gen.mjs --runs ${runs} --append\``;
   const workload =
     '`guinav world generate --preset gelab` (231 pages + 448x448 screenshots) then `guinav data gelab` (sft/st_rl/test/tasks_test/stats), fresh folder per run';
   const row = `| ${date} | ${machine} | ${command} | ${workload} | ${result} | - | - | <= 20 s | median of ${runs} runs; shared machine, timings noisy |\n`;
