@@ -87,7 +87,7 @@ export async function writeGelabDatasets(
         await writeText(path.join(staging, name), text);
       }
     },
-    signal ? { signal } : {},
+    { signal },
   );
   return { stats: data.stats, files: outputs.map(([name]) => path.join(options.outDir, name)) };
 }

@@ -67,9 +67,9 @@ export async function writeGeneratedWorld(options: WriteGeneratedWorldOptions): 
       if (options.render !== false) {
         rendered = await renderStaged(world, options.outDir, staging, {
           ...options.render,
-          ...(options.iconsDir ? { iconsDir: options.iconsDir } : {}),
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
+          iconsDir: options.iconsDir,
+          onProgress: options.onProgress,
+          signal: options.signal,
         });
       }
       await writeText(path.join(staging, WORLD_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
@@ -96,7 +96,7 @@ export async function writeWorldScreenshots(
     async (staging) => {
       result = await renderStaged(world, outDir, staging, options);
     },
-    options.signal ? { signal: options.signal } : {},
+    { signal: options.signal },
   );
   return result as RenderWorldResult;
 }
