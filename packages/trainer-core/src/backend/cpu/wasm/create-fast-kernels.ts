@@ -10,10 +10,10 @@ import { WorkerPool } from '../threads/pool.js';
 import { relaxedSimdSupported } from './features.js';
 import { buildKernelModuleBytes, HOST_MATH, KERNEL_EXPORTS, kernelImports } from './kernel-module.js';
 import { runAttention, runAttentionBackward } from './ops/attention-op.js';
-import { CONTEXT_TABLE_BYTES, type KernelContext } from './ops/context.js';
+import { CONTEXT_TABLE_BYTES, type KernelContext, SharedScratch } from './ops/context.js';
 import { runCrossEntropy } from './ops/cross-entropy-op.js';
 import { runAdamW, runAddInPlace, runBinary, runGatedAct, runGatedActGrad } from './ops/elementwise-op.js';
-import { planMatmul, runMatmul } from './ops/matmul-op.js';
+import { DEFAULT_SHARED_SLAB_BYTES, planMatmul, runMatmul } from './ops/matmul-op.js';
 import { runRmsNorm, runRmsNormGrad } from './ops/norm-op.js';
 import { RopeTables, runRope } from './ops/rope-op.js';
 import { SCRATCH_BYTES_PER_THREAD } from './ops/scratch.js';
@@ -23,6 +23,11 @@ export interface CpuFastKernelOptions {
   threads?: number;
   /** Relaxed-SIMD FMA: true requires it, false uses the mul+add module, 'auto' (default) detects. */
   fma?: boolean | 'auto';
+  /**
+   * Largest heap block (bytes) for matmul's B operand packed once and shared by all threads
+   * (default 64 MiB); a bigger B is packed by each work unit for the rows it needs instead.
+   */
+  matmulSlabBytes?: number;
 }
 
 export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOptions = {}): Promise<CpuFastKernels> {
@@ -31,6 +36,10 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
     throw new RangeError(`createCpuFastKernels: threads must be an integer in 1..256, got ${opts.threads}`);
   }
   const fma = resolveFma(opts.fma ?? 'auto');
+  const slabBytes = opts.matmulSlabBytes ?? DEFAULT_SHARED_SLAB_BYTES;
+  if (!Number.isInteger(slabBytes) || slabBytes < 0) {
+    throw new RangeError(`createCpuFastKernels: matmulSlabBytes must be a non-negative integer, got ${slabBytes}`);
+  }
   const module = await WebAssembly.compile(buildKernelModuleBytes(fma));
   const instance = await WebAssembly.instantiate(module, kernelImports(heap.memory));
   const pool = await WorkerPool.create({
@@ -47,6 +56,7 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
     scratch: heap.alloc(SCRATCH_BYTES_PER_THREAD * threads),
     counter: heap.alloc(64),
     table: heap.alloc(CONTEXT_TABLE_BYTES),
+    shared: new SharedScratch(heap),
   };
   const ropeTables = new RopeTables(heap);
   let disposed = false;
@@ -61,7 +71,7 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
   return {
     threads,
     fma,
-    matmul: live((args) => runMatmul(ctx, args, planMatmul(args, threads))),
+    matmul: live((args) => runMatmul(ctx, args, planMatmul(args, threads, slabBytes))),
     attention: live((args) => runAttention(ctx, args, threads)),
     attentionBackward: live((args) => runAttentionBackward(ctx, args, threads)),
     binary: live((args) => runBinary(ctx, args, threads)),
@@ -78,6 +88,7 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
       disposed = true;
       pool.dispose();
       ropeTables.dispose();
+      ctx.shared.dispose();
       for (const ptr of [ctx.scratch, ctx.counter, ctx.table]) heap.release(ptr);
     },
   };

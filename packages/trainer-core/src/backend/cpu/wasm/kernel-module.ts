@@ -18,6 +18,8 @@ import { emitRowFns } from './kernels/rows.js';
 /** Exported kernels that jobs may run, in a fixed order shared with the workers. */
 export const KERNEL_EXPORTS = [
   'matmul',
+  'matmul_pack',
+  'matmul_compute',
   'attention_forward',
   'attention_backward',
   'ew_add',

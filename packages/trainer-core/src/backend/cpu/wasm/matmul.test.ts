@@ -77,3 +77,33 @@ for (const fma of [true, false]) {
     });
   }
 }
+
+describe('matmul memory fallbacks', () => {
+  it('splits batches to fit the shared B slab, and packs per unit when one item does not fit', async () => {
+    const heap = new CpuHeap(16 << 20);
+    const p: MatmulCase = {
+      m: 70,
+      n: 90,
+      k: 50,
+      batch: 3,
+      transA: false,
+      transB: true,
+      strideA: 70 * 50,
+      strideB: 90 * 50,
+      strideC: 70 * 90,
+      accumulate: true,
+      alpha: 0.5,
+    };
+    // One item's packed B is 96 x 50 floats (19,200 bytes): a 40,000-byte slab holds 2 items, 10,000 none.
+    for (const matmulSlabBytes of [40_000, 10_000]) {
+      for (const threads of [1, 2]) {
+        const kernels = await createCpuFastKernels(heap, { threads, matmulSlabBytes });
+        for (const strideB of [p.strideB, 0]) {
+          const { worst, at } = runCase(heap, kernels, { ...p, strideB }, 5);
+          expect(worst, `slab ${matmulSlabBytes}, strideB ${strideB}, at ${at}`).toBeLessThanOrEqual(1);
+        }
+        kernels.dispose();
+      }
+    }
+  });
+});

@@ -49,6 +49,57 @@ export const MATMUL_PARAMS = [
   'tid',
 ] as const;
 
+/**
+ * The shared-B path runs in two dispatches. `matmul_pack` packs all of op(B) (per batch item
+ * unless B is broadcast, per KC slice) into a slab every thread reads, in tasks of PACK_CHUNK
+ * columns; `matmul_compute` then runs the work units, each packing its own rows of A (a row
+ * block belongs to one unit when NC covers N, so A is packed once either way). B, which every
+ * row block needs, is packed once in total instead of once per thread or per unit.
+ */
+export const MATMUL_PACK_PARAMS = [
+  'b',
+  'n',
+  'k',
+  'transB',
+  'batchB',
+  'strideB',
+  'kc',
+  'bSlab',
+  'counter',
+  'tid',
+] as const;
+
+export const MATMUL_COMPUTE_PARAMS = [
+  'a',
+  'c',
+  'm',
+  'n',
+  'k',
+  'transA',
+  'batch',
+  'strideA',
+  'broadcastB',
+  'strideC',
+  'accumulate',
+  'alpha',
+  'mc',
+  'nc',
+  'kc',
+  'bSlab',
+  'counter',
+  'scratch',
+  'scratchStride',
+  'tid',
+] as const;
+
+/** Columns of B packed per task of `matmul_pack`; a multiple of NR. */
+export const PACK_CHUNK = 64;
+
+/** Floats of the shared B slab: per packed batch item and KC slice, op(B) padded to NR columns. */
+export function sharedSlabFloats(n: number, k: number, kc: number, batchB: number): number {
+  return batchB * Math.ceil(k / kc) * Math.ceil(n / NR) * NR * kc;
+}
+
 /** Bytes of per-thread scratch the kernel needs for the given block sizes (packed A, packed B, edge tile). */
 export function matmulScratchBytes(mc: number, nc: number, kc: number): number {
   return (mc * kc + kc * nc + MR * NR) * 4;
@@ -92,6 +143,18 @@ export function emitMatmul(mod: ModuleBuilder, env: KernelEnv): GemmFns {
     MATMUL_PARAMS.map((p) => (p === 'alpha' ? 'f32' : 'i32')),
     undefined,
     (f) => emitDriver(f, fns),
+  );
+  mod.function(
+    'matmul_pack',
+    MATMUL_PACK_PARAMS.map(() => 'i32'),
+    undefined,
+    (f) => emitSharedPack(f, fns),
+  );
+  mod.function(
+    'matmul_compute',
+    MATMUL_COMPUTE_PARAMS.map((p) => (p === 'alpha' ? 'f32' : 'i32')),
+    undefined,
+    (f) => emitSharedCompute(f, fns),
   );
   return fns;
 }
@@ -439,6 +502,82 @@ function emitDriver(f: FunctionBuilder, fns: GemmFns): void {
         f.do(call(fns.packA, [i32.add(aBase, offset(p.transA, lda, i0, p0)), lda, p.transA, mcur, kcur, pA]));
         const loadC = i32.or(p.accumulate, i32.ne(p0, 0));
         f.do(call(fns.tiles, [pA, pB, mcur, ncur, kcur, cBase, i32.shl(p.n, 2), loadC, p.alpha, tile]));
+      });
+      f.br(next);
+    });
+  });
+}
+
+/** Element offset of (row, col) in a stored operand that may be transposed, in bytes. */
+function storedOffset(trans: Local, ld: Val, row: Val, col: Val) {
+  return i32.shl(select('i32', i32.add(i32.mul(col, ld), row), i32.add(i32.mul(row, ld), col), trans), 2);
+}
+
+function emitSharedPack(f: FunctionBuilder, fns: GemmFns): void {
+  const p = f.named(MATMUL_PACK_PARAMS);
+  const [kBlocks, nPad, chunks, total, u, bi, rest, pb, chunk, p0, kcur, first, count, ldb, slab] = f.locals('i32', 15);
+  const ceilDiv = (x: Val, y: Val) => i32.divU(i32.sub(i32.add(x, y), 1), y);
+  f.set(kBlocks, ceilDiv(p.k, p.kc));
+  f.set(nPad, i32.mul(ceilDiv(p.n, NR), NR));
+  f.set(chunks, ceilDiv(p.n, PACK_CHUNK));
+  f.set(total, i32.mul(i32.mul(p.batchB, kBlocks), chunks));
+  f.set(ldb, select('i32', p.k, p.n, p.transB));
+  f.block((done) => {
+    f.loop((next) => {
+      // Task u: (batch item, KC slice, column chunk).
+      f.set(u, i32.atomicAdd(p.counter, 1));
+      f.brIf(done, i32.geU(u, total));
+      f.set(bi, i32.divU(u, i32.mul(kBlocks, chunks)));
+      f.set(rest, i32.sub(u, i32.mul(bi, i32.mul(kBlocks, chunks))));
+      f.set(pb, i32.divU(rest, chunks));
+      f.set(chunk, i32.sub(rest, i32.mul(pb, chunks)));
+      f.set(p0, i32.mul(pb, p.kc));
+      f.set(kcur, i32.minS(p.kc, i32.sub(p.k, p0)));
+      f.set(first, i32.mul(chunk, PACK_CHUNK));
+      f.set(count, i32.minS(PACK_CHUNK, i32.sub(p.n, first)));
+      f.set(slab, i32.add(p.bSlab, i32.shl(i32.mul(i32.add(i32.mul(bi, kBlocks), pb), i32.mul(nPad, p.kc)), 2)));
+      const src = i32.add(i32.add(p.b, i32.shl(i32.mul(bi, p.strideB), 2)), storedOffset(p.transB, ldb, p0, first));
+      f.do(call(fns.packB, [src, ldb, p.transB, kcur, count, i32.add(slab, i32.shl(i32.mul(first, kcur), 2))]));
+      f.br(next);
+    });
+  });
+}
+
+function emitSharedCompute(f: FunctionBuilder, fns: GemmFns): void {
+  const p = f.named(MATMUL_COMPUTE_PARAMS);
+  const [kBlocks, nPad, mBlocks, per, units, pA, tile, u, bi, rest, jb, ib, i0, j0, mcur, ncur] = f.locals('i32', 16);
+  const [lda, aBase, cBase, pb, p0, kcur, bSlice] = f.locals('i32', 7);
+  const ceilDiv = (x: Val, y: Val) => i32.divU(i32.sub(i32.add(x, y), 1), y);
+  f.set(kBlocks, ceilDiv(p.k, p.kc));
+  f.set(nPad, i32.mul(ceilDiv(p.n, NR), NR));
+  f.set(mBlocks, ceilDiv(p.m, p.mc));
+  f.set(per, i32.mul(mBlocks, ceilDiv(p.n, p.nc)));
+  f.set(units, i32.mul(per, p.batch));
+  f.set(pA, i32.add(p.scratch, i32.mul(p.tid, p.scratchStride)));
+  f.set(tile, i32.add(pA, i32.shl(i32.mul(p.mc, p.kc), 2)));
+  f.set(lda, select('i32', p.m, p.k, p.transA));
+  f.block((done) => {
+    f.loop((next) => {
+      f.set(u, i32.atomicAdd(p.counter, 1));
+      f.brIf(done, i32.geU(u, units));
+      f.set(bi, i32.divU(u, per));
+      f.set(rest, i32.sub(u, i32.mul(bi, per)));
+      f.set(jb, i32.divU(rest, mBlocks));
+      f.set(ib, i32.sub(rest, i32.mul(jb, mBlocks)));
+      f.set(i0, i32.mul(ib, p.mc));
+      f.set(j0, i32.mul(jb, p.nc));
+      f.set(mcur, i32.minS(p.mc, i32.sub(p.m, i0)));
+      f.set(ncur, i32.minS(p.nc, i32.sub(p.n, j0)));
+      f.set(aBase, i32.add(p.a, i32.shl(i32.mul(bi, p.strideA), 2)));
+      f.set(cBase, i32.add(p.c, i32.shl(i32.add(i32.mul(bi, p.strideC), i32.add(i32.mul(i0, p.n), j0)), 2)));
+      f.forRange(pb, 0, kBlocks, 1, () => {
+        f.set(p0, i32.mul(pb, p.kc));
+        f.set(kcur, i32.minS(p.kc, i32.sub(p.k, p0)));
+        f.do(call(fns.packA, [i32.add(aBase, storedOffset(p.transA, lda, i0, p0)), lda, p.transA, mcur, kcur, pA]));
+        const slice = i32.add(i32.mul(select('i32', 0, bi, p.broadcastB), kBlocks), pb);
+        f.set(bSlice, i32.add(p.bSlab, i32.shl(i32.add(i32.mul(slice, i32.mul(nPad, p.kc)), i32.mul(j0, kcur)), 2)));
+        const loadC = i32.or(p.accumulate, i32.ne(pb, 0));
+        f.do(call(fns.tiles, [pA, bSlice, mcur, ncur, kcur, cBase, i32.shl(p.n, 2), loadC, p.alpha, tile]));
       });
       f.br(next);
     });

@@ -12,6 +12,33 @@ export interface KernelContext {
   readonly counter: number;
   /** CONTEXT_TABLE_BYTES for a kernel's table of scratch offsets (written before each dispatch). */
   readonly table: number;
+  /** Heap memory shared by all threads within one kernel call (matmul's packed slabs). */
+  readonly shared: SharedScratch;
+}
+
+/** A heap block that grows to the largest size asked for and is reused by later calls. */
+export class SharedScratch {
+  private ptr = 0;
+  private bytes = 0;
+
+  constructor(private readonly heap: CpuHeap) {}
+
+  /** A pointer to at least `bytes` bytes (contents unspecified), valid until the next call. */
+  ensure(bytes: number): number {
+    if (bytes > this.bytes) {
+      if (this.ptr) this.heap.release(this.ptr);
+      this.ptr = 0;
+      this.ptr = this.heap.alloc(bytes);
+      this.bytes = bytes;
+    }
+    return this.ptr;
+  }
+
+  dispose(): void {
+    if (this.ptr) this.heap.release(this.ptr);
+    this.ptr = 0;
+    this.bytes = 0;
+  }
 }
 
 export const CONTEXT_TABLE_BYTES = 256;
