@@ -13,7 +13,19 @@ export const ATTN_MAX_HEAD_DIM = 512;
 
 const round4 = (x: number) => Math.ceil(x / 4) * 4;
 
-export const FORWARD_BUFFERS = ['qPack', 'kPack', 'vPack', 'pPack', 's', 'o', 'm', 'l', 'bias', 'tile'] as const;
+export const FORWARD_BUFFERS = [
+  'qPack',
+  'kPack',
+  'vPack',
+  'pPack',
+  's',
+  'o',
+  'm',
+  'l',
+  'shift',
+  'bias',
+  'tile',
+] as const;
 export const BACKWARD_BUFFERS = [
   'ktPack',
   'vtPack',
@@ -37,11 +49,13 @@ export function forwardSizes(d: number): Record<ForwardBuffer, number> {
     qPack: packedASize(ATTN_BQ, d),
     kPack: packedBSize(d, ATTN_BK),
     vPack: packedBSize(ATTN_BK, d),
-    pPack: packedASize(ATTN_BQ, ATTN_BK),
+    // The fused exp writes whole 4-key groups, up to 3 keys past the block's last panel.
+    pPack: packedASize(ATTN_BQ, ATTN_BK) + 3 * 4,
     s: ATTN_BQ * ATTN_BK,
     o: ATTN_BQ * round4(d),
     m: ATTN_BQ,
     l: ATTN_BQ,
+    shift: ATTN_BQ,
     bias: ATTN_BK,
     tile: 32,
   };

@@ -17,7 +17,7 @@ import { call, type FuncRef, type FunctionBuilder } from '../emit/function-build
 import type { ModuleBuilder } from '../emit/module-builder.js';
 import { ATTN_BK, ATTN_BQ, BACKWARD_BUFFERS, FORWARD_BUFFERS } from './attention-layout.js';
 import type { KernelEnv } from './kernel-env.js';
-import type { GemmFns } from './matmul.js';
+import { type GemmFns, MR, transpose4 } from './matmul.js';
 import type { RowFns } from './rows.js';
 import { hmax, type VecExp, vecExp } from './vmath.js';
 
@@ -148,7 +148,12 @@ function emitForward(f: FunctionBuilder, { gemm, rows: rowFns, host, env }: Deps
   const [qBlocks, units, base, group, rowQ, rowK, dPad, shift, u, bh, qb, b, h, kh] = f.locals('i32', 14);
   const [i0, nRows, kEnd, j0, cols, r, c, valid, sRow, oRow, qOff, kvOff] = f.locals('i32', 12);
   const [mOld, mNew, corr, l] = f.locals('f32', 4);
-  const [vmax, tmp, pv, sum, mv] = f.locals('v128', 5);
+  const [vmax, tmp] = f.locals('v128', 2);
+  const [rg, panel] = f.locals('i32', 2);
+  const shiftV = f.locals('v128', MR);
+  const sums = f.locals('v128', MR);
+  const ev = f.locals('v128', MR);
+  const tv = f.locals('v128', MR);
   const buf = Object.fromEntries(FORWARD_BUFFERS.map((name) => [name, f.local('i32')])) as Record<
     (typeof FORWARD_BUFFERS)[number],
     Local
@@ -192,9 +197,10 @@ function emitForward(f: FunctionBuilder, { gemm, rows: rowFns, host, env }: Deps
         f.do(call(gemm.tiles, [buf.qPack, buf.kPack, nRows, cols, p.d, buf.s, ATTN_BK * 4, 0, p.scale, buf.tile]));
         f.if(p.keyMask, () => emitKeyBias(f, buf.bias, p.keyMask, b, p.tk, j0, cols, c));
 
-        f.forRange(r, 0, nRows, 1, () => {
+        // Per row: mask, new running max, rescale l and O; the exponent shift goes to buf.shift.
+        f.forRange(r, 0, round4(nRows), 1, () => {
           f.set(sRow, i32.add(buf.s, i32.mul(r, ATTN_BK * 4)));
-          f.set(valid, validKeys(p.causal, cols, i32.add(i0, r), shift, j0));
+          f.set(valid, select('i32', validKeys(p.causal, cols, i32.add(i0, r), shift, j0), 0, i32.ltS(r, nRows)));
           emitMaskRow(f, sRow, valid, cols, p.keyMask, buf.bias, c);
           f.set(vmax, f32x4.splatConst(NEG_INF));
           f.forRange(c, 0, round4(cols), 4, () => {
@@ -202,32 +208,46 @@ function emitForward(f: FunctionBuilder, { gemm, rows: rowFns, host, env }: Deps
           });
           f.set(mOld, f32.load(i32.add(buf.m, bytes(r))));
           f.set(mNew, f32.max(mOld, hmax(f, vmax, tmp)));
-          f.if(
-            f32.eq(mNew, f32.const(NEG_INF)),
-            () => f.do(call(rowFns.fill, [sRow, 1, round4(cols), 0, f32.const(0)])),
-            () => {
-              exp.into(tmp, f32x4.splat(f32.sub(mOld, mNew)));
-              f.set(corr, f32x4.extractLane(tmp, 0));
-              f.set(mv, f32x4.splat(mNew));
-              f.set(sum, f32x4.splatConst(0));
-              f.forRange(c, 0, round4(cols), 4, () => {
-                const at = i32.add(sRow, bytes(c));
-                exp.into(pv, f32x4.sub(v128.load(at), mv));
-                f.do(v128.store(at, pv));
-                f.set(sum, f32x4.add(sum, pv));
-              });
+          // A row with nothing visible yet keeps shift 0, so its -inf scores give exactly 0.
+          f.do(f32.store(i32.add(buf.shift, bytes(r)), f32.const(0)));
+          f.if(f32.ne(mNew, f32.const(NEG_INF)), () => {
+            f.do(f32.store(i32.add(buf.shift, bytes(r)), mNew));
+            exp.into(tmp, f32x4.splat(f32.sub(mOld, mNew)));
+            f.set(corr, f32x4.extractLane(tmp, 0));
+            f.do(f32.store(i32.add(buf.m, bytes(r)), mNew));
+            f.if(f32.ne(corr, f32.const(1)), () => {
               const lAt = i32.add(buf.l, bytes(r));
-              f.do(f32.store(lAt, f32.add(f32.mul(f32.load(lAt), corr), f32x4.hsum(sum))));
-              f.do(f32.store(i32.add(buf.m, bytes(r)), mNew));
-              f.if(f32.ne(corr, f32.const(1)), () => {
-                f.set(oRow, i32.add(buf.o, bytes(i32.mul(r, dPad))));
-                f.do(call(rowFns.scale, [oRow, oRow, dPad, corr]));
-              });
-            },
-          );
+              f.do(f32.store(lAt, f32.mul(f32.load(lAt), corr)));
+              f.set(oRow, i32.add(buf.o, bytes(i32.mul(r, dPad))));
+              f.do(call(rowFns.scale, [oRow, oRow, dPad, corr]));
+            });
+          });
         });
 
-        f.do(call(gemm.packA, [buf.s, ATTN_BK, 0, nRows, cols, buf.pPack]));
+        // Per group of MR rows: P = exp(S - shift), summed into l and written transposed
+        // straight into the packed A panels of the P V product (4x4 blocks = panel entries).
+        f.forRange(rg, 0, nRows, MR, () => {
+          f.set(panel, i32.add(buf.pPack, bytes(i32.mul(i32.mul(i32.divU(rg, MR), cols), MR))));
+          f.set(sRow, i32.add(buf.s, i32.mul(rg, ATTN_BK * 4)));
+          for (let q = 0; q < MR; q++) {
+            f.set(shiftV[q]!, f32x4.splat(f32.load(i32.add(buf.shift, bytes(i32.add(rg, q))))));
+            f.set(sums[q]!, f32x4.splatConst(0));
+          }
+          f.forRange(c, 0, round4(cols), 4, () => {
+            for (let q = 0; q < MR; q++) {
+              exp.into(ev[q]!, f32x4.sub(v128.load(i32.add(sRow, bytes(c)), q * ATTN_BK * 4), shiftV[q]!));
+              f.set(sums[q]!, f32x4.add(sums[q]!, ev[q]!));
+            }
+            transpose4(f, ev, tv);
+            for (let j = 0; j < 4; j++) f.do(v128.store(panel, ev[j]!, j * MR * 4));
+            f.inc(panel, 4 * MR * 4);
+          });
+          for (let q = 0; q < MR; q++) {
+            const lAt = i32.add(buf.l, bytes(i32.add(rg, q)));
+            f.do(f32.store(lAt, f32.add(f32.load(lAt), f32x4.hsum(sums[q]!))));
+          }
+        });
+
         f.do(call(gemm.packB, [i32.add(p.v, kvOff), rowK, 0, cols, p.d, buf.vPack]));
         f.do(call(gemm.tiles, [buf.pPack, buf.vPack, nRows, p.d, cols, buf.o, bytes(dPad), 1, f32.const(1), buf.tile]));
       });

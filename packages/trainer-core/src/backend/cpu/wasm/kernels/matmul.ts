@@ -281,8 +281,11 @@ function emitTiles(f: FunctionBuilder, micro: FuncRef): void {
  * panels, each stored k-major ([kc][MR]) and zero-padded to MR rows.
  */
 function emitPackA(f: FunctionBuilder): void {
+  if (MR !== 4) throw new Error('mm_pack_a transposes 4x4 blocks of A: MR must be 4');
   const { src, lda, trans, mc, kc, dst } = f.named(['src', 'lda', 'trans', 'mc', 'kc', 'dst'] as const);
-  const [ir, rows, kk, r, p, q, ldaB] = f.locals('i32', 7);
+  const [ir, rows, kk, r, p, q, ldaB, col] = f.locals('i32', 8);
+  const rowsV = f.locals('v128', 4);
+  const t = f.locals('v128', 4);
   f.set(ldaB, i32.shl(lda, 2));
   f.forRange(ir, 0, mc, MR, () => {
     f.set(rows, i32.minS(MR, i32.sub(mc, ir)));
@@ -312,22 +315,39 @@ function emitPackA(f: FunctionBuilder): void {
           },
         );
       },
-      // Stored [m][k]: walk each row and scatter it into its lane of the panel.
+      // Stored [m][k]: a full panel transposes 4x4 blocks (4 rows x 4 k); a partial one, or
+      // the last kc % 4 columns, scatter element by element.
       () => {
+        f.set(kk, 0);
+        f.if(i32.eq(rows, MR), () => {
+          f.set(p, i32.add(src, i32.mul(ir, ldaB)));
+          f.set(q, dst);
+          f.while(
+            () => i32.leS(i32.add(kk, 4), kc),
+            () => {
+              for (let c = 0; c < MR; c++) f.set(rowsV[c]!, v128.load(i32.add(p, i32.mul(ldaB, c))));
+              transpose4(f, rowsV, t);
+              for (let c = 0; c < 4; c++) f.do(v128.store(q, rowsV[c]!, c * MR * 4));
+              f.inc(p, 16);
+              f.inc(q, 4 * MR * 4);
+              f.inc(kk, 4);
+            },
+          );
+        });
         f.forRange(r, 0, MR, 1, () => {
-          f.set(q, i32.add(dst, i32.shl(r, 2)));
+          f.set(q, i32.add(i32.add(dst, i32.shl(r, 2)), i32.mul(kk, MR * 4)));
           f.if(
             i32.ltS(r, rows),
             () => {
-              f.set(p, i32.add(src, i32.mul(i32.add(ir, r), ldaB)));
-              f.forRange(kk, 0, kc, 1, () => {
+              f.set(p, i32.add(i32.add(src, i32.mul(i32.add(ir, r), ldaB)), i32.shl(kk, 2)));
+              f.forRange(col, kk, kc, 1, () => {
                 f.do(f32.store(q, f32.load(p)));
                 f.inc(p, 4);
                 f.inc(q, MR * 4);
               });
             },
             () => {
-              f.forRange(kk, 0, kc, 1, () => {
+              f.forRange(col, kk, kc, 1, () => {
                 f.do(f32.store(q, 0));
                 f.inc(q, MR * 4);
               });
