@@ -6,7 +6,7 @@
  */
 import type { FuncRef } from './emit/function-builder.js';
 import { ModuleBuilder } from './emit/module-builder.js';
-import { emitAttention } from './kernels/attention.js';
+import { emitAttention } from './kernels/attention/attention.js';
 import { emitCrossEntropy } from './kernels/cross-entropy.js';
 import { emitElementwise, emitTailFns } from './kernels/elementwise.js';
 import { kernelEnv } from './kernels/kernel-env.js';

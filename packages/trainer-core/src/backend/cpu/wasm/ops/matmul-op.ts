@@ -3,7 +3,8 @@
  * the problem, and dispatches the `matmul` kernel.
  */
 import type { MatmulArgs } from '../../fast-kernels.js';
-import { MR, NR, sharedSlabFloats } from '../kernels/matmul.js';
+import { MR, NR } from '../kernels/gemm/blocks.js';
+import { sharedSlabFloats } from '../kernels/matmul.js';
 import { checkCount, checkFinite, checkSpan } from './check.js';
 import { dispatch, type KernelContext } from './context.js';
 import { MATMUL_BLOCK_LIMITS, SCRATCH_BYTES_PER_THREAD } from './scratch.js';

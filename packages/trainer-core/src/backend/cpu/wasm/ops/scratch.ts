@@ -6,7 +6,7 @@ import {
   FORWARD_BUFFERS,
   forwardSizes,
   layoutOffsets,
-} from '../kernels/attention-layout.js';
+} from '../kernels/attention/layout.js';
 import { matmulScratchBytes } from '../kernels/matmul.js';
 
 /** Upper bounds of the matmul cache blocks (MC rows of A, NC columns of B, KC shared depth). */

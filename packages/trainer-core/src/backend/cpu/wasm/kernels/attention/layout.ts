@@ -3,7 +3,7 @@
  * their buffer offsets from a small table the wrapper writes (so the layout is defined once,
  * here, as data) and the wrapper checks that the layout fits the thread's scratch.
  */
-import { packedASize, packedBSize } from './matmul.js';
+import { packedASize, packedBSize } from '../gemm/blocks.js';
 
 /** Query rows and keys per block: S/P blocks of 64 x 64 f32 (16 KiB) stay in L1 with the panels in L2. */
 export const ATTN_BQ = 64;
