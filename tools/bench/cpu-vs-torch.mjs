@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark of issue 5 (CPU backend): runs `guinav bench --device cpu --json` and the PyTorch
-// peer (torch_peer.py --json) alternately, several rounds, on this machine, and prints the
+// peer (torch_peer.py) alternately, several rounds, on this machine, and prints the
 // median of each workload on both sides with the ratio, as BENCHMARKS.md rows.
 // Targets: matmul_f32_1024 >= 0.30x PyTorch's GFLOP/s; train_step_full <= 1.5x PyTorch's time.
 //   npx nx run-many -t build
@@ -73,7 +73,8 @@ for (let round = 1; round <= rounds; round++) {
     ]),
   );
   process.stderr.write(' torch ...');
-  record('peer', jsonLines(values.python, [peer, '--json', '--threads', String(threads), '--reps', String(reps)]));
+  // The peer always prints JSON lines (its argparse has no --json flag, though its docstring shows one).
+  record('peer', jsonLines(values.python, [peer, '--threads', String(threads), '--reps', String(reps)]));
   process.stderr.write(' done\n');
 }
 
