@@ -75,19 +75,20 @@ describe('matmul', () => {
     });
   });
 
-  it('differentiates every transpose combination and batch broadcasting', () => {
+  it('differentiates every transpose combination, batch broadcasting and alpha', () => {
     for (const transA of [false, true])
       for (const transB of [false, true]) {
         const sa = transA ? [5, 3] : [3, 5];
         const sb = transB ? [2, 5] : [5, 2];
         gradcheck({ shapes: [sa, sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
-        gradcheck({ shapes: [[2, ...sa], sb], f: ([a, b]) => matmul(a!, b!, { transA, transB }) });
+        // A batched A with a 2-D B (folded into M in the forward, and for B's gradient).
+        gradcheck({ shapes: [[2, ...sa], sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
         gradcheck({
           shapes: [
             [3, 1, ...sa],
             [2, ...sb],
           ],
-          f: ([a, b]) => matmul(a!, b!, { transA, transB }),
+          f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: -1.3 }),
         });
       }
   });
