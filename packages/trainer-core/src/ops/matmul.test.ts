@@ -81,7 +81,7 @@ describe('matmul', () => {
         const sa = transA ? [5, 3] : [3, 5];
         const sb = transB ? [2, 5] : [5, 2];
         gradcheck({ shapes: [sa, sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
-        // A batched A with a 2-D B (folded into M in the forward, and for B's gradient).
+        // A batched A with a 2-D B: B's gradient sums over the batch (one folded 2-D product without transA).
         gradcheck({ shapes: [[2, ...sa], sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
         gradcheck({
           shapes: [
