@@ -200,6 +200,12 @@ describe('where and maskedFill', () => {
     });
     cond.dispose();
   });
+
+  it('maskedFill sends no gradient to the filled positions', () => {
+    const mask = tensor(new Uint8Array([0, 1, 1, 0]), [4, 1], 'u8');
+    gradcheck({ shapes: [[4, 3]], f: ([x]) => maskedFill(x!, mask, -2.5) });
+    mask.dispose();
+  });
 });
 
 describe('dropout', () => {
@@ -220,6 +226,12 @@ describe('dropout', () => {
       expect(Math.abs(kept - 15000)).toBeLessThan(310);
       expect(dropout(x, 0, new Rng(1))).toBe(x);
     });
+  });
+
+  it('differentiates (central differences in f64): the seeded mask is fixed, kept values scaled by 1 / (1 - p)', () => {
+    // A fresh generator per call gives every evaluation (f64, f32, each perturbation) the same mask.
+    gradcheck({ shapes: [[4, 9]], f: ([x]) => dropout(x!, 0.3, new Rng(11)) });
+    gradcheck({ shapes: [[2, 3, 5]], f: ([x]) => mul(dropout(x!, 0.6, new Rng(2)), x!) });
   });
 
   it('backward applies the same mask', () => {
