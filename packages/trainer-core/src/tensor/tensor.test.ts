@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpu-backend.js';
 import { CpuHeap } from '../backend/cpu/heap.js';
 import { full, scalar, tensor, zeros } from '../ops/create.js';
-import { add, mul } from '../ops/elementwise.js';
-import { transpose } from '../ops/shape-ops.js';
+import { add, cast, mul } from '../ops/elementwise.js';
+import { gather } from '../ops/indexing.js';
+import { slice, transpose } from '../ops/shape-ops.js';
 import { getBackend, setBackend } from './engine.js';
 import { dispose, keep, scopeDepth, tidy } from './scope.js';
 
@@ -24,6 +25,31 @@ describe('tensor basics', () => {
     expect(() => t.dataSync()).toThrow(/was disposed/);
     expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/do not fill shape/);
     expect(() => tensor(new Uint16Array(2))).toThrow(/f16 or bf16/);
+  });
+
+  it('holds u8 and i8 (quantized data) and i32 (ids): round trip, views, row gather, exact cast to f32', () => {
+    tidy(() => {
+      const u = tensor(new Uint8Array([0, 1, 127, 128, 254, 255]), [2, 3]);
+      const s = tensor(new Int8Array([-128, -1, 0, 1, 64, 127]), [2, 3]);
+      const ids = tensor(new Int32Array([2 ** 31 - 1, -(2 ** 31)]), [2]);
+      expect([u.dtype, s.dtype, ids.dtype]).toEqual(['u8', 'i8', 'i32']);
+      expect(u.dataSync()).toBeInstanceOf(Uint8Array);
+      expect(s.dataSync()).toBeInstanceOf(Int8Array);
+      expect(ids.toArray()).toEqual([2 ** 31 - 1, -(2 ** 31)]);
+      expect(transpose(u).toArray()).toEqual([0, 128, 1, 254, 127, 255]);
+      expect(slice(s, [0, 1], [2, 2]).toArray()).toEqual([-1, 0, 64, 127]);
+      const rows = tensor(new Int32Array([1, 0, 1]), [3], 'i32');
+      expect(gather(s, rows, 0).toArray()).toEqual([1, 64, 127, -128, -1, 0, 1, 64, 127]);
+      expect(gather(u, rows, 0).dtype).toBe('u8');
+      const f = cast(s, 'f32');
+      expect(f.dtype).toBe('f32');
+      expect(f.toArray()).toEqual([-128, -1, 0, 1, 64, 127]);
+      expect(cast(u, 'f32').toArray()).toEqual([0, 1, 127, 128, 254, 255]);
+      expect(() => {
+        u.requiresGrad = true;
+      }).toThrow(/only f32\/f64/);
+      expect(() => add(s, s)).toThrow(/i8/);
+    });
   });
 
   it('keeps data on the chosen backend and rejects mixing backends', () => {
