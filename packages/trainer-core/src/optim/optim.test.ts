@@ -50,6 +50,33 @@ describe('AdamW', () => {
     p.dispose();
   });
 
+  it('reproduces the parameters torch.optim.AdamW printed for the same steps (f64)', () => {
+    // torch 1.13: p = tensor([0.5, -1, 2], float64); AdamW(lr=0.1, betas=(0.9, 0.99), eps=1e-3,
+    // weight_decay=0.5); grads below; p printed after each step.
+    const torch = [
+      [0.3750999000999001, -0.8500499750124937, 1.8001996007984031],
+      [0.2707292498696958, -0.7522465552646441, 1.7755562444137116],
+      [0.25366026443578193, -0.6717960212093169, 1.720535282785691],
+    ];
+    const p = tensor(new Float64Array([0.5, -1, 2]), [3], 'f64');
+    p.requiresGrad = true;
+    const opt = new AdamW([['w', p]], { lr: 0.1, betas: [0.9, 0.99], eps: 1e-3, weightDecay: 0.5 });
+    [
+      [1, -2, 0.5],
+      [0.3, 0.3, -4],
+      [-1, 0, 1],
+    ].forEach((g, step) => {
+      p.grad?.dispose();
+      p.grad = tensor(new Float64Array(g), [3], 'f64');
+      opt.step();
+      p.toArray().forEach((v, i) => {
+        expect(v).toBeCloseTo(torch[step]![i]!, 13);
+      });
+    });
+    opt.dispose();
+    p.dispose();
+  });
+
   it('skips parameters without gradients and keeps per-group lr and weight decay', () => {
     const w = param([1, 1]);
     const norm = param([1, 1]);
@@ -123,6 +150,35 @@ describe('SGD', () => {
         p.toArray().forEach((v, i) => {
           expect(v).toBeCloseTo(ref[i]!, 6);
         });
+      });
+      opt.dispose();
+      p.dispose();
+    }
+  });
+
+  it('reproduces the parameters torch.optim.SGD printed, with dampening and with Nesterov (f64)', () => {
+    // torch 1.13: p = tensor([1, -1], float64); SGD(lr=0.1, momentum=0.9, weight_decay=0.01, ...);
+    // three steps with the grads below; p printed at the end.
+    const cases = [
+      { dampening: 0, nesterov: false, torch: [0.854034749, -1.744814899] },
+      { dampening: 0, nesterov: true, torch: [0.765848958191, -2.066113787041] },
+      { dampening: 0.3, nesterov: false, torch: [0.85637162501, -1.60189919851] },
+    ];
+    for (const c of cases) {
+      const p = tensor(new Float64Array([1, -1]), [2], 'f64');
+      p.requiresGrad = true;
+      const opt = new SGD([['p', p]], { lr: 0.1, momentum: 0.9, weightDecay: 0.01, ...c });
+      for (const g of [
+        [0.5, 1],
+        [-0.5, 2],
+        [1, 1],
+      ]) {
+        p.grad?.dispose();
+        p.grad = tensor(new Float64Array(g), [2], 'f64');
+        opt.step();
+      }
+      p.toArray().forEach((v, i) => {
+        expect(v, JSON.stringify(c)).toBeCloseTo(c.torch[i]!, 13);
       });
       opt.dispose();
       p.dispose();
