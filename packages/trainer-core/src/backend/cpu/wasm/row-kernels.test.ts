@@ -36,6 +36,8 @@ for (const fma of [true, false]) {
         return ptr;
       };
       const read = (ptr: number, n: number) => heap.f32(ptr, n).slice();
+      /** A seeded random size in [lo, hi]: every run also sees shapes nobody picked by hand. */
+      const randomSize = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
       beforeAll(async () => {
         k = await createCpuFastKernels(heap, { threads, fma });
       });
@@ -45,7 +47,7 @@ for (const fma of [true, false]) {
       });
 
       it('binary add/sub/mul/div and addInPlace match the reference', () => {
-        for (const n of SIZES) {
+        for (const n of [...SIZES, randomSize(1, 5000)]) {
           const a = randomArray(next, n);
           const b = randomArray(next, n).map((v) => v + Math.sign(v || 1) * 0.5);
           for (const op of ['add', 'sub', 'mul', 'div'] as const) {
@@ -65,7 +67,7 @@ for (const fma of [true, false]) {
       });
 
       it('gatedAct and gatedActGrad (silu, gelu) match the reference', () => {
-        for (const n of SIZES) {
+        for (const n of [...SIZES, randomSize(1, 5000)]) {
           const gate = randomArray(next, n, 8);
           const up = randomArray(next, n, 2);
           const dy = randomArray(next, n);
@@ -87,7 +89,7 @@ for (const fma of [true, false]) {
       });
 
       it('adamw matches torch semantics as the reference implements them, over several steps', () => {
-        for (const n of SIZES) {
+        for (const n of [...SIZES, randomSize(1, 5000)]) {
           const p = randomArray(next, n);
           const m = new Float32Array(n);
           const v = new Float32Array(n);
@@ -111,7 +113,8 @@ for (const fma of [true, false]) {
           [5, 64],
           [130, 33],
           [300, 256],
-        ] as const) {
+          [randomSize(1, 100), randomSize(1, 300)],
+        ] as [number, number][]) {
           for (const offset of [0, 1]) {
             const x = randomArray(next, rows * dim, 3);
             const w = randomArray(next, dim);
@@ -139,7 +142,8 @@ for (const fma of [true, false]) {
           [4, 5],
           [37, 130],
           [300, 512],
-        ] as const) {
+          [randomSize(1, 100), randomSize(1, 600)],
+        ] as [number, number][]) {
           const logits = randomArray(next, rows * vocab, 4);
           const labels = new Int32Array(rows).map(() => Math.floor(next() * vocab));
           if (rows > 2) labels[1] = -100;
@@ -185,7 +189,8 @@ for (const fma of [true, false]) {
           [2, 5, 3, 6],
           [2, 37, 4, 64],
           [1, 300, 2, 10],
-        ] as const) {
+          [randomSize(1, 3), randomSize(1, 80), randomSize(1, 5), 2 * randomSize(1, 40)],
+        ] as [number, number, number, number][]) {
           const n = batch * seq * heads * dim;
           const x = randomArray(next, n);
           const positions = new Int32Array(batch * seq).map(() => Math.floor(next() * 400));
