@@ -11,6 +11,8 @@
  * The kernel side owns this file after the first version and may add kernels; changing the
  * meaning of an existing field needs both sides updated in the same commit.
  */
+import type { AdamWAttrs } from '../kernel-defs.js';
+import type { AttentionDims } from './reference/attention.js';
 
 /** C[b] = alpha * op(A[b]) @ op(B[b]) (+ C[b] when accumulate), for b < batch. */
 export interface MatmulArgs {
@@ -36,9 +38,10 @@ export interface MatmulArgs {
 /**
  * Fused scaled-dot-product attention over [batch, seq, heads, headDim] layouts (the natural
  * output of the q/k/v projections, so no transposes are materialised). Grouped-query attention:
- * query head h reads key/value head floor(h / (heads / kvHeads)).
+ * query head h reads key/value head floor(h / (heads / kvHeads)). The sizes, scale and causal
+ * flag are the reference kernel's `AttentionDims`.
  */
-export interface AttentionArgs {
+export interface AttentionArgs extends AttentionDims {
   q: number;
   k: number;
   v: number;
@@ -46,14 +49,6 @@ export interface AttentionArgs {
   out: number;
   /** Row log-sum-exp of the scaled scores, [batch, heads, tq]; saved for the backward. */
   lse: number;
-  batch: number;
-  heads: number;
-  kvHeads: number;
-  tq: number;
-  tk: number;
-  headDim: number;
-  scale: number;
-  causal: boolean;
   /** Optional i32 [batch, tk] key mask (1 = attend, 0 = padding); 0 pointer = no mask. */
   keyMask: number;
 }
@@ -170,19 +165,12 @@ export interface RopeArgs {
 }
 
 /** torch.optim.AdamW's update of one parameter, in place on param, expAvg and expAvgSq. */
-export interface AdamWArgs {
+export interface AdamWArgs extends AdamWAttrs {
   param: number;
   grad: number;
   expAvg: number;
   expAvgSq: number;
   n: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** The step count after this update (1 on the first), for the bias corrections. */
-  step: number;
 }
 
 export interface CpuFastKernels {

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CpuFastKernels } from '../fast-kernels.js';
 import { CpuHeap } from '../heap.js';
+import type { AttentionDims } from '../reference/attention.js';
 import { createCpuFastKernels } from './create-fast-kernels.js';
-import {
-  type AttentionCase,
-  type AttentionData,
-  referenceAttention,
-  relativeError,
-} from './test-utils/attention-oracle.js';
+import { type AttentionData, referenceAttention, relativeError } from './test-utils/attention-oracle.js';
 import { randomArray, rng, upload } from './test-utils/oracle.js';
 
 const TOL = 2e-5;
 
-function randomCase(next: () => number): AttentionCase {
+function randomCase(next: () => number): AttentionDims {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const [heads, kvHeads] = pick([
     [1, 1],
@@ -27,7 +23,7 @@ function randomCase(next: () => number): AttentionCase {
   return { batch: pick([1, 2]), heads, kvHeads, tq, tk, headDim, scale: 1 / Math.sqrt(headDim), causal: next() < 0.6 };
 }
 
-function randomData(p: AttentionCase, next: () => number, withMask: boolean): AttentionData {
+function randomData(p: AttentionDims, next: () => number, withMask: boolean): AttentionData {
   const qn = p.batch * p.tq * p.heads * p.headDim;
   const kn = p.batch * p.tk * p.kvHeads * p.headDim;
   let mask: Int32Array | undefined;
@@ -45,7 +41,7 @@ function randomData(p: AttentionCase, next: () => number, withMask: boolean): At
   };
 }
 
-function run(heap: CpuHeap, kernels: CpuFastKernels, p: AttentionCase, x: AttentionData) {
+function run(heap: CpuHeap, kernels: CpuFastKernels, p: AttentionDims, x: AttentionData) {
   const qn = x.q.length;
   const kn = x.k.length;
   const ptr = {
@@ -84,7 +80,7 @@ function run(heap: CpuHeap, kernels: CpuFastKernels, p: AttentionCase, x: Attent
   return got;
 }
 
-function expectMatches(p: AttentionCase, got: ReturnType<typeof run>, x: AttentionData) {
+function expectMatches(p: AttentionDims, got: ReturnType<typeof run>, x: AttentionData) {
   const want = referenceAttention(p, x);
   const label = JSON.stringify({ ...p, mask: !!x.mask });
   for (const key of ['out', 'lse', 'dq', 'dk', 'dv'] as const) {

@@ -3,16 +3,7 @@
  * (bottom-right aligned) causal and key masks, and differentiates the softmax in its textbook
  * form dS = P (dP - sum_k P_k dP_k), independent of the kernels' flash formulation.
  */
-export interface AttentionCase {
-  batch: number;
-  heads: number;
-  kvHeads: number;
-  tq: number;
-  tk: number;
-  headDim: number;
-  scale: number;
-  causal: boolean;
-}
+import type { AttentionDims } from '../../reference/attention.js';
 
 export interface AttentionData {
   q: Float32Array;
@@ -22,7 +13,7 @@ export interface AttentionData {
   mask: Int32Array | undefined;
 }
 
-export function referenceAttention(p: AttentionCase, x: AttentionData) {
+export function referenceAttention(p: AttentionDims, x: AttentionData) {
   const { batch, heads, kvHeads, tq, tk, headDim: D, scale } = p;
   const group = heads / kvHeads;
   const out = new Float64Array(batch * tq * heads * D);

@@ -1,4 +1,5 @@
 /** Plain-TypeScript oracles (f64 accumulation) and seeded data for the fast-kernel tests. */
+import type { MatmulArgs } from '../../fast-kernels.js';
 import type { CpuHeap } from '../../heap.js';
 
 /** Mulberry32: a tiny seeded generator so every test run sees the same data. */
@@ -26,19 +27,8 @@ export function randomArray(next: () => number, length: number, scale = 1): Floa
   return out;
 }
 
-export interface MatmulCase {
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  batch: number;
-  strideA: number;
-  strideB: number;
-  strideC: number;
-  accumulate: boolean;
-  alpha: number;
-}
+/** A matmul call without its pointers. */
+export type MatmulCase = Omit<MatmulArgs, 'a' | 'b' | 'c'>;
 
 /** C (+)= alpha * op(A) op(B) per batch item, accumulated in f64; also returns sum |a||b| per entry for tolerances. */
 export function referenceMatmul(
