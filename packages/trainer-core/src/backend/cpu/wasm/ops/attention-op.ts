@@ -28,26 +28,7 @@ export function runAttention(ctx: KernelContext, args: AttentionArgs, maxThreads
   dispatch(
     ctx,
     'attention_forward',
-    [
-      args.q,
-      args.k,
-      args.v,
-      args.out,
-      args.lse,
-      batch,
-      heads,
-      args.kvHeads,
-      tq,
-      tk,
-      headDim,
-      args.scale,
-      args.causal ? 1 : 0,
-      args.keyMask,
-      writeTable(ctx, offsets),
-      ctx.counter,
-      ctx.scratch,
-      SCRATCH_BYTES_PER_THREAD,
-    ],
+    [args.q, args.k, args.v, args.out, args.lse, ...shapeArgs(ctx, args, offsets)],
     flops < PARALLEL_MIN_FLOPS ? 1 : maxThreads,
   );
 }
@@ -78,22 +59,31 @@ export function runAttentionBackward(ctx: KernelContext, args: AttentionBackward
       args.dq,
       args.dk,
       args.dv,
-      batch,
-      heads,
-      kvHeads,
-      tq,
-      tk,
-      headDim,
-      args.scale,
-      args.causal ? 1 : 0,
-      args.keyMask,
-      writeTable(ctx, offsets),
-      ctx.counter,
-      ctx.scratch,
-      SCRATCH_BYTES_PER_THREAD,
+      ...shapeArgs(ctx, args, offsets),
     ],
     flops < PARALLEL_MIN_FLOPS ? 1 : maxThreads,
   );
+}
+
+/** The arguments after the tensor pointers (ATTENTION_SHAPE_PARAMS of kernels/attention/common.ts; the pool adds tid). */
+function shapeArgs(ctx: KernelContext, args: AttentionArgs, offsets: readonly number[]): number[] {
+  const { batch, heads, kvHeads, tq, tk, headDim, scale, causal, keyMask } = args;
+  const layout = writeTable(ctx, offsets);
+  return [
+    batch,
+    heads,
+    kvHeads,
+    tq,
+    tk,
+    headDim,
+    scale,
+    causal ? 1 : 0,
+    keyMask,
+    layout,
+    ctx.counter,
+    ctx.scratch,
+    SCRATCH_BYTES_PER_THREAD,
+  ];
 }
 
 function checkAttention(ctx: KernelContext, args: AttentionArgs, K: string): void {

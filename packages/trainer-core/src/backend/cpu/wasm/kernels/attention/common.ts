@@ -5,12 +5,8 @@ import type { GemmFns } from '../gemm/blocks.js';
 import type { KernelEnv } from '../kernel-env.js';
 import type { RowFns } from '../rows.js';
 
-export const ATTENTION_PARAMS = [
-  'q',
-  'k',
-  'v',
-  'out',
-  'lse',
+/** The parameters after the tensor pointers, the same for both kernels (see ops/attention-op.ts). */
+const ATTENTION_SHAPE_PARAMS = [
   'batch',
   'heads',
   'kvHeads',
@@ -27,6 +23,8 @@ export const ATTENTION_PARAMS = [
   'tid',
 ] as const;
 
+export const ATTENTION_PARAMS = ['q', 'k', 'v', 'out', 'lse', ...ATTENTION_SHAPE_PARAMS] as const;
+
 export const ATTENTION_BACKWARD_PARAMS = [
   'q',
   'k',
@@ -37,20 +35,7 @@ export const ATTENTION_BACKWARD_PARAMS = [
   'dq',
   'dk',
   'dv',
-  'batch',
-  'heads',
-  'kvHeads',
-  'tq',
-  'tk',
-  'd',
-  'scale',
-  'causal',
-  'keyMask',
-  'layout',
-  'counter',
-  'scratch',
-  'scratchStride',
-  'tid',
+  ...ATTENTION_SHAPE_PARAMS,
 ] as const;
 
 export interface HostMath {
