@@ -7,7 +7,7 @@
  * Threads share nothing but an atomic work counter.
  */
 import { i32, type Local, select, type Val } from '../emit/expr.js';
-import { call, type FunctionBuilder } from '../emit/function-builder.js';
+import { call, type FunctionBuilder, type Label } from '../emit/function-builder.js';
 import type { ModuleBuilder } from '../emit/module-builder.js';
 import { emitGemmBlocks, type GemmFns, MR, NR } from './gemm/blocks.js';
 import type { KernelEnv } from './kernel-env.js';
@@ -116,6 +116,46 @@ export function emitMatmul(mod: ModuleBuilder, env: KernelEnv): GemmFns {
   return fns;
 }
 
+/** Locals of a matmul work unit: the unit count and its factors, then the decoded unit. */
+interface UnitLocals {
+  units: Local;
+  /** Units per batch item (row blocks x column blocks). */
+  per: Local;
+  mBlocks: Local;
+  u: Local;
+  bi: Local;
+  rem: Local;
+  jb: Local;
+  ib: Local;
+  i0: Local;
+  j0: Local;
+  mcur: Local;
+  ncur: Local;
+}
+
+/**
+ * Claims the next work unit from the atomic counter (branching to `done` when none is left) and
+ * decodes it: batch item bi, row block ib at row i0 (mcur rows), column block jb at column j0
+ * (ncur columns). Row blocks vary fastest, so consecutive units share a column block of B.
+ */
+function emitClaimUnit(
+  f: FunctionBuilder,
+  p: Record<'counter' | 'm' | 'n' | 'mc' | 'nc', Local>,
+  l: UnitLocals,
+  done: Label,
+): void {
+  f.set(l.u, i32.atomicAdd(p.counter, 1));
+  f.brIf(done, i32.geU(l.u, l.units));
+  f.set(l.bi, i32.divU(l.u, l.per));
+  f.set(l.rem, i32.sub(l.u, i32.mul(l.bi, l.per)));
+  f.set(l.jb, i32.divU(l.rem, l.mBlocks));
+  f.set(l.ib, i32.sub(l.rem, i32.mul(l.jb, l.mBlocks)));
+  f.set(l.i0, i32.mul(l.ib, p.mc));
+  f.set(l.j0, i32.mul(l.jb, p.nc));
+  f.set(l.mcur, i32.minS(p.mc, i32.sub(p.m, l.i0)));
+  f.set(l.ncur, i32.minS(p.nc, i32.sub(p.n, l.j0)));
+}
+
 function emitDriver(f: FunctionBuilder, fns: GemmFns): void {
   const p = f.named(MATMUL_PARAMS);
   const [mBlocks, per, units, pA, pB, tile, lda, ldb, u, bi, rem, jb, ib, i0, j0, mcur, ncur] = f.locals('i32', 17);
@@ -136,16 +176,7 @@ function emitDriver(f: FunctionBuilder, fns: GemmFns): void {
   f.set(cachedB, -1);
   f.block((done) => {
     f.loop((next) => {
-      f.set(u, i32.atomicAdd(p.counter, 1));
-      f.brIf(done, i32.geU(u, units));
-      f.set(bi, i32.divU(u, per));
-      f.set(rem, i32.sub(u, i32.mul(bi, per)));
-      f.set(jb, i32.divU(rem, mBlocks));
-      f.set(ib, i32.sub(rem, i32.mul(jb, mBlocks)));
-      f.set(i0, i32.mul(ib, p.mc));
-      f.set(j0, i32.mul(jb, p.nc));
-      f.set(mcur, i32.minS(p.mc, i32.sub(p.m, i0)));
-      f.set(ncur, i32.minS(p.nc, i32.sub(p.n, j0)));
+      emitClaimUnit(f, p, { units, per, mBlocks, u, bi, rem, jb, ib, i0, j0, mcur, ncur }, done);
       f.set(aBase, i32.add(p.a, i32.shl(i32.mul(bi, p.strideA), 2)));
       f.set(bBase, i32.add(p.b, i32.shl(i32.mul(bi, p.strideB), 2)));
       f.set(cBase, i32.add(p.c, i32.shl(i32.add(i32.mul(bi, p.strideC), i32.add(i32.mul(i0, p.n), j0)), 2)));
@@ -217,16 +248,7 @@ function emitSharedCompute(f: FunctionBuilder, fns: GemmFns): void {
   f.set(lda, select('i32', p.m, p.k, p.transA));
   f.block((done) => {
     f.loop((next) => {
-      f.set(u, i32.atomicAdd(p.counter, 1));
-      f.brIf(done, i32.geU(u, units));
-      f.set(bi, i32.divU(u, per));
-      f.set(rest, i32.sub(u, i32.mul(bi, per)));
-      f.set(jb, i32.divU(rest, mBlocks));
-      f.set(ib, i32.sub(rest, i32.mul(jb, mBlocks)));
-      f.set(i0, i32.mul(ib, p.mc));
-      f.set(j0, i32.mul(jb, p.nc));
-      f.set(mcur, i32.minS(p.mc, i32.sub(p.m, i0)));
-      f.set(ncur, i32.minS(p.nc, i32.sub(p.n, j0)));
+      emitClaimUnit(f, p, { units, per, mBlocks, u, bi, rem: rest, jb, ib, i0, j0, mcur, ncur }, done);
       f.set(aBase, i32.add(p.a, i32.shl(i32.mul(bi, p.strideA), 2)));
       f.set(cBase, i32.add(p.c, i32.shl(i32.add(i32.mul(bi, p.strideC), i32.add(i32.mul(i0, p.n), j0)), 2)));
       f.forRange(pb, 0, kBlocks, 1, () => {
