@@ -46,6 +46,15 @@ export function emitAttentionBackward(f: FunctionBuilder, { gemm, rows: rowFns, 
   f.set(shift, i32.sub(p.tk, p.tq));
   f.set(sv, f32x4.splat(p.scale));
 
+  /** grad[key rows of the block] += block^T @ rows[query rows], for block P or dS and rows dO or Q. */
+  const addToKeyRows = (block: Local, rows: Local, grad: Local) => {
+    f.do(call(gemm.packA, [block, ATTN_BK, 1, cols, nRows, buf.aPack]));
+    f.do(call(gemm.packB, [i32.add(rows, qOff), rowQ, 0, nRows, p.d, buf.bPack]));
+    f.do(
+      call(gemm.tiles, [buf.aPack, buf.bPack, cols, p.d, nRows, i32.add(grad, kvOff), bytes(rowK), 1, one, buf.tile]),
+    );
+  };
+
   f.block((done) => {
     f.loop((next) => {
       f.set(u, i32.atomicAdd(p.counter, 1));
@@ -113,38 +122,8 @@ export function emitAttentionBackward(f: FunctionBuilder, { gemm, rows: rowFns, 
             });
 
             // dV += P^T dO and dK += dS^T Q (this unit owns the key rows), dQ += dS K (and the query rows).
-            f.do(call(gemm.packA, [buf.p, ATTN_BK, 1, cols, nRows, buf.aPack]));
-            f.do(call(gemm.packB, [i32.add(p.dout, qOff), rowQ, 0, nRows, p.d, buf.bPack]));
-            f.do(
-              call(gemm.tiles, [
-                buf.aPack,
-                buf.bPack,
-                cols,
-                p.d,
-                nRows,
-                i32.add(p.dv, kvOff),
-                bytes(rowK),
-                1,
-                one,
-                buf.tile,
-              ]),
-            );
-            f.do(call(gemm.packA, [buf.ds, ATTN_BK, 1, cols, nRows, buf.aPack]));
-            f.do(call(gemm.packB, [i32.add(p.q, qOff), rowQ, 0, nRows, p.d, buf.bPack]));
-            f.do(
-              call(gemm.tiles, [
-                buf.aPack,
-                buf.bPack,
-                cols,
-                p.d,
-                nRows,
-                i32.add(p.dk, kvOff),
-                bytes(rowK),
-                1,
-                one,
-                buf.tile,
-              ]),
-            );
+            addToKeyRows(buf.p, p.dout, p.dv);
+            addToKeyRows(buf.ds, p.q, p.dk);
             f.do(call(gemm.packA, [buf.ds, ATTN_BK, 0, nRows, cols, buf.aPack]));
             f.do(
               call(gemm.tiles, [
