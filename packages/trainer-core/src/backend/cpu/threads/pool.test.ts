@@ -34,18 +34,18 @@ async function testModule(heap: CpuHeap) {
   return { module, instance };
 }
 
+/** A pool of `threads` threads (the calling one included) running the test module. */
+async function testPool(threads: number) {
+  const heap = new CpuHeap(1 << 20);
+  const { module, instance } = await testModule(heap);
+  const exportNames = ['claim', 'trap'];
+  const pool = await WorkerPool.create({ module, memory: heap.memory, instance, exportNames, hostMath: [], threads });
+  return { heap, pool };
+}
+
 describe('WorkerPool', () => {
   it('runs a job on every thread over the shared memory and returns when all are done', async () => {
-    const heap = new CpuHeap(1 << 20);
-    const { module, instance } = await testModule(heap);
-    const pool = await WorkerPool.create({
-      module,
-      memory: heap.memory,
-      instance,
-      exportNames: ['claim', 'trap'],
-      hostMath: [],
-      threads: 3,
-    });
+    const { heap, pool } = await testPool(3);
     const counter = heap.alloc(4);
     const log = heap.alloc(4 * 600);
     for (let round = 0; round < 5; round++) {
@@ -66,16 +66,7 @@ describe('WorkerPool', () => {
   });
 
   it('reports a trap on a worker thread as an error of the call, and keeps working', async () => {
-    const heap = new CpuHeap(1 << 20);
-    const { module, instance } = await testModule(heap);
-    const pool = await WorkerPool.create({
-      module,
-      memory: heap.memory,
-      instance,
-      exportNames: ['claim', 'trap'],
-      hostMath: [],
-      threads: 2,
-    });
+    const { heap, pool } = await testPool(2);
     expect(() => pool.run('trap', [])).toThrow(/kernel trap failed on a worker thread: worker 1: .*out of bounds/);
     expect(() => pool.run('nope', [])).toThrow(/unknown function nope/);
     const counter = heap.alloc(4);
