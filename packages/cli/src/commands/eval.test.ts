@@ -5,17 +5,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { generateWorld, parseWorld, subtreeTasks, WORLD_PRESETS } from '@guinav/data-gen';
-import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.js';
-import { ctrlCWhen } from '../test-utils/ctrl-c.js';
+import { cliHarness } from '../test-utils/cli-harness.js';
 
 let dir = '';
 let worldFile = '';
 let tasksFile = '';
 let taskCount = 0;
-let errors: MockInstance;
-let logs: MockInstance;
-let stderrWrites: MockInstance;
+const { capture, guinav, interruptedOn, stderr, logs } = cliHarness();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-eval-'));
@@ -32,26 +30,8 @@ beforeAll(async () => {
   await writeFile(tasksFile, JSON.stringify({ subtree: 4, tasks }, null, 2));
 });
 
-function capture(): void {
-  errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-  logs = vi.spyOn(console, 'log').mockImplementation(() => {});
-  // commander writes its own errors straight to stderr; the progress display does too.
-  stderrWrites = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-}
-
 afterEach(() => vi.restoreAllMocks());
 
-const guinav = (...args: string[]) => {
-  capture();
-  return runCli(['node', 'guinav', ...args]);
-};
-const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
-/** Runs guinav and presses Ctrl-C when stderr first shows `when` (e.g. a progress line). */
-const interruptedOn = (when: RegExp, ...args: string[]) => {
-  const running = guinav(...args);
-  ctrlCWhen(stderrWrites, when);
-  return running;
-};
 const interactive = (out: string, ...extra: string[]) =>
   guinav('eval', 'interactive', '--ui-structure', worldFile, '--tasks', tasksFile, '--out', out, ...extra);
 
@@ -67,7 +47,7 @@ describe('guinav eval interactive', () => {
     const lines = (await readFile(path.join(out, 'episodes.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2 * taskCount);
     expect(JSON.parse(lines[0] as string)).toMatchObject({ taskIndex: 0, attempt: 0, success: true });
-    expect(String(logs.mock.calls[0]?.[0])).toMatch(/overall\s+30\s+100\.00\s+100\.00/);
+    expect(String(logs().mock.calls[0]?.[0])).toMatch(/overall\s+30\s+100\.00\s+100\.00/);
   });
 
   it('random agent, click-only, fewer steps: runs and scores below the oracle', async () => {
@@ -117,7 +97,7 @@ describe('guinav eval interactive', () => {
       const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
       expect(metrics.overall['Pass@1']).toBe(0);
       expect(metrics.settings.agent).toBe('http:served');
-      expect(String(logs.mock.calls[0]?.[0])).not.toContain('warning');
+      expect(String(logs().mock.calls[0]?.[0])).not.toContain('warning');
     } finally {
       server.close();
     }
@@ -222,7 +202,7 @@ describe('guinav eval interactive with an unreachable server', () => {
     expect(code).toBe(0);
     const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics.stepOutcomes['agent-error']).toBe(taskCount);
-    expect(String(logs.mock.calls[0]?.[0])).toContain(
+    expect(String(logs().mock.calls[0]?.[0])).toContain(
       `warning: the agent gave no answer on ${taskCount} of ${taskCount} step(s) (agent-error); episodes.jsonl has the errors`,
     );
   });
@@ -280,7 +260,7 @@ describe('guinav eval static', () => {
     const m = JSON.parse(await readFile(out, 'utf8'));
     expect(Object.keys(m)).toEqual(['count', 'overall', 'buckets', 'byPathLength', 'taskLevel']);
     expect(m.taskLevel.overall).toEqual({ count: 1, correct: 1, accuracy: 100 });
-    expect(String(logs.mock.calls[0]?.[0])).toMatch(/steps 2: overall 100\.00%/);
+    expect(String(logs().mock.calls[0]?.[0])).toMatch(/steps 2: overall 100\.00%/);
   });
 
   it('scores odyssey predictions on a split and coords records', async () => {

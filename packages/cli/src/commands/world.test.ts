@@ -1,39 +1,22 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { runCli } from '../program.js';
-import { ctrlCWhen } from '../test-utils/ctrl-c.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cliHarness } from '../test-utils/cli-harness.js';
 
 let dir = '';
-let logs: MockInstance;
-let errors: MockInstance;
-let stderrWrites: MockInstance;
+const { guinav, interruptedOn, stdout, stderr } = cliHarness();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-world-cli-'));
 });
 afterEach(() => vi.restoreAllMocks());
 
-const guinav = (...args: string[]) => {
-  logs = vi.spyOn(console, 'log').mockImplementation(() => {});
-  errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-  stderrWrites = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return runCli(['node', 'guinav', ...args]);
-};
 /** Width and height from a PNG's IHDR chunk (bytes 16..23). */
 async function pngSize(file: string): Promise<{ width: number; height: number }> {
   const png = await readFile(file);
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
-/** Runs guinav and presses Ctrl-C when stderr first shows `when` (e.g. a progress line). */
-const interruptedOn = (when: RegExp, ...args: string[]) => {
-  const running = guinav(...args);
-  ctrlCWhen(stderrWrites, when);
-  return running;
-};
-const stdout = () => logs.mock.calls.map((c) => String(c[0])).join('\n');
-const stderr = () => [...errors.mock.calls, ...stderrWrites.mock.calls].map((c) => String(c[0])).join('\n');
 
 describe('guinav world generate', () => {
   it('writes a mini world with screenshots; the same seed gives the same JSON; a rerun renders nothing', async () => {
