@@ -143,30 +143,20 @@ describe('guinav data odyssey-dpo', () => {
   it('is reproducible by seed and restricts strategies', async () => {
     const a = path.join(dir, 'a.jsonl');
     const b = path.join(dir, 'b.jsonl');
-    await guinav(
-      'data',
-      'odyssey-dpo',
-      '--episodes',
-      episodes(),
-      '--out',
-      a,
-      '--strategies',
-      'spatial,scroll',
-      '--sigma',
-      '80',
-    );
-    await guinav(
-      'data',
-      'odyssey-dpo',
-      '--episodes',
-      episodes(),
-      '--out',
-      b,
-      '--strategies',
-      'spatial,scroll',
-      '--sigma',
-      '80',
-    );
+    for (const out of [a, b]) {
+      await guinav(
+        'data',
+        'odyssey-dpo',
+        '--episodes',
+        episodes(),
+        '--out',
+        out,
+        '--strategies',
+        'spatial,scroll',
+        '--sigma',
+        '80',
+      );
+    }
     expect(await readFile(a, 'utf8')).toBe(await readFile(b, 'utf8'));
     const strategies = new Set(
       (await readFile(a, 'utf8'))
