@@ -3,17 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorldValidationError } from './errors.js';
+import { BACK_BBOX as BACK, HOME_BBOX as HOME, slotBbox as slot } from './layout.js';
 import type { PixelBbox, UiStructure } from './schema.js';
 import { comparePageIds, loadWorld, parseWorld, subtreePages } from './world.js';
-
-const BACK: PixelBbox = [60, 60, 260, 260];
-const HOME: PixelBbox = [919, 60, 1119, 260];
-const slot = (i: number): PixelBbox => [
-  244 + 230 * (i % 4),
-  568 + 230 * Math.floor(i / 4),
-  444 + 230 * (i % 4),
-  768 + 230 * Math.floor(i / 4),
-];
 
 /** page_0 -> page_1, page_2; page_1 -> page_3. Built by hand so every expectation below is independent. */
 function tinyWorld(): UiStructure {

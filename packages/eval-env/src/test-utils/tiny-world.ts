@@ -1,14 +1,16 @@
-import { type PixelBbox, parseWorld, type UiStructure, type World } from '@guinav/data-gen';
+import {
+  BACK_BBOX as BACK,
+  HOME_BBOX as HOME,
+  type PixelBbox,
+  parseWorld,
+  slotBbox as slot,
+  type UiStructure,
+  type World,
+} from '@guinav/data-gen';
 
-export const BACK: PixelBbox = [60, 60, 260, 260];
-export const HOME: PixelBbox = [919, 60, 1119, 260];
-/** GE-Lab's icon grid: x in {244, 474, 704, 934}, y = 568 + 230k; icons 200 x 200. */
-export const slot = (i: number): PixelBbox => [
-  244 + 230 * (i % 4),
-  568 + 230 * Math.floor(i / 4),
-  444 + 230 * (i % 4),
-  768 + 230 * Math.floor(i / 4),
-];
+// The GE-Lab layout (data-gen's): back [60,60,260,260], home [919,60,1119,260], icon slot i at
+// x = 244 + 230 (i % 4), y = 568 + 230 floor(i / 4), 200 x 200.
+
 /** Overlaps slot(5) (C_3) on page_1 and comes after it in the layout, so it wins the overlap. */
 export const OVERLAP: PixelBbox = [344, 800, 544, 1000];
 
