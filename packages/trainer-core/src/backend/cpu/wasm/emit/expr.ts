@@ -97,6 +97,42 @@ const simdBinary =
       simd(w, sub);
     });
 
+const simdTernary =
+  (sub: number) =>
+  (a: Val, b: Val, c: Val): Expr =>
+    expr('v128', (w) => {
+      emitVal(w, a, 'v128');
+      emitVal(w, b, 'v128');
+      emitVal(w, c, 'v128');
+      simd(w, sub);
+    });
+
+/** A scalar broadcast to every lane. */
+const simdSplat =
+  (type: ValType, sub: number) =>
+  (a: Val): Expr =>
+    expr('v128', (w) => {
+      emitVal(w, a, type);
+      simd(w, sub);
+    });
+
+const simdExtractLane =
+  (result: ValType, sub: number) =>
+  (a: Val, lane: number): Expr =>
+    expr(result, (w) => {
+      emitVal(w, a, 'v128');
+      simd(w, sub).u8(lane);
+    });
+
+const simdLoad =
+  (sub: number, alignLog2: number) =>
+  (addr: Val, offset = 0): Expr =>
+    expr('v128', (w) => {
+      emitVal(w, addr, 'i32');
+      simd(w, sub);
+      memarg(w, alignLog2, offset);
+    });
+
 const load =
   (type: ValType, opcode: number, alignLog2: number) =>
   (addr: Val, offset = 0): Expr =>
@@ -202,12 +238,7 @@ export const f64 = {
 };
 
 export const v128 = {
-  load: (addr: Val, offset = 0): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, addr, 'i32');
-      simd(w, SimdOp.v128Load);
-      memarg(w, 4, offset);
-    }),
+  load: simdLoad(SimdOp.v128Load, 4),
   store: (addr: Val, value: Val, offset = 0): Expr =>
     expr('void', (w) => {
       emitVal(w, addr, 'i32');
@@ -216,33 +247,17 @@ export const v128 = {
       memarg(w, 4, offset);
     }),
   /** Loads one f32 and broadcasts it to all four lanes (one broadcast load on x64). */
-  load32Splat: (addr: Val, offset = 0): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, addr, 'i32');
-      simd(w, SimdOp.v128Load32Splat);
-      memarg(w, 2, offset);
-    }),
+  load32Splat: simdLoad(SimdOp.v128Load32Splat, 2),
   /** Loads one f32 into lane 0, zeroing the others. */
-  load32Zero: (addr: Val, offset = 0): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, addr, 'i32');
-      simd(w, SimdOp.v128Load32Zero);
-      memarg(w, 2, offset);
-    }),
+  load32Zero: simdLoad(SimdOp.v128Load32Zero, 2),
   and: simdBinary(SimdOp.v128And),
   or: simdBinary(SimdOp.v128Or),
   xor: simdBinary(SimdOp.v128Xor),
   andNot: simdBinary(SimdOp.v128AndNot),
   not: simdUnary(SimdOp.v128Not),
   anyTrue: simdUnary(SimdOp.v128AnyTrue, 'i32'),
-  /** Lanes of `a` where the mask bits are set, of `b` elsewhere. */
-  bitselect: (a: Val, b: Val, mask: Val): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, a, 'v128');
-      emitVal(w, b, 'v128');
-      emitVal(w, mask, 'v128');
-      simd(w, SimdOp.v128Bitselect);
-    }),
+  /** bitselect(a, b, mask): the bits of `a` where the mask bits are set, of `b` elsewhere. */
+  bitselect: simdTernary(SimdOp.v128Bitselect),
   /** Byte shuffle of the 32 bytes of (a, b) by 16 lane indices. */
   shuffle: (a: Val, b: Val, lanes: readonly number[]): Expr =>
     expr('v128', (w) => {
@@ -262,21 +277,13 @@ function laneShuffle(a: Val, b: Val, lanes: [number, number, number, number]): E
 }
 
 export const f32x4 = {
-  splat: (a: Val): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, a, 'f32');
-      simd(w, SimdOp.f32x4Splat);
-    }),
+  splat: simdSplat('f32', SimdOp.f32x4Splat),
   splatConst: (value: number): Expr =>
     expr('v128', (w) => {
       simd(w, SimdOp.v128Const);
       for (let i = 0; i < 4; i++) w.f32(value);
     }),
-  extractLane: (a: Val, lane: number): Expr =>
-    expr('f32', (w) => {
-      emitVal(w, a, 'v128');
-      simd(w, SimdOp.f32x4ExtractLane).u8(lane);
-    }),
+  extractLane: simdExtractLane('f32', SimdOp.f32x4ExtractLane),
   replaceLane: (a: Val, lane: number, value: Val): Expr =>
     expr('v128', (w) => {
       emitVal(w, a, 'v128');
@@ -305,13 +312,7 @@ export const f32x4 = {
   ge: simdBinary(SimdOp.f32x4Ge),
   convertI32x4S: simdUnary(SimdOp.f32x4ConvertI32x4S),
   /** a*b + c as one fused instruction (relaxed SIMD; needs the V8 flag). */
-  relaxedMadd: (a: Val, b: Val, c: Val): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, a, 'v128');
-      emitVal(w, b, 'v128');
-      emitVal(w, c, 'v128');
-      simd(w, SimdOp.f32x4RelaxedMadd);
-    }),
+  relaxedMadd: simdTernary(SimdOp.f32x4RelaxedMadd),
   /** Sum of the four lanes of a local (lane extracts; used once per row, never in inner loops). */
   hsum: (a: Local): Expr =>
     f32.add(
@@ -322,16 +323,8 @@ export const f32x4 = {
 };
 
 export const i32x4 = {
-  splat: (a: Val): Expr =>
-    expr('v128', (w) => {
-      emitVal(w, a, 'i32');
-      simd(w, SimdOp.i32x4Splat);
-    }),
-  extractLane: (a: Val, lane: number): Expr =>
-    expr('i32', (w) => {
-      emitVal(w, a, 'v128');
-      simd(w, SimdOp.i32x4ExtractLane).u8(lane);
-    }),
+  splat: simdSplat('i32', SimdOp.i32x4Splat),
+  extractLane: simdExtractLane('i32', SimdOp.i32x4ExtractLane),
   add: simdBinary(SimdOp.i32x4Add),
   sub: simdBinary(SimdOp.i32x4Sub),
   eq: simdBinary(SimdOp.i32x4Eq),
