@@ -263,6 +263,16 @@ describe('cast', () => {
     });
   });
 
+  it('refuses to compute on f16/bf16 storage, saying to cast to f32 first', () => {
+    tidy(() => {
+      const h = tensor(new Uint16Array([0x3c00, 0x4000]), [2], 'f16');
+      expect(() => add(h, h)).toThrow(/f16 is a storage type: cast it to f32 first/);
+      expect(() => exp(tensor(new Uint16Array([0x3f80]), [1], 'bf16'))).toThrow(/bf16 is a storage type/);
+      expect(() => exp(tensor(new Int32Array([1]), [1], 'i32'))).toThrow(/kernels compute in f32\/f64, not i32/);
+      expect(cast(h, 'f32').toArray()).toEqual([1, 2]);
+    });
+  });
+
   it('passes gradients between f32 and f64', () => {
     tidy(() => {
       const x = tensor([1, 2, 3]);

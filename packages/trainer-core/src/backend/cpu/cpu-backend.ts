@@ -17,6 +17,13 @@ export interface CpuBackendOptions {
   fast?: CpuFastKernels;
 }
 
+/** What a kernel that computes in f32/f64 says about another dtype (f16/bf16 only store data). */
+function notComputed(dtype: DType): string {
+  return dtype === 'f16' || dtype === 'bf16'
+    ? `${dtype} is a storage type: cast it to f32 first`
+    : `kernels compute in f32/f64, not ${dtype}`;
+}
+
 /** Elements a strided view touches, from its first element to its last. */
 function span(info: TensorInfo): number {
   if (info.size === 0) return 0;
@@ -78,7 +85,7 @@ export class CpuBackend implements Backend<number> {
   /** Float view (f32 or f64); throws naming the kernel for other dtypes. */
   floats(info: TensorInfo, what: string): FloatArray {
     if (info.dtype !== 'f32' && info.dtype !== 'f64') {
-      throw new TypeError(`${what}: expected an f32 or f64 tensor, got ${info.dtype}`);
+      throw new TypeError(`${what}: expected an f32 or f64 tensor, got ${info.dtype} (${notComputed(info.dtype)})`);
     }
     return this.view(info) as FloatArray;
   }
@@ -96,7 +103,9 @@ export class CpuBackend implements Backend<number> {
   }
 
   floatOutput(dtype: DType, shape: readonly number[]): { out: KernelOutput; data: FloatArray; ptr: number } {
-    if (dtype !== 'f32' && dtype !== 'f64') throw new TypeError(`expected a float output dtype, got ${dtype}`);
+    if (dtype !== 'f32' && dtype !== 'f64') {
+      throw new TypeError(`expected f32 or f64 data, got ${dtype} (${notComputed(dtype)})`);
+    }
     const o = this.output(dtype, shape);
     return { out: o.out, data: o.data as FloatArray, ptr: o.ptr };
   }
