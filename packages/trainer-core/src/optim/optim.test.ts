@@ -197,6 +197,12 @@ describe('clipGradNorm', () => {
     expect(b.grad!.toArray()[0]).toBeCloseTo(4 / (5 + 1e-6), 6);
     expect(await clipGradNorm([a, b], 10)).toBeCloseTo(1, 5);
     expect(b.grad!.toArray()[0]).toBeCloseTo(0.8, 5);
+    // torch's clip_coef = max_norm / (total_norm + 1e-6), visible on tiny norms: 1e-6 / (5e-6 + 1e-6).
+    setGrad(a, [3e-6, 0]);
+    setGrad(b, [4e-6]);
+    expect(await clipGradNorm([a, b], 1e-6)).toBeCloseTo(5e-6, 12);
+    expect(a.grad!.toArray()[0]! / 3e-6).toBeCloseTo(1 / 6, 6);
+    expect(b.grad!.toArray()[0]! / 4e-6).toBeCloseTo(1 / 6, 6);
     a.dispose();
     b.dispose();
   });
