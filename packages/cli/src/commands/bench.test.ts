@@ -36,7 +36,7 @@ describe('guinav bench', () => {
       /unknown workload "matmul_f32_999"/,
     );
     await expect(program.parseAsync(['node', 'guinav', 'bench', '--reps', '0'])).rejects.toThrow(
-      /expected a positive integer, got "0"/,
+      /option '--reps <n>' argument '0' is invalid\. expected a positive integer/,
     );
   });
 });

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { type BenchResult, CPU_BENCH_WORKLOADS, type CpuBenchWorkload, runCpuBenchmarks } from '@guinav/trainer-core';
 import { type Command, InvalidArgumentError } from 'commander';
+import { positiveInteger } from '../option-parsers.js';
 
 export interface BenchOptions {
   device: string;
@@ -14,12 +15,6 @@ export interface BenchOptions {
   threads?: number;
   workloads?: CpuBenchWorkload[];
   fma: boolean;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}".`);
-  return n;
 }
 
 function workloadList(value: string): CpuBenchWorkload[] {
