@@ -27,9 +27,10 @@ export interface AdamWStateDict {
 }
 
 export class AdamW extends Optimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
+  // Not readonly: loading a saved state restores them, as torch's load_state_dict restores param_groups.
+  beta1: number;
+  beta2: number;
+  eps: number;
   private readonly state = new Map<string, AdamState>();
 
   /** Defaults as torch.optim.AdamW: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
@@ -91,7 +92,11 @@ export class AdamW extends Optimizer {
     };
   }
 
-  /** Restores moments and step counts by parameter name; sizes must match. */
+  /**
+   * Restores moments and step counts by parameter name (sizes must match) and the
+   * hyperparameters (lr and weight decay per group, betas, eps), so a resumed run continues
+   * exactly as the saved one would have.
+   */
   loadStateDict(dict: AdamWStateDict, source = 'optimizer state'): void {
     if (dict.format !== 'guinav.adamw.v1') {
       throw new Error(`${source}: field "format": expected "guinav.adamw.v1", got ${JSON.stringify(dict.format)}`);
@@ -112,10 +117,20 @@ export class AdamW extends Optimizer {
         keep(tensor(p.dtype === 'f64' ? Float64Array.from(v) : v, p.shape, p.dtype, { backend: p.backend }));
       this.state.set(name, { step: s.step, expAvg: mk(s.exp_avg), expAvgSq: mk(s.exp_avg_sq) });
     }
-    dict.hyper.lr.forEach((lr, i) => {
-      const g = this.groups[i];
-      if (g) g.lr = lr;
+    const { hyper } = dict;
+    for (const key of ['lr', 'weightDecay'] as const) {
+      if (hyper[key].length !== this.groups.length) {
+        throw new Error(
+          `${source}: field "hyper.${key}": ${hyper[key].length} groups, this optimizer has ${this.groups.length}`,
+        );
+      }
+    }
+    this.groups.forEach((g, i) => {
+      g.lr = hyper.lr[i] as number;
+      g.weightDecay = hyper.weightDecay[i] as number;
     });
+    [this.beta1, this.beta2] = hyper.betas;
+    this.eps = hyper.eps;
   }
 
   /** Step count of a parameter's state (0 before its first update). */
