@@ -1,7 +1,10 @@
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type GradContext, type GradientConfig, registerGradient } from './autograd/gradients.js';
-export type { Backend, KernelOutput, TensorInfo } from './backend/backend.js';
+import './backend/default-backend.js';
+
+export type { Backend, BackendLimits, TensorInfo } from './backend/backend.js';
 export { CpuBackend, type CpuBackendOptions } from './backend/cpu/cpu-backend.js';
+export { type CreateCpuBackendOptions, createCpuBackend } from './backend/cpu/create-cpu-backend.js';
 export type {
   AdamWArgs,
   AddInPlaceArgs,
@@ -20,16 +23,25 @@ export type {
 } from './backend/cpu/fast-kernels.js';
 export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
 export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
-export * as kernels from './backend/kernel-defs.js';
 export {
+  type InitBackendOptions,
+  type InitializedBackend,
+  initBackend,
+  parseDeviceRequest,
+} from './backend/init.js';
+export { getKernel, hasKernel, type KernelArgs, type KernelImpl, registerKernel } from './backend/registry.js';
+export {
+  allDefinitions,
   defineKernel,
-  getKernel,
-  hasKernel,
-  type KernelArgs,
+  defineView,
   type KernelDef,
-  type KernelFunc,
-  registerKernel,
-} from './backend/registry.js';
+  type KernelSpec,
+  type OpDef,
+  type TensorMeta,
+  type ViewDef,
+  variantKey,
+} from './kernels/define.js';
+export * as kernels from './kernels/index.js';
 export {
   type ComputeDevice,
   type ComputeDeviceRequest,

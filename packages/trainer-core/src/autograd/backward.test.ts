@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
-import { AddInPlace } from '../backend/kernel-defs.js';
+import { AddInPlace } from '../kernels/definitions.js';
 import { tensor } from '../ops/create.js';
 import { add, exp, mul, sub } from '../ops/elementwise.js';
 import { linear, matmul } from '../ops/matmul.js';

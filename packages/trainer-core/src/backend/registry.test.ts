@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import '../ops/index.js';
 import { hasGradient } from '../autograd/gradients.js';
 import './cpu/cpu-backend.js';
-import { Copy } from './kernel-defs.js';
+import { Copy } from '../kernels/definitions.js';
 import { definedKernelNames, defineKernel, getKernel, hasKernel, registerKernel } from './registry.js';
 
 /** Kernels that only run in backwards, optimizers or memory management: no gradient of their own. */

@@ -1,6 +1,6 @@
 /** Creating tensors from host data, constants and seeded random values. */
 import type { Backend } from '../backend/backend.js';
-import { Fill } from '../backend/kernel-defs.js';
+import { Fill } from '../kernels/index.js';
 import type { Rng } from '../random/rng.js';
 import { type DType, matchesDType, type TypedArray } from '../tensor/dtype.js';
 import { getBackend, runKernel } from '../tensor/engine.js';

@@ -17,6 +17,7 @@ export {
   add,
   affine,
   cast,
+  compare,
   div,
   dropout,
   exp,
@@ -24,6 +25,8 @@ export {
   gelu,
   log,
   maskedFill,
+  maximum,
+  minimum,
   mul,
   neg,
   relu,
@@ -57,4 +60,11 @@ export {
   unsqueeze,
 } from './shape-ops.js';
 export { logSoftmax, softmax } from './softmax.js';
-export { assign, toBackend } from './transfer.js';
+export { assign, readScalars, toBackend } from './transfer.js';
+export {
+  checkIndices,
+  checkLabels,
+  checkPositions,
+  debugChecksEnabled,
+  setDebugChecks,
+} from './validate-data.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CpuFastKernels } from '../fast-kernels.js';
 import { CpuHeap } from '../heap.js';
-import type { AttentionDims } from '../reference/attention.js';
+import type { AttentionDims } from '../../../kernels/shapes/attention-dims.js';
 import { createCpuFastKernels } from './create-fast-kernels.js';
 import { type AttentionData, referenceAttention, relativeError } from './test-utils/attention-oracle.js';
 import { randomArray, rng, upload } from './test-utils/oracle.js';

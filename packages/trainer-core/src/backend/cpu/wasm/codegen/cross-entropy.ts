@@ -9,7 +9,7 @@ import { call, type FuncRef } from '../emit/function-builder.js';
 import type { ModuleBuilder } from '../emit/module-builder.js';
 import type { KernelEnv } from './kernel-env.js';
 import { forEachChunk } from './parallel.js';
-import type { RowFns } from './rows.js';
+import type { RowFns } from './row-fns.js';
 import { hmax, vecExp } from './vmath.js';
 
 const ROW_CHUNK = 8;
@@ -56,8 +56,10 @@ export function emitCrossEntropy(mod: ModuleBuilder, env: KernelEnv, rows: RowFn
           f.set(gr, i32.add(p.dlogits, i32.shl(i32.mul(r, p.vocab), 2)));
           f.set(label, i32.load(i32.add(p.labels, i32.shl(r, 2))));
           const maskedOut = i32.and(i32.ne(p.mask, 0), i32.eqz(i32.load(i32.add(p.mask, i32.shl(r, 2)))));
+          // Unsigned compare: a negative label is also >= vocab, so it counts nowhere.
+          const leftOut = i32.or(i32.or(i32.eq(label, p.ignoreIndex), i32.geU(label, p.vocab)), maskedOut);
           f.if(
-            i32.or(i32.eq(label, p.ignoreIndex), maskedOut),
+            leftOut,
             () => f.if(p.dlogits, () => f.do(call(rows.fill, [gr, 1, p.vocab, 0, f32.const(0)]))),
             () => {
               f.set(vmax, f32x4.splatConst(Number.NEGATIVE_INFINITY));

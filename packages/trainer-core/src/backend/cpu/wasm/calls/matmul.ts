@@ -3,13 +3,13 @@
  * the problem, and dispatches the `matmul` kernel.
  */
 import type { MatmulArgs } from '../../fast-kernels.js';
-import { MR, NR } from '../kernels/gemm/blocks.js';
-import { sharedSlabFloats } from '../kernels/matmul.js';
+import { MR, NR } from '../codegen/gemm/blocks.js';
+import { sharedSlabFloats } from '../codegen/matmul.js';
 import { checkCount, checkFinite, checkSpan } from './check.js';
 import { dispatch, type KernelContext } from './context.js';
 import { MATMUL_BLOCK_LIMITS, SCRATCH_BYTES_PER_THREAD } from './scratch.js';
 
-export interface MatmulPlan {
+export interface GemmBlockPlan {
   mc: number;
   nc: number;
   kc: number;
@@ -27,7 +27,7 @@ export const DEFAULT_SHARED_SLAB_BYTES = 64 << 20;
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 
-export function planMatmul(args: MatmulArgs, maxThreads: number, slabBytes = DEFAULT_SHARED_SLAB_BYTES): MatmulPlan {
+export function planGemmBlocks(args: MatmulArgs, maxThreads: number, slabBytes = DEFAULT_SHARED_SLAB_BYTES): GemmBlockPlan {
   const { m, n, k, batch } = args;
   const kBlocks = Math.ceil(k / MATMUL_BLOCK_LIMITS.kc);
   const kc = Math.max(1, Math.ceil(k / Math.max(1, kBlocks)));
@@ -44,7 +44,7 @@ export function planMatmul(args: MatmulArgs, maxThreads: number, slabBytes = DEF
   return { mc, nc, kc, threads, slabBytes };
 }
 
-export function runMatmul(ctx: KernelContext, args: MatmulArgs, plan: MatmulPlan): void {
+export function runMatmul(ctx: KernelContext, args: MatmulArgs, plan: GemmBlockPlan): void {
   checkMatmul(ctx, args);
   const { m, n, k, batch } = args;
   if (m === 0 || n === 0 || batch === 0) return;
@@ -68,7 +68,7 @@ export function runMatmul(ctx: KernelContext, args: MatmulArgs, plan: MatmulPlan
   }
 }
 
-function runSharedB(ctx: KernelContext, args: MatmulArgs, plan: MatmulPlan): void {
+function runSharedB(ctx: KernelContext, args: MatmulArgs, plan: GemmBlockPlan): void {
   const { m, n, k, batch } = args;
   const batchB = args.strideB === 0 ? 1 : batch;
   const bSlab = ctx.shared.ensure(sharedSlabFloats(n, k, plan.kc, batchB) * 4);
@@ -103,7 +103,7 @@ function runSharedB(ctx: KernelContext, args: MatmulArgs, plan: MatmulPlan): voi
 }
 
 /** Fallback for operands too large to pack whole: every unit packs the panels it needs. */
-function runPerUnit(ctx: KernelContext, args: MatmulArgs, plan: MatmulPlan): void {
+function runPerUnit(ctx: KernelContext, args: MatmulArgs, plan: GemmBlockPlan): void {
   const { m, n, k, batch } = args;
   dispatch(
     ctx,

@@ -10,7 +10,7 @@ import {
   FORWARD_BUFFERS,
   forwardSizes,
   layoutOffsets,
-} from '../kernels/attention/layout.js';
+} from '../codegen/attention/layout.js';
 import { checkCount, checkFinite, checkSpan } from './check.js';
 import { dispatch, type KernelContext, writeTable } from './context.js';
 import { SCRATCH_BYTES_PER_THREAD } from './scratch.js';

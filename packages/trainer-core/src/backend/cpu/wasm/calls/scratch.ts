@@ -6,8 +6,8 @@ import {
   FORWARD_BUFFERS,
   forwardSizes,
   layoutOffsets,
-} from '../kernels/attention/layout.js';
-import { matmulScratchBytes } from '../kernels/matmul.js';
+} from '../codegen/attention/layout.js';
+import { matmulScratchBytes } from '../codegen/matmul.js';
 
 /** Upper bounds of the matmul cache blocks (MC rows of A, NC columns of B, KC shared depth). */
 export const MATMUL_BLOCK_LIMITS = { mc: 96, nc: 1024, kc: 384 } as const;

@@ -3,7 +3,7 @@ import { f32, f32x4, i32, type Local, select, type Val, v128 } from '../../emit/
 import type { FuncRef, FunctionBuilder } from '../../emit/function-builder.js';
 import type { GemmFns } from '../gemm/blocks.js';
 import type { KernelEnv } from '../kernel-env.js';
-import type { RowFns } from '../rows.js';
+import type { RowFns } from '../row-fns.js';
 
 /** The parameters after the tensor pointers, the same for both kernels (see ops/attention-op.ts). */
 const ATTENTION_SHAPE_PARAMS = [
