@@ -46,6 +46,7 @@ export {
   type ComputeDevice,
   type ComputeDeviceRequest,
   chooseComputeDevice,
+  chooseTrainingDevice,
   type DeviceChoice,
 } from './backend/select.js';
 export {
@@ -66,20 +67,15 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export * from './models/index.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
-export { type DecoderConfig, type DecoderConfigJson, DecoderConfigSchema, parseDecoderConfig } from './nn/config.js';
 export {
-  type CausalLMOptions,
-  DecoderForCausalLM,
-  DecoderLayer,
-  DecoderModel,
-  type DecoderVariant,
-} from './nn/decoder.js';
-export {
+  buildModule,
   constantInit,
   type Init,
   kaimingUniformInit,
   normalInit,
+  type ParameterPlacement,
   uniformInit as uniformInitializer,
 } from './nn/init.js';
 export {
@@ -92,7 +88,14 @@ export {
   type RmsNormLayerOptions,
 } from './nn/layers.js';
 export { GatedMLP, type MlpActivation } from './nn/mlp.js';
-export { Module, ModuleList } from './nn/module.js';
+export { type BufferOptions, Module, ModuleList } from './nn/module.js';
+export {
+  type LoadReport,
+  type LoadStateOptions,
+  loadStateDict,
+  memoryTensorSource,
+  type TensorSource,
+} from './nn/state-dict.js';
 export * from './ops/index.js';
 export { AdamW, type AdamWOptions, type AdamWStateDict } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip.js';

@@ -6,7 +6,7 @@
 import { setBackend } from '../tensor/engine.js';
 import type { Backend } from './backend.js';
 import type { CreateCpuBackendOptions } from './cpu/create-cpu-backend.js';
-import { type ComputeDevice, type ComputeDeviceRequest, chooseComputeDevice, type DeviceChoice } from './select.js';
+import { type ComputeDevice, type ComputeDeviceRequest, chooseTrainingDevice, type DeviceChoice } from './select.js';
 
 export interface InitBackendOptions {
   /** CPU backend: kernel threads, FMA, reference-only (see CreateCpuBackendOptions). */
@@ -54,10 +54,5 @@ export async function initBackend(
 async function resolveDevice(request: ComputeDeviceRequest): Promise<DeviceChoice> {
   if (request === 'cpu') return { device: 'cpu', reason: 'requested' };
   const { listWebGpuAdapters } = await import('./webgpu/device.js');
-  const choice = chooseComputeDevice(request, await listWebGpuAdapters());
-  // Until the WebGPU backend lands, auto stays on the CPU even beside a hardware adapter.
-  if (request === 'auto' && choice.device === 'webgpu') {
-    return { device: 'cpu', reason: `${choice.reason}, but the WebGPU training backend is not built yet` };
-  }
-  return choice;
+  return chooseTrainingDevice(request, await listWebGpuAdapters());
 }

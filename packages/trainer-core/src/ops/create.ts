@@ -71,6 +71,17 @@ export function tensor(
   return new Tensor(new Storage(backend, handle, type, data.length), [...shape]);
 }
 
+/**
+ * A tensor whose contents are unspecified (torch.empty): allocated on the backend and never
+ * written, for parameters that a checkpoint fills next and for outputs written in place.
+ */
+export function empty(shape: readonly number[], dtype: DType = 'f32', options: CreateOptions = {}): Tensor {
+  assertShape(shape, 'empty');
+  const backend = options.backend ?? getBackend();
+  const size = shapeSize(shape);
+  return new Tensor(new Storage(backend, backend.allocate(dtype, size), dtype, size), [...shape]);
+}
+
 export function scalar(value: number, dtype: DType = 'f32', options: CreateOptions = {}): Tensor {
   return full([], value, dtype, options);
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { f16BitsToF32, f32ToF16Bits } from '../tensor/half.js';
 import { tidy } from '../tensor/scope.js';

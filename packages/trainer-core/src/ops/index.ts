@@ -3,6 +3,7 @@ export { type AttentionOptions, attention } from './attention.js';
 export {
   arange,
   type CreateOptions,
+  empty,
   full,
   ones,
   onesLike,
