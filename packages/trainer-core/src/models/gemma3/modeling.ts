@@ -4,16 +4,17 @@
  * score scale query_pre_attn_scalar^-0.5, GeGLU MLP, embeddings scaled by sqrt(hidden_size),
  * sliding-window and full layers with their own RoPE bases, and a head tied to the embeddings.
  */
-import { add, scale } from '../../ops/elementwise.js';
-import { linear } from '../../ops/matmul.js';
-import { Rng } from '../../random/rng.js';
-import { tidy } from '../../tensor/scope.js';
-import type { Tensor } from '../../tensor/tensor.js';
+
 import { type AttentionInputs, SelfAttention } from '../../nn/attention.js';
 import { normalInit } from '../../nn/init.js';
 import { Embedding, Linear, RMSNorm } from '../../nn/layers.js';
 import { GatedMLP } from '../../nn/mlp.js';
 import { Module, ModuleList } from '../../nn/module.js';
+import { add, scale } from '../../ops/elementwise.js';
+import { linear } from '../../ops/matmul.js';
+import { TrainingRng } from '../../random/training-rng.js';
+import { tidy } from '../../tensor/scope.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { CausalLMOptions } from '../causal-lm.js';
 import type { Gemma3TextConfig } from './config.js';
 
@@ -30,7 +31,7 @@ export class Gemma3DecoderLayer extends Module {
   readonly post_feedforward_layernorm: RMSNorm;
   readonly mlp: GatedMLP;
 
-  constructor(config: Gemma3TextConfig, layerIndex: number, rng: Rng) {
+  constructor(config: Gemma3TextConfig, layerIndex: number, rng: TrainingRng) {
     super();
     const init = normalInit(config.initializerRange);
     const { hiddenSize: h, rmsNormEps: eps } = config;
@@ -59,7 +60,9 @@ export class Gemma3DecoderLayer extends Module {
 
   forward(x: Tensor, inputs: AttentionInputs = {}): Tensor {
     return tidy(() => {
-      const attn = this.post_attention_layernorm.forward(this.self_attn.forward(this.input_layernorm.forward(x), inputs));
+      const attn = this.post_attention_layernorm.forward(
+        this.self_attn.forward(this.input_layernorm.forward(x), inputs),
+      );
       const h = add(x, attn);
       const ff = this.post_feedforward_layernorm.forward(this.mlp.forward(this.pre_feedforward_layernorm.forward(h)));
       return add(h, ff);
@@ -74,10 +77,13 @@ export class Gemma3TextModel extends Module {
   /** sqrt(hidden_size) rounded to f32, as transformers multiplies in the weights' dtype. */
   readonly embedScale: number;
 
-  constructor(config: Gemma3TextConfig, rng: Rng) {
+  constructor(config: Gemma3TextConfig, rng: TrainingRng) {
     super();
     const init = normalInit(config.initializerRange);
-    this.embed_tokens = this.addModule('embed_tokens', new Embedding(config.vocabSize, config.hiddenSize, { init, rng }));
+    this.embed_tokens = this.addModule(
+      'embed_tokens',
+      new Embedding(config.vocabSize, config.hiddenSize, { init, rng }),
+    );
     const layers = Array.from({ length: config.numLayers }, (_, i) => new Gemma3DecoderLayer(config, i, rng));
     this.layers = this.addModule('layers', new ModuleList(layers));
     this.norm = this.addModule('norm', gemmaNorm(config.hiddenSize, config.rmsNormEps));
@@ -102,7 +108,7 @@ export class Gemma3ForCausalLM extends Module {
     options: CausalLMOptions = {},
   ) {
     super();
-    const rng = new Rng(options.seed ?? 0);
+    const rng = new TrainingRng(options.seed ?? 0);
     this.model = this.addModule('model', new Gemma3TextModel(config, rng));
     this.lm_head = config.tieWordEmbeddings
       ? undefined

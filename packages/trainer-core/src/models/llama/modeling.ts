@@ -4,16 +4,17 @@
  * post_attention_layernorm, mlp.{gate,up,down}_proj}.weight`, `model.norm.weight`, and
  * `lm_head.weight` unless the embeddings are tied.
  */
-import { add } from '../../ops/elementwise.js';
-import { linear } from '../../ops/matmul.js';
-import { Rng } from '../../random/rng.js';
-import { tidy } from '../../tensor/scope.js';
-import type { Tensor } from '../../tensor/tensor.js';
+
 import { type AttentionInputs, SelfAttention } from '../../nn/attention.js';
 import { normalInit } from '../../nn/init.js';
 import { Embedding, Linear, RMSNorm } from '../../nn/layers.js';
 import { GatedMLP } from '../../nn/mlp.js';
 import { Module, ModuleList } from '../../nn/module.js';
+import { add } from '../../ops/elementwise.js';
+import { linear } from '../../ops/matmul.js';
+import { TrainingRng } from '../../random/training-rng.js';
+import { tidy } from '../../tensor/scope.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { CausalLMOptions } from '../causal-lm.js';
 import type { LlamaConfig } from './config.js';
 
@@ -23,7 +24,7 @@ export class LlamaDecoderLayer extends Module {
   readonly post_attention_layernorm: RMSNorm;
   readonly mlp: GatedMLP;
 
-  constructor(config: LlamaConfig, layerIndex: number, rng: Rng) {
+  constructor(config: LlamaConfig, layerIndex: number, rng: TrainingRng) {
     super();
     const init = normalInit(config.initializerRange);
     const h = config.hiddenSize;
@@ -43,7 +44,10 @@ export class LlamaDecoderLayer extends Module {
         rng,
       }),
     );
-    this.post_attention_layernorm = this.addModule('post_attention_layernorm', new RMSNorm(h, { eps: config.rmsNormEps }));
+    this.post_attention_layernorm = this.addModule(
+      'post_attention_layernorm',
+      new RMSNorm(h, { eps: config.rmsNormEps }),
+    );
     this.mlp = this.addModule(
       'mlp',
       new GatedMLP(h, config.intermediateSize, config.hiddenAct, { init, rng, bias: config.mlpBias }),
@@ -64,10 +68,13 @@ export class LlamaModel extends Module {
   readonly layers: ModuleList<LlamaDecoderLayer>;
   readonly norm: RMSNorm;
 
-  constructor(config: LlamaConfig, rng: Rng) {
+  constructor(config: LlamaConfig, rng: TrainingRng) {
     super();
     const init = normalInit(config.initializerRange);
-    this.embed_tokens = this.addModule('embed_tokens', new Embedding(config.vocabSize, config.hiddenSize, { init, rng }));
+    this.embed_tokens = this.addModule(
+      'embed_tokens',
+      new Embedding(config.vocabSize, config.hiddenSize, { init, rng }),
+    );
     const layers = Array.from({ length: config.numLayers }, (_, i) => new LlamaDecoderLayer(config, i, rng));
     this.layers = this.addModule('layers', new ModuleList(layers));
     this.norm = this.addModule('norm', new RMSNorm(config.hiddenSize, { eps: config.rmsNormEps }));
@@ -94,7 +101,7 @@ export class LlamaForCausalLM extends Module {
   ) {
     super();
     // Parameters are drawn in checkpoint-key order from one generator.
-    const rng = new Rng(options.seed ?? 0);
+    const rng = new TrainingRng(options.seed ?? 0);
     this.model = this.addModule('model', new LlamaModel(config, rng));
     this.lm_head = config.tieWordEmbeddings
       ? undefined
