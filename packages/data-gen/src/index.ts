@@ -33,15 +33,16 @@ export {
   type ScrollDirection,
   scrollDirection,
 } from './actions/odyssey.js';
+export { type DecodedOdysseyAction, decodeOdysseyAction } from './actions/odyssey-decode.js';
 export {
   CLICK_RADIUS,
   type MatchVerdict,
-  matchOdysseyStep,
-  pointMatches,
+  matchOdysseyAction,
   type StepMatch,
   TEXT_SIMILARITY_THRESHOLD,
   textMatches,
 } from './actions/odyssey-match.js';
+export { evalPythonLiteral, PythonEvalError, type PyValue } from './actions/python-literal.js';
 // GE-Lab datasets
 export {
   buildGelabDatasets,

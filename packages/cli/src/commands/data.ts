@@ -47,12 +47,14 @@ export interface DataOdysseyDpoOptions {
   imageCheck: boolean;
 }
 
-/** `none`, `ams` (0.14 x 1000 and outside sam2_bbox) or a distance on the 0..1000 scale. */
+/** `ams` (beyond 0.14 x 1000 and outside sam2_bbox) or a distance on the 0..1000 scale (AMS-wrong as well). */
 function minDistance(value: string): MinDistance {
-  if (value === 'none' || value === 'ams') return value;
+  if (value === 'ams') return value;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || value.trim() === '') {
-    throw new InvalidArgumentError('expected none, ams, or a distance >= 0 on the 0..1000 scale.');
+    throw new InvalidArgumentError(
+      'expected ams, or a distance >= 0 on the 0..1000 scale (a rejection is always one AMS scores as wrong).',
+    );
   }
   return n;
 }
@@ -133,7 +135,7 @@ export async function dataOdysseyDpo(opts: DataOdysseyDpoOptions): Promise<strin
     return [
       `wrote ${result.records.length} pair(s) to ${result.out} (${per.join(', ')})`,
       ...(skipped.length
-        ? [`skipped (no rejection far enough): ${skipped.map(([s, n]) => `${s} ${n}`).join(', ')}`]
+        ? [`skipped (no rejection AMS scores as wrong): ${skipped.map(([s, n]) => `${s} ${n}`).join(', ')}`]
         : []),
     ].join('\n');
   } finally {
@@ -218,9 +220,9 @@ export function registerData(program: Command): void {
     .option('--seed <n>', 'random seed', nonNegativeInteger, DEFAULT_ODYSSEY_SEED)
     .option(
       '--min-distance <d>',
-      'spatial: none, ams (beyond 0.14 and outside sam2_bbox) or a distance',
+      'spatial: ams (outside sam2_bbox and beyond 0.14) or a larger distance on 0..1000',
       minDistance,
-      'none',
+      'ams',
     )
     .addOption(
       new Option('--image-paths <style>', 'absolute, relative to the output file, or as-given (--screenshots as typed)')

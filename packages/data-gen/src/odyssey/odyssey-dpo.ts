@@ -37,6 +37,7 @@ export interface OdysseyDpoOptions {
   /** Gaussian noise of spatial rejections on the 0..1000 scale; default 50. */
   sigma?: number;
   seed?: number;
+  /** Default `ams`: outside sam2_bbox and beyond the AMS radius; a number asks for at least that distance too. */
   minDistance?: MinDistance;
   /** The path written for a step's screenshot. */
   imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
@@ -57,7 +58,8 @@ function sam2Box(step: OdysseyStep): NormBbox | undefined {
 
 /**
  * One pair per (step, requested strategy that applies): chosen = the step's action in the
- * official grammar, rejected = the strategy's wrong action. Each pair draws from its own random
+ * official grammar, rejected = the strategy's wrong action, which the official matcher scores as
+ * wrong against the step's sam2_bbox. Each pair draws from its own random
  * stream (seed, episode, step, strategy), so a spatial or scroll pair does not depend on which
  * other episodes are read; text and logical rejections that type something draw from the TYPE
  * texts of all episodes read, so those can change with the selection.
@@ -85,7 +87,7 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
           instruction: episode.task_info.instruction,
           typedTexts,
           sigma,
-          minDistance: options.minDistance ?? 'none',
+          minDistance: options.minDistance ?? 'ams',
           ...(box ? { sam2Bbox: box } : {}),
         };
         const rejected = rejectOdysseyStep(strategy, ctx, rng);
