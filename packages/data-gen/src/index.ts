@@ -123,6 +123,7 @@ export {
   writeOdysseyDpo,
 } from './odyssey/odyssey-dpo.js';
 export {
+  annotationsDir,
   type EpisodeIssue,
   type LoadedEpisode,
   OdysseyValidationError,
@@ -148,7 +149,15 @@ export {
   type HistoryStep,
   type ScreenElement,
 } from './prompts/gelab.js';
-export { odysseyDpoPrompt } from './prompts/odyssey.js';
+export {
+  ODYSSEY_HISTORY_LENGTH,
+  ODYSSEY_PROMPT_FORMATS,
+  type OdysseyPromptFormat,
+  type OdysseyPromptInput,
+  odysseyDpoPrompt,
+  odysseyOfficialPrompt,
+  odysseyPrompt,
+} from './prompts/odyssey.js';
 // Random streams
 export { hash32, mix32, Rng } from './random/rng.js';
 // Screenshots

@@ -189,9 +189,37 @@ describe('guinav data odyssey-dpo', () => {
     await expect(access(out)).rejects.toThrow();
   });
 
+  it('takes the dataset root and writes the official prompt format when asked', async () => {
+    const out = path.join(dir, 'official.jsonl');
+    const code = await guinav(
+      'data',
+      'odyssey-dpo',
+      '--episodes',
+      odyssey,
+      '--out',
+      out,
+      '--strategies',
+      'logical',
+      '--prompt-format',
+      'official',
+    );
+    expect(stderr()).not.toMatch(/guinav:/);
+    expect(code).toBe(0);
+    const [first] = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const image = path.join(odyssey, 'screenshots', 'synthetic_0001_0.png');
+    expect(first.images).toEqual([image]);
+    expect(first.prompt).toBe(
+      `Picture 1: <img>${image}</img>\nI'm looking for guidance on how to Use Chrome to look up the weather in Paris, then send the page to Alex with Messages.` +
+        '\nPrevious screenshots: None\nPrevious Actions: None\nProvide the command-style action directly.',
+    );
+  });
+
   it('writes no pair that `eval static --format odyssey` scores as correct', async () => {
     const out = path.join(dir, 'all-strategies.jsonl');
-    expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--seed', '3')).toBe(0);
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', odyssey, '--out', out, '--seed', '3')).toBe(0);
     const pairs = (await readFile(out, 'utf8'))
       .trim()
       .split('\n')

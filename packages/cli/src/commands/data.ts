@@ -10,7 +10,9 @@ import {
   type ImagePathStyle,
   type MinDistance,
   ODYSSEY_DPO_STRATEGIES,
+  ODYSSEY_PROMPT_FORMATS,
   type OdysseyDpoStrategy,
+  type OdysseyPromptFormat,
   writeGelabDatasets,
   writeOdysseyDpo,
 } from '@guinav/data-gen';
@@ -43,6 +45,7 @@ export interface DataOdysseyDpoOptions {
   sigma: number;
   seed: number;
   minDistance: MinDistance;
+  promptFormat: OdysseyPromptFormat;
   imagePaths: ImagePathStyle;
   imageCheck: boolean;
 }
@@ -124,6 +127,7 @@ export async function dataOdysseyDpo(opts: DataOdysseyDpoOptions): Promise<strin
         sigma: opts.sigma,
         seed: opts.seed,
         minDistance: opts.minDistance,
+        promptFormat: opts.promptFormat,
         imagePaths: opts.imagePaths,
         checkImages: opts.imageCheck,
         onProgress: progress.onProgress,
@@ -203,8 +207,11 @@ export function registerData(program: Command): void {
   data
     .command('odyssey-dpo')
     .description('GUI-Odyssey DPO pairs as JSONL: {prompt, chosen, rejected, images, strategy, episode_id, step}')
-    .requiredOption('--episodes <dir>', 'folder of episode JSON files (the release calls it annotations/)')
-    .option('--split <file>', 'splits file {train: [ids], test: [ids]}; only --subset is read')
+    .requiredOption(
+      '--episodes <dir>',
+      'the dataset root as released (annotations/, screenshots/, splits/) or a folder of episode JSON files',
+    )
+    .option('--split <file>', 'splits file {train: [files], test: [files]}; only --subset is read')
     .option('--subset <name>', 'subset of --split (default: train)')
     .option(
       '--screenshots <dir>',
@@ -223,6 +230,14 @@ export function registerData(program: Command): void {
       'spatial: ams (outside sam2_bbox and beyond 0.14) or a larger distance on 0..1000',
       minDistance,
       'ams',
+    )
+    .addOption(
+      new Option(
+        '--prompt-format <format>',
+        "seed (<image>\\nUser: ...\\nModel:) or official (GUI-Odyssey's Picture 1: <img>...)",
+      )
+        .choices(ODYSSEY_PROMPT_FORMATS)
+        .default('seed'),
     )
     .addOption(
       new Option('--image-paths <style>', 'absolute, relative to the output file, or as-given (--screenshots as typed)')

@@ -7,7 +7,7 @@ import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { jsonLinesText } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
 import type { OnProgress } from '../io/progress.js';
-import { odysseyDpoPrompt } from '../prompts/odyssey.js';
+import { type OdysseyPromptFormat, odysseyPrompt } from '../prompts/odyssey.js';
 import { Rng } from '../random/rng.js';
 import {
   type MinDistance,
@@ -17,7 +17,7 @@ import {
   strategyApplies,
 } from './dpo-strategies.js';
 import type { OdysseyStep } from './episode-schema.js';
-import { type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
 
 export interface OdysseyDpoRecord {
   prompt: string;
@@ -39,6 +39,8 @@ export interface OdysseyDpoOptions {
   seed?: number;
   /** Default `ams`: outside sam2_bbox and beyond the AMS radius; a number asks for at least that distance too. */
   minDistance?: MinDistance;
+  /** `seed` (default): `<image>\nUser: {instruction}\nModel:`; `official`: the GUI-Odyssey agent's prompt with the last 4 actions. */
+  promptFormat?: OdysseyPromptFormat;
   /** The path written for a step's screenshot. */
   imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
 }
@@ -77,9 +79,16 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
   for (const loaded of episodes) {
     const { episode } = loaded;
+    const history = loaded.actions.map((a) => formatOdysseyAction(a.action));
     loaded.actions.forEach((step, i) => {
       const raw = episode.steps[i] as OdysseyStep;
       const box = sam2Box(raw);
+      const image = options.imageOf(loaded, raw);
+      const prompt = odysseyPrompt(options.promptFormat ?? 'seed', {
+        instruction: episode.task_info.instruction,
+        image,
+        history: history.slice(0, i),
+      });
       for (const strategy of strategies) {
         const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
         const ctx = {
@@ -97,10 +106,10 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
         }
         pairs[strategy] = (pairs[strategy] ?? 0) + 1;
         records.push({
-          prompt: odysseyDpoPrompt(episode.task_info.instruction),
-          chosen: formatOdysseyAction(step.action),
+          prompt,
+          chosen: history[i] as string,
           rejected,
-          images: [options.imageOf(loaded, raw)],
+          images: [image],
           strategy,
           episode_id: episode.episode_id,
           step: i,
@@ -112,10 +121,11 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
 }
 
 export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf'> {
+  /** The annotations folder, or the dataset root as released (annotations/, screenshots/, splits/). */
   episodesDir: string;
   split?: string;
   subset?: string;
-  /** Where `<episode>_<step>.png` files are; default `<episodes>/../screenshots` if it exists, else the episodes folder. */
+  /** Where `<episode>_<step>.png` files are; default `screenshots/` beside annotations/ if it exists, else the episodes folder. */
   screenshotsDir?: string;
   out: string;
   /** `absolute` (default), relative to the output file's folder, or `as-given` (the screenshots folder as typed). */
@@ -142,8 +152,9 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
     ...(options.split ? { split: options.split } : {}),
     ...(options.subset ? { subset: options.subset } : {}),
   });
-  const sibling = path.join(path.dirname(options.episodesDir), 'screenshots');
-  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : options.episodesDir);
+  const annotations = await annotationsDir(options.episodesDir);
+  const sibling = path.join(path.dirname(annotations), 'screenshots');
+  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
   const outDir = path.dirname(path.resolve(options.out));
   const fileOf = (step: OdysseyStep) => path.resolve(shotsDir, step.screenshot);
   if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);
