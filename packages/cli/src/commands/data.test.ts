@@ -244,20 +244,8 @@ describe('guinav data odyssey-dpo', () => {
     const predictions = path.join(dir, 'rejections.jsonl');
     await writeFile(predictions, `${lines.join('\n')}\n`);
     const metrics = path.join(dir, 'rejections-metrics.json');
-    expect(
-      await guinav(
-        'eval',
-        'static',
-        '--format',
-        'odyssey',
-        '--split',
-        'task',
-        '--predictions',
-        predictions,
-        '--out',
-        metrics,
-      ),
-    ).toBe(0);
+    const args = ['--format', 'odyssey', '--split', 'task', '--predictions', predictions, '--out', metrics];
+    expect(await guinav('eval', 'static', ...args)).toBe(0);
     const m = JSON.parse(await readFile(metrics, 'utf8'));
     expect(m.count).toBe(pairs.length);
     expect(m.count).toBe(53);

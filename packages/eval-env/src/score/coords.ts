@@ -1,11 +1,8 @@
 import { matchOdysseyAction, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy } from './accuracy.js';
+import { Sam2Bbox } from './odyssey-ams.js';
 import { type Located, readRecords } from './records.js';
-
-const Bbox = z.union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([])], {
-  error: 'expected [x1, y1, x2, y2], [] or null',
-});
 
 /**
  * The seed pipeline's records: a DPO/SFT prompt, the `chosen` (ground-truth) action string and the
@@ -15,7 +12,7 @@ export const CoordsPrediction = z.looseObject({
   prompt: z.string(),
   chosen: z.string(),
   pred: z.string(),
-  sam2_bbox: Bbox.nullish(),
+  sam2_bbox: Sam2Bbox.nullish(),
 });
 export type CoordsPrediction = z.output<typeof CoordsPrediction>;
 

@@ -26,7 +26,7 @@ export const ODYSSEY_CATEGORIES = [
 ] as const;
 
 /** `[]` is what the official files hold for steps that are not clicks; null or absent: no box. */
-const Sam2Bbox = z.union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([])], {
+export const Sam2Bbox = z.union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([])], {
   error: 'expected [x1, y1, x2, y2], [] or null',
 });
 
