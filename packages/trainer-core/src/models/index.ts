@@ -2,6 +2,7 @@
 export type { CausalLM, CausalLMOptions } from './causal-lm.js';
 export { type CheckpointKeyMap, decoderCheckpointKeys } from './checkpoint-keys.js';
 export type { Activation, DecoderDims } from './config-common.js';
+export { DecoderBody, DecoderForCausalLM, type DecoderLayerModule, type DecoderParts } from './decoder-base.js';
 export {
   type CreateCausalLMOptions,
   createCausalLM,

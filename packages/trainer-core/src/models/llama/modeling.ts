@@ -7,15 +7,15 @@
 
 import { type AttentionInputs, SelfAttention } from '../../nn/attention.js';
 import { normalInit } from '../../nn/init.js';
-import { Embedding, Linear, RMSNorm } from '../../nn/layers.js';
+import { RMSNorm } from '../../nn/layers.js';
 import { GatedMLP } from '../../nn/mlp.js';
-import { Module, ModuleList } from '../../nn/module.js';
+import { Module } from '../../nn/module.js';
 import { add } from '../../ops/elementwise.js';
-import { linear } from '../../ops/matmul.js';
-import { TrainingRng } from '../../random/training-rng.js';
+import type { TrainingRng } from '../../random/training-rng.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CausalLMOptions } from '../causal-lm.js';
+import { DecoderBody, DecoderForCausalLM } from '../decoder-base.js';
 import type { LlamaConfig } from './config.js';
 
 export class LlamaDecoderLayer extends Module {
@@ -63,59 +63,22 @@ export class LlamaDecoderLayer extends Module {
 }
 
 /** The `model.` part: embeddings, layers, final norm. */
-export class LlamaModel extends Module {
-  readonly embed_tokens: Embedding;
-  readonly layers: ModuleList<LlamaDecoderLayer>;
-  readonly norm: RMSNorm;
-
+export class LlamaModel extends DecoderBody<LlamaDecoderLayer> {
   constructor(config: LlamaConfig, rng: TrainingRng) {
-    super();
-    const init = normalInit(config.initializerRange);
-    this.embed_tokens = this.addModule(
-      'embed_tokens',
-      new Embedding(config.vocabSize, config.hiddenSize, { init, rng }),
+    super(
+      config,
+      {
+        layer: (i) => new LlamaDecoderLayer(config, i, rng),
+        norm: () => new RMSNorm(config.hiddenSize, { eps: config.rmsNormEps }),
+      },
+      rng,
     );
-    const layers = Array.from({ length: config.numLayers }, (_, i) => new LlamaDecoderLayer(config, i, rng));
-    this.layers = this.addModule('layers', new ModuleList(layers));
-    this.norm = this.addModule('norm', new RMSNorm(config.hiddenSize, { eps: config.rmsNormEps }));
-  }
-
-  /** i32 ids [B, T] -> final hidden states [B, T, hidden]. */
-  forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      let x = this.embed_tokens.forward(ids);
-      for (const layer of this.layers.items) x = layer.forward(x, inputs);
-      return this.norm.forward(x);
-    });
   }
 }
 
 /** `LlamaForCausalLM`: `model` + `lm_head` (or the embedding matrix when tied). */
-export class LlamaForCausalLM extends Module {
-  readonly model: LlamaModel;
-  readonly lm_head: Linear | undefined;
-
-  constructor(
-    readonly config: LlamaConfig,
-    options: CausalLMOptions = {},
-  ) {
-    super();
-    // Parameters are drawn in checkpoint-key order from one generator.
-    const rng = new TrainingRng(options.seed ?? 0);
-    this.model = this.addModule('model', new LlamaModel(config, rng));
-    this.lm_head = config.tieWordEmbeddings
-      ? undefined
-      : this.addModule(
-          'lm_head',
-          new Linear(config.hiddenSize, config.vocabSize, { init: normalInit(config.initializerRange), rng }),
-        );
-  }
-
-  /** i32 ids [B, T] -> logits [B, T, vocab]. */
-  forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      const h = this.model.forward(ids, inputs);
-      return this.lm_head ? this.lm_head.forward(h) : linear(h, this.model.embed_tokens.weight);
-    });
+export class LlamaForCausalLM extends DecoderForCausalLM<LlamaConfig, LlamaModel> {
+  constructor(config: LlamaConfig, options: CausalLMOptions = {}) {
+    super(config, (rng) => new LlamaModel(config, rng), options);
   }
 }
