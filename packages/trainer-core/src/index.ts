@@ -68,6 +68,12 @@ export {
   variantKey,
 } from './kernels/define.js';
 export * as kernels from './kernels/index.js';
+export {
+  DEFAULT_ROPE_SCALING,
+  type RopeScaling,
+  ropeInvFreq,
+  ropeScalingKey,
+} from './kernels/shapes/rope-frequencies.js';
 export * from './models/index.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
 export {
