@@ -56,6 +56,8 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export { readJsonFile, sortedJson, writeTextFileAtomic } from './io/files.js';
+export * from './io/safetensors/index.js';
 export {
   allDefinitions,
   defineKernel,
@@ -138,3 +140,4 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
+export * from './tokenizer/index.js';
