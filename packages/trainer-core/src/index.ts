@@ -22,7 +22,12 @@ export type {
   RmsNormGradArgs,
   RopeArgs,
 } from './backend/cpu/fast-kernels.js';
-export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
+export {
+  CpuHeap,
+  type HeapStats,
+  MAX_PAGES as CPU_HEAP_MAX_PAGES,
+  PAGE_BYTES as CPU_HEAP_PAGE_BYTES,
+} from './backend/cpu/heap.js';
 export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
 export {
   type InitBackendOptions,

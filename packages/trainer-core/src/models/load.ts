@@ -66,7 +66,7 @@ export function generationTokens(config: Record<string, unknown>, generationConf
   return tokens;
 }
 
-function readGenerationConfig(dir: string): Record<string, unknown> {
+export function readGenerationConfig(dir: string): Record<string, unknown> {
   const file = path.join(dir, GENERATION_CONFIG_FILE);
   if (!fs.existsSync(file)) return {};
   const json = readJsonFile(file);
@@ -75,16 +75,21 @@ function readGenerationConfig(dir: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
+/** The family and parsed config.json of a local model folder (no weights read). */
+export function readModelConfig(dir: string, label?: string): { family: ModelFamily; config: ModelConfig } {
+  resolveModelFolder(dir, label);
+  const configPath = path.join(dir, CONFIG_FILE);
+  const json = readJsonFile(configPath);
+  const family = modelFamilyOf(json, configPath);
+  return { family, config: family.parseConfig(json, configPath) };
+}
+
 /** Loads the model (and tokenizer) of a local folder; a Hub id is refused with download advice. */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   if (options.dtype !== undefined && options.dtype !== 'f32') {
     throw new Error(`loadModel: dtype "${options.dtype}" is not supported (parameters are f32)`);
   }
-  resolveModelFolder(dir, options.label);
-  const configPath = path.join(dir, CONFIG_FILE);
-  const json = readJsonFile(configPath);
-  const family = modelFamilyOf(json, configPath);
-  const config = family.parseConfig(json, configPath);
+  const { family, config } = readModelConfig(dir, options.label);
   const generation = generationTokens(config.raw, readGenerationConfig(dir));
   const tokenizer = options.tokenizer !== false && hasTokenizer(dir) ? loadTokenizer(dir) : undefined;
 

@@ -90,6 +90,12 @@ export class CheckpointFolder implements TensorSource {
     return this.file(key).read(key);
   }
 
+  /** Bytes of the tensor's data in its file. */
+  byteLength(key: string): number {
+    const e = this.file(key).entry(key);
+    return e.end - e.begin;
+  }
+
   close(): void {
     for (const f of this.files.values()) f.close();
   }
