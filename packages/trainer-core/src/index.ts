@@ -72,8 +72,10 @@ export * as kernels from './kernels/index.js';
 export { crc32c, maskedCrc32c } from './log/crc32c.js';
 export { encodeEvent, frameRecord, TensorBoardWriter } from './log/tensorboard.js';
 export { type LogRecord, TrainingLog } from './log/training-log.js';
+export * from './lora/index.js';
 export * from './models/index.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
+export { dropoutRng, setDropoutRng } from './nn/dropout-rng.js';
 export {
   buildModule,
   constantInit,

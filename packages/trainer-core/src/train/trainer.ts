@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { noGrad } from '../autograd/grad-mode.js';
 import { type LogRecord, TrainingLog } from '../log/training-log.js';
+import { setDropoutRng } from '../nn/dropout-rng.js';
 import { scale } from '../ops/elementwise.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip.js';
@@ -191,6 +192,8 @@ export class Trainer<B> {
       ? resolveResumeCheckpoint(c.output_dir, c.resume_from_checkpoint)
       : null;
     if (resumeFrom) await this.resume(resumeFrom);
+    // Dropout (LoRA's included) draws from the trainer's generator, which checkpoints save.
+    setDropoutRng(this.rng);
     const log = new TrainingLog(c.output_dir);
     const sums = new MetricSums();
     let gradNorm: Tensor | undefined;
