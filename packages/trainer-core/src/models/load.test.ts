@@ -63,6 +63,8 @@ describe('loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(/config\.json: field "model_type": "mistral" is not supported/);
     fs.copyFileSync(path.join(MODELS, 'llama', 'config.json'), path.join(dir, 'config.json'));
     await expect(loadModel(dir)).rejects.toThrow(/no model\.safetensors or model\.safetensors\.index\.json/);
+    fs.writeFileSync(path.join(dir, 'pytorch_model.bin'), '');
+    await expect(loadModel(dir)).rejects.toThrow(/only PyTorch \.bin weights: guinav reads safetensors/);
   });
 
   it('reads the config, the tokenizer and the generation ids (generation_config.json wins)', async () => {

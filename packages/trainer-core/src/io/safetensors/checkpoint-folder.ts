@@ -35,7 +35,16 @@ export class CheckpointFolder implements TensorSource {
     if (fs.existsSync(indexPath)) return CheckpointFolder.openSharded(dir, indexPath);
     const single = path.join(dir, SAFETENSORS_FILE);
     if (!fs.existsSync(single)) {
-      throw new Error(`${dir}: no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX} (is this a Hugging Face model folder?)`);
+      const pickle = ['pytorch_model.bin', 'pytorch_model.bin.index.json'].some((f) =>
+        fs.existsSync(path.join(dir, f)),
+      );
+      throw new Error(
+        `${dir}: no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX}` +
+          (pickle
+            ? ' (only PyTorch .bin weights: guinav reads safetensors; convert them once with transformers, ' +
+              'from_pretrained(dir).save_pretrained(dir, safe_serialization=True))'
+            : ' (is this a Hugging Face model folder?)'),
+      );
     }
     const file = SafetensorsFile.open(single);
     return new CheckpointFolder(dir, new Map([[single, file]]), new Map(file.keys().map((k) => [k, file])));
