@@ -6,6 +6,7 @@ import { buildModule, type ParameterPlacement } from '../nn/init.js';
 import type { CausalLM, CausalLMOptions } from './causal-lm.js';
 import { decoderCheckpointKeys } from './checkpoint-keys.js';
 import { type Gemma3TextConfig, parseGemma3TextConfig } from './gemma3/config.js';
+import { gemma3ImageTextCheckpointKey, parseGemma3ImageTextConfig } from './gemma3/image-text.js';
 import { Gemma3ForCausalLM } from './gemma3/modeling.js';
 import { type LlamaConfig, parseLlamaConfig } from './llama/config.js';
 import { LlamaForCausalLM } from './llama/modeling.js';
@@ -61,6 +62,14 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     parseConfig: parseGemma3TextConfig,
     create: (c, o) => new Gemma3ForCausalLM(c, o),
     checkpointKey: decoderCheckpointKeys,
+  }),
+  // Gemma 3 4B and larger are image-text folders; their text model loads (the vision tower is skipped).
+  defineModelFamily<Gemma3TextConfig>({
+    modelType: 'gemma3',
+    architecture: 'Gemma3ForConditionalGeneration',
+    parseConfig: parseGemma3ImageTextConfig,
+    create: (c, o) => new Gemma3ForCausalLM(c, o),
+    checkpointKey: gemma3ImageTextCheckpointKey,
   }),
 ];
 
