@@ -12,12 +12,12 @@ import { writeSafetensors } from '../io/safetensors/writer.js';
 import { ropeInvFreq } from '../kernels/shapes/rope-frequencies.js';
 import { tensor } from '../ops/create.js';
 import { describeEachBackend } from '../test-utils/backends.js';
+import { MODEL_FIXTURES } from '../test-utils/model-fixtures.js';
 import { values } from '../test-utils/read.js';
 import type { Gemma3TextConfig } from './gemma3/config.js';
 import type { LlamaConfig } from './llama/config.js';
 import { loadModel } from './load.js';
 
-export const MODEL_FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures', 'models');
 const NAMES = ['llama', 'llama-bf16', 'qwen2', 'qwen2-bf16', 'gemma3_text', 'gemma3_text-bf16'];
 
 function golden(name: string) {

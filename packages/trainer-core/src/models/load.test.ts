@@ -1,26 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SafetensorsFile } from '../io/safetensors/reader.js';
 import { type TensorToWrite, writeSafetensors } from '../io/safetensors/writer.js';
 import { tensor } from '../ops/create.js';
+import { MODEL_FIXTURES } from '../test-utils/model-fixtures.js';
 import { values } from '../test-utils/read.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 import { loadModel } from './load.js';
 import { saveModel } from './save.js';
 
-const MODELS = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures', 'models');
 const IDS = [320, 5, 9, 100, 260, 7];
 
-const temps: string[] = [];
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-model-'));
-  temps.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('guinav-model-');
 
 async function logitsOf(dir: string): Promise<number[]> {
   const { model } = await loadModel(dir);
@@ -34,8 +26,8 @@ async function logitsOf(dir: string): Promise<number[]> {
 /** A copy of the llama fixture whose weights `edit` rewrites (a list of tensors to write). */
 function withWeights(edit: (tensors: TensorToWrite[]) => TensorToWrite[]): Promise<string> {
   const dir = tempDir();
-  for (const name of fs.readdirSync(path.join(MODELS, 'llama'))) {
-    fs.copyFileSync(path.join(MODELS, 'llama', name), path.join(dir, name));
+  for (const name of fs.readdirSync(path.join(MODEL_FIXTURES, 'llama'))) {
+    fs.copyFileSync(path.join(MODEL_FIXTURES, 'llama', name), path.join(dir, name));
   }
   const file = SafetensorsFile.open(path.join(dir, 'model.safetensors'));
   const tensors = file.keys().map((name) => {
@@ -61,21 +53,21 @@ describe('loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(/: no config\.json \(expected a Hugging Face model folder/);
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: 'mistral' }));
     await expect(loadModel(dir)).rejects.toThrow(/config\.json: field "model_type": "mistral" is not supported/);
-    fs.copyFileSync(path.join(MODELS, 'llama', 'config.json'), path.join(dir, 'config.json'));
+    fs.copyFileSync(path.join(MODEL_FIXTURES, 'llama', 'config.json'), path.join(dir, 'config.json'));
     await expect(loadModel(dir)).rejects.toThrow(/no model\.safetensors or model\.safetensors\.index\.json/);
     fs.writeFileSync(path.join(dir, 'pytorch_model.bin'), '');
     await expect(loadModel(dir)).rejects.toThrow(/only PyTorch \.bin weights: guinav reads safetensors/);
   });
 
   it('reads the config, the tokenizer and the generation ids (generation_config.json wins)', async () => {
-    const m = await loadModel(path.join(MODELS, 'gemma3_text'));
+    const m = await loadModel(path.join(MODEL_FIXTURES, 'gemma3_text'));
     expect(m.family.architecture).toBe('Gemma3ForCausalLM');
     expect(m.config.modelType).toBe('gemma3_text');
     expect(m.generation).toEqual({ bosTokenId: 2, eosTokenIds: [1, 6], padTokenId: 0 });
     expect(m.tokenizer?.specialTokens.bos?.id).toBe(2);
     expect(m.model.numParameters()).toBe(384 * 24 + 24 + 3 * (4 * 24 + 2 * 32 * 24 + 2 * 8 * 24 + 2 * 8 + 3 * 24 * 40));
     m.model.dispose();
-    const l = await loadModel(path.join(MODELS, 'llama'), { tokenizer: false });
+    const l = await loadModel(path.join(MODEL_FIXTURES, 'llama'), { tokenizer: false });
     expect(l.tokenizer).toBeUndefined();
     expect(l.generation.eosTokenIds).toEqual([321, 324]);
     l.model.dispose();
@@ -104,18 +96,18 @@ describe('loadModel', () => {
       ...ts,
       { name: 'model.layers.0.self_attn.rotary_emb.inv_freq', shape: [4], dtype: 'f32', data: new Float32Array(4) },
     ]);
-    expect(await logitsOf(rotary)).toEqual(await logitsOf(path.join(MODELS, 'llama')));
+    expect(await logitsOf(rotary)).toEqual(await logitsOf(path.join(MODEL_FIXTURES, 'llama')));
   });
 });
 
 describe('saveModel', () => {
   it('round-trips: same logits, config.json with architectures and torch_dtype, tokenizer files', async () => {
-    const src = await loadModel(path.join(MODELS, 'qwen2'));
+    const src = await loadModel(path.join(MODEL_FIXTURES, 'qwen2'));
     const dir = tempDir();
     const files = await saveModel(dir, src.model, { tokenizer: src.tokenizer });
     src.model.dispose();
     expect(files.sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
-    expect(await logitsOf(dir)).toEqual(await logitsOf(path.join(MODELS, 'qwen2')));
+    expect(await logitsOf(dir)).toEqual(await logitsOf(path.join(MODEL_FIXTURES, 'qwen2')));
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     expect(config.architectures).toEqual(['Qwen2ForCausalLM']);
     expect(config.torch_dtype).toBe('float32');
@@ -129,11 +121,11 @@ describe('saveModel', () => {
   });
 
   it('writes bf16 (the bf16 fixture again, bit for bit) and shards, removing shards a new save does not use', async () => {
-    const src = await loadModel(path.join(MODELS, 'llama'));
+    const src = await loadModel(path.join(MODEL_FIXTURES, 'llama'));
     const dir = tempDir();
     await saveModel(dir, src.model, { dtype: 'bf16' });
     expect(fs.readFileSync(path.join(dir, 'model.safetensors'))).toEqual(
-      fs.readFileSync(path.join(MODELS, 'llama-bf16', 'model.safetensors')),
+      fs.readFileSync(path.join(MODEL_FIXTURES, 'llama-bf16', 'model.safetensors')),
     );
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).torch_dtype).toBe('bfloat16');
 
@@ -146,7 +138,7 @@ describe('saveModel', () => {
       'config.json',
     ]);
     expect(fs.existsSync(path.join(dir, 'model.safetensors'))).toBe(false);
-    expect(await logitsOf(dir)).toEqual(await logitsOf(path.join(MODELS, 'llama')));
+    expect(await logitsOf(dir)).toEqual(await logitsOf(path.join(MODEL_FIXTURES, 'llama')));
     await saveModel(dir, src.model, { maxShardBytes: 60_000 });
     expect(
       fs

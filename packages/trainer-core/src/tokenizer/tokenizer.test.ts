@@ -1,31 +1,23 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { MODEL_FIXTURES } from '../test-utils/model-fixtures.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 import { loadTokenizer, saveTokenizer } from './files.js';
 
-const MODELS = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures', 'models');
-const llama = loadTokenizer(path.join(MODELS, 'llama'));
-const qwen2 = loadTokenizer(path.join(MODELS, 'qwen2'));
-const gemma = loadTokenizer(path.join(MODELS, 'gemma3_text'));
+const llama = loadTokenizer(path.join(MODEL_FIXTURES, 'llama'));
+const qwen2 = loadTokenizer(path.join(MODEL_FIXTURES, 'qwen2'));
+const gemma = loadTokenizer(path.join(MODEL_FIXTURES, 'gemma3_text'));
 
-const temps: string[] = [];
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-tok-'));
-  temps.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('guinav-tok-');
 
 /** A copy of a fixture's tokenizer files, with `edit` applied to name -> text. */
 function variant(from: string, edit: (files: Record<string, string>) => void): string {
   const dir = tempDir();
   const files: Record<string, string> = {};
-  for (const name of fs.readdirSync(path.join(MODELS, from))) {
+  for (const name of fs.readdirSync(path.join(MODEL_FIXTURES, from))) {
     if (name.startsWith('tokenizer') || name.startsWith('chat_template'))
-      files[name] = fs.readFileSync(path.join(MODELS, from, name), 'utf8');
+      files[name] = fs.readFileSync(path.join(MODEL_FIXTURES, from, name), 'utf8');
   }
   edit(files);
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
@@ -165,7 +157,7 @@ describe('tokenizer files', () => {
     expect(names.sort()).toEqual(['tokenizer.json', 'tokenizer_config.json']);
     for (const name of names) {
       expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(
-        fs.readFileSync(path.join(MODELS, 'gemma3_text', name), 'utf8'),
+        fs.readFileSync(path.join(MODEL_FIXTURES, 'gemma3_text', name), 'utf8'),
       );
     }
     expect(loadTokenizer(dir).encode('CLICK(Wi-Fi)')).toEqual(gemma.encode('CLICK(Wi-Fi)'));
