@@ -9,14 +9,4 @@ export {
   TOKENIZER_FILE,
 } from './files.js';
 export { HfTokenizer, type HfTokenizerSpec, type TokenizerConfig, TokenizerConfigSchema } from './hf-tokenizer.js';
-export type {
-  ChatContentPart,
-  ChatMessage,
-  ChatTemplateOptions,
-  DecodeOptions,
-  EncodeOptions,
-  SpecialToken,
-  SpecialTokens,
-  Tokenizer,
-  TokenizerFiles,
-} from './types.js';
+export type * from './types.js';
