@@ -26,6 +26,7 @@ export {
   type TrainingConfig,
   type TrainingConfigInput,
 } from './config.js';
+export * from './data/index.js';
 export { MetricSums } from './metric-sums.js';
 export { type ModuleTargetOptions, moduleTarget } from './module-target.js';
 export { causalLMLogits, type LogitsModel, SftObjective } from './sft-objective.js';
