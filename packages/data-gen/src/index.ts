@@ -33,15 +33,16 @@ export {
   type ScrollDirection,
   scrollDirection,
 } from './actions/odyssey.js';
+export { type DecodedOdysseyAction, decodeOdysseyAction } from './actions/odyssey-decode.js';
 export {
   CLICK_RADIUS,
   type MatchVerdict,
-  matchOdysseyStep,
-  pointMatches,
+  matchOdysseyAction,
   type StepMatch,
   TEXT_SIMILARITY_THRESHOLD,
   textMatches,
 } from './actions/odyssey-match.js';
+export { evalPythonLiteral, PythonEvalError, type PyValue } from './actions/python-literal.js';
 // GE-Lab datasets
 export {
   buildGelabDatasets,
@@ -122,6 +123,7 @@ export {
   writeOdysseyDpo,
 } from './odyssey/odyssey-dpo.js';
 export {
+  annotationsDir,
   type EpisodeIssue,
   type LoadedEpisode,
   OdysseyValidationError,
@@ -147,7 +149,15 @@ export {
   type HistoryStep,
   type ScreenElement,
 } from './prompts/gelab.js';
-export { odysseyDpoPrompt } from './prompts/odyssey.js';
+export {
+  ODYSSEY_HISTORY_LENGTH,
+  ODYSSEY_PROMPT_FORMATS,
+  type OdysseyPromptFormat,
+  type OdysseyPromptInput,
+  odysseyDpoPrompt,
+  odysseyOfficialPrompt,
+  odysseyPrompt,
+} from './prompts/odyssey.js';
 // Random streams
 export { hash32, mix32, Rng } from './random/rng.js';
 // Screenshots

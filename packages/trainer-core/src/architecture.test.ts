@@ -28,7 +28,11 @@ describe('trainer-core layering', () => {
   it('no module outside backend/ imports a concrete backend (index.ts and bench/ excepted)', () => {
     const offenders = sources(root)
       .filter((f) => !/^(backend\/|bench\/|index\.ts$)/.test(rel(f)))
-      .flatMap((f) => imports(f).filter((i) => /^backend\/(cpu|webgpu)\//.test(rel(i))).map((i) => `${rel(f)} -> ${rel(i)}`));
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => /^backend\/(cpu|webgpu)\//.test(rel(i)))
+          .map((i) => `${rel(f)} -> ${rel(i)}`),
+      );
     expect(offenders).toEqual([]);
   });
 

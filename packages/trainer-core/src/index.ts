@@ -1,5 +1,6 @@
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type GradContext, type GradientConfig, registerGradient } from './autograd/gradients.js';
+
 import './backend/default-backend.js';
 
 export type { Backend, BackendLimits, TensorInfo } from './backend/backend.js';
@@ -31,18 +32,6 @@ export {
 } from './backend/init.js';
 export { getKernel, hasKernel, type KernelArgs, type KernelImpl, registerKernel } from './backend/registry.js';
 export {
-  allDefinitions,
-  defineKernel,
-  defineView,
-  type KernelDef,
-  type KernelSpec,
-  type OpDef,
-  type TensorMeta,
-  type ViewDef,
-  variantKey,
-} from './kernels/define.js';
-export * as kernels from './kernels/index.js';
-export {
   type ComputeDevice,
   type ComputeDeviceRequest,
   chooseComputeDevice,
@@ -67,6 +56,18 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export {
+  allDefinitions,
+  defineKernel,
+  defineView,
+  type KernelDef,
+  type KernelSpec,
+  type OpDef,
+  type TensorMeta,
+  type ViewDef,
+  variantKey,
+} from './kernels/define.js';
+export * as kernels from './kernels/index.js';
 export * from './models/index.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
 export {
@@ -115,7 +116,7 @@ export {
 } from './optim/schedule.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
 export { fmix32, hash2 } from './random/hash.js';
-export { Rng } from './random/rng.js';
+export { TrainingRng } from './random/training-rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
 export { getBackend, type KernelProfiler, runKernel, setBackend, setKernelProfiler } from './tensor/engine.js';
 export {

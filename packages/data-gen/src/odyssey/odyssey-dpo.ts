@@ -7,7 +7,7 @@ import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { jsonLinesText } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
 import type { OnProgress } from '../io/progress.js';
-import { odysseyDpoPrompt } from '../prompts/odyssey.js';
+import { type OdysseyPromptFormat, odysseyPrompt } from '../prompts/odyssey.js';
 import { Rng } from '../random/rng.js';
 import {
   type MinDistance,
@@ -17,7 +17,7 @@ import {
   strategyApplies,
 } from './dpo-strategies.js';
 import type { OdysseyStep } from './episode-schema.js';
-import { type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
 
 export interface OdysseyDpoRecord {
   prompt: string;
@@ -37,7 +37,10 @@ export interface OdysseyDpoOptions {
   /** Gaussian noise of spatial rejections on the 0..1000 scale; default 50. */
   sigma?: number;
   seed?: number;
+  /** Default `ams`: outside sam2_bbox and beyond the AMS radius; a number asks for at least that distance too. */
   minDistance?: MinDistance;
+  /** `seed` (default): `<image>\nUser: {instruction}\nModel:`; `official`: the GUI-Odyssey agent's prompt with the last 4 actions. */
+  promptFormat?: OdysseyPromptFormat;
   /** The path written for a step's screenshot. */
   imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
 }
@@ -57,7 +60,8 @@ function sam2Box(step: OdysseyStep): NormBbox | undefined {
 
 /**
  * One pair per (step, requested strategy that applies): chosen = the step's action in the
- * official grammar, rejected = the strategy's wrong action. Each pair draws from its own random
+ * official grammar, rejected = the strategy's wrong action, which the official matcher scores as
+ * wrong against the step's sam2_bbox. Each pair draws from its own random
  * stream (seed, episode, step, strategy), so a spatial or scroll pair does not depend on which
  * other episodes are read; text and logical rejections that type something draw from the TYPE
  * texts of all episodes read, so those can change with the selection.
@@ -75,9 +79,16 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
   for (const loaded of episodes) {
     const { episode } = loaded;
+    const history = loaded.actions.map((a) => formatOdysseyAction(a.action));
     loaded.actions.forEach((step, i) => {
       const raw = episode.steps[i] as OdysseyStep;
       const box = sam2Box(raw);
+      const image = options.imageOf(loaded, raw);
+      const prompt = odysseyPrompt(options.promptFormat ?? 'seed', {
+        instruction: episode.task_info.instruction,
+        image,
+        history: history.slice(0, i),
+      });
       for (const strategy of strategies) {
         const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
         const ctx = {
@@ -85,7 +96,7 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
           instruction: episode.task_info.instruction,
           typedTexts,
           sigma,
-          minDistance: options.minDistance ?? 'none',
+          minDistance: options.minDistance ?? 'ams',
           ...(box ? { sam2Bbox: box } : {}),
         };
         const rejected = rejectOdysseyStep(strategy, ctx, rng);
@@ -95,10 +106,10 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
         }
         pairs[strategy] = (pairs[strategy] ?? 0) + 1;
         records.push({
-          prompt: odysseyDpoPrompt(episode.task_info.instruction),
-          chosen: formatOdysseyAction(step.action),
+          prompt,
+          chosen: history[i] as string,
           rejected,
-          images: [options.imageOf(loaded, raw)],
+          images: [image],
           strategy,
           episode_id: episode.episode_id,
           step: i,
@@ -110,10 +121,11 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
 }
 
 export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf'> {
+  /** The annotations folder, or the dataset root as released (annotations/, screenshots/, splits/). */
   episodesDir: string;
   split?: string;
   subset?: string;
-  /** Where `<episode>_<step>.png` files are; default `<episodes>/../screenshots` if it exists, else the episodes folder. */
+  /** Where `<episode>_<step>.png` files are; default `screenshots/` beside annotations/ if it exists, else the episodes folder. */
   screenshotsDir?: string;
   out: string;
   /** `absolute` (default), relative to the output file's folder, or `as-given` (the screenshots folder as typed). */
@@ -140,8 +152,9 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
     ...(options.split ? { split: options.split } : {}),
     ...(options.subset ? { subset: options.subset } : {}),
   });
-  const sibling = path.join(path.dirname(options.episodesDir), 'screenshots');
-  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : options.episodesDir);
+  const annotations = await annotationsDir(options.episodesDir);
+  const sibling = path.join(path.dirname(annotations), 'screenshots');
+  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
   const outDir = path.dirname(path.resolve(options.out));
   const fileOf = (step: OdysseyStep) => path.resolve(shotsDir, step.screenshot);
   if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);

@@ -22,7 +22,11 @@ type AnyImpl = KernelImpl<Backend, unknown>;
 
 const impls = new Map<KernelDef<unknown>, Map<string, AnyImpl>>();
 
-export function registerKernel<B extends Backend, A>(def: KernelDef<A>, backendName: string, impl: KernelImpl<B, A>): void {
+export function registerKernel<B extends Backend, A>(
+  def: KernelDef<A>,
+  backendName: string,
+  impl: KernelImpl<B, A>,
+): void {
   let byBackend = impls.get(def as KernelDef<unknown>);
   if (!byBackend) {
     byBackend = new Map();

@@ -10,7 +10,7 @@ import { tensor } from '../ops/create.js';
 import { crossEntropy } from '../ops/loss.js';
 import { matmul } from '../ops/matmul.js';
 import { AdamW } from '../optim/adamw.js';
-import { Rng } from '../random/rng.js';
+import { TrainingRng } from '../random/training-rng.js';
 import { peekBackend, setBackend } from '../tensor/engine.js';
 import { tidy } from '../tensor/scope.js';
 import { type BenchDecoderShape, benchDecoderConfig, REF_DECODER } from './ref-decoder.js';
@@ -84,7 +84,7 @@ export async function runCpuBenchmarks(opts: CpuBenchOptions = {}): Promise<CpuB
 }
 
 function matmulMs(n: number, reps: number): number {
-  const rng = new Rng(0);
+  const rng = new TrainingRng(0);
   const data = () => {
     const d = new Float32Array(n * n);
     rng.fillNormal(d, 0, 1);
@@ -105,7 +105,7 @@ function trainStepMs(shape: BenchDecoderShape, reps: number): number {
   const model = new LlamaForCausalLM(parseLlamaConfig(benchDecoderConfig(shape), 'bench decoder'), { seed: 0 });
   const opt = new AdamW(model.namedParameters(), { lr: 1e-4 });
   const { batch, seq, vocab } = shape;
-  const rng = new Rng(1);
+  const rng = new TrainingRng(1);
   const ids = new Int32Array(batch * seq);
   const labels = new Int32Array(batch * seq);
   for (let b = 0; b < batch; b++) {

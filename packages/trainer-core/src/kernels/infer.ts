@@ -14,7 +14,11 @@ function notComputed(dtype: DType): string {
  * The compute dtype of a kernel call: every listed input holds the same float dtype, f32 or f64
  * (f64 is a CPU-only reference dtype; other backends reject it when they implement the kernel).
  */
-export function floatDType(kernel: string, inputs: readonly (TensorMeta | undefined)[], names: readonly string[]): FloatDType {
+export function floatDType(
+  kernel: string,
+  inputs: readonly (TensorMeta | undefined)[],
+  names: readonly string[],
+): FloatDType {
   let dtype: DType | undefined;
   let first = '';
   inputs.forEach((t, i) => {
@@ -45,7 +49,8 @@ export function requireShape(kernel: string, t: TensorMeta, name: string, shape:
 
 export function requireSize(kernel: string, t: TensorMeta, name: string, size: number): void {
   const n = t.shape.reduce((a, b) => a * b, 1);
-  if (n !== size) throw new RangeError(`${kernel}: ${name} must have ${size} elements, got ${n} (${formatShape(t.shape)})`);
+  if (n !== size)
+    throw new RangeError(`${kernel}: ${name} must have ${size} elements, got ${n} (${formatShape(t.shape)})`);
 }
 
 export function requireRank(kernel: string, t: TensorMeta, name: string, rank: number, layout: string): void {

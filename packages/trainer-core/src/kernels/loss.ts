@@ -20,7 +20,8 @@ export const CrossEntropy = defineKernel<{ ignoreIndex: number; withGrad: boolea
     const dtype = floatDType(K, [logits], ['logits']);
     requireRank(K, logits!, 'logits', 2, '[N, V]');
     requireDType(K, labels!, 'labels', 'i32');
-    if (!Number.isInteger(ignoreIndex)) throw new RangeError(`${K}: ignoreIndex must be an integer, got ${ignoreIndex}`);
+    if (!Number.isInteger(ignoreIndex))
+      throw new RangeError(`${K}: ignoreIndex must be an integer, got ${ignoreIndex}`);
     const rows = logits!.shape[0]!;
     for (const [t, name] of [
       [labels, 'labels'],

@@ -1,8 +1,8 @@
 /** Kernels that move, convert, create and overwrite data: copy, cast, fill, concat, assign, in-place updates. */
-import { type DType, DTYPES } from '../tensor/dtype.js';
+import { DTYPES, type DType } from '../tensor/dtype.js';
 import { assertShape, formatShape, shapeSize } from '../tensor/shape.js';
 import { defineKernel } from './define.js';
-import { floatDType, requireAxis, requireSize, requireShape } from './infer.js';
+import { floatDType, requireAxis, requireShape, requireSize } from './infer.js';
 
 type NoAttrs = Record<string, never>;
 
@@ -50,11 +50,15 @@ export const Concat = defineKernel<{ axis: number }>('Concat', {
     let total = 0;
     for (const x of xs) {
       if (x.dtype !== first.dtype || x.shape.length !== first.shape.length) {
-        throw new RangeError(`Concat: ${formatShape(x.shape)} ${x.dtype} does not match ${formatShape(first.shape)} ${first.dtype}`);
+        throw new RangeError(
+          `Concat: ${formatShape(x.shape)} ${x.dtype} does not match ${formatShape(first.shape)} ${first.dtype}`,
+        );
       }
       x.shape.forEach((d, i) => {
         if (i !== axis && d !== first.shape[i]) {
-          throw new RangeError(`Concat: ${formatShape(x.shape)} does not match ${formatShape(first.shape)} outside axis ${axis}`);
+          throw new RangeError(
+            `Concat: ${formatShape(x.shape)} does not match ${formatShape(first.shape)} outside axis ${axis}`,
+          );
         }
       });
       total += x.shape[axis]!;
@@ -74,7 +78,9 @@ export const SliceGrad = defineKernel<{ inShape: readonly number[]; starts: read
     dy!.shape.forEach((d, i) => {
       const s = starts[i] ?? 0;
       if (s < 0 || s + d > (inShape[i] ?? 0)) {
-        throw new RangeError(`SliceGrad: ${formatShape(dy!.shape)} at ${formatShape(starts)} does not fit ${formatShape(inShape)}`);
+        throw new RangeError(
+          `SliceGrad: ${formatShape(dy!.shape)} at ${formatShape(starts)} does not fit ${formatShape(inShape)}`,
+        );
       }
     });
     return [{ shape: inShape, dtype }];
@@ -89,7 +95,9 @@ export const Assign = defineKernel<NoAttrs>('Assign', {
   differentiable: false,
   infer: ([dst, src]) => {
     if (src!.dtype !== dst!.dtype || shapeSize(src!.shape) !== shapeSize(dst!.shape)) {
-      throw new RangeError(`Assign: ${shapeSize(src!.shape)} ${src!.dtype} values into ${shapeSize(dst!.shape)} ${dst!.dtype}`);
+      throw new RangeError(
+        `Assign: ${shapeSize(src!.shape)} ${src!.dtype} values into ${shapeSize(dst!.shape)} ${dst!.dtype}`,
+      );
     }
     return [];
   },

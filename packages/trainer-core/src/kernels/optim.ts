@@ -24,7 +24,8 @@ export const AdamWUpdate = defineKernel<AdamWAttrs>('AdamWUpdate', {
     inputs.forEach((t, i) => {
       requireShape('AdamWUpdate', t, names[i]!, inputs[0]!.shape);
     });
-    if (!Number.isInteger(step) || step < 1) throw new RangeError(`AdamWUpdate: step must be an integer >= 1, got ${step}`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new RangeError(`AdamWUpdate: step must be an integer >= 1, got ${step}`);
     return [];
   },
 });

@@ -75,7 +75,11 @@ interface CommonParsed {
 export function resolveDims(c: CommonParsed, tieWordEmbeddings: boolean, source: string): DecoderDims {
   const numKvHeads = c.num_key_value_heads ?? c.num_attention_heads;
   if (c.num_attention_heads % numKvHeads !== 0) {
-    throw configError(source, 'num_key_value_heads', `${numKvHeads} does not divide num_attention_heads ${c.num_attention_heads}`);
+    throw configError(
+      source,
+      'num_key_value_heads',
+      `${numKvHeads} does not divide num_attention_heads ${c.num_attention_heads}`,
+    );
   }
   if (c.head_dim == null && c.hidden_size % c.num_attention_heads !== 0) {
     throw configError(
@@ -118,9 +122,14 @@ export function ropeSpec(
 ): RopeSpec {
   const type = block?.rope_type ?? block?.type ?? 'default';
   if (type !== 'default') {
-    throw configError(source, `${key}.rope_type`, `"${String(type)}" RoPE scaling is not supported yet (only "default")`);
+    throw configError(
+      source,
+      `${key}.rope_type`,
+      `"${String(type)}" RoPE scaling is not supported yet (only "default")`,
+    );
   }
   const theta = block?.rope_theta ?? fallbackTheta;
-  if (typeof theta !== 'number' || !(theta > 0)) throw configError(source, `${key}.rope_theta`, 'expected a positive number');
+  if (typeof theta !== 'number' || !(theta > 0))
+    throw configError(source, `${key}.rope_theta`, 'expected a positive number');
   return { theta };
 }

@@ -2,7 +2,14 @@
 export type { CausalLM, CausalLMOptions } from './causal-lm.js';
 export { type CheckpointKeyMap, decoderCheckpointKeys } from './checkpoint-keys.js';
 export type { Activation, DecoderDims } from './config-common.js';
-export { createCausalLM, type CreateCausalLMOptions, MODEL_FAMILIES, type ModelFamily, modelFamilyOf } from './families.js';
+export { DecoderBody, DecoderForCausalLM, type DecoderLayerModule, type DecoderParts } from './decoder-base.js';
+export {
+  type CreateCausalLMOptions,
+  createCausalLM,
+  MODEL_FAMILIES,
+  type ModelFamily,
+  modelFamilyOf,
+} from './families.js';
 export {
   type Gemma3LayerSpec,
   type Gemma3TextConfig,

@@ -7,7 +7,7 @@
 import { attention } from '../ops/attention.js';
 import { rope } from '../ops/rope.js';
 import { reshape } from '../ops/shape-ops.js';
-import type { Rng } from '../random/rng.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Init } from './init.js';
@@ -31,7 +31,7 @@ export interface SelfAttentionOptions {
   /** Score scale; default 1 / sqrt(headDim). */
   scale?: number;
   init: Init;
-  rng: Rng;
+  rng: TrainingRng;
 }
 
 export interface AttentionInputs {

@@ -7,11 +7,11 @@
  */
 import type { Backend } from '../backend/backend.js';
 import { empty, tensor } from '../ops/create.js';
-import type { Rng } from '../random/rng.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { shapeSize } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-export type Init = (shape: readonly number[], rng: Rng) => Tensor;
+export type Init = (shape: readonly number[], rng: TrainingRng) => Tensor;
 
 export interface ParameterPlacement {
   /** Where new parameters are allocated (default: the engine's current backend). */

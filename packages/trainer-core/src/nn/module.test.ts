@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../backend/cpu/create-cpu-backend.js';
 import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
+import { createCpuBackend } from '../backend/cpu/create-cpu-backend.js';
 import { parseLlamaConfig } from '../models/llama/config.js';
 import { LlamaForCausalLM } from '../models/llama/modeling.js';
 import { tensor, zeros } from '../ops/create.js';
 import { add, scale } from '../ops/elementwise.js';
-import { Rng } from '../random/rng.js';
-import { f32ArrayToBf16 } from '../tensor/half.js';
+import { TrainingRng } from '../random/training-rng.js';
 import { getBackend } from '../tensor/engine.js';
+import { f32ArrayToBf16 } from '../tensor/half.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeEachBackend } from '../test-utils/backends.js';
@@ -40,7 +40,7 @@ class Block extends Module {
 
   constructor() {
     super();
-    this.proj = this.addModule('proj', new Linear(2, 2, { init: normalInit(1), rng: new Rng(3) }));
+    this.proj = this.addModule('proj', new Linear(2, 2, { init: normalInit(1), rng: new TrainingRng(3) }));
     this.table = this.addBuffer('table', tensor(new Int32Array([7, 8, 9]), [3], 'i32'));
     this.addBuffer('cache', tensor([0.5]), { persistent: false });
   }
@@ -105,10 +105,10 @@ describe('building and loading without a second copy', () => {
 
   it('builds uninitialised parameters on the chosen backend without drawing random numbers', async () => {
     const other = await createCpuBackend({ reference: true });
-    const rng = new Rng(1);
+    const rng = new TrainingRng(1);
     const m = buildModule({ backend: other, initialize: false }, () => new Linear(4, 3, { rng }));
     expect(m.weight.backend).toBe(other);
-    expect(rng.nextU32()).toBe(new Rng(1).nextU32());
+    expect(rng.nextU32()).toBe(new TrainingRng(1).nextU32());
     m.dispose();
     expect(other.heap.stats().liveBytes).toBe(0);
     other.dispose();
@@ -134,7 +134,9 @@ describe('building and loading without a second copy', () => {
   it('names the key and the source for missing, unexpected, wrong-shape and wrong-dtype tensors, writing nothing', async () => {
     const config = parseLlamaConfig(tiny);
     const m = new LlamaForCausalLM(config, { seed: 2 });
-    const full = new Map([...m.stateDict()].map(([k, t]) => [k, { shape: t.shape, dtype: t.dtype, data: t.dataSync() }]));
+    const full = new Map(
+      [...m.stateDict()].map(([k, t]) => [k, { shape: t.shape, dtype: t.dtype, data: t.dataSync() }]),
+    );
     const load = (edit: (e: typeof full) => void) => {
       const e = new Map(full);
       edit(e);
@@ -212,7 +214,7 @@ describe('Module bookkeeping', () => {
 
 describeEachBackend('layers', () => {
   it('compute what they say', async () => {
-    const lin = new Linear(3, 2, { bias: true, init: normalInit(1), rng: new Rng(4) });
+    const lin = new Linear(3, 2, { bias: true, init: normalInit(1), rng: new TrainingRng(4) });
     const emb = new Embedding(4, 2);
     const rn = new RMSNorm(2, { eps: 0 });
     const ln = new LayerNorm(2, 0);

@@ -5,8 +5,9 @@
  * checkpoint is never held twice. Missing, unexpected, wrong-shape and wrong-dtype tensors are
  * errors that name the key and the source.
  */
-import { assign } from '../ops/transfer.js';
+
 import type { TensorMeta } from '../kernels/define.js';
+import { assign } from '../ops/transfer.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { bf16ArrayToF32, f16ArrayToF32 } from '../tensor/half.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
@@ -52,7 +53,11 @@ function list(keys: string[]): string {
   return keys.length > 8 ? `${shown} and ${keys.length - 8} more` : shown;
 }
 
-export async function loadStateDict(module: Module, source: TensorSource, options: LoadStateOptions = {}): Promise<LoadReport> {
+export async function loadStateDict(
+  module: Module,
+  source: TensorSource,
+  options: LoadStateOptions = {},
+): Promise<LoadReport> {
   const state = module.stateDict();
   const report: LoadReport = { loaded: [], missing: [], unexpected: [], ignored: [] };
   const plan: [string, string][] = [];

@@ -1,7 +1,7 @@
 /** Creating tensors from host data, constants and seeded random values. */
 import type { Backend } from '../backend/backend.js';
 import { Fill } from '../kernels/index.js';
-import type { Rng } from '../random/rng.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { type DType, matchesDType, type TypedArray } from '../tensor/dtype.js';
 import { getBackend, runKernel } from '../tensor/engine.js';
 import { assertShape, formatShape, shapeSize } from '../tensor/shape.js';
@@ -115,7 +115,7 @@ export function onesLike(x: Tensor): Tensor {
 /** Values drawn from N(mean, std^2) with a seeded generator. */
 export function randn(
   shape: readonly number[],
-  rng: Rng,
+  rng: TrainingRng,
   options: CreateOptions & { mean?: number; std?: number; dtype?: 'f32' | 'f64' } = {},
 ): Tensor {
   const size = shapeSize(shape);
@@ -127,7 +127,7 @@ export function randn(
 /** Values drawn uniformly from [low, high) with a seeded generator. */
 export function randUniform(
   shape: readonly number[],
-  rng: Rng,
+  rng: TrainingRng,
   low: number,
   high: number,
   options: CreateOptions & { dtype?: 'f32' | 'f64' } = {},

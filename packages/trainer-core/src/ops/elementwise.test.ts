@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { Rng } from '../random/rng.js';
+import { TrainingRng } from '../random/training-rng.js';
 import { f16BitsToF32, f32ToF16Bits } from '../tensor/half.js';
 import { tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
@@ -117,7 +117,9 @@ describeEachBackend('minimum, maximum and compare', () => {
 
   it('split the gradient in half on ties and send none to the loser (torch.minimum / maximum)', async () => {
     // a = [1, 5, 2], b = [2, 3, 2]: min picks a, b, tie; max picks b, a, tie.
-    const run = async (f: (a: ReturnType<typeof tensor>, b: ReturnType<typeof tensor>) => ReturnType<typeof tensor>) => {
+    const run = async (
+      f: (a: ReturnType<typeof tensor>, b: ReturnType<typeof tensor>) => ReturnType<typeof tensor>,
+    ) => {
       const a = tensor([1, 5, 2]);
       const b = tensor([2, 3, 2]);
       a.requiresGrad = true;
@@ -144,13 +146,22 @@ describeEachBackend('minimum, maximum and compare', () => {
       f: ([a, b]) => minimum(a!, b!),
       seed: 4,
     });
-    await gradcheck({ shapes: [[3, 4], [3, 1]], f: ([a, b]) => maximum(a!, b!), seed: 5 });
+    await gradcheck({
+      shapes: [
+        [3, 4],
+        [3, 1],
+      ],
+      f: ([a, b]) => maximum(a!, b!),
+      seed: 5,
+    });
   });
 
   it('compare gives 1 where the relation holds and 0 elsewhere', async () => {
     const a = () => tensor([1, 2, 3, Number.NaN]);
     const b = () => tensor([2, 2, 2, Number.NaN]);
-    const got = await valuesOf(() => (['lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const).map((op) => compare(a(), b(), op)));
+    const got = await valuesOf(() =>
+      (['lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const).map((op) => compare(a(), b(), op)),
+    );
     expect(got).toEqual([
       [1, 0, 0, 0],
       [1, 1, 0, 0],
@@ -259,7 +270,10 @@ describeEachBackend('where and maskedFill', () => {
 describeEachBackend('dropout', () => {
   it('is seeded, keeps about 1 - p, scales kept values by 1 / (1 - p)', async () => {
     const x = () => tensor(new Float32Array(20000).fill(1), [20000]);
-    const [y1, y2] = await valuesOf(() => [dropout(x(), 0.25, new Rng(5)), dropout(x(), 0.25, new Rng(5))]);
+    const [y1, y2] = await valuesOf(() => [
+      dropout(x(), 0.25, new TrainingRng(5)),
+      dropout(x(), 0.25, new TrainingRng(5)),
+    ]);
     expect(y1).toEqual(y2);
     let kept = 0;
     for (const v of y1!) {
@@ -272,21 +286,21 @@ describeEachBackend('dropout', () => {
     expect(Math.abs(kept - 15000)).toBeLessThan(310);
     tidy(() => {
       const t = x();
-      expect(dropout(t, 0, new Rng(1))).toBe(t);
+      expect(dropout(t, 0, new TrainingRng(1))).toBe(t);
     });
   });
 
   it('differentiates (central differences in f64): the seeded mask is fixed, kept values scaled by 1 / (1 - p)', async () => {
     // A fresh generator per call gives every evaluation (f64, f32, each perturbation) the same mask.
-    await gradcheck({ shapes: [[4, 9]], f: ([x]) => dropout(x!, 0.3, new Rng(11)) });
-    await gradcheck({ shapes: [[2, 3, 5]], f: ([x]) => mul(dropout(x!, 0.6, new Rng(2)), x!) });
+    await gradcheck({ shapes: [[4, 9]], f: ([x]) => dropout(x!, 0.3, new TrainingRng(11)) });
+    await gradcheck({ shapes: [[2, 3, 5]], f: ([x]) => mul(dropout(x!, 0.6, new TrainingRng(2)), x!) });
   });
 
   it('backward applies the same mask', async () => {
     const x = tensor(new Float32Array(64).fill(2), [64]);
     x.requiresGrad = true;
     const y = tidy(() => {
-      const out = dropout(x, 0.5, new Rng(9));
+      const out = dropout(x, 0.5, new TrainingRng(9));
       sum(out).backward();
       return out.detach();
     });

@@ -25,7 +25,7 @@ import {
   unaryGradUsesOutput,
   Where,
 } from '../kernels/index.js';
-import type { Rng } from '../random/rng.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { type DType, isFloatDType } from '../tensor/dtype.js';
 import { runKernel } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -138,10 +138,14 @@ export function compare(a: Tensor, b: Tensor, op: CompareOp): Tensor {
 function minMaxGrad(dy: Tensor, self: Tensor, other: Tensor, loses: CompareOp, shape: readonly number[]): Tensor {
   const lost = runKernel(Compare, [self, other], { op: loses })[0]!;
   const tie = runKernel(Compare, [self, other], { op: 'eq' })[0]!;
-  const kept = runKernel(Affine, [runKernel(Add, [lost, runKernel(Affine, [tie], { scale: 0.5, bias: 0 })[0]!], {})[0]!], {
-    scale: -1,
-    bias: 1,
-  })[0]!;
+  const kept = runKernel(
+    Affine,
+    [runKernel(Add, [lost, runKernel(Affine, [tie], { scale: 0.5, bias: 0 })[0]!], {})[0]!],
+    {
+      scale: -1,
+      bias: 1,
+    },
+  )[0]!;
   return sumToShape(runKernel(Mul, [dy, kept], {})[0]!, shape);
 }
 
@@ -234,7 +238,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
  * The mask is a pure function of (seed, element index), with the seed drawn from `rng`, so runs
  * are reproducible and the backward needs no stored mask. Returns x itself when p is 0.
  */
-export function dropout(x: Tensor, p: number, rng: Rng): Tensor {
+export function dropout(x: Tensor, p: number, rng: TrainingRng): Tensor {
   x.assertAlive('dropout');
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   if (p === 0) return x;

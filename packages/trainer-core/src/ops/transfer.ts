@@ -1,12 +1,13 @@
 /** Writing into existing tensors (loading checkpoints into parameters) and moving between backends. */
+
+import { noGrad } from '../autograd/grad-mode.js';
 import type { Backend } from '../backend/backend.js';
 import { Assign } from '../kernels/index.js';
 import { matchesDType, type TypedArray } from '../tensor/dtype.js';
 import { runKernel } from '../tensor/engine.js';
+import { tidy } from '../tensor/scope.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { tidy } from '../tensor/scope.js';
 import { tensor } from './create.js';
 import { cast } from './elementwise.js';
 import { concat, reshape } from './shape-ops.js';

@@ -81,7 +81,12 @@ function outputInfo(handle: unknown, dtype: Tensor['dtype'], shape: readonly num
  * Runs a kernel and returns its outputs as new tensors (tracked by the open scope). Inputs are
  * made contiguous first unless the kernel reads strides itself.
  */
-export function runKernel<A>(def: KernelDef<A>, inputs: readonly Tensor[], attrs: NoInfer<A>, backend?: Backend): Tensor[] {
+export function runKernel<A>(
+  def: KernelDef<A>,
+  inputs: readonly Tensor[],
+  attrs: NoInfer<A>,
+  backend?: Backend,
+): Tensor[] {
   const target = backendOf(inputs, def.name, backend);
   checkArity(def as KernelDef<unknown>, inputs.length);
   const metas = def.infer(inputs, attrs);

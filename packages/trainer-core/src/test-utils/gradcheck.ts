@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { noGrad } from '../autograd/grad-mode.js';
 import type { Backend } from '../backend/backend.js';
 import { full, tensor } from '../ops/create.js';
-import { Rng } from '../random/rng.js';
+import { TrainingRng } from '../random/training-rng.js';
 import { getBackend, setBackend } from '../tensor/engine.js';
 import { keep, tidy } from '../tensor/scope.js';
 import { shapeSize } from '../tensor/shape.js';
@@ -22,7 +22,7 @@ export interface GradcheckCase {
   f: (inputs: Tensor[]) => Tensor;
   seed?: number;
   /** Custom input values (f64), e.g. positive values for log/sqrt. */
-  init?: (index: number, size: number, rng: Rng) => Float64Array;
+  init?: (index: number, size: number, rng: TrainingRng) => Float64Array;
   /** Step of the central difference (default 1e-6). */
   eps?: number;
   /** Tolerance of analytic vs numeric in f64 (default 1e-6, relative to max |numeric| + 1). */
@@ -31,7 +31,7 @@ export interface GradcheckCase {
   f32Tol?: number;
 }
 
-function randomValues(size: number, rng: Rng): Float64Array {
+function randomValues(size: number, rng: TrainingRng): Float64Array {
   const v = new Float64Array(size);
   for (let i = 0; i < size; i++) v[i] = rng.normal();
   return v;
@@ -88,7 +88,7 @@ function compare(got: Float64Array, want: Float64Array, tol: number, what: strin
 }
 
 export async function gradcheck(c: GradcheckCase): Promise<void> {
-  const rng = new Rng(c.seed ?? 1);
+  const rng = new TrainingRng(c.seed ?? 1);
   const eps = c.eps ?? 1e-6;
   const values = c.shapes.map((s, i) => (c.init ? c.init(i, shapeSize(s), rng) : randomValues(shapeSize(s), rng)));
   const ref = referenceBackend();
@@ -123,12 +123,17 @@ export async function gradcheck(c: GradcheckCase): Promise<void> {
   const rounded = values.map((v) => Float64Array.from(Float32Array.from(v)));
   const g32 = await readAll(analyticGrads(c, rounded, w, 'f32'));
   g64.forEach((want, i) => {
-    compare(g32[i]!, want, (c.f32Tol ?? 2e-3) * (maxAbs(want) + 1e-3), `gradcheck f32 on ${getBackend().name}: input ${i},`);
+    compare(
+      g32[i]!,
+      want,
+      (c.f32Tol ?? 2e-3) * (maxAbs(want) + 1e-3),
+      `gradcheck f32 on ${getBackend().name}: input ${i},`,
+    );
   });
 }
 
 /** Random f64 values in [lo, hi). */
-export function uniformInit(lo: number, hi: number): (index: number, size: number, rng: Rng) => Float64Array {
+export function uniformInit(lo: number, hi: number): (index: number, size: number, rng: TrainingRng) => Float64Array {
   return (_i, size, rng) => {
     const v = new Float64Array(size);
     for (let j = 0; j < size; j++) v[j] = rng.uniformRange(lo, hi);

@@ -13,7 +13,9 @@ export async function values(fn: () => Tensor): Promise<number[]> {
 }
 
 /** `values` for a function returning several tensors (a tuple in, a tuple of arrays out). */
-export async function valuesOf<T extends readonly Tensor[]>(fn: () => readonly [...T]): Promise<{ [K in keyof T]: number[] }> {
+export async function valuesOf<T extends readonly Tensor[]>(
+  fn: () => readonly [...T],
+): Promise<{ [K in keyof T]: number[] }> {
   const ts = tidy(() => [...fn()]);
   try {
     return (await Promise.all(ts.map((t) => t.array()))) as { [K in keyof T]: number[] };

@@ -11,8 +11,9 @@
  * The kernel side owns this file after the first version and may add kernels; changing the
  * meaning of an existing field needs both sides updated in the same commit.
  */
-import type { AttentionDims } from '../../kernels/shapes/attention-dims.js';
+
 import type { AdamWAttrs } from '../../kernels/optim.js';
+import type { AttentionDims } from '../../kernels/shapes/attention-dims.js';
 
 /** C[b] = alpha * op(A[b]) @ op(B[b]) (+ C[b] when accumulate), for b < batch. */
 export interface MatmulArgs {

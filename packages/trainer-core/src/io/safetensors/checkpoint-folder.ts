@@ -56,7 +56,8 @@ export class CheckpointFolder implements TensorSource {
     const where = new Map<string, SafetensorsFile>();
     try {
       for (const [tensor, shard] of Object.entries(parsed.data.weight_map)) {
-        if (shard.includes('/') || shard.includes('\\')) throw new Error(`${indexPath}: shard "${shard}" must be a file name in ${dir}`);
+        if (shard.includes('/') || shard.includes('\\'))
+          throw new Error(`${indexPath}: shard "${shard}" must be a file name in ${dir}`);
         const p = path.join(dir, shard);
         let file = files.get(p);
         if (!file) {
@@ -64,7 +65,8 @@ export class CheckpointFolder implements TensorSource {
           file = SafetensorsFile.open(p);
           files.set(p, file);
         }
-        if (!file.has(tensor)) throw new Error(`${indexPath}: tensor ${tensor} is listed in ${shard}, which does not hold it`);
+        if (!file.has(tensor))
+          throw new Error(`${indexPath}: tensor ${tensor} is listed in ${shard}, which does not hold it`);
         where.set(tensor, file);
       }
     } catch (err) {

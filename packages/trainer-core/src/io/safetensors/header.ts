@@ -33,10 +33,12 @@ function fail(file: string, what: string): Error {
 
 /** Reads the header length from the first 8 bytes (checked against the file size). */
 export function headerLength(prefix: Uint8Array, fileBytes: number, file: string): number {
-  if (prefix.length < 8 || fileBytes < 8) throw fail(file, `${fileBytes} bytes is shorter than the 8-byte header length`);
+  if (prefix.length < 8 || fileBytes < 8)
+    throw fail(file, `${fileBytes} bytes is shorter than the 8-byte header length`);
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER_BYTES)) throw fail(file, `header length ${n} is above the ${MAX_HEADER_BYTES}-byte limit`);
-  if (8n + n > BigInt(fileBytes)) throw fail(file, `header length ${n} runs past the end of the ${fileBytes}-byte file`);
+  if (8n + n > BigInt(fileBytes))
+    throw fail(file, `header length ${n} runs past the end of the ${fileBytes}-byte file`);
   return Number(n);
 }
 
@@ -53,12 +55,14 @@ export function parseHeader(json: Uint8Array, dataBytes: number, file: string): 
   } catch (err) {
     throw fail(file, `the header is not UTF-8 JSON (${(err as Error).message})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw fail(file, 'the header is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw fail(file, 'the header is not a JSON object');
   const metadata: Record<string, string> = {};
   const tensors: TensorEntry[] = [];
   for (const [name, value] of Object.entries(parsed)) {
     if (name === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail(file, '__metadata__ is not an object');
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw fail(file, '__metadata__ is not an object');
       for (const [k, v] of Object.entries(value)) {
         if (typeof v !== 'string') throw fail(file, `__metadata__ value of "${k}" is not a string`);
         metadata[k] = v;
@@ -71,7 +75,10 @@ export function parseHeader(json: Uint8Array, dataBytes: number, file: string): 
   let at = 0;
   for (const t of tensors) {
     if (t.begin !== at) {
-      throw fail(file, `tensor ${t.name} starts at byte ${t.begin} of the data, expected ${at} (${t.begin > at ? 'a hole' : 'an overlap'})`);
+      throw fail(
+        file,
+        `tensor ${t.name} starts at byte ${t.begin} of the data, expected ${at} (${t.begin > at ? 'a hole' : 'an overlap'})`,
+      );
     }
     at = t.end;
   }
@@ -85,15 +92,22 @@ function tensorEntry(name: string, value: unknown, file: string): TensorEntry {
   if (typeof v.dtype !== 'string' || !isSafetensorsDType(v.dtype)) {
     throw fail(file, `tensor ${name} has unknown dtype ${JSON.stringify(v.dtype)}`);
   }
-  if (!isDims(v.shape)) throw fail(file, `tensor ${name} has shape ${JSON.stringify(v.shape)}; expected non-negative integers`);
+  if (!isDims(v.shape))
+    throw fail(file, `tensor ${name} has shape ${JSON.stringify(v.shape)}; expected non-negative integers`);
   const offsets = v.data_offsets;
   if (!isDims(offsets) || offsets.length !== 2 || offsets[1]! < offsets[0]!) {
-    throw fail(file, `tensor ${name} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with begin <= end`);
+    throw fail(
+      file,
+      `tensor ${name} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with begin <= end`,
+    );
   }
   const [begin, end] = offsets as [number, number];
   const bytes = v.shape.reduce((a, d) => a * d, 1) * SAFETENSORS_DTYPE_BYTES[v.dtype];
   if (end - begin !== bytes) {
-    throw fail(file, `tensor ${name} (${v.dtype} ${JSON.stringify(v.shape)}) needs ${bytes} bytes but its data_offsets span ${end - begin}`);
+    throw fail(
+      file,
+      `tensor ${name} (${v.dtype} ${JSON.stringify(v.shape)}) needs ${bytes} bytes but its data_offsets span ${end - begin}`,
+    );
   }
   return { name, dtype: v.dtype, shape: v.shape, begin, end };
 }

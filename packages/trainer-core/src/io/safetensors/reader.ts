@@ -101,7 +101,9 @@ export class SafetensorsFile implements TensorSource {
       for (let i = 0; i < count; i++) {
         const v = wide[i]!;
         if (v < -2147483648n || v > 2147483647n) {
-          throw new RangeError(`${this.name}: tensor ${key} holds ${v} at index ${i}, outside the i32 range it loads as`);
+          throw new RangeError(
+            `${this.name}: tensor ${key} holds ${v} at index ${i}, outside the i32 range it loads as`,
+          );
         }
         out[i] = Number(v);
       }

@@ -26,11 +26,15 @@ function rawFile(header: string, data: number[] | Uint8Array = []): string {
 }
 
 const f32Bytes = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
+/** Bytes asked for by fs.readSync(fd, buffer, offset, length, position) calls. */
+const bytesRead = (calls: unknown[][]) => calls.reduce((s, c) => s + (c[3] as number), 0);
 
 describe('safetensors writer', () => {
   it('writes the bytes transformers writes: u64 length, compact JSON padded with spaces to 8, packed data', async () => {
     const file = tmp();
-    const size = await writeSafetensors(file, [{ name: 'x', dtype: 'f32', shape: [2], data: new Float32Array([1, 2]) }]);
+    const size = await writeSafetensors(file, [
+      { name: 'x', dtype: 'f32', shape: [2], data: new Float32Array([1, 2]) },
+    ]);
     const json = '{"__metadata__":{"format":"pt"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
     expect(json.length).toBe(85); // padded to 88
     const want = new Uint8Array(8 + 88 + 8).fill(0x20, 8, 96);
@@ -57,11 +61,11 @@ describe('safetensors writer', () => {
     await writeSafetensors(file, tensors, { metadata: { format: 'pt', note: 'guinav' } });
     const spy = vi.spyOn(fs, 'readSync');
     const f = SafetensorsFile.open(file);
-    const headerBytes = spy.mock.calls.reduce((s, c) => s + (c[3] as number), 0);
+    const headerBytes = bytesRead(spy.mock.calls);
     expect(f.keys()).toEqual(tensors.map((t) => t.name));
     expect(f.metadata).toEqual({ format: 'pt', note: 'guinav' });
     expect(Array.from(f.read('bf16') as Uint16Array)).toEqual(Array.from(tensors[1]!.data as Uint16Array));
-    expect(spy.mock.calls.reduce((s, c) => s + (c[3] as number), 0) - headerBytes).toBe(6);
+    expect(bytesRead(spy.mock.calls) - headerBytes).toBe(6);
     spy.mockRestore();
     expect(f.meta('bf16')).toEqual({ shape: [3], dtype: 'bf16' });
     expect(Array.from(f.read('f32'))).toEqual([1, -2, 3.5, 0]);
@@ -107,34 +111,70 @@ describe('safetensors reader validation', () => {
 
   it('names the file and the tensor for every malformed header', () => {
     const cases: [string, () => string, RegExp][] = [
-      ['short file', () => {
-        const p = tmp();
-        fs.writeFileSync(p, new Uint8Array(4));
-        return p;
-      }, /4 bytes is shorter than the 8-byte header length/],
-      ['length past the end', () => {
-        const p = tmp();
-        const b = new Uint8Array(16);
-        new DataView(b.buffer).setBigUint64(0, 100n, true);
-        fs.writeFileSync(p, b);
-        return p;
-      }, /header length 100 runs past the end of the 16-byte file/],
-      ['length above the limit', () => {
-        const p = tmp();
-        const b = new Uint8Array(16);
-        new DataView(b.buffer).setBigUint64(0, BigInt(MAX_HEADER_BYTES) + 1n, true);
-        fs.writeFileSync(p, b);
-        return p;
-      }, /above the 100000000-byte limit/],
+      [
+        'short file',
+        () => {
+          const p = tmp();
+          fs.writeFileSync(p, new Uint8Array(4));
+          return p;
+        },
+        /4 bytes is shorter than the 8-byte header length/,
+      ],
+      [
+        'length past the end',
+        () => {
+          const p = tmp();
+          const b = new Uint8Array(16);
+          new DataView(b.buffer).setBigUint64(0, 100n, true);
+          fs.writeFileSync(p, b);
+          return p;
+        },
+        /header length 100 runs past the end of the 16-byte file/,
+      ],
+      [
+        'length above the limit',
+        () => {
+          const p = tmp();
+          const b = new Uint8Array(16);
+          new DataView(b.buffer).setBigUint64(0, BigInt(MAX_HEADER_BYTES) + 1n, true);
+          fs.writeFileSync(p, b);
+          return p;
+        },
+        /above the 100000000-byte limit/,
+      ],
       ['not an object', () => rawFile('[1]'), /does not start with "\{"/],
       ['bad JSON', () => rawFile('{"a":'), /the header is not UTF-8 JSON/],
-      ['unknown dtype', () => rawFile('{"a":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}}', new Uint8Array(16)), /tensor a has unknown dtype "F128"/],
-      ['size mismatch', () => rawFile(`{${f32('w', [3], 0, 8)}}`, new Uint8Array(8)), /tensor w \(F32 \[3\]\) needs 12 bytes but its data_offsets span 8/],
-      ['hole', () => rawFile(`{${f32('a', [1], 0, 4)},${f32('b', [1], 8, 12)}}`, new Uint8Array(12)), /tensor b starts at byte 8 of the data, expected 4 \(a hole\)/],
-      ['overlap', () => rawFile(`{${f32('a', [2], 0, 8)},${f32('b', [1], 4, 8)}}`, new Uint8Array(8)), /tensor b starts at byte 4 of the data, expected 8 \(an overlap\)|tensor a starts at byte 0/],
-      ['trailing bytes', () => rawFile(`{${f32('a', [1], 0, 4)}}`, new Uint8Array(6)), /the tensors cover 4 bytes of data but the file holds 6/],
+      [
+        'unknown dtype',
+        () => rawFile('{"a":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}}', new Uint8Array(16)),
+        /tensor a has unknown dtype "F128"/,
+      ],
+      [
+        'size mismatch',
+        () => rawFile(`{${f32('w', [3], 0, 8)}}`, new Uint8Array(8)),
+        /tensor w \(F32 \[3\]\) needs 12 bytes but its data_offsets span 8/,
+      ],
+      [
+        'hole',
+        () => rawFile(`{${f32('a', [1], 0, 4)},${f32('b', [1], 8, 12)}}`, new Uint8Array(12)),
+        /tensor b starts at byte 8 of the data, expected 4 \(a hole\)/,
+      ],
+      [
+        'overlap',
+        () => rawFile(`{${f32('a', [2], 0, 8)},${f32('b', [1], 4, 8)}}`, new Uint8Array(8)),
+        /tensor b starts at byte 4 of the data, expected 8 \(an overlap\)|tensor a starts at byte 0/,
+      ],
+      [
+        'trailing bytes',
+        () => rawFile(`{${f32('a', [1], 0, 4)}}`, new Uint8Array(6)),
+        /the tensors cover 4 bytes of data but the file holds 6/,
+      ],
       ['metadata not strings', () => rawFile('{"__metadata__":{"n":1}}'), /__metadata__ value of "n" is not a string/],
-      ['negative shape', () => rawFile('{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}'), /tensor a has shape \[-1\]/],
+      [
+        'negative shape',
+        () => rawFile('{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}'),
+        /tensor a has shape \[-1\]/,
+      ],
     ];
     for (const [what, make, message] of cases) {
       const file = make();
@@ -200,7 +240,11 @@ describe('checkpoint folders', () => {
       `${indexPath}: tensor model.layers.9.w is listed in model-00001-of-00003.safetensors, which does not hold it`,
     );
     fs.rmSync(path.join(broken, 'model-00002-of-00003.safetensors'));
-    expect(() => CheckpointFolder.open(broken)).toThrow(/tensor model.layers.1.w is in model-00002-of-00003.safetensors, which does not exist/);
-    expect(() => CheckpointFolder.open(path.join(dir, 'nowhere'))).toThrow(/no model.safetensors or model.safetensors.index.json/);
+    expect(() => CheckpointFolder.open(broken)).toThrow(
+      /tensor model.layers.1.w is in model-00002-of-00003.safetensors, which does not exist/,
+    );
+    expect(() => CheckpointFolder.open(path.join(dir, 'nowhere'))).toThrow(
+      /no model.safetensors or model.safetensors.index.json/,
+    );
   });
 });

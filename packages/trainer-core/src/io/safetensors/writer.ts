@@ -62,7 +62,9 @@ export async function writeSafetensors(
       const data = bytesOf(typeof t.data === 'function' ? await t.data() : t.data);
       const want = entries[i]!.end - entries[i]!.begin;
       if (data.length !== want) {
-        throw new RangeError(`writeSafetensors: tensor ${t.name} has ${data.length} bytes of data, its shape and dtype need ${want}`);
+        throw new RangeError(
+          `writeSafetensors: tensor ${t.name} has ${data.length} bytes of data, its shape and dtype need ${want}`,
+        );
       }
       let done = 0;
       while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done);

@@ -5,7 +5,15 @@
  * RoPE base (rope_local_base_freq, 10k), full layers with rope_theta (1M).
  */
 import { z } from 'zod';
-import { activation, commonDecoderKeys, configError, type DecoderDims, parseConfigJson, resolveDims, ropeSpec } from '../config-common.js';
+import {
+  activation,
+  commonDecoderKeys,
+  configError,
+  type DecoderDims,
+  parseConfigJson,
+  resolveDims,
+  ropeSpec,
+} from '../config-common.js';
 
 export const Gemma3TextConfigSchema = z
   .object({
@@ -70,14 +78,21 @@ export function parseGemma3TextConfig(json: unknown, source = 'config.json'): Ge
     params ? 'rope_parameters.full_attention' : 'rope_scaling',
     source,
   );
-  const local = ropeSpec(params?.sliding_attention, c.rope_local_base_freq, 'rope_parameters.sliding_attention', source);
+  const local = ropeSpec(
+    params?.sliding_attention,
+    c.rope_local_base_freq,
+    'rope_parameters.sliding_attention',
+    source,
+  );
   return {
     ...dims,
     modelType: 'gemma3_text',
     hiddenAct: c.hidden_activation ?? c.hidden_act ?? 'gelu_pytorch_tanh',
     attentionScale: c.query_pre_attn_scalar ** -0.5,
     layers: types.map((t) =>
-      t === 'sliding_attention' ? { window: c.sliding_window, ropeTheta: local.theta } : { window: 0, ropeTheta: full.theta },
+      t === 'sliding_attention'
+        ? { window: c.sliding_window, ropeTheta: local.theta }
+        : { window: 0, ropeTheta: full.theta },
     ),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../ops/create.js';
-import { Rng } from '../../random/rng.js';
+import { TrainingRng } from '../../random/training-rng.js';
 import { describeEachBackend } from '../../test-utils/backends.js';
 import { expectClose } from '../../test-utils/gradcheck.js';
 import { values } from '../../test-utils/read.js';
@@ -149,12 +149,21 @@ function referenceLogits(c: Gemma3TextConfig, w: Weights, ids: number[]): Mat {
       return out;
     });
     xs = xs.map((x, t) => {
-      const a = gemmaNorm(matvec(p('self_attn.o_proj.weight'), h, H * D, attn[t]!), p('post_attention_layernorm.weight'), eps);
+      const a = gemmaNorm(
+        matvec(p('self_attn.o_proj.weight'), h, H * D, attn[t]!),
+        p('post_attention_layernorm.weight'),
+        eps,
+      );
       const r = x.map((v, i) => v + a[i]!);
       const f = gemmaNorm(r, p('pre_feedforward_layernorm.weight'), eps);
       const g = matvec(p('mlp.gate_proj.weight'), I, h, f);
       const u = matvec(p('mlp.up_proj.weight'), I, h, f);
-      const m = matvec(p('mlp.down_proj.weight'), h, I, g.map((gv, i) => geluTanh(gv) * u[i]!));
+      const m = matvec(
+        p('mlp.down_proj.weight'),
+        h,
+        I,
+        g.map((gv, i) => geluTanh(gv) * u[i]!),
+      );
       const ff = gemmaNorm(m, p('post_feedforward_layernorm.weight'), eps);
       return r.map((v, i) => v + ff[i]!);
     });
@@ -167,9 +176,14 @@ describeEachBackend('Gemma3ForCausalLM', () => {
     const config = parseGemma3TextConfig(tiny);
     const model = createCausalLM(tiny, { seed: 2 }) as Gemma3ForCausalLM;
     // Give the zero-initialised (1 + w) norms non-zero weights so the offset is exercised.
-    const rng = new Rng(8);
+    const rng = new TrainingRng(8);
     for (const [name, t] of model.namedParameters()) {
-      if (name.endsWith('norm.weight')) t.storage.backend.upload(t.storage.handle, 'f32', Float32Array.from({ length: t.size }, () => rng.uniformRange(-0.5, 0.5)));
+      if (name.endsWith('norm.weight'))
+        t.storage.backend.upload(
+          t.storage.handle,
+          'f32',
+          Float32Array.from({ length: t.size }, () => rng.uniformRange(-0.5, 0.5)),
+        );
     }
     const weights: Weights = new Map();
     for (const [name, t] of model.namedParameters()) weights.set(name, await t.array());

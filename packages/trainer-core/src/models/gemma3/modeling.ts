@@ -4,17 +4,18 @@
  * score scale query_pre_attn_scalar^-0.5, GeGLU MLP, embeddings scaled by sqrt(hidden_size),
  * sliding-window and full layers with their own RoPE bases, and a head tied to the embeddings.
  */
-import { add, scale } from '../../ops/elementwise.js';
-import { linear } from '../../ops/matmul.js';
-import { Rng } from '../../random/rng.js';
-import { tidy } from '../../tensor/scope.js';
-import type { Tensor } from '../../tensor/tensor.js';
+
 import { type AttentionInputs, SelfAttention } from '../../nn/attention.js';
 import { normalInit } from '../../nn/init.js';
-import { Embedding, Linear, RMSNorm } from '../../nn/layers.js';
+import { RMSNorm } from '../../nn/layers.js';
 import { GatedMLP } from '../../nn/mlp.js';
-import { Module, ModuleList } from '../../nn/module.js';
+import { Module } from '../../nn/module.js';
+import { add } from '../../ops/elementwise.js';
+import type { TrainingRng } from '../../random/training-rng.js';
+import { tidy } from '../../tensor/scope.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { CausalLMOptions } from '../causal-lm.js';
+import { DecoderBody, DecoderForCausalLM } from '../decoder-base.js';
 import type { Gemma3TextConfig } from './config.js';
 
 /** Gemma's norm: x * rsqrt(mean(x^2) + eps) * (1 + w), w initialised to 0. */
@@ -30,7 +31,7 @@ export class Gemma3DecoderLayer extends Module {
   readonly post_feedforward_layernorm: RMSNorm;
   readonly mlp: GatedMLP;
 
-  constructor(config: Gemma3TextConfig, layerIndex: number, rng: Rng) {
+  constructor(config: Gemma3TextConfig, layerIndex: number, rng: TrainingRng) {
     super();
     const init = normalInit(config.initializerRange);
     const { hiddenSize: h, rmsNormEps: eps } = config;
@@ -59,7 +60,9 @@ export class Gemma3DecoderLayer extends Module {
 
   forward(x: Tensor, inputs: AttentionInputs = {}): Tensor {
     return tidy(() => {
-      const attn = this.post_attention_layernorm.forward(this.self_attn.forward(this.input_layernorm.forward(x), inputs));
+      const attn = this.post_attention_layernorm.forward(
+        this.self_attn.forward(this.input_layernorm.forward(x), inputs),
+      );
       const h = add(x, attn);
       const ff = this.post_feedforward_layernorm.forward(this.mlp.forward(this.pre_feedforward_layernorm.forward(h)));
       return add(h, ff);
@@ -67,55 +70,23 @@ export class Gemma3DecoderLayer extends Module {
   }
 }
 
-export class Gemma3TextModel extends Module {
-  readonly embed_tokens: Embedding;
-  readonly layers: ModuleList<Gemma3DecoderLayer>;
-  readonly norm: RMSNorm;
-  /** sqrt(hidden_size) rounded to f32, as transformers multiplies in the weights' dtype. */
-  readonly embedScale: number;
-
-  constructor(config: Gemma3TextConfig, rng: Rng) {
-    super();
-    const init = normalInit(config.initializerRange);
-    this.embed_tokens = this.addModule('embed_tokens', new Embedding(config.vocabSize, config.hiddenSize, { init, rng }));
-    const layers = Array.from({ length: config.numLayers }, (_, i) => new Gemma3DecoderLayer(config, i, rng));
-    this.layers = this.addModule('layers', new ModuleList(layers));
-    this.norm = this.addModule('norm', gemmaNorm(config.hiddenSize, config.rmsNormEps));
-    this.embedScale = Math.fround(Math.sqrt(config.hiddenSize));
-  }
-
-  forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      let x = scale(this.embed_tokens.forward(ids), this.embedScale);
-      for (const layer of this.layers.items) x = layer.forward(x, inputs);
-      return this.norm.forward(x);
-    });
+export class Gemma3TextModel extends DecoderBody<Gemma3DecoderLayer> {
+  constructor(config: Gemma3TextConfig, rng: TrainingRng) {
+    super(
+      config,
+      {
+        layer: (i) => new Gemma3DecoderLayer(config, i, rng),
+        norm: () => gemmaNorm(config.hiddenSize, config.rmsNormEps),
+        // sqrt(hidden_size) rounded to f32: transformers multiplies in the weights' dtype.
+        embedScale: Math.fround(Math.sqrt(config.hiddenSize)),
+      },
+      rng,
+    );
   }
 }
 
-export class Gemma3ForCausalLM extends Module {
-  readonly model: Gemma3TextModel;
-  readonly lm_head: Linear | undefined;
-
-  constructor(
-    readonly config: Gemma3TextConfig,
-    options: CausalLMOptions = {},
-  ) {
-    super();
-    const rng = new Rng(options.seed ?? 0);
-    this.model = this.addModule('model', new Gemma3TextModel(config, rng));
-    this.lm_head = config.tieWordEmbeddings
-      ? undefined
-      : this.addModule(
-          'lm_head',
-          new Linear(config.hiddenSize, config.vocabSize, { init: normalInit(config.initializerRange), rng }),
-        );
-  }
-
-  forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      const h = this.model.forward(ids, inputs);
-      return this.lm_head ? this.lm_head.forward(h) : linear(h, this.model.embed_tokens.weight);
-    });
+export class Gemma3ForCausalLM extends DecoderForCausalLM<Gemma3TextConfig, Gemma3TextModel> {
+  constructor(config: Gemma3TextConfig, options: CausalLMOptions = {}) {
+    super(config, (rng) => new Gemma3TextModel(config, rng), options);
   }
 }

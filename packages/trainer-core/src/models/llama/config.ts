@@ -45,7 +45,8 @@ export function parseLlamaConfig(json: unknown, source = 'config.json'): LlamaCo
     ...dims,
     modelType: c.model_type,
     hiddenAct: c.hidden_act,
-    ropeTheta: ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source).theta,
+    ropeTheta: ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source)
+      .theta,
     qkvBias: bias,
     outputBias: bias,
     mlpBias: c.mlp_bias,

@@ -6,7 +6,7 @@ import { crossEntropy, shiftLabels } from '../../ops/loss.js';
 import { readScalars } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { clipGradNorm } from '../../optim/clip.js';
-import { Rng } from '../../random/rng.js';
+import { TrainingRng } from '../../random/training-rng.js';
 import { getBackend } from '../../tensor/engine.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -25,7 +25,13 @@ const tiny = {
 };
 
 describe('parseLlamaConfig', () => {
-  const base = { vocab_size: 512, hidden_size: 256, intermediate_size: 704, num_hidden_layers: 4, num_attention_heads: 4 };
+  const base = {
+    vocab_size: 512,
+    hidden_size: 256,
+    intermediate_size: 704,
+    num_hidden_layers: 4,
+    num_attention_heads: 4,
+  };
 
   it('fills the transformers defaults', () => {
     expect(parseLlamaConfig(base)).toMatchObject({
@@ -63,7 +69,9 @@ describe('parseLlamaConfig', () => {
       /models\/tiny\/config\.json: field "hidden_size"/,
     );
     expect(() => parseLlamaConfig({ ...base, vocab_size: undefined })).toThrow(/config\.json: field "vocab_size"/);
-    expect(() => parseLlamaConfig({ ...base, num_key_value_heads: 3 })).toThrow(/"num_key_value_heads": 3 does not divide/);
+    expect(() => parseLlamaConfig({ ...base, num_key_value_heads: 3 })).toThrow(
+      /"num_key_value_heads": 3 does not divide/,
+    );
     expect(() => parseLlamaConfig({ ...base, num_attention_heads: 3 })).toThrow(/"head_dim": missing/);
     expect(() => parseLlamaConfig({ ...base, hidden_act: 'gelu' })).toThrow(/"hidden_act"/);
     expect(() => parseLlamaConfig({ ...base, rope_scaling: { rope_type: 'llama3', factor: 8 } })).toThrow(
@@ -139,7 +147,7 @@ const config = parseLlamaConfig({
 });
 
 function batch(seed: number, b: number, t: number): { ids: Tensor; labels: Tensor } {
-  const rng = new Rng(seed);
+  const rng = new TrainingRng(seed);
   const data = new Int32Array(b * t).map(() => rng.int(config.vocabSize));
   return { ids: tensor(data, [b, t], 'i32'), labels: tensor(shiftLabels(data, b, t), [b, t], 'i32') };
 }
@@ -192,8 +200,14 @@ describeEachBackend('Llama training', () => {
     const mask = () => tensor(new Int32Array([0, 0, 1, 1, 1]), [1, 5], 'i32');
     const pos = () => tensor(new Int32Array([0, 0, 0, 1, 2]), [1, 5], 'i32');
     const [a, b, plain] = await valuesOf(() => [
-      model.forward(tensor(new Int32Array([0, 0, 5, 6, 7]), [1, 5], 'i32'), { attentionMask: mask(), positions: pos() }),
-      model.forward(tensor(new Int32Array([9, 3, 5, 6, 7]), [1, 5], 'i32'), { attentionMask: mask(), positions: pos() }),
+      model.forward(tensor(new Int32Array([0, 0, 5, 6, 7]), [1, 5], 'i32'), {
+        attentionMask: mask(),
+        positions: pos(),
+      }),
+      model.forward(tensor(new Int32Array([9, 3, 5, 6, 7]), [1, 5], 'i32'), {
+        attentionMask: mask(),
+        positions: pos(),
+      }),
       model.forward(tensor(new Int32Array([5, 6, 7]), [1, 3], 'i32')),
     ]);
     expect(a!.slice(2 * 24)).toEqual(b!.slice(2 * 24));

@@ -4,17 +4,18 @@
  * post_attention_layernorm, mlp.{gate,up,down}_proj}.weight`, `model.norm.weight`, and
  * `lm_head.weight` unless the embeddings are tied.
  */
-import { add } from '../../ops/elementwise.js';
-import { linear } from '../../ops/matmul.js';
-import { Rng } from '../../random/rng.js';
-import { tidy } from '../../tensor/scope.js';
-import type { Tensor } from '../../tensor/tensor.js';
+
 import { type AttentionInputs, SelfAttention } from '../../nn/attention.js';
 import { normalInit } from '../../nn/init.js';
-import { Embedding, Linear, RMSNorm } from '../../nn/layers.js';
+import { RMSNorm } from '../../nn/layers.js';
 import { GatedMLP } from '../../nn/mlp.js';
-import { Module, ModuleList } from '../../nn/module.js';
+import { Module } from '../../nn/module.js';
+import { add } from '../../ops/elementwise.js';
+import type { TrainingRng } from '../../random/training-rng.js';
+import { tidy } from '../../tensor/scope.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { CausalLMOptions } from '../causal-lm.js';
+import { DecoderBody, DecoderForCausalLM } from '../decoder-base.js';
 import type { LlamaConfig } from './config.js';
 
 export class LlamaDecoderLayer extends Module {
@@ -23,7 +24,7 @@ export class LlamaDecoderLayer extends Module {
   readonly post_attention_layernorm: RMSNorm;
   readonly mlp: GatedMLP;
 
-  constructor(config: LlamaConfig, layerIndex: number, rng: Rng) {
+  constructor(config: LlamaConfig, layerIndex: number, rng: TrainingRng) {
     super();
     const init = normalInit(config.initializerRange);
     const h = config.hiddenSize;
@@ -43,7 +44,10 @@ export class LlamaDecoderLayer extends Module {
         rng,
       }),
     );
-    this.post_attention_layernorm = this.addModule('post_attention_layernorm', new RMSNorm(h, { eps: config.rmsNormEps }));
+    this.post_attention_layernorm = this.addModule(
+      'post_attention_layernorm',
+      new RMSNorm(h, { eps: config.rmsNormEps }),
+    );
     this.mlp = this.addModule(
       'mlp',
       new GatedMLP(h, config.intermediateSize, config.hiddenAct, { init, rng, bias: config.mlpBias }),
@@ -59,56 +63,22 @@ export class LlamaDecoderLayer extends Module {
 }
 
 /** The `model.` part: embeddings, layers, final norm. */
-export class LlamaModel extends Module {
-  readonly embed_tokens: Embedding;
-  readonly layers: ModuleList<LlamaDecoderLayer>;
-  readonly norm: RMSNorm;
-
-  constructor(config: LlamaConfig, rng: Rng) {
-    super();
-    const init = normalInit(config.initializerRange);
-    this.embed_tokens = this.addModule('embed_tokens', new Embedding(config.vocabSize, config.hiddenSize, { init, rng }));
-    const layers = Array.from({ length: config.numLayers }, (_, i) => new LlamaDecoderLayer(config, i, rng));
-    this.layers = this.addModule('layers', new ModuleList(layers));
-    this.norm = this.addModule('norm', new RMSNorm(config.hiddenSize, { eps: config.rmsNormEps }));
-  }
-
-  /** i32 ids [B, T] -> final hidden states [B, T, hidden]. */
-  forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      let x = this.embed_tokens.forward(ids);
-      for (const layer of this.layers.items) x = layer.forward(x, inputs);
-      return this.norm.forward(x);
-    });
+export class LlamaModel extends DecoderBody<LlamaDecoderLayer> {
+  constructor(config: LlamaConfig, rng: TrainingRng) {
+    super(
+      config,
+      {
+        layer: (i) => new LlamaDecoderLayer(config, i, rng),
+        norm: () => new RMSNorm(config.hiddenSize, { eps: config.rmsNormEps }),
+      },
+      rng,
+    );
   }
 }
 
 /** `LlamaForCausalLM`: `model` + `lm_head` (or the embedding matrix when tied). */
-export class LlamaForCausalLM extends Module {
-  readonly model: LlamaModel;
-  readonly lm_head: Linear | undefined;
-
-  constructor(
-    readonly config: LlamaConfig,
-    options: CausalLMOptions = {},
-  ) {
-    super();
-    // Parameters are drawn in checkpoint-key order from one generator.
-    const rng = new Rng(options.seed ?? 0);
-    this.model = this.addModule('model', new LlamaModel(config, rng));
-    this.lm_head = config.tieWordEmbeddings
-      ? undefined
-      : this.addModule(
-          'lm_head',
-          new Linear(config.hiddenSize, config.vocabSize, { init: normalInit(config.initializerRange), rng }),
-        );
-  }
-
-  /** i32 ids [B, T] -> logits [B, T, vocab]. */
-  forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      const h = this.model.forward(ids, inputs);
-      return this.lm_head ? this.lm_head.forward(h) : linear(h, this.model.embed_tokens.weight);
-    });
+export class LlamaForCausalLM extends DecoderForCausalLM<LlamaConfig, LlamaModel> {
+  constructor(config: LlamaConfig, options: CausalLMOptions = {}) {
+    super(config, (rng) => new LlamaModel(config, rng), options);
   }
 }

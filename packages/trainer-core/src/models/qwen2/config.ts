@@ -1,6 +1,13 @@
 /** config.json of `model_type: "qwen2"`: a Llama-shaped decoder with q/k/v biases and optional sliding layers. */
 import { z } from 'zod';
-import { activation, commonDecoderKeys, configError, parseConfigJson, resolveDims, ropeSpec } from '../config-common.js';
+import {
+  activation,
+  commonDecoderKeys,
+  configError,
+  parseConfigJson,
+  resolveDims,
+  ropeSpec,
+} from '../config-common.js';
 import type { LlamaConfig } from '../llama/config.js';
 
 export const Qwen2ConfigSchema = z
@@ -41,7 +48,8 @@ export function parseQwen2Config(json: unknown, source = 'config.json'): Qwen2Co
     ...dims,
     modelType: 'qwen2',
     hiddenAct: c.hidden_act,
-    ropeTheta: ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source).theta,
+    ropeTheta: ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source)
+      .theta,
     qkvBias: true,
     outputBias: false,
     mlpBias: false,

@@ -12,7 +12,12 @@ function writeStats({ backend, outputs: [loss, accuracy, tokens] }: CpuKernelArg
 
 registerCpuKernel(CrossEntropy, {
   reference: (args) => {
-    const { backend, inputs: [logits, labels, mask], outputs, attrs } = args;
+    const {
+      backend,
+      inputs: [logits, labels, mask],
+      outputs,
+      attrs,
+    } = args;
     const [rows, vocab] = logits!.shape as [number, number];
     const dlogits = outputs[3];
     const r = crossEntropyRows(
@@ -27,7 +32,12 @@ registerCpuKernel(CrossEntropy, {
     writeStats(args, r);
   },
   fast: (fast, args) => {
-    const { backend, inputs: [logits, labels, mask], outputs, attrs } = args;
+    const {
+      backend,
+      inputs: [logits, labels, mask],
+      outputs,
+      attrs,
+    } = args;
     const [rows, vocab] = logits!.shape as [number, number];
     const dlogits = outputs[3];
     const r = fast.crossEntropy({

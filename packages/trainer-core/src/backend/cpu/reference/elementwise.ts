@@ -3,9 +3,9 @@
  * dispatch), and every function works on f32 and f64 arrays alike.
  */
 
+import type { BinaryOp, GatedActivation, UnaryOp } from '../../../kernels/elementwise.js';
 import { hash2 } from '../../../random/hash.js';
 import type { FloatArray } from '../../../tensor/dtype.js';
-import type { BinaryOp, GatedActivation, UnaryOp } from '../../../kernels/elementwise.js';
 import { forEachRow } from './strided.js';
 
 type Row = (

@@ -7,8 +7,6 @@ import os from 'node:os';
 import type { CpuFastKernels } from '../fast-kernels.js';
 import type { CpuHeap } from '../heap.js';
 import { WorkerPool } from '../threads/pool.js';
-import { relaxedSimdSupported } from './features.js';
-import { buildKernelModuleBytes, HOST_MATH, KERNEL_EXPORTS, kernelImports } from './kernel-module.js';
 import { runAttention, runAttentionBackward } from './calls/attention.js';
 import { CONTEXT_TABLE_BYTES, type KernelContext, SharedScratch } from './calls/context.js';
 import { runCrossEntropy } from './calls/cross-entropy.js';
@@ -17,6 +15,8 @@ import { DEFAULT_SHARED_SLAB_BYTES, planGemmBlocks, runMatmul } from './calls/ma
 import { runRmsNorm, runRmsNormGrad } from './calls/norm.js';
 import { RopeTables, runRope } from './calls/rope.js';
 import { SCRATCH_BYTES_PER_THREAD } from './calls/scratch.js';
+import { relaxedSimdSupported } from './features.js';
+import { buildKernelModuleBytes, HOST_MATH, KERNEL_EXPORTS, kernelImports } from './kernel-module.js';
 
 export interface CpuFastKernelOptions {
   /** Threads to run kernels on, the calling thread included (default: all available cores). */

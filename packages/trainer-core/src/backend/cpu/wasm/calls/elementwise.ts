@@ -1,7 +1,7 @@
 /** Wrappers of the element-wise kernels: checks, thread count, dispatch. */
 import type { AdamWArgs, AddInPlaceArgs, BinaryArgs, GatedActArgs, GatedActGradArgs } from '../../fast-kernels.js';
-import type { KernelName } from '../kernel-module.js';
 import { MAP_CHUNK } from '../codegen/elementwise.js';
+import type { KernelName } from '../kernel-module.js';
 import { checkCount, checkFinite, checkSpan } from './check.js';
 import { dispatch, type KernelContext } from './context.js';
 

@@ -27,7 +27,11 @@ export const DEFAULT_SHARED_SLAB_BYTES = 64 << 20;
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 
-export function planGemmBlocks(args: MatmulArgs, maxThreads: number, slabBytes = DEFAULT_SHARED_SLAB_BYTES): GemmBlockPlan {
+export function planGemmBlocks(
+  args: MatmulArgs,
+  maxThreads: number,
+  slabBytes = DEFAULT_SHARED_SLAB_BYTES,
+): GemmBlockPlan {
   const { m, n, k, batch } = args;
   const kBlocks = Math.ceil(k / MATMUL_BLOCK_LIMITS.kc);
   const kc = Math.max(1, Math.ceil(k / Math.max(1, kBlocks)));

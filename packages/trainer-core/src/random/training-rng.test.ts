@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fmix32, hash2 } from './hash.js';
-import { Rng } from './rng.js';
+import { TrainingRng } from './training-rng.js';
 
 /** PCG32 (XSH-RR, 64-bit LCG) with BigInt, as in the PCG paper: the independent reference. */
 function* pcg32Reference(state: bigint): Generator<number> {
@@ -17,9 +17,9 @@ function* pcg32Reference(state: bigint): Generator<number> {
   }
 }
 
-describe('Rng', () => {
+describe('TrainingRng', () => {
   it('is PCG32: matches a BigInt implementation from the same state', () => {
-    const rng = new Rng(1234);
+    const rng = new TrainingRng(1234);
     // Recover the internal state after seeding by stepping the reference from the seeded state.
     const state = rng as unknown as { hi: number; lo: number };
     const ref = pcg32Reference((BigInt(state.hi) << 32n) | BigInt(state.lo));
@@ -32,28 +32,28 @@ describe('Rng', () => {
       (
         (r) => () =>
           r.nextU32()
-      )(new Rng(7)),
+      )(new TrainingRng(7)),
     );
     const b = Array.from(
       { length: 5 },
       (
         (r) => () =>
           r.nextU32()
-      )(new Rng(7)),
+      )(new TrainingRng(7)),
     );
     const c = Array.from(
       { length: 5 },
       (
         (r) => () =>
           r.nextU32()
-      )(new Rng(8)),
+      )(new TrainingRng(8)),
     );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
 
   it('draws uniforms in [0, 1) and standard normals with the right moments', () => {
-    const rng = new Rng(42);
+    const rng = new TrainingRng(42);
     const n = 200000;
     let s = 0;
     let s2 = 0;
@@ -72,7 +72,7 @@ describe('Rng', () => {
   });
 
   it('int is unbiased over a small range and shuffle is a permutation', () => {
-    const rng = new Rng(3);
+    const rng = new TrainingRng(3);
     const counts = [0, 0, 0];
     for (let i = 0; i < 30000; i++) counts[rng.int(3)]!++;
     for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400);

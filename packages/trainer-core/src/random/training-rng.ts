@@ -1,7 +1,8 @@
 /**
  * Seeded pseudo-random numbers: PCG-XSH-RR-style 32-bit output on a 64-bit LCG state held in two
  * u32 halves (so it runs on plain JS numbers), seeded through splitmix-style mixing. Same seed,
- * same numbers, on every platform. Used for initialisation, data shuffling and dropout seeds.
+ * same numbers, on every platform. Used for initialisation, data shuffling and dropout seeds (the
+ * trainer's generator; data-gen has its own, `DataRng`, for worlds and datasets).
  */
 import { fmix32 } from './hash.js';
 
@@ -10,13 +11,13 @@ const MUL_LO = 0x4c957f2d;
 const INC_HI = 0x14057b7e;
 const INC_LO = 0xf767814f;
 
-export class Rng {
+export class TrainingRng {
   private hi: number;
   private lo: number;
   private spareNormal: number | undefined;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new RangeError(`TrainingRng: seed must be a finite number, got ${seed}`);
     const s = Math.floor(seed);
     this.hi = fmix32(((s / 0x100000000) >>> 0) ^ 0x9e3779b9);
     this.lo = fmix32(s >>> 0);
@@ -82,7 +83,7 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`Rng.int: bad bound ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`TrainingRng.int: bad bound ${n}`);
     // Rejection sampling keeps the draw unbiased.
     const limit = 2 ** 32 - (2 ** 32 % n);
     let x = this.nextU32();
