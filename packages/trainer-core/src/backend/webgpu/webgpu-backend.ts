@@ -70,6 +70,8 @@ export interface Program {
 }
 
 export interface WebGpuStats extends PoolStats {
+  /** Bytes (by bucket size) of tensors allocated and not yet freed, as the CPU heap counts them. */
+  liveBytes: number;
   dispatches: number;
   submits: number;
   downloads: number;
@@ -134,6 +136,7 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
   private disposed = false;
   private timing: { querySet: GPUQuerySet; begun: boolean } | undefined;
   private readonly counters = { dispatches: 0, submits: 0, downloads: 0, uploads: 0, compileMs: 0, bindGroups: 0 };
+  private tensorBytes = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -185,11 +188,18 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
           `${this.limits.maxAllocationBytes} bytes per buffer`,
       );
     }
-    return this.pool.acquire(bytes);
+    const handle = this.pool.acquire(bytes);
+    handle.tensor = true;
+    this.tensorBytes += handle.capacity;
+    return handle;
   }
 
   free(handle: GpuBuffer): void {
     if (this.disposed) return;
+    if (handle.tensor) {
+      handle.tensor = false;
+      this.tensorBytes -= handle.capacity;
+    }
     if (handle.lastBatch === this.batch && this.encoder) this.pendingFree.push(handle);
     else this.pool.release(handle);
   }
@@ -411,7 +421,7 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
 
   /** Counters for tests and `guinav doctor`. */
   stats(): WebGpuStats {
-    return { ...this.pool.stats(), ...this.counters, pipelines: this.programs.size };
+    return { ...this.pool.stats(), ...this.counters, liveBytes: this.tensorBytes, pipelines: this.programs.size };
   }
 
   /** Destroys idle pooled buffers. */

@@ -36,7 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
   let i0 = wid.x * ${ROWS}u;
   let i = i0 + lix;
   let row_lse = lse[u.lse_o + lse_index(b, h, min(i, u.tq - 1u))];
-  let active = i < u.tq && !is_neg_inf(row_lse);
+  let in_range = i < u.tq && !is_neg_inf(row_lse);
   var qr: array<f32, ${bucket}>;
   var dor: array<f32, ${bucket}>;
   var dq_acc: array<f32, ${bucket}>;
@@ -55,7 +55,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
     ${stageRows('ks', 'k', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
     ${stageRows('vs', 'v', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
     workgroupBarrier();
-    if (active) {
+    if (in_range) {
       for (var jj = 0u; jj < ${bc}u; jj++) {
         let j = j0 + jj;
         if (j < span.y && visible(b, i, j)) {
@@ -94,7 +94,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
   let kh = bkh % u.kvHeads;
   let j0 = wid.x * ${ROWS}u;
   let j = j0 + lix;
-  let active = j < u.tk;
+  let in_range = j < u.tk;
   var kr: array<f32, ${bucket}>;
   var vr: array<f32, ${bucket}>;
   var dk_acc: array<f32, ${bucket}>;
@@ -119,7 +119,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
         dis[lix] = dsum[u.dsum_o + lse_index(b, h, i)];
       }
       workgroupBarrier();
-      if (active) {
+      if (in_range) {
         for (var ii = 0u; ii < ${bc}u; ii++) {
           let i = i0 + ii;
           if (i < span.y && !is_neg_inf(lses[ii]) && visible(b, i, j)) {
@@ -141,7 +141,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
       workgroupBarrier();
     }
   }
-  if (active) {
+  if (in_range) {
     for (var c = 0u; c < u.headDim; c++) {
       dk[u.dk_o + kb + c] = dk_acc[c];
       dv[u.dv_o + kb + c] = dv_acc[c];

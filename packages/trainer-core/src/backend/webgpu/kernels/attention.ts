@@ -33,7 +33,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
   let kh = h / u.group;
   let i0 = wid.x * ${ROWS}u;
   let i = i0 + lix;
-  let active = i < u.tq;
+  let in_range = i < u.tq;
   var qr: array<f32, ${bucket}>;
   var acc: array<f32, ${bucket}>;
   var sc: array<f32, ${bc}>;
@@ -49,18 +49,18 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
     ${stageRows('ks', 'k', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
     ${stageRows('vs', 'v', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
     workgroupBarrier();
-    if (active) {
+    if (in_range) {
       var tmax = ${LOW};
-      var any = false;
+      var seen_any = false;
       for (var jj = 0u; jj < ${bc}u; jj++) {
         let j = j0 + jj;
         var s = 0.0;
         for (var c = 0u; c < ${bucket}u; c++) { s = fma(qr[c], ks[jj * ${bucket}u + c], s); }
         let seen = j < span.y && visible(b, i, j);
         sc[jj] = select(${LOW}, s, seen);
-        if (seen) { tmax = max(tmax, s); any = true; }
+        if (seen) { tmax = max(tmax, s); seen_any = true; }
       }
-      if (any) {
+      if (seen_any) {
         let mn = max(m, tmax);
         let corr = exp(m - mn);
         l = l * corr;
@@ -77,7 +77,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
     }
     workgroupBarrier();
   }
-  if (active) {
+  if (in_range) {
     let ob = q_index(b, i, h);
     let inv = select(0.0, 1.0 / l, l > 0.0);
     for (var c = 0u; c < u.headDim; c++) { out[u.out_o + ob + c] = acc[c] * inv; }

@@ -104,7 +104,7 @@ ${rowKernel(
       : ''
   }
   if (lix == 0u) {
-    terms[tb] = m + log(s) - logits[xb + label];
+    terms[tb] = (m - logits[xb + label]) + log(s);
     terms[tb + 1u] = select(0.0, 1.0, arg == label);
   }`,
 )}`,

@@ -111,8 +111,8 @@ export function stageRows(
       let rr = e / ${bucket}u;
       let cc = e % ${bucket}u;
       let row = ${first} + rr;
-      var v = 0.0;
-      if (row < ${limit} && cc < u.headDim) { v = ${src}[u.${src}_o + ${index('row')} + cc]; }
-      ${dst}[e] = v;
+      var staged = 0.0;
+      if (row < ${limit} && cc < u.headDim) { staged = ${src}[u.${src}_o + ${index('row')} + cc]; }
+      ${dst}[e] = staged;
     }`;
 }

@@ -18,8 +18,9 @@ export const SOFTMAX_FORWARD = (wg: number, log: boolean) => /* wgsl */ `
   s = wg_sum(s, lix);
   ${
     log
-      ? `let lse = m + log(s);
-  for (var j = lix; j < u.n; j += ${wg}u) { y[yb + j] = x[xb + j] - lse; }`
+      ? `// (x - m) is exact for the large entries, so large logits keep their digits.
+  let ls = log(s);
+  for (var j = lix; j < u.n; j += ${wg}u) { y[yb + j] = (x[xb + j] - m) - ls; }`
       : `let inv = 1.0 / s;
   for (var j = lix; j < u.n; j += ${wg}u) { y[yb + j] = exp(x[xb + j] - m) * inv; }`
   }`;

@@ -15,6 +15,8 @@ export interface GpuBuffer {
   requested: number;
   /** The recording batch that last bound it (see WebGpuBackend: frees wait for that batch's submit). */
   lastBatch: number;
+  /** Whether a tensor owns it (else it is a kernel's scratch buffer). */
+  tensor: boolean;
 }
 
 const MIN_BUCKET = 256;
@@ -30,8 +32,8 @@ export function bucketBytes(bytes: number): number {
 }
 
 export interface PoolStats {
-  /** Bytes held by live (allocated, not yet freed) buffers, by bucket size. */
-  liveBytes: number;
+  /** Bytes of buffers handed out and not yet back in the pool (by bucket size). */
+  busyBytes: number;
   /** Bytes of idle buffers kept for reuse. */
   idleBytes: number;
   /** Buffers created on the device so far. */
@@ -62,7 +64,7 @@ export class BufferPool {
       this.created++;
     }
     this.live += capacity;
-    return { id: this.nextId++, buffer, capacity, requested: bytes, lastBatch: -1 };
+    return { id: this.nextId++, buffer, capacity, requested: bytes, lastBatch: -1, tensor: false };
   }
 
   release(b: GpuBuffer): void {
@@ -81,6 +83,6 @@ export class BufferPool {
   }
 
   stats(): PoolStats {
-    return { liveBytes: this.live, idleBytes: this.idleTotal, created: this.created };
+    return { busyBytes: this.live, idleBytes: this.idleTotal, created: this.created };
   }
 }
