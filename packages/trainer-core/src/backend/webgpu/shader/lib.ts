@@ -6,7 +6,8 @@
  * infinities and NaN come from `bitcast` of a non-constant argument (a constant one that gives
  * inf or NaN is a shader-creation error in WGSL). Conversions between f32 and the 16-bit formats
  * are exact integer code, rounding to nearest even as the CPU backend (tensor/half.ts) does, so
- * results never depend on the driver's own conversion.
+ * results never depend on the driver's own conversion; a NaN decodes to the canonical quiet NaN,
+ * as it does on the CPU.
  */
 export const WGSL_LIB = /* wgsl */ `
 fn f32_bits(b: u32) -> f32 { return bitcast<f32>(b); }
@@ -75,7 +76,7 @@ fn f16_to_f32(h: u32) -> f32 {
   let e = (h >> 10u) & 0x1fu;
   let m = h & 0x3ffu;
   if (e == 0u) { return bitcast<f32>(bitcast<u32>(f32(m) * 5.9604644775390625e-8) | sign); }
-  if (e == 31u) { return f32_bits(sign | 0x7f800000u | (m << 13u)); }
+  if (e == 31u) { return f32_bits(select(0x7fc00000u, sign | 0x7f800000u, m == 0u)); }
   return bitcast<f32>(sign | ((e + 112u) << 23u) | (m << 13u));
 }
 fn f32_to_f16(x: f32) -> u32 {
