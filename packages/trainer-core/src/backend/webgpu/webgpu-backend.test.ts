@@ -23,6 +23,7 @@ import { peekBackend, setBackend } from '../../tensor/engine.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
+import { LARGE_TILE, MEDIUM_TILE, matmulKey, matmulSpec, SMALL_TILE } from './programs/matmul.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
 
 function on<T>(backend: WebGpuBackend, fn: () => T): T {
@@ -254,5 +255,30 @@ describe('WebGPU backend', () => {
   it('refuses allocations larger than one storage binding, saying how large', () => {
     const limit = gpu.limits.maxAllocationBytes;
     expect(() => gpu.allocate('f32', limit / 4 + 1)).toThrow(/binds at most/);
+  });
+});
+
+describe('kernels that need features the software adapter lacks', () => {
+  it('compile and pass validation on the null adapter (shader-f16 matmul, subgroup reductions)', async () => {
+    const nullGpu = await createWebGpuBackend({ adapter: 'validation-only' });
+    try {
+      expect(nullGpu.features).toEqual({ shaderF16: true, subgroups: true, timestampQuery: true });
+      // Runs nothing, but every pipeline the workload needs is created with subgroups enabled.
+      await workload(nullGpu);
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const tile of [SMALL_TILE, MEDIUM_TILE, LARGE_TILE]) {
+            for (const vec of [false, true]) {
+              const v = { tile, transA, transB, vecA: vec, vecB: vec, vecC: vec, storage: 'f16' as const };
+              nullGpu.program(matmulKey(v), () => matmulSpec(v, false));
+            }
+          }
+        }
+      }
+      await nullGpu.sync();
+      expect(nullGpu.stats().pipelines).toBeGreaterThan(24);
+    } finally {
+      nullGpu.dispose();
+    }
   });
 });

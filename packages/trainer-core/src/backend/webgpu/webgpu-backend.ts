@@ -340,6 +340,9 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
     if (spec.enables?.includes('f16') && !this.features.shaderF16) {
       throw new Error(`webgpu: ${key} needs shader-f16, which this adapter lacks`);
     }
+    if (spec.enables?.includes('subgroups') && !this.features.subgroups) {
+      throw new Error(`webgpu: ${key} needs subgroups, which this adapter lacks`);
+    }
     const start = performance.now();
     const pack = planPacking(spec, this.maxStorageBuffers);
     const code = assembleWgsl(spec, pack);

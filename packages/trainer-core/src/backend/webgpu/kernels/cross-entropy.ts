@@ -6,12 +6,11 @@
  * row terms in order into loss and accuracy. Everything stays on the device.
  */
 import { CrossEntropy } from '../../../kernels/loss.js';
-import { rowGrid, rowKernel, rowWorkgroup } from '../programs/rows.js';
+import { rowEnables, rowGrid, rowKernel, rowShape } from '../programs/rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { type BindingDecl, f32In, f32Out, i32, i32In, i32Out, u32 } from '../shader/spec.js';
 import { type BufferView, tensorView } from '../webgpu-backend.js';
 
-const COUNT_WG = 256;
 
 /** WGSL: whether row r counts. */
 const counted = (mask: boolean) => /* wgsl */ `
@@ -30,17 +29,18 @@ registerWebGpuKernel(CrossEntropy, ({ backend, inputs: [logits, labels, mask], o
   const values = { rows, vocab, ignoreIndex: attrs.ignoreIndex };
   const suffix = withMask ? 'mask' : 'nomask';
 
-  const countKey = `CrossEntropy.count|${suffix}`;
-  const count = backend.program(countKey, () => ({
-    key: countKey,
+  const single = rowShape(backend, `CrossEntropy.count|${suffix}`, Infinity);
+  const count = backend.program(single.key, () => ({
+    key: single.key,
+    enables: rowEnables(single),
     bindings: [i32In('labels'), ...maskDecl, i32Out('tokens')],
     uniforms,
     code: `${counted(withMask)}
 ${rowKernel(
-  COUNT_WG,
+  single,
   /* wgsl */ `
   var c = 0.0;
-  for (var r = lix; r < u.rows; r += ${COUNT_WG}u) { if (counted(r)) { c += 1.0; } }
+  for (var r = lix; r < u.rows; r += ${single.wg}u) { if (counted(r)) { c += 1.0; } }
   c = wg_sum(c, lix);
   if (lix == 0u) { tokens[u.tokens_o] = i32(c); }`,
   false,
@@ -50,11 +50,12 @@ ${rowKernel(
 
   // Per-row terms: [loss term, correct] for each row.
   const terms: BufferView = { buffer: backend.scratch(Math.max(rows, 1) * 8), offset: 0, span: rows * 2 };
-  const wg = rowWorkgroup(vocab);
   const grad = dlogits !== undefined;
-  const rowKey = `CrossEntropy.rows|wg${wg}|${suffix}|${grad ? 'grad' : 'nograd'}`;
-  const rowProgram = backend.program(rowKey, () => ({
-    key: rowKey,
+  const shape = rowShape(backend, `CrossEntropy.rows|${suffix}|${grad ? 'grad' : 'nograd'}`, vocab);
+  const wg = shape.wg;
+  const rowProgram = backend.program(shape.key, () => ({
+    key: shape.key,
+    enables: rowEnables(shape),
     bindings: [
       f32In('logits'),
       i32In('labels'),
@@ -67,7 +68,7 @@ ${rowKernel(
     code: `${counted(withMask)}
 var<workgroup> arg_red: array<u32, ${wg}>;
 ${rowKernel(
-  wg,
+  shape,
   /* wgsl */ `
   let xb = u.logits_o + row * u.vocab;
   let tb = u.terms_o + row * 2u;
@@ -118,17 +119,18 @@ ${rowKernel(
     );
   }
 
-  const sumKey = 'CrossEntropy.sum';
-  const sum = backend.program(sumKey, () => ({
-    key: sumKey,
+  const total = rowShape(backend, 'CrossEntropy.sum', Infinity);
+  const sum = backend.program(total.key, () => ({
+    key: total.key,
+    enables: rowEnables(total),
     bindings: [f32In('terms'), i32In('tokens'), f32Out('loss'), f32Out('accuracy')],
     uniforms: [u32('rows')],
     code: rowKernel(
-      COUNT_WG,
+      total,
       /* wgsl */ `
   var l = 0.0;
   var c = 0.0;
-  for (var r = lix; r < u.rows; r += ${COUNT_WG}u) {
+  for (var r = lix; r < u.rows; r += ${total.wg}u) {
     l += terms[u.terms_o + r * 2u];
     c += terms[u.terms_o + r * 2u + 1u];
   }

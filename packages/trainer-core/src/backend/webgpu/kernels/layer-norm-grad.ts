@@ -5,7 +5,7 @@
 import { LayerNormGrad } from '../../../kernels/norm.js';
 import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
 import { columnSums } from '../programs/column-sums.js';
-import { rowGrid, rowKernel, rowWorkgroup } from '../programs/rows.js';
+import { rowEnables, rowGrid, rowKernel, rowShape } from '../programs/rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
@@ -13,14 +13,15 @@ import { tensorView } from '../webgpu-backend.js';
 registerWebGpuKernel(LayerNormGrad, ({ backend, inputs: [x, w, mean, rstd, dy], outputs: [dx, dw, db] }) => {
   const { rows, n } = lastAxisRows(x!.shape);
   if (n === 0) return;
-  const wg = rowWorkgroup(n);
-  const key = `LayerNormGrad|wg${wg}`;
-  const program = backend.program(key, () => ({
-    key,
+  const shape = rowShape(backend, 'LayerNormGrad', n);
+  const wg = shape.wg;
+  const program = backend.program(shape.key, () => ({
+    key: shape.key,
+    enables: rowEnables(shape),
     bindings: [f32In('x'), f32In('w'), f32In('mean'), f32In('rstd'), f32In('dy'), f32Out('dx')],
     uniforms: [u32('rows'), u32('n')],
     code: rowKernel(
-      wg,
+      shape,
       /* wgsl */ `
   let xb = u.x_o + row * u.n;
   let gb = u.dy_o + row * u.n;

@@ -1,7 +1,7 @@
 /** torch.nn.LayerNorm over the last axis (biased variance), one workgroup per row; mean and rstd are kept. */
 import { LayerNorm } from '../../../kernels/norm.js';
 import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
-import { rowGrid, rowKernel, rowWorkgroup } from '../programs/rows.js';
+import { rowEnables, rowGrid, rowKernel, rowShape } from '../programs/rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32, f32In, f32Out, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
@@ -9,14 +9,15 @@ import { tensorView } from '../webgpu-backend.js';
 registerWebGpuKernel(LayerNorm, ({ backend, inputs: [x, w, b], outputs: [y, mean, rstd], attrs }) => {
   const { rows, n } = lastAxisRows(x!.shape);
   if (rows * n === 0) return;
-  const wg = rowWorkgroup(n);
-  const key = `LayerNorm|wg${wg}|${b ? 'bias' : 'nobias'}`;
-  const program = backend.program(key, () => ({
-    key,
+  const shape = rowShape(backend, `LayerNorm|${b ? 'bias' : 'nobias'}`, n);
+  const wg = shape.wg;
+  const program = backend.program(shape.key, () => ({
+    key: shape.key,
+    enables: rowEnables(shape),
     bindings: [f32In('x'), f32In('w'), ...(b ? [f32In('b')] : []), f32Out('y'), f32Out('mean'), f32Out('rstd')],
     uniforms: [u32('rows'), u32('n'), f32('eps')],
     code: rowKernel(
-      wg,
+      shape,
       /* wgsl */ `
   let xb = u.x_o + row * u.n;
   let yb = u.y_o + row * u.n;

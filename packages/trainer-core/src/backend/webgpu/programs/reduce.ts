@@ -7,24 +7,23 @@
 import { entry, linearGrid, linearThread } from '../shader/grid.js';
 import { f32In, f32Out, type ShaderSpec, u32 } from '../shader/spec.js';
 import type { BufferView, WebGpuBackend } from '../webgpu-backend.js';
-import { rowKernel } from './rows.js';
+import { type RowShape, rowEnables, rowKernel, rowShape } from './rows.js';
 
-const ROW_WG = 256;
 const COL_WG = 64;
 /** Elements one workgroup (rows) or one thread (columns) sums before the work is split. */
 const ROW_CHUNK = 4096;
 const COL_CHUNK = 256;
 
-function rowSumSpec(square: boolean): ShaderSpec {
-  const key = `webgpu.sumRows|${square ? 'sq' : 'plain'}`;
+function rowSumSpec(shape: RowShape, square: boolean): ShaderSpec {
   const load = square ? 'let v = x[xb + j]; s += v * v;' : 's += x[xb + j];';
   return {
-    key,
+    key: shape.key,
+    enables: rowEnables(shape),
     bindings: [f32In('x'), f32Out('y')],
     uniforms: [u32('rows'), u32('n'), u32('chunk')],
     // rows here are (outer row, chunk) pairs: row = o * chunks + c.
     code: rowKernel(
-      ROW_WG,
+      shape,
       /* wgsl */ `
   let chunks = (u.n + u.chunk - 1u) / u.chunk;
   let o = row / max(chunks, 1u);
@@ -32,7 +31,7 @@ function rowSumSpec(square: boolean): ShaderSpec {
   let xb = u.x_o + o * u.n;
   let end = min(u.n, (c + 1u) * u.chunk);
   var s = 0.0;
-  for (var j = c * u.chunk + lix; j < end; j += ${ROW_WG}u) { ${load} }
+  for (var j = c * u.chunk + lix; j < end; j += ${shape.wg}u) { ${load} }
   s = wg_sum(s, lix);
   if (lix == 0u) { y[u.y_o + row] = s; }`,
     ),
@@ -77,7 +76,8 @@ export function sumAxis(
     const chunks = outer < 64 && n > 2 * ROW_CHUNK ? Math.min(Math.ceil(n / ROW_CHUNK), 4096) : 1;
     const chunk = Math.max(1, Math.ceil(n / chunks));
     const target = chunks > 1 ? scratchView(backend, outer * chunks) : out;
-    const program = backend.program(`webgpu.sumRows|${square ? 'sq' : 'plain'}`, () => rowSumSpec(square));
+    const shape = rowShape(backend, `webgpu.sumRows|${square ? 'sq' : 'plain'}`, Infinity);
+    const program = backend.program(shape.key, () => rowSumSpec(shape, square));
     backend.dispatch(program, [x, target], { rows: outer * chunks, n, chunk }, linearGrid(outer * chunks, 1));
     if (chunks > 1) finish(backend, target, out, outer, chunks, 1);
     return;

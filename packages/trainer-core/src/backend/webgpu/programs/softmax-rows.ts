@@ -2,7 +2,7 @@
 import type { KernelDef } from '../../../kernels/define.js';
 import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
 import type { TensorInfo } from '../../backend.js';
-import { rowGrid, rowKernel, rowWorkgroup } from './rows.js';
+import { rowEnables, rowGrid, rowKernel, rowShape } from './rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
@@ -42,13 +42,13 @@ export function registerSoftmaxRows(def: KernelDef<Record<string, never>>, names
     const all: TensorInfo[] = [...inputs, ...outputs];
     const { rows, n } = lastAxisRows(inputs[0]!.shape);
     if (rows * n === 0) return;
-    const wg = rowWorkgroup(n);
-    const key = `${def.name}|wg${wg}`;
-    const program = backend.program(key, () => ({
-      key,
+    const shape = rowShape(backend, def.name, n);
+    const program = backend.program(shape.key, () => ({
+      key: shape.key,
+      enables: rowEnables(shape),
       bindings: names.map((name, i) => (i < inputs.length ? f32In(name) : f32Out(name))),
       uniforms: [u32('rows'), u32('n')],
-      code: rowKernel(wg, body(wg)),
+      code: rowKernel(shape, body(shape.wg)),
     }));
     backend.dispatch(program, all.map(tensorView), { rows, n }, rowGrid(rows));
   });

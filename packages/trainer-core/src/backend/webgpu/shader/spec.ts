@@ -34,8 +34,8 @@ export interface ShaderSpec {
   readonly uniforms: readonly UniformDecl[];
   /** Helpers and the entry point `main`, written against `u` and the binding names. */
   readonly code: string;
-  /** WGSL extensions the code needs (`enable f16;`). */
-  readonly enables?: readonly 'f16'[];
+  /** WGSL extensions the code needs (`enable f16;`), each an optional device feature. */
+  readonly enables?: readonly ('f16' | 'subgroups')[];
 }
 
 /** A 32-bit float array read by the kernel. */
