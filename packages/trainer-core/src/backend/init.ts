@@ -6,8 +6,8 @@
 import { setBackend } from '../tensor/engine.js';
 import type { Backend } from './backend.js';
 import type { CreateCpuBackendOptions } from './cpu/create-cpu-backend.js';
-import type { CreateWebGpuBackendOptions } from './webgpu/create-webgpu-backend.js';
 import { type ComputeDevice, type ComputeDeviceRequest, chooseTrainingDevice, type DeviceChoice } from './select.js';
+import type { CreateWebGpuBackendOptions } from './webgpu/create-webgpu-backend.js';
 
 export interface InitBackendOptions {
   /** CPU backend: kernel threads, FMA, reference-only (see CreateCpuBackendOptions). */

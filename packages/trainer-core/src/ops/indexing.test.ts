@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
-import { liveBytesOrSkip } from '../test-utils/live-bytes.js';
 import { gradcheck } from '../test-utils/gradcheck.js';
+import { liveBytesOrSkip } from '../test-utils/live-bytes.js';
 import { values, valuesOf } from '../test-utils/read.js';
 import { tensor } from './create.js';
 import { embedding, gather } from './indexing.js';

@@ -162,7 +162,8 @@ export interface WebGpuContext {
  */
 export async function acquireWebGpuDevice(options: AcquireOptions = {}): Promise<WebGpuContext> {
   const prefer = options.prefer ?? 'auto';
-  const routes = prefer === 'validation-only' ? [NULL_ROUTE] : ROUTES.filter((r) => prefer === 'auto' || r.kind === prefer);
+  const routes =
+    prefer === 'validation-only' ? [NULL_ROUTE] : ROUTES.filter((r) => prefer === 'auto' || r.kind === prefer);
   for (const route of routes) {
     const adapter = await requestAdapter(route);
     if (!adapter) continue;

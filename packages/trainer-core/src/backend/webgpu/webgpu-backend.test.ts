@@ -8,18 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attention } from '../../ops/attention.js';
 import { randn, tensor } from '../../ops/create.js';
 import { add, cast } from '../../ops/elementwise.js';
+import { embedding } from '../../ops/indexing.js';
 import { crossEntropy } from '../../ops/loss.js';
 import { matmul } from '../../ops/matmul.js';
 import { layerNorm, rmsNorm } from '../../ops/norm.js';
 import { sum } from '../../ops/reduce.js';
-import { embedding } from '../../ops/indexing.js';
-import { softmax } from '../../ops/softmax.js';
 import { reshape } from '../../ops/shape-ops.js';
+import { softmax } from '../../ops/softmax.js';
 import { assign } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { TrainingRng } from '../../random/training-rng.js';
-import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../tensor/half.js';
 import { peekBackend, setBackend } from '../../tensor/engine.js';
+import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../tensor/half.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
@@ -139,7 +139,11 @@ describe('WebGPU backend', () => {
 
   it('writes and reads 8- and 16-bit data at any element offset without touching its neighbours', async () => {
     const h = gpu.allocate('u8', 11);
-    gpu.upload(h, 'u8', Uint8Array.from({ length: 11 }, (_, i) => i + 1));
+    gpu.upload(
+      h,
+      'u8',
+      Uint8Array.from({ length: 11 }, (_, i) => i + 1),
+    );
     gpu.upload(h, 'u8', new Uint8Array([70, 80, 90]), 5);
     gpu.upload(h, 'u8', new Uint8Array([99]), 1);
     expect(Array.from(await gpu.download(h, 'u8', 0, 11))).toEqual([1, 99, 3, 4, 5, 70, 80, 90, 9, 10, 11]);
@@ -175,11 +179,7 @@ describe('WebGPU backend', () => {
     const [decoded, toHalf, toBf16] = await on(gpu, async () => {
       const halves = tensor(all, [65536], 'f16');
       const x = tensor(probes);
-      const r = [
-        await cast(halves, 'f32').data(),
-        await cast(x, 'f16').data(),
-        await cast(x, 'bf16').data(),
-      ];
+      const r = [await cast(halves, 'f32').data(), await cast(x, 'f16').data(), await cast(x, 'bf16').data()];
       for (const t of [halves, x]) t.dispose();
       return r;
     });
@@ -205,7 +205,9 @@ describe('WebGPU backend', () => {
       const [plain, splitK] = [run(gpu), run(split)];
       for (let i = 0; i < 2; i++) {
         const [p, s] = [await plain[i]!.array(), await splitK[i]!.array()];
-        s.forEach((v, j) => expect(v).toBeCloseTo(p[j]!, 3));
+        s.forEach((v, j) => {
+          expect(v).toBeCloseTo(p[j]!, 3);
+        });
       }
       expect(split.stats().dispatches).toBeGreaterThan(2); // the slices and their sums
       for (const t of [...plain, ...splitK]) t.dispose();
@@ -217,7 +219,10 @@ describe('WebGPU backend', () => {
   it('spreads more than 65535 workgroups over two grid dimensions', async () => {
     const rows = 70_001;
     const y = await on(gpu, async () => {
-      const x = tensor(Float32Array.from({ length: rows * 2 }, (_, i) => i % 2), [rows, 2]);
+      const x = tensor(
+        Float32Array.from({ length: rows * 2 }, (_, i) => i % 2),
+        [rows, 2],
+      );
       const r = await softmax(x).data();
       x.dispose();
       return r;

@@ -21,12 +21,12 @@
  */
 import { bytesPerElement, type DType, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
 import type { Backend, BackendLimits, TensorInfo } from '../backend.js';
+import type { AdapterReport } from './device.js';
+import { BufferPool, type GpuBuffer, type PoolStats } from './runtime/buffer-pool.js';
+import { UniformArena, type UniformValues } from './runtime/uniform-arena.js';
 import { assembleWgsl, type UniformLayout, uniformLayout } from './shader/assemble.js';
 import { type PackPlan, planPacking } from './shader/pack.js';
 import type { ShaderSpec } from './shader/spec.js';
-import { BufferPool, type GpuBuffer, type PoolStats } from './runtime/buffer-pool.js';
-import { UniformArena, type UniformValues } from './runtime/uniform-arena.js';
-import type { AdapterReport } from './device.js';
 import './kernels/index.js';
 
 /** What the adapter offers beyond WebGPU's core, and what the kernels use it for (see features.ts). */
@@ -243,7 +243,9 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
     this.flush();
     try {
       await staging.buffer.mapAsync(GPUMapMode.READ, 0, bytes);
-      const data = staging.buffer.getMappedRange(0, bytes).slice(start - alignedStart, start - alignedStart + size * bpe);
+      const data = staging.buffer
+        .getMappedRange(0, bytes)
+        .slice(start - alignedStart, start - alignedStart + size * bpe);
       staging.buffer.unmap();
       this.throwIfErrors();
       return typedArrayFor(dtype, data, 0, size);
@@ -393,7 +395,9 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
     if (x === 0 || y === 0 || z === 0) return;
     for (const g of [x, y, z]) {
       if (g > this.maxWorkgroupsPerDimension) {
-        throw new RangeError(`${spec.key}: ${g} workgroups in one dimension (the adapter allows ${this.maxWorkgroupsPerDimension})`);
+        throw new RangeError(
+          `${spec.key}: ${g} workgroups in one dimension (the adapter allows ${this.maxWorkgroupsPerDimension})`,
+        );
       }
     }
     const values: Record<string, number | readonly number[]> = { ...uniforms };
@@ -405,7 +409,12 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
       this.dispatchPacked(program, bound, values, [x, y, z]);
       return;
     }
-    this.record(program, bound.map((v) => v.buffer), values, [x, y, z]);
+    this.record(
+      program,
+      bound.map((v) => v.buffer),
+      values,
+      [x, y, z],
+    );
   }
 
   /** A temporary buffer of at least `bytes`; free it (the release waits for the batch) when done. */
@@ -475,7 +484,12 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
     this.pass = null;
   }
 
-  private record(program: Program, buffers: readonly GpuBuffer[], values: UniformValues, grid: [number, number, number]) {
+  private record(
+    program: Program,
+    buffers: readonly GpuBuffer[],
+    values: UniformValues,
+    grid: [number, number, number],
+  ) {
     const bytes = program.layout.bytes;
     if (!this.arena.fits(bytes)) this.flush();
     const offset = this.arena.write(program.layout, values, program.spec.key);
@@ -565,7 +579,8 @@ export class WebGpuBackend implements Backend<GpuBuffer> {
     });
     const buffers = plan.slots.map((s) => (s.kind === 'direct' ? views[s.index]!.buffer : groupBuffers[s.group]!));
     this.record(program, buffers, values, grid);
-    for (const [src, srcOffset, dst, dstOffset, bytes] of copyBack) this.copyBytes(src, srcOffset, dst, dstOffset, bytes);
+    for (const [src, srcOffset, dst, dstOffset, bytes] of copyBack)
+      this.copyBytes(src, srcOffset, dst, dstOffset, bytes);
     for (const b of groupBuffers) this.freeAfterBatch(b);
   }
 

@@ -109,7 +109,7 @@ describe('training a micro decoder on WebGPU', () => {
       run.dispose();
       curves.push(curve);
     }
-    const [onCpu, onGpu] = curves as [typeof curves[0], typeof curves[0]];
+    const [onCpu, onGpu] = curves as [(typeof curves)[0], (typeof curves)[0]];
     // The loss falls (the run trains), and both backends agree to f32 accumulation-order noise.
     expect(onCpu[5]!.loss).toBeLessThan(onCpu[0]!.loss - 0.05);
     onCpu.forEach((c, i) => {

@@ -165,12 +165,7 @@ registerWebGpuKernel(AttentionGrad, ({ backend, inputs, outputs: [dq, dk, dv], a
   if (rows > 0) {
     const dqProgram = backend.program(`${base}|dq`, () => ({
       key: `${base}|dq`,
-      bindings: [
-        ...['q', 'k', 'v', 'out', 'lse', 'dout'].map(f32In),
-        ...maskDecl,
-        f32Out('dq'),
-        f32Out('dsum'),
-      ],
+      bindings: [...['q', 'k', 'v', 'out', 'lse', 'dout'].map(f32In), ...maskDecl, f32Out('dq'), f32Out('dsum')],
       uniforms: ATTENTION_UNIFORMS,
       code: dqCode(d.causal, withMask, bucket),
     }));
@@ -184,12 +179,7 @@ registerWebGpuKernel(AttentionGrad, ({ backend, inputs, outputs: [dq, dk, dv], a
   if (d.batch * d.kvHeads * d.tk > 0) {
     const dkvProgram = backend.program(`${base}|dkv`, () => ({
       key: `${base}|dkv`,
-      bindings: [
-        ...['q', 'k', 'v', 'lse', 'dout', 'dsum'].map(f32In),
-        ...maskDecl,
-        f32Out('dk'),
-        f32Out('dv'),
-      ],
+      bindings: [...['q', 'k', 'v', 'lse', 'dout', 'dsum'].map(f32In), ...maskDecl, f32Out('dk'), f32Out('dv')],
       uniforms: ATTENTION_UNIFORMS,
       code: dkvCode(d.causal, withMask, bucket),
     }));

@@ -98,10 +98,8 @@ registerWebGpuKernel(Attention, ({ backend, inputs: [q, k, v, mask], outputs: [o
     uniforms: ATTENTION_UNIFORMS,
     code: code(d.causal, withMask, bucket),
   }));
-  backend.dispatch(
-    program,
-    [q!, k!, v!, ...(mask ? [mask] : []), out!, lse!].map(tensorView),
-    attentionValues(d),
-    [Math.ceil(d.tq / ROWS), d.batch * d.heads],
-  );
+  backend.dispatch(program, [q!, k!, v!, ...(mask ? [mask] : []), out!, lse!].map(tensorView), attentionValues(d), [
+    Math.ceil(d.tq / ROWS),
+    d.batch * d.heads,
+  ]);
 });

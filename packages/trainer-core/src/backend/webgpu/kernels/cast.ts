@@ -12,7 +12,12 @@ import { wordsIn } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
 
 registerWebGpuKernel(Cast, (args) => {
-  const { backend, inputs: [x], outputs: [y], attrs } = args;
+  const {
+    backend,
+    inputs: [x],
+    outputs: [y],
+    attrs,
+  } = args;
   const from = x!.dtype;
   const to = y!.dtype;
   const kind = isIntegerDType(from) ? 'int' : 'float';

@@ -8,7 +8,12 @@ import { wordsIn } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
 
 registerWebGpuKernel(Concat, (args) => {
-  const { backend, inputs, outputs: [y], attrs } = args;
+  const {
+    backend,
+    inputs,
+    outputs: [y],
+    attrs,
+  } = args;
   const total = y!.shape[attrs.axis]!;
   const target = outputTarget(args);
   let start = 0;

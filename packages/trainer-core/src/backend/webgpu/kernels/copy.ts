@@ -8,7 +8,11 @@ import { wordsIn } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
 
 registerWebGpuKernel(Copy, (args) => {
-  const { backend, inputs: [x], outputs: [y] } = args;
+  const {
+    backend,
+    inputs: [x],
+    outputs: [y],
+  } = args;
   const g = stridedGeometry('Copy', x!.shape, [x!.strides]);
   const layout = g.layouts[0]!;
   runMove(
@@ -23,6 +27,11 @@ registerWebGpuKernel(Copy, (args) => {
 ${STRIDED_WGSL}
 fn src_bits(k: u32) -> u32 { return x_bits(${operandOffset(layout, 1, 'k')}); }`,
     },
-    { sources: [tensorView(x!)], target: outputTarget(args), extent: y!.size, uniforms: { geo: g.geo, rank: g.rank, count: y!.size } },
+    {
+      sources: [tensorView(x!)],
+      target: outputTarget(args),
+      extent: y!.size,
+      uniforms: { geo: g.geo, rank: g.rank, count: y!.size },
+    },
   );
 });

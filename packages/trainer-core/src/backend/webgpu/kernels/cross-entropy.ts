@@ -11,7 +11,6 @@ import { registerWebGpuKernel } from '../register-kernel.js';
 import { type BindingDecl, f32In, f32Out, i32, i32In, i32Out, u32 } from '../shader/spec.js';
 import { type BufferView, tensorView } from '../webgpu-backend.js';
 
-
 /** WGSL: whether row r counts. */
 const counted = (mask: boolean) => /* wgsl */ `
 fn counted(r: u32) -> bool {
@@ -113,7 +112,14 @@ ${rowKernel(
   if (rows > 0) {
     backend.dispatch(
       rowProgram,
-      [tensorView(logits!), tensorView(labels!), ...maskView, tensorView(tokens!), terms, ...(grad ? [tensorView(dlogits)] : [])],
+      [
+        tensorView(logits!),
+        tensorView(labels!),
+        ...maskView,
+        tensorView(tokens!),
+        terms,
+        ...(grad ? [tensorView(dlogits)] : []),
+      ],
       values,
       rowGrid(rows),
     );

@@ -7,7 +7,11 @@ import { registerWebGpuKernel } from '../register-kernel.js';
 import { u32 } from '../shader/spec.js';
 
 registerWebGpuKernel(Fill, (args) => {
-  const { backend, outputs: [y], attrs } = args;
+  const {
+    backend,
+    outputs: [y],
+    attrs,
+  } = args;
   runMove(
     backend,
     {

@@ -81,7 +81,12 @@ registerWebGpuKernel(GatherGrad, ({ backend, inputs: [dy, indices], outputs: [dx
     uniforms: [u32('picks'), u32('total'), u32('n'), u32('inner')],
     code: SUM,
   }));
-  backend.dispatch(sum, [tensorView(dy!), sorted, perm, tensorView(dx!)], { picks, total, n, inner }, linearGrid(total, WG));
+  backend.dispatch(
+    sum,
+    [tensorView(dy!), sorted, perm, tensorView(dx!)],
+    { picks, total, n, inner },
+    linearGrid(total, WG),
+  );
   backend.free(sorted.buffer);
   backend.free(perm.buffer);
 });

@@ -8,7 +8,12 @@ import { i32In, u32, wordsIn } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
 
 registerWebGpuKernel(Gather, (args) => {
-  const { backend, inputs: [x, indices], outputs: [y], attrs } = args;
+  const {
+    backend,
+    inputs: [x, indices],
+    outputs: [y],
+    attrs,
+  } = args;
   const { n, inner } = aroundAxis(x!.shape, attrs.axis);
   runMove(
     backend,

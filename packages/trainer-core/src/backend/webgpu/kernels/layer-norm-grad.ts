@@ -43,7 +43,8 @@ registerWebGpuKernel(LayerNormGrad, ({ backend, inputs: [x, w, mean, rstd, dy], 
     ),
   }));
   const [xv, mv, rv, dyv] = [tensorView(x!), tensorView(mean!), tensorView(rstd!), tensorView(dy!)];
-  if (rows > 0) backend.dispatch(program, [xv, tensorView(w!), mv, rv, dyv, tensorView(dx!)], { rows, n }, rowGrid(rows));
+  if (rows > 0)
+    backend.dispatch(program, [xv, tensorView(w!), mv, rv, dyv, tensorView(dx!)], { rows, n }, rowGrid(rows));
   columnSums(backend, {
     key: 'LayerNormGrad.dwdb',
     rows,

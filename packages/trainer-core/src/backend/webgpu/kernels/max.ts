@@ -5,9 +5,9 @@
 import { Max } from '../../../kernels/reduce.js';
 import { aroundAxis } from '../../../kernels/shapes/axis-split.js';
 import { rowGrid } from '../programs/rows.js';
+import { registerWebGpuKernel } from '../register-kernel.js';
 import { entry, LINEAR_GROUP, linearGrid, linearThread } from '../shader/grid.js';
 import { f32In, f32Out, i32Out, u32 } from '../shader/spec.js';
-import { registerWebGpuKernel } from '../register-kernel.js';
 import { tensorView } from '../webgpu-backend.js';
 
 const WG = 64;

@@ -37,7 +37,12 @@ registerWebGpuKernel(RmsNormGrad, ({ backend, inputs: [x, w, rstd, dy], outputs:
   }));
   const [xv, rv, dyv] = [tensorView(x!), tensorView(rstd!), tensorView(dy!)];
   if (rows > 0) {
-    backend.dispatch(program, [xv, tensorView(w!), rv, dyv, tensorView(dx!)], { rows, n, offset: attrs.weightOffset }, rowGrid(rows));
+    backend.dispatch(
+      program,
+      [xv, tensorView(w!), rv, dyv, tensorView(dx!)],
+      { rows, n, offset: attrs.weightOffset },
+      rowGrid(rows),
+    );
   }
   columnSums(backend, {
     key: 'RmsNormGrad.dw',

@@ -31,7 +31,11 @@ registerWebGpuKernel(SgdUpdate, ({ backend, inputs: [p, g, buf], attrs: a }) => 
     inputs: [{ name: 'g', info: g! }],
     inouts: [
       { name: 'buf', info: buf, expr: 'select(buf_v, bi, moving)' },
-      { name: 'p', info: p!, expr: 'p_v - u.lr * select(gd, select(bi, gd + u.momentum * bi, u.nesterov == 1u), moving)' },
+      {
+        name: 'p',
+        info: p!,
+        expr: 'p_v - u.lr * select(gd, select(bi, gd + u.momentum * bi, u.nesterov == 1u), moving)',
+      },
     ],
     uniforms,
     values,

@@ -31,7 +31,8 @@ ${entry(WG)} {
 
 registerWebGpuKernel(SliceGrad, ({ backend, inputs: [dy], outputs: [dx], attrs }) => {
   const rank = attrs.inShape.length;
-  if (rank > MAX_RANK) throw new RangeError(`SliceGrad: webgpu handles rank <= ${MAX_RANK}, got ${formatShape(attrs.inShape)}`);
+  if (rank > MAX_RANK)
+    throw new RangeError(`SliceGrad: webgpu handles rank <= ${MAX_RANK}, got ${formatShape(attrs.inShape)}`);
   const geo = new Array<number>(4 * MAX_RANK).fill(0);
   for (let d = 0; d < rank; d++) {
     geo[d] = attrs.inShape[d]!;
@@ -45,5 +46,10 @@ registerWebGpuKernel(SliceGrad, ({ backend, inputs: [dy], outputs: [dx], attrs }
     uniforms: [vec4u('geo', MAX_RANK), u32('rank'), u32('total')],
     code: CODE,
   }));
-  backend.dispatch(program, [tensorView(dy!), tensorView(dx!)], { geo, rank, total: dx!.size }, linearGrid(dx!.size, WG));
+  backend.dispatch(
+    program,
+    [tensorView(dy!), tensorView(dx!)],
+    { geo, rank, total: dx!.size },
+    linearGrid(dx!.size, WG),
+  );
 });

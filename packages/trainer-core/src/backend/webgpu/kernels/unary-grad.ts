@@ -1,5 +1,5 @@
 import { variantKey } from '../../../kernels/define.js';
-import { type UnaryOp, UnaryGrad } from '../../../kernels/elementwise.js';
+import { UnaryGrad, type UnaryOp } from '../../../kernels/elementwise.js';
 import { runMap } from '../programs/map.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 

@@ -47,9 +47,15 @@ export function readers(name: string, dtype: DType): string {
   const per = perWord(dtype);
   const bytes = bytesPerElement(dtype);
   const load =
-    per === 1 ? `${name}[u.${name}_o + i]` : `elem_bits(${name}[(u.${name}_o + i) / ${per}u], u.${name}_o + i, ${bytes}u)`;
+    per === 1
+      ? `${name}[u.${name}_o + i]`
+      : `elem_bits(${name}[(u.${name}_o + i) / ${per}u], u.${name}_o + i, ${bytes}u)`;
   const nonzero =
-    dtype === 'f32' ? '(b & 0x7fffffffu) != 0u' : dtype === 'f16' || dtype === 'bf16' ? '(b & 0x7fffu) != 0u' : 'b != 0u';
+    dtype === 'f32'
+      ? '(b & 0x7fffffffu) != 0u'
+      : dtype === 'f16' || dtype === 'bf16'
+        ? '(b & 0x7fffu) != 0u'
+        : 'b != 0u';
   return /* wgsl */ `
 fn ${name}_bits(i: u32) -> u32 { return ${load}; }
 fn ${name}_f32(i: u32) -> f32 { return ${decodeF32(dtype, `${name}_bits(i)`)}; }
@@ -86,7 +92,12 @@ export function encode(value: string, from: 'float' | 'int', to: DType): string 
 }
 
 /** The bits a host value has in `dtype` (for Fill), as the CPU writes them into its typed array. */
-export function valueBits(value: number, dtype: DType, toHalf: (x: number) => number, toBf16: (x: number) => number): number {
+export function valueBits(
+  value: number,
+  dtype: DType,
+  toHalf: (x: number) => number,
+  toBf16: (x: number) => number,
+): number {
   const view = new DataView(new ArrayBuffer(4));
   switch (dtype) {
     case 'f32':

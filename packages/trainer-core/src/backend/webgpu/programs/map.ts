@@ -7,9 +7,9 @@
  */
 import { broadcastStrides } from '../../../tensor/shape.js';
 import type { TensorInfo } from '../../backend.js';
+import type { UniformValues } from '../runtime/uniform-arena.js';
 import { entry, linearGrid, linearThread } from '../shader/grid.js';
 import { type BindingDecl, f32In, f32Out, type UniformDecl, u32, wordsIn } from '../shader/spec.js';
-import type { UniformValues } from '../runtime/uniform-arena.js';
 import { tensorView, type WebGpuBackend } from '../webgpu-backend.js';
 import { readers } from './codecs.js';
 import { geometryUniforms, operandOffset, STRIDED_WGSL, stridedGeometry } from './strided.js';
@@ -69,7 +69,9 @@ export function runMap(backend: WebGpuBackend, call: MapCall): void {
     const loads = [
       ...inputs.map((x, k) => {
         const off = operandOffset(g.layouts[k]!, k + 1);
-        return x.read === 'nz' ? `let ${x.name}_v = ${x.name}_nz(${off});` : `let ${x.name}_v = ${x.name}[u.${x.name}_o + ${off}];`;
+        return x.read === 'nz'
+          ? `let ${x.name}_v = ${x.name}_nz(${off});`
+          : `let ${x.name}_v = ${x.name}[u.${x.name}_o + ${off}];`;
       }),
       ...inouts.map((x) => `let ${x.name}_v = ${x.name}[u.${x.name}_o + i];`),
     ];

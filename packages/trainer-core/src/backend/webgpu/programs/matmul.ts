@@ -51,14 +51,7 @@ function binding(name: string, storage: 'f32' | 'f16', vec: boolean, access: 're
 }
 
 /** WGSL statements staging one operand's BK-deep tile into shared memory `dst` ([k][rows], k-major). */
-function stageTile(
-  name: 'a' | 'b',
-  rows: number,
-  bk: number,
-  threads: number,
-  alongK: boolean,
-  vec: boolean,
-): string {
+function stageTile(name: 'a' | 'b', rows: number, bk: number, threads: number, alongK: boolean, vec: boolean): string {
   // Element (r, k) of op(X) for tile row r: its global index, the limits, and the operand's layout.
   const R = name === 'a' ? 'u.M' : 'u.N';
   const origin = name === 'a' ? 'tile_m' : 'tile_n';
@@ -72,8 +65,10 @@ function stageTile(
   const lines: string[] = [];
   for (let it = 0; it < iters; it++) {
     const idx = `(lix + ${it * threads}u)`;
-    const guard = (rows * bk) / width % threads !== 0 && it === iters - 1 ? `if (${idx} < ${count}u) ` : '';
-    const [r, k] = alongK ? [`${idx} / ${span}u`, `(${idx} % ${span}u) * ${width}u`] : [`(${idx} % ${span}u) * ${width}u`, `${idx} / ${span}u`];
+    const guard = ((rows * bk) / width) % threads !== 0 && it === iters - 1 ? `if (${idx} < ${count}u) ` : '';
+    const [r, k] = alongK
+      ? [`${idx} / ${span}u`, `(${idx} % ${span}u) * ${width}u`]
+      : [`(${idx} % ${span}u) * ${width}u`, `${idx} / ${span}u`];
     const gr = `${origin} + r`;
     const gk = 'k0 + k';
     const addr = alongK ? `${base} + (${gr}) * u.K + ${gk}` : `${base} + (${gk}) * ${R} + ${gr}`;
@@ -106,7 +101,8 @@ export function matmulSpec(v: MatmulVariant, split: boolean): ShaderSpec {
   for (let i = 0; i < tm; i += 4) inner.push(`let a${i / 4} = As[(kk * ${bm}u + ty * ${tm}u) / 4u + ${i / 4}u];`);
   for (let j = 0; j < tn4; j++) inner.push(`let b${j} = Bs[(kk * ${bn}u + tx * ${tn}u) / 4u + ${j}u];`);
   for (let i = 0; i < tm; i++) {
-    for (let j = 0; j < tn4; j++) inner.push(`acc${i}_${j} = fma(vec4<f32>(a${i >> 2}[${i & 3}]), b${j}, acc${i}_${j});`);
+    for (let j = 0; j < tn4; j++)
+      inner.push(`acc${i}_${j} = fma(vec4<f32>(a${i >> 2}[${i & 3}]), b${j}, acc${i}_${j});`);
   }
   const accs: string[] = [];
   for (let i = 0; i < tm; i++) for (let j = 0; j < tn4; j++) accs.push(`var acc${i}_${j} = vec4<f32>(0.0);`);
@@ -132,7 +128,10 @@ export function matmulSpec(v: MatmulVariant, split: boolean): ShaderSpec {
       binding('b', v.storage, v.vecB, 'read'),
       binding('c', 'f32', v.vecC, 'read_write'),
     ],
-    uniforms: [...['M', 'N', 'K', 'strideA', 'strideB', 'strideC', 'splits', 'kChunk', 'partStride'].map(u32), f32('alpha')],
+    uniforms: [
+      ...['M', 'N', 'K', 'strideA', 'strideB', 'strideC', 'splits', 'kChunk', 'partStride'].map(u32),
+      f32('alpha'),
+    ],
     enables: v.storage === 'f16' ? ['f16'] : [],
     code: /* wgsl */ `
 var<workgroup> As: array<vec4<f32>, ${(bk * bm) / 4}>;

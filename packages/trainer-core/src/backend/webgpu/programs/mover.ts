@@ -6,10 +6,10 @@
  */
 import { bytesPerElement, type DType } from '../../../tensor/dtype.js';
 import type { GpuKernelArgs } from '../register-kernel.js';
+import type { UniformValues } from '../runtime/uniform-arena.js';
 import { entry, linearGrid, linearThread } from '../shader/grid.js';
 import { type BindingDecl, type ShaderSpec, type UniformDecl, u32, wordsOut } from '../shader/spec.js';
 import type { BufferView, WebGpuBackend } from '../webgpu-backend.js';
-import type { UniformValues } from '../runtime/uniform-arena.js';
 import { perWord } from './codecs.js';
 
 const WG = 256;

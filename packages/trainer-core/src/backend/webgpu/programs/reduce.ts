@@ -83,16 +83,12 @@ export function sumAxis(
     return;
   }
   const columns = outer * inner;
-  const chunks = columns < 16384 && n > 2 * COL_CHUNK ? Math.min(Math.ceil(n / COL_CHUNK), Math.ceil(65536 / columns)) : 1;
+  const chunks =
+    columns < 16384 && n > 2 * COL_CHUNK ? Math.min(Math.ceil(n / COL_CHUNK), Math.ceil(65536 / columns)) : 1;
   const chunk = Math.max(1, Math.ceil(n / chunks));
   const target = chunks > 1 ? scratchView(backend, columns * chunks) : out;
   const program = backend.program(`webgpu.sumColumns|${square ? 'sq' : 'plain'}`, () => colSumSpec(square));
-  backend.dispatch(
-    program,
-    [x, target],
-    { outer, n, inner, chunk, chunks },
-    linearGrid(columns * chunks, COL_WG),
-  );
+  backend.dispatch(program, [x, target], { outer, n, inner, chunk, chunks }, linearGrid(columns * chunks, COL_WG));
   if (chunks > 1) finish(backend, target, out, outer, chunks, inner);
 }
 

@@ -2,10 +2,10 @@
 import type { KernelDef } from '../../../kernels/define.js';
 import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
 import type { TensorInfo } from '../../backend.js';
-import { rowEnables, rowGrid, rowKernel, rowShape } from './rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
+import { rowEnables, rowGrid, rowKernel, rowShape } from './rows.js';
 
 export const SOFTMAX_FORWARD = (wg: number, log: boolean) => /* wgsl */ `
   let xb = u.x_o + row * u.n;
@@ -37,7 +37,11 @@ export const SOFTMAX_BACKWARD = (wg: number, log: boolean) => /* wgsl */ `
     dx[xb + j] = ${log ? 'dy[db + j] - exp(y[yb + j]) * s' : 'y[yb + j] * (dy[db + j] - s)'};
   }`;
 
-export function registerSoftmaxRows(def: KernelDef<Record<string, never>>, names: string[], body: (wg: number) => string): void {
+export function registerSoftmaxRows(
+  def: KernelDef<Record<string, never>>,
+  names: string[],
+  body: (wg: number) => string,
+): void {
   registerWebGpuKernel(def, ({ backend, inputs, outputs }) => {
     const all: TensorInfo[] = [...inputs, ...outputs];
     const { rows, n } = lastAxisRows(inputs[0]!.shape);
@@ -53,4 +57,3 @@ export function registerSoftmaxRows(def: KernelDef<Record<string, never>>, names
     backend.dispatch(program, all.map(tensorView), { rows, n }, rowGrid(rows));
   });
 }
-

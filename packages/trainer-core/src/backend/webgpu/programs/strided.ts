@@ -19,7 +19,11 @@ export interface StridedGeometry {
   readonly layouts: OperandLayout[];
 }
 
-export function stridedGeometry(what: string, shape: readonly number[], strides: readonly (readonly number[])[]): StridedGeometry {
+export function stridedGeometry(
+  what: string,
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): StridedGeometry {
   const c = collapseDims(shape, strides);
   const rank = c.shape.length;
   if (rank > MAX_RANK) {
