@@ -43,7 +43,7 @@ describe('guinav bench', () => {
 
   it('rejects other devices and unknown workloads with the option named', async () => {
     await expect(runBench({ device: 'tpu', reps: 1, fma: true }, () => {})).rejects.toThrow(
-      '--device: expected one of cpu, webgpu, got "tpu"',
+      '--device: expected one of auto, cpu, webgpu, got "tpu"',
     );
     await expect(runBench({ device: 'cpu', fma: true, workloads: ['matmul_f32_4096'] }, () => {})).rejects.toThrow(
       /--workloads: unknown workload "matmul_f32_4096" for --device cpu/,

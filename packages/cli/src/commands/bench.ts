@@ -8,6 +8,9 @@ import {
   type BenchResult,
   CPU_BENCH_WORKLOADS,
   type CpuBenchWorkload,
+  chooseTrainingDevice,
+  listWebGpuAdapters,
+  parseDeviceRequest,
   runCpuBenchmarks,
   runWebGpuBenchmarks,
   WEBGPU_BENCH_WORKLOADS,
@@ -26,8 +29,6 @@ export interface BenchOptions {
   fma: boolean;
   quick?: boolean;
 }
-
-const DEVICES = ['cpu', 'webgpu'];
 
 function workloadsFor(
   device: string,
@@ -53,11 +54,10 @@ export async function runBench(
   opts: BenchOptions,
   print: (line: string) => void = console.log,
 ): Promise<BenchResult[]> {
-  if (!DEVICES.includes(opts.device)) {
-    throw new RangeError(`--device: expected one of ${DEVICES.join(', ')}, got "${opts.device}"`);
-  }
+  const request = parseDeviceRequest(opts.device);
+  const device = request === 'auto' ? chooseTrainingDevice('auto', await listWebGpuAdapters()).device : request;
   const onResult = (r: BenchResult) => print(opts.json ? JSON.stringify(r) : formatBenchRow(r));
-  if (opts.device === 'webgpu') return runWebGpu(opts, print, onResult);
+  if (device === 'webgpu') return runWebGpu(opts, print, onResult);
   if (opts.quick) throw new RangeError('--quick: small sizes are for --device webgpu on a software adapter');
   const workloads = workloadsFor('cpu', opts.workloads, CPU_BENCH_WORKLOADS) as CpuBenchWorkload[] | undefined;
   const reps = opts.reps ?? 7;
@@ -97,7 +97,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('Measure a training backend (f32 matmul GFLOP/s, one training step of the reference decoder)')
-    .option('--device <device>', 'backend to benchmark: cpu or webgpu', 'cpu')
+    .option('--device <device>', 'backend to benchmark: cpu, webgpu or auto (a hardware GPU, else the CPU)', 'cpu')
     .option('--json', 'print one JSON object per line: {"workload", "value", "unit"}')
     .option(
       '--reps <n>',
