@@ -27,9 +27,12 @@ export function headDimBucket(headDim: number): number {
   return b;
 }
 
-/** Keys (or queries) per shared-memory tile: two tiles of BC x bucket f32 stay within 16 KiB. */
+/**
+ * Keys (or queries) per shared-memory tile: two tiles of BC rows of `bucket` f32, plus two f32 per
+ * row (the backward's lse and D), stay within the 16 KiB every adapter offers.
+ */
 export function tileRows(bucket: number): number {
-  return Math.min(32, 2048 / bucket);
+  return Math.min(32, Math.floor(2048 / (bucket + 1)));
 }
 
 export const ATTENTION_UNIFORMS = [

@@ -73,15 +73,14 @@ function stageTile(name: 'a' | 'b', rows: number, bk: number, threads: number, a
     const gk = 'k0 + k';
     const addr = alongK ? `${base} + (${gr}) * u.K + ${gk}` : `${base} + (${gk}) * ${R} + ${gr}`;
     const inRange = `${gr} < ${R} && ${gk} < u.K`;
-    const stores = vec
-      ? [0, 1, 2, 3]
-          .map((q) =>
-            alongK
-              ? `${dst}[((k + ${q}u) * ${rows}u + r) / 4u][((k + ${q}u) * ${rows}u + r) % 4u] = v[${q}];`
-              : `${dst}[(k * ${rows}u + r + ${q}u) / 4u][(k * ${rows}u + r + ${q}u) % 4u] = v[${q}];`,
-          )
-          .join(' ')
-      : `${dst}[(k * ${rows}u + r) / 4u][(k * ${rows}u + r) % 4u] = v;`;
+    // Along the rows a vec4 lands whole in the k-major tile; along K its lanes go to four k rows.
+    const stores = !vec
+      ? `${dst}[(k * ${rows}u + r) / 4u][(k * ${rows}u + r) % 4u] = v;`
+      : alongK
+        ? [0, 1, 2, 3]
+            .map((q) => `${dst}[((k + ${q}u) * ${rows}u + r) / 4u][((k + ${q}u) * ${rows}u + r) % 4u] = v[${q}];`)
+            .join(' ')
+        : `${dst}[(k * ${rows}u + r) / 4u] = v;`;
     const load = vec
       ? `var v = vec4<f32>(0.0); if (${inRange}) { v = vec4<f32>(${name}[(${addr}) / 4u]); }`
       : `var v = 0.0; if (${inRange}) { v = f32(${name}[${addr}]); }`;
