@@ -10,6 +10,8 @@ const EXPR: Record<UnaryOp, string> = {
   log: 'dy_v / s_v',
   tanh: 'dy_v * (1.0 - s_v * s_v)',
   sigmoid: 'dy_v * s_v * (1.0 - s_v)',
+  // d/dx log sigmoid(x) = sigmoid(-x), from the forward input.
+  log_sigmoid: 'dy_v * sigmoid_f(-s_v)',
   silu: 'dy_v * sigmoid_f(s_v) * (1.0 + s_v * (1.0 - sigmoid_f(s_v)))',
   gelu: 'dy_v * gelu_grad_f(s_v)',
   relu: 'select(0.0, dy_v, s_v > 0.0)',

@@ -9,6 +9,7 @@ const EXPR: Record<UnaryOp, string> = {
   log: 'log_f(x_v)',
   tanh: 'tanh_f(x_v)',
   sigmoid: 'sigmoid_f(x_v)',
+  log_sigmoid: 'log_sigmoid_f(x_v)',
   silu: 'x_v * sigmoid_f(x_v)',
   gelu: 'gelu_f(x_v)',
   relu: 'select(x_v, 0.0, x_v < 0.0)',

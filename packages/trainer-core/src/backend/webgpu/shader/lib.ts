@@ -35,6 +35,14 @@ fn gelu_grad_f(x: f32) -> f32 {
   let t = tanh_f(GELU_K * (x + GELU_C * x * x * x));
   return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_K * (1.0 + 3.0 * GELU_C * x * x);
 }
+// log(1 + z) keeping the digits of a small z (Goldberg's correction of log(1 + z)).
+fn log1p_f(z: f32) -> f32 {
+  let w = 1.0 + z;
+  if (w == 1.0) { return z; }
+  return log(w) * z / (w - 1.0);
+}
+// log(sigmoid(x)) without overflow: x - log1p(e^x) below 0, -log1p(e^-x) above.
+fn log_sigmoid_f(x: f32) -> f32 { return min(x, 0.0) - log1p_f(exp(-abs(x))); }
 fn log_f(x: f32) -> f32 {
   if (x == 0.0) { return neg_inf_f32(); }
   if (x < 0.0) { return nan_f32(); }
