@@ -74,7 +74,6 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
-export * from './io/safetensors/index.js';
 export {
   MICRO_DECODER,
   runWebGpuBenchmarks,
@@ -84,6 +83,7 @@ export {
   type WebGpuBenchReport,
   type WebGpuBenchWorkload,
 } from './bench/webgpu-bench.js';
+export * from './io/safetensors/index.js';
 export {
   allDefinitions,
   defineKernel,

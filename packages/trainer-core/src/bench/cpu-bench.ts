@@ -8,7 +8,7 @@ import { matmul } from '../ops/matmul.js';
 import { peekBackend, setBackend } from '../tensor/engine.js';
 import { type BenchDecoderShape, REF_DECODER } from './ref-decoder.js';
 import { medianMs } from './timing.js';
-import { buildTrainStep, squareOperands } from './workloads.js';
+import { benchResults, buildTrainStep, checkWorkloads, squareOperands } from './workloads.js';
 
 export const CPU_BENCH_WORKLOADS = ['matmul_f32_256', 'matmul_f32_512', 'matmul_f32_1024', 'train_step_full'] as const;
 export type CpuBenchWorkload = (typeof CPU_BENCH_WORKLOADS)[number];
@@ -38,33 +38,20 @@ export interface CpuBenchReport {
   results: BenchResult[];
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
 export async function runCpuBenchmarks(opts: CpuBenchOptions = {}): Promise<CpuBenchReport> {
   const workloads = opts.workloads ?? CPU_BENCH_WORKLOADS;
-  for (const w of workloads) {
-    if (!CPU_BENCH_WORKLOADS.includes(w)) {
-      throw new RangeError(`unknown workload "${w}" (expected one of ${CPU_BENCH_WORKLOADS.join(', ')})`);
-    }
-  }
+  checkWorkloads(workloads, CPU_BENCH_WORKLOADS);
   const reps = opts.reps ?? 7;
   const backend = await createCpuBackend({ heapBytes: 64 << 20, threads: opts.threads, fma: opts.fma });
   const fast = backend.fast!;
   const previous = peekBackend();
   setBackend(backend);
-  const results: BenchResult[] = [];
-  const emit = (workload: string, value: number, unit: string) => {
-    const r = { workload, value: round3(value), unit };
-    results.push(r);
-    opts.onResult?.(r);
-  };
+  const { results, emit, emitStep } = benchResults(opts.onResult);
   try {
     for (const w of workloads) {
       if (w === 'train_step_full') {
         const shape = opts.decoder ?? REF_DECODER;
-        const ms = trainStepMs(shape, reps);
-        emit('train_step_full', ms, 'ms');
-        emit('train_step_full_tokens_per_s', (shape.batch * shape.seq) / (ms / 1000), 'tokens/s');
+        emitStep('train_step_full', shape, trainStepMs(shape, reps));
       } else {
         const n = Number(w.slice('matmul_f32_'.length));
         emit(w, (2 * n ** 3) / (matmulMs(n, reps) / 1000) / 1e9, 'GFLOP/s');

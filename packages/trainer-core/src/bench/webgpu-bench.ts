@@ -18,7 +18,7 @@ import { peekBackend, setBackend } from '../tensor/engine.js';
 import { f32ArrayToF16 } from '../tensor/half.js';
 import type { BenchResult } from './cpu-bench.js';
 import { type BenchDecoderShape, REF_DECODER } from './ref-decoder.js';
-import { buildTrainStep, squareOperands } from './workloads.js';
+import { benchResults, buildTrainStep, checkWorkloads, squareOperands } from './workloads.js';
 
 export const WEBGPU_BENCH_WORKLOADS = [
   'matmul_f32_256',
@@ -74,8 +74,6 @@ export interface WebGpuBenchReport {
   skipped: { workload: string; reason: string }[];
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -84,27 +82,18 @@ function median(xs: number[]): number {
 export async function runWebGpuBenchmarks(opts: WebGpuBenchOptions = {}): Promise<WebGpuBenchReport> {
   const known: readonly string[] = [...WEBGPU_BENCH_WORKLOADS, ...WEBGPU_QUICK_WORKLOADS];
   const workloads = opts.workloads ?? (opts.quick ? WEBGPU_QUICK_WORKLOADS : WEBGPU_BENCH_WORKLOADS);
-  for (const w of workloads) {
-    if (!known.includes(w)) throw new RangeError(`unknown workload "${w}" (expected one of ${known.join(', ')})`);
-  }
+  checkWorkloads(workloads, known);
   const reps = opts.reps ?? (opts.quick ? 3 : 7);
   const backend = await createWebGpuBackend({ adapter: opts.adapter });
   const previous = peekBackend();
   setBackend(backend);
-  const results: BenchResult[] = [];
+  const { results, emit, emitStep } = benchResults(opts.onResult);
   const skipped: WebGpuBenchReport['skipped'] = [];
-  const emit = (workload: string, value: number, unit: string) => {
-    const r = { workload, value: round3(value), unit };
-    results.push(r);
-    opts.onResult?.(r);
-  };
   try {
     for (const w of workloads) {
       if (w === 'train_step_full' || w === 'train_step_micro') {
         const shape = w === 'train_step_full' ? (opts.decoder ?? REF_DECODER) : MICRO_DECODER;
-        const ms = await trainStepMs(backend, shape, reps);
-        emit(w, ms, 'ms');
-        emit(`${w}_tokens_per_s`, (shape.batch * shape.seq) / (ms / 1000), 'tokens/s');
+        emitStep(w, shape, await trainStepMs(backend, shape, reps));
         continue;
       }
       const [, dtype, size] = w.split('_') as [string, 'f32' | 'f16', string];

@@ -7,6 +7,7 @@ import { AdamW } from '../optim/adamw.js';
 import { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { BenchResult } from './cpu-bench.js';
 import { type BenchDecoderShape, benchDecoderConfig } from './ref-decoder.js';
 
 /** Two seeded n x n f32 matrices on the current backend (N(0, 1), as the peer's torch.randn). */
@@ -53,4 +54,27 @@ export function buildTrainStep(shape: BenchDecoderShape): TrainStep {
       model.dispose();
     },
   };
+}
+
+/** Refuses a workload name outside `known`, listing the accepted ones. */
+export function checkWorkloads(workloads: readonly string[], known: readonly string[]): void {
+  for (const w of workloads) {
+    if (!known.includes(w)) throw new RangeError(`unknown workload "${w}" (expected one of ${known.join(', ')})`);
+  }
+}
+
+/** Collects results (values rounded to 3 decimals), passing each to `onResult` as it comes. */
+export function benchResults(onResult?: (r: BenchResult) => void) {
+  const results: BenchResult[] = [];
+  const emit = (workload: string, value: number, unit: string) => {
+    const r = { workload, value: Math.round(value * 1000) / 1000, unit };
+    results.push(r);
+    onResult?.(r);
+  };
+  /** A training step's time and its tokens per second. */
+  const emitStep = (workload: string, shape: BenchDecoderShape, ms: number) => {
+    emit(workload, ms, 'ms');
+    emit(`${workload}_tokens_per_s`, (shape.batch * shape.seq) / (ms / 1000), 'tokens/s');
+  };
+  return { results, emit, emitStep };
 }

@@ -12,7 +12,9 @@ import {
   attentionValues,
   headDimBucket,
   INDEXING,
+  queryRowKernelHead,
   ROWS,
+  stageKeyValueTile,
   stageRows,
   tileRows,
   visibility,
@@ -23,18 +25,7 @@ import { type BufferView, tensorView } from '../webgpu-backend.js';
 
 function dqCode(causal: boolean, mask: boolean, bucket: number): string {
   const bc = tileRows(bucket);
-  return /* wgsl */ `${INDEXING}
-${visibility(causal, mask)}
-var<workgroup> ks: array<f32, ${bc * bucket}>;
-var<workgroup> vs: array<f32, ${bc * bucket}>;
-@compute @workgroup_size(${ROWS})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix: u32) {
-  let bh = wid.y;
-  let b = bh / u.heads;
-  let h = bh % u.heads;
-  let kh = h / u.group;
-  let i0 = wid.x * ${ROWS}u;
-  let i = i0 + lix;
+  return /* wgsl */ `${queryRowKernelHead(causal, mask, bucket)}
   let row_lse = lse[u.lse_o + lse_index(b, h, min(i, u.tq - 1u))];
   let in_range = i < u.tq && !is_neg_inf(row_lse);
   var qr: array<f32, ${bucket}>;
@@ -52,8 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
   if (i < u.tq) { dsum[u.dsum_o + lse_index(b, h, i)] = di; }
   let span = key_span(i0, min(i0 + ${ROWS}u, u.tq));
   for (var j0 = span.x; j0 < span.y; j0 += ${bc}u) {
-    ${stageRows('ks', 'k', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
-    ${stageRows('vs', 'v', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
+    ${stageKeyValueTile(bucket)}
     workgroupBarrier();
     if (in_range) {
       for (var jj = 0u; jj < ${bc}u; jj++) {

@@ -6,11 +6,10 @@ import {
   ATTENTION_UNIFORMS,
   attentionValues,
   headDimBucket,
-  INDEXING,
+  queryRowKernelHead,
   ROWS,
-  stageRows,
+  stageKeyValueTile,
   tileRows,
-  visibility,
 } from '../programs/attention.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, i32In } from '../shader/spec.js';
@@ -21,18 +20,7 @@ const LOW = '-3.0e38';
 
 function code(causal: boolean, mask: boolean, bucket: number): string {
   const bc = tileRows(bucket);
-  return /* wgsl */ `${INDEXING}
-${visibility(causal, mask)}
-var<workgroup> ks: array<f32, ${bc * bucket}>;
-var<workgroup> vs: array<f32, ${bc * bucket}>;
-@compute @workgroup_size(${ROWS})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix: u32) {
-  let bh = wid.y;
-  let b = bh / u.heads;
-  let h = bh % u.heads;
-  let kh = h / u.group;
-  let i0 = wid.x * ${ROWS}u;
-  let i = i0 + lix;
+  return /* wgsl */ `${queryRowKernelHead(causal, mask, bucket)}
   let in_range = i < u.tq;
   var qr: array<f32, ${bucket}>;
   var acc: array<f32, ${bucket}>;
@@ -46,8 +34,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix:
   var l = 0.0;
   let span = key_span(i0, min(i0 + ${ROWS}u, u.tq));
   for (var j0 = span.x; j0 < span.y; j0 += ${bc}u) {
-    ${stageRows('ks', 'k', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
-    ${stageRows('vs', 'v', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
+    ${stageKeyValueTile(bucket)}
     workgroupBarrier();
     if (in_range) {
       var tmax = ${LOW};

@@ -6,7 +6,7 @@
  * row terms in order into loss and accuracy. Everything stays on the device.
  */
 import { CrossEntropy } from '../../../kernels/loss.js';
-import { rowEnables, rowGrid, rowKernel, rowShape } from '../programs/rows.js';
+import { rowEnables, rowGrid, rowKernel, rowMaxAndSumExp, rowShape } from '../programs/rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { type BindingDecl, f32In, f32Out, i32, i32In, i32Out, u32 } from '../shader/spec.js';
 import { type BufferView, tensorView } from '../webgpu-backend.js';
@@ -76,22 +76,17 @@ ${rowKernel(
     if (lix == 0u) { terms[tb] = 0.0; terms[tb + 1u] = 0.0; }
     return;
   }
-  var m = neg_inf_f32();
-  for (var j = lix; j < u.vocab; j += ${wg}u) { m = max(m, logits[xb + j]); }
-  m = wg_max(m, lix);
+  ${rowMaxAndSumExp(wg, 'logits', 'xb', 'u.vocab')}
   // The first index holding the maximum.
   var first = u.vocab;
   for (var j = lix; j < u.vocab; j += ${wg}u) { if (logits[xb + j] == m) { first = min(first, j); } }
   arg_red[lix] = first;
   workgroupBarrier();
-  for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {
-    if (lix < s) { arg_red[lix] = min(arg_red[lix], arg_red[lix + s]); }
+  for (var half = ${wg / 2}u; half > 0u; half = half >> 1u) {
+    if (lix < half) { arg_red[lix] = min(arg_red[lix], arg_red[lix + half]); }
     workgroupBarrier();
   }
   let arg = arg_red[0];
-  var s = 0.0;
-  for (var j = lix; j < u.vocab; j += ${wg}u) { s += exp(logits[xb + j] - m); }
-  s = wg_sum(s, lix);
   let label = u32(labels[u.labels_o + row]);
   ${
     grad

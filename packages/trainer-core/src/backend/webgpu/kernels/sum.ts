@@ -1,16 +1,12 @@
 /** Sum over sorted axes: each run of adjacent axes is one [outer, n, inner] reduction, the last run first. */
 import { Sum } from '../../../kernels/reduce.js';
+import { axisRuns } from '../../../kernels/shapes/axis-runs.js';
 import { sumAxis } from '../programs/reduce.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { type BufferView, tensorView } from '../webgpu-backend.js';
 
 registerWebGpuKernel(Sum, ({ backend, inputs: [x], outputs: [y], attrs: { axes } }) => {
-  const groups: [number, number][] = [];
-  for (const a of axes) {
-    const last = groups[groups.length - 1];
-    if (last && last[1] === a) last[1] = a + 1;
-    else groups.push([a, a + 1]);
-  }
+  const groups = axisRuns(axes);
   if (groups.length === 0) {
     backend.copyBytes(tensorView(x!).buffer, x!.offset * 4, tensorView(y!).buffer, y!.offset * 4, x!.size * 4);
     return;

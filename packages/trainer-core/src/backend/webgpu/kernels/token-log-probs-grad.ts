@@ -1,6 +1,6 @@
 /** dlogits = dlogp * (onehot(label) - softmax(logits)) per row, zero rows for labels outside [0, V). */
 import { TokenLogProbsGrad } from '../../../kernels/loss.js';
-import { rowEnables, rowGrid, rowKernel, rowShape } from '../programs/rows.js';
+import { rowEnables, rowGrid, rowKernel, rowMaxAndSumExp, rowShape } from '../programs/rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, i32In, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
@@ -25,12 +25,7 @@ registerWebGpuKernel(TokenLogProbsGrad, ({ backend, inputs: [logits, labels, dlo
     return;
   }
   let xb = u.logits_o + row * u.vocab;
-  var m = neg_inf_f32();
-  for (var j = lix; j < u.vocab; j += ${wg}u) { m = max(m, logits[xb + j]); }
-  m = wg_max(m, lix);
-  var s = 0.0;
-  for (var j = lix; j < u.vocab; j += ${wg}u) { s += exp(logits[xb + j] - m); }
-  s = wg_sum(s, lix);
+  ${rowMaxAndSumExp(wg, 'logits', 'xb', 'u.vocab')}
   let g = dlogp[u.dlogp_o + row];
   for (var j = lix; j < u.vocab; j += ${wg}u) {
     let d = -g * (exp(logits[xb + j] - m) / s);

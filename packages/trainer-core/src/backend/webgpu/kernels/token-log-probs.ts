@@ -1,6 +1,6 @@
 /** log_softmax(logits)[label] per row (0 for a label outside [0, V)): one workgroup per row. */
 import { TokenLogProbs } from '../../../kernels/loss.js';
-import { rowEnables, rowGrid, rowKernel, rowShape } from '../programs/rows.js';
+import { rowEnables, rowGrid, rowKernel, rowMaxAndSumExp, rowShape } from '../programs/rows.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, i32In, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
@@ -24,12 +24,7 @@ registerWebGpuKernel(TokenLogProbs, ({ backend, inputs: [logits, labels], output
     return;
   }
   let xb = u.logits_o + row * u.vocab;
-  var m = neg_inf_f32();
-  for (var j = lix; j < u.vocab; j += ${wg}u) { m = max(m, logits[xb + j]); }
-  m = wg_max(m, lix);
-  var s = 0.0;
-  for (var j = lix; j < u.vocab; j += ${wg}u) { s += exp(logits[xb + j] - m); }
-  s = wg_sum(s, lix);
+  ${rowMaxAndSumExp(wg, 'logits', 'xb', 'u.vocab')}
   if (lix == 0u) { logp[u.logp_o + row] = (logits[xb + u32(label)] - m) - log(s); }`,
     ),
   }));

@@ -119,3 +119,31 @@ export function stageRows(
       ${dst}[e] = staged;
     }`;
 }
+
+/**
+ * WGSL up to the first statement of a kernel with one thread per query row (forward and dq): the
+ * helpers, the shared key/value tiles `ks`/`vs`, and `b`, `h`, `kh` (its key/value head), `i0`
+ * (the workgroup's first row) and `i` (this thread's row).
+ */
+export function queryRowKernelHead(causal: boolean, mask: boolean, bucket: number): string {
+  const bc = tileRows(bucket);
+  return /* wgsl */ `${INDEXING}
+${visibility(causal, mask)}
+var<workgroup> ks: array<f32, ${bc * bucket}>;
+var<workgroup> vs: array<f32, ${bc * bucket}>;
+@compute @workgroup_size(${ROWS})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix: u32) {
+  let bh = wid.y;
+  let b = bh / u.heads;
+  let h = bh % u.heads;
+  let kh = h / u.group;
+  let i0 = wid.x * ${ROWS}u;
+  let i = i0 + lix;`;
+}
+
+/** WGSL statements staging the key/value tile of keys [j0, j0 + BC) into `ks` / `vs`. */
+export function stageKeyValueTile(bucket: number): string {
+  const bc = tileRows(bucket);
+  return `${stageRows('ks', 'k', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}
+    ${stageRows('vs', 'v', (r) => `k_index(b, ${r}, kh)`, 'j0', 'u.tk', bc, bucket)}`;
+}

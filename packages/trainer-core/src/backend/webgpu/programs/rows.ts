@@ -88,3 +88,16 @@ ${signature} {
   ${body}
 }`;
 }
+
+/**
+ * WGSL statements leaving `m`, the maximum of `src[base + j]` over j < n, and `s`, the sum of
+ * exp(src[base + j] - m): the statistics of a softmax row (every thread of the row calls them).
+ */
+export function rowMaxAndSumExp(wg: number, src: string, base: string, n: string): string {
+  return /* wgsl */ `var m = neg_inf_f32();
+  for (var j = lix; j < ${n}; j += ${wg}u) { m = max(m, ${src}[${base} + j]); }
+  m = wg_max(m, lix);
+  var s = 0.0;
+  for (var j = lix; j < ${n}; j += ${wg}u) { s += exp(${src}[${base} + j] - m); }
+  s = wg_sum(s, lix);`;
+}

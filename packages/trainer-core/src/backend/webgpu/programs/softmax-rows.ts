@@ -5,17 +5,12 @@ import type { TensorInfo } from '../../backend.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import { f32In, f32Out, u32 } from '../shader/spec.js';
 import { tensorView } from '../webgpu-backend.js';
-import { rowEnables, rowGrid, rowKernel, rowShape } from './rows.js';
+import { rowEnables, rowGrid, rowKernel, rowMaxAndSumExp, rowShape } from './rows.js';
 
 export const SOFTMAX_FORWARD = (wg: number, log: boolean) => /* wgsl */ `
   let xb = u.x_o + row * u.n;
   let yb = u.y_o + row * u.n;
-  var m = neg_inf_f32();
-  for (var j = lix; j < u.n; j += ${wg}u) { m = max(m, x[xb + j]); }
-  m = wg_max(m, lix);
-  var s = 0.0;
-  for (var j = lix; j < u.n; j += ${wg}u) { s += exp(x[xb + j] - m); }
-  s = wg_sum(s, lix);
+  ${rowMaxAndSumExp(wg, 'x', 'xb', 'u.n')}
   ${
     log
       ? `// (x - m) is exact for the large entries, so large logits keep their digits.
