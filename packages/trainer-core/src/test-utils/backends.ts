@@ -80,3 +80,14 @@ export function describeEachBackend(
     });
   });
 }
+
+/** Runs `fn` with `backend` as the current backend, then puts the previous one back. */
+export function onBackend<T>(backend: Backend, fn: () => T): T {
+  const previous = peekBackend();
+  setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(previous);
+  }
+}

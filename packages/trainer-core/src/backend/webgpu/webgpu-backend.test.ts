@@ -18,23 +18,13 @@ import { softmax } from '../../ops/softmax.js';
 import { assign } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { TrainingRng } from '../../random/training-rng.js';
-import { peekBackend, setBackend } from '../../tensor/engine.js';
 import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../tensor/half.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { onBackend as on } from '../../test-utils/backends.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
 import { LARGE_TILE, MEDIUM_TILE, matmulKey, matmulSpec, SMALL_TILE } from './programs/matmul.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
-
-function on<T>(backend: WebGpuBackend, fn: () => T): T {
-  const previous = peekBackend();
-  setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(previous);
-  }
-}
 
 /** Forward and backward through most training kernels; every gradient and output, read back. */
 async function workload(backend: WebGpuBackend): Promise<number[][]> {

@@ -15,6 +15,7 @@ import { TrainingRng } from '../../random/training-rng.js';
 import { peekBackend, setBackend } from '../../tensor/engine.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { onBackend } from '../../test-utils/backends.js';
 import type { Backend } from '../backend.js';
 import { createCpuBackend } from '../cpu/create-cpu-backend.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
@@ -38,9 +39,7 @@ interface Run {
 
 /** A seeded model, optimizer and fixed batch on `backend` (current while it is built and run). */
 function trainer(backend: Backend): Run {
-  const previous = peekBackend();
-  setBackend(backend);
-  try {
+  return onBackend(backend, () => {
     const rng = new TrainingRng(11);
     const ids = new Int32Array(BATCH * SEQ).map(() => rng.int(MICRO.vocabSize));
     const idsT = tensor(ids, [BATCH, SEQ], 'i32');
@@ -64,9 +63,7 @@ function trainer(backend: Backend): Run {
         model.dispose();
       },
     };
-  } finally {
-    setBackend(previous);
-  }
+  });
 }
 
 async function read(metrics: Record<'loss' | 'accuracy' | 'gradNorm', Tensor>) {
@@ -99,11 +96,7 @@ describe('training a micro decoder on WebGPU', () => {
       const run = trainer(backend);
       const curve: { loss: number; gradNorm: number }[] = [];
       for (let i = 0; i < 6; i++) {
-        const previous = peekBackend();
-        setBackend(backend);
-        const m = run.step();
-        setBackend(previous);
-        const r = await read(m);
+        const r = await read(onBackend(backend, run.step));
         curve.push({ loss: r.loss, gradNorm: r.gradNorm });
       }
       run.dispose();
