@@ -8,20 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attention } from '../../ops/attention.js';
 import { randn, tensor } from '../../ops/create.js';
 import { add, cast } from '../../ops/elementwise.js';
-import { embedding } from '../../ops/indexing.js';
+import { embedding, gather } from '../../ops/indexing.js';
 import { crossEntropy } from '../../ops/loss.js';
 import { matmul } from '../../ops/matmul.js';
 import { layerNorm, rmsNorm } from '../../ops/norm.js';
 import { sum } from '../../ops/reduce.js';
-import { reshape } from '../../ops/shape-ops.js';
+import { concat, contiguous, reshape, slice, transpose } from '../../ops/shape-ops.js';
 import { softmax } from '../../ops/softmax.js';
 import { assign } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { TrainingRng } from '../../random/training-rng.js';
+import { allocTypedArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../tensor/half.js';
 import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { onBackend as on } from '../../test-utils/backends.js';
+import { onBackend as on, referenceBackend } from '../../test-utils/backends.js';
+import type { Backend } from '../backend.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
 import { LARGE_TILE, MEDIUM_TILE, matmulKey, matmulSpec, SMALL_TILE } from './programs/matmul.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
@@ -177,6 +179,43 @@ describe('WebGPU backend', () => {
     expect(new Uint32Array((decoded as Float32Array).buffer)).toEqual(new Uint32Array(want.buffer));
     expect(Array.from(toHalf!)).toEqual(Array.from(probes, f32ToF16Bits));
     expect(Array.from(toBf16!)).toEqual(Array.from(probes, f32ToBf16Bits));
+  });
+
+  it('moves 8-, 16- and 32-bit elements through views, concatenation, gathers and slice assignment as the CPU does', async () => {
+    const cpu = referenceBackend();
+    const bits: Record<string, (i: number) => number> = {
+      u8: (i) => (i * 37 + 11) & 0xff,
+      i8: (i) => ((i * 53 + 7) & 0xff) - 128,
+      f16: (i) => (i * 2654435761) >>> 16,
+      bf16: (i) => (i * 40503 + 12345) & 0xffff,
+      i32: (i) => Math.imul(i, 2654435761) | 0,
+    };
+    for (const [dtype, make] of Object.entries(bits) as [DType, (i: number) => number][]) {
+      const run = (backend: Backend) =>
+        on(backend, async () => {
+          const data = (n: number, salt: number) =>
+            allocTypedArray(dtype, n).map((_, i) => make(i + salt)) as TypedArray;
+          const ts = tidy(() => {
+            const x = tensor(data(15, 0), [3, 5], dtype);
+            const y = tensor(data(9, 100), [3, 3], dtype);
+            const target = tensor(data(21, 200), [3, 7], dtype);
+            // A contiguous row at an element offset that splits words for 8- and 16-bit data.
+            assign(slice(target, [1, 0], [1, 7]), tensor(data(7, 300), [1, 7], dtype));
+            return [
+              contiguous(transpose(x)),
+              contiguous(slice(x, [1, 1], [2, 3])),
+              concat([x, y, slice(x, [0, 3], [3, 1])], 1),
+              gather(x, tensor(new Int32Array([2, 0, 7, 1]), [4], 'i32'), 0),
+              gather(x, tensor(new Int32Array([4, -1, 3]), [3], 'i32'), 1),
+              target,
+            ];
+          });
+          const out = await Promise.all(ts.map(async (t) => Array.from(await t.data())));
+          for (const t of ts) t.dispose();
+          return out;
+        });
+      expect(await run(gpu), dtype).toEqual(await run(cpu));
+    }
   });
 
   it('splits K for skinny products and sums the slices in order', async () => {
