@@ -1,11 +1,11 @@
 /**
  * Rotary position embedding (Hugging Face rotate_half), one thread per rotated pair. inv_freq
- * comes from the host exactly as the CPU computes it (torch's f32 formula), uploaded once per
- * (theta, head dim); the angle is the f32 product position * inv_freq, and its sine and cosine
+ * comes from the host exactly as the CPU computes it (torch's f32 formula, RoPE scaling
+ * included), uploaded once per (theta, head dim, scaling); the angle is the f32 product position * inv_freq, and its sine and cosine
  * come from shader/lib.ts's sincos_f, accurate for the large angles of long positions.
  */
 import { Rope } from '../../../kernels/rope.js';
-import { ropeInvFreq } from '../../cpu/reference/rope.js';
+import { type RopeScaling, ropeInvFreq, ropeScalingKey } from '../../../kernels/shapes/rope-frequencies.js';
 import { registerWebGpuKernel } from '../register-kernel.js';
 import type { GpuBuffer } from '../runtime/buffer-pool.js';
 import { entry, linearGrid, linearThread } from '../shader/grid.js';
@@ -16,17 +16,17 @@ const WG = 256;
 
 const tables = new WeakMap<WebGpuBackend, Map<string, GpuBuffer>>();
 
-function invFreqTable(backend: WebGpuBackend, theta: number, dim: number): GpuBuffer {
+function invFreqTable(backend: WebGpuBackend, theta: number, dim: number, scaling: RopeScaling): GpuBuffer {
   let byKey = tables.get(backend);
   if (!byKey) {
     byKey = new Map();
     tables.set(backend, byKey);
   }
-  const key = `${theta}:${dim}`;
+  const key = `${theta}:${dim}:${ropeScalingKey(scaling)}`;
   let table = byKey.get(key);
   if (!table) {
     table = backend.allocate('f32', dim / 2);
-    backend.upload(table, 'f32', Float32Array.from(ropeInvFreq(theta, dim)));
+    backend.upload(table, 'f32', Float32Array.from(ropeInvFreq(theta, dim, scaling)));
     byKey.set(key, table);
   }
   return table;
@@ -63,7 +63,7 @@ registerWebGpuKernel(Rope, ({ backend, inputs: [x, positions], outputs: [y], att
     uniforms: [u32('pairs'), u32('half'), u32('heads'), u32('seq'), u32('dim'), i32('offset'), u32('inverse')],
     code: code(withPositions),
   }));
-  const table = { buffer: invFreqTable(backend, attrs.theta, dim), offset: 0, span: dim / 2 };
+  const table = { buffer: invFreqTable(backend, attrs.theta, dim, attrs.scaling), offset: 0, span: dim / 2 };
   backend.dispatch(
     program,
     [tensorView(x!), table, ...(withPositions ? [tensorView(positions)] : []), tensorView(y!)],
