@@ -245,6 +245,22 @@ describe('WebGPU backend', () => {
     }
   });
 
+  it('runs a matmul batch larger than one grid dimension takes, in chunks', async () => {
+    const run = (backend: Backend) =>
+      on(backend, async () => {
+        const rng = new TrainingRng(3);
+        const [a, b] = [randn([1100, 2, 3], rng), randn([1100, 3, 2], rng)];
+        const c = matmul(a, b);
+        const r = Array.from(await c.data());
+        for (const t of [a, b, c]) t.dispose();
+        return r;
+      });
+    const [got, want] = [await run(gpu), await run(referenceBackend())];
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i]!, 5);
+    });
+  });
+
   it('spreads more than 65535 workgroups over two grid dimensions', async () => {
     const rows = 70_001;
     const y = await on(gpu, async () => {

@@ -195,6 +195,21 @@ export function chooseTile(backend: WebGpuBackend, m: number, n: number): Matmul
 export function runMatmul(backend: WebGpuBackend, d: MatmulDispatch): void {
   const { m, n, k, call } = d;
   if (m * n * call.batch === 0) return;
+  // The batch is the grid's z dimension: past the adapter's limit, run it in chunks.
+  const chunk = Math.floor(backend.maxWorkgroupsPerDimension / 64);
+  if (call.batch > chunk) {
+    for (let start = 0; start < call.batch; start += chunk) {
+      const part = {
+        ...call,
+        batch: Math.min(chunk, call.batch - start),
+        aOffset: call.aOffset + start * call.strideA,
+        bOffset: call.bOffset + start * call.strideB,
+        cOffset: call.cOffset + start * call.strideC,
+      };
+      runMatmul(backend, { ...d, call: part });
+    }
+    return;
+  }
   const storage = d.storage ?? 'f32';
   const tile = chooseTile(backend, m, n);
   const aligned = (offset: number, stride: number) => offset % 4 === 0 && (call.batch === 1 || stride % 4 === 0);
@@ -222,9 +237,7 @@ export function runMatmul(backend: WebGpuBackend, d: MatmulDispatch): void {
     { ...d.b, offset: bOffset },
     { ...c, offset },
   ];
-  const maxZ = backend.maxWorkgroupsPerDimension;
   const grid = (items: number): [number, number, number] => [Math.ceil(n / tile.bn), Math.ceil(m / tile.bm), items];
-  if (call.batch * slices > maxZ) throw new RangeError(`Matmul: ${call.batch} batch items exceed the adapter's grid`);
   const uniforms = {
     M: m,
     N: n,
