@@ -340,6 +340,17 @@ describe('kernels that need features the software adapter lacks', () => {
       }
       await nullGpu.sync();
       expect(nullGpu.stats().pipelines).toBeGreaterThan(48);
+      // Timestamp queries around several passes (a copy splits them) pass validation too.
+      const ms = await on(nullGpu, () =>
+        nullGpu.time(() => {
+          const x = tensor(new Float32Array(64), [8, 8]);
+          const y = matmul(x, x);
+          assign(x, y);
+          matmul(x, y).dispose();
+          for (const t of [x, y]) t.dispose();
+        }),
+      );
+      expect(ms).toBeGreaterThanOrEqual(0);
     } finally {
       nullGpu.dispose();
     }
