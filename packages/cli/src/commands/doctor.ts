@@ -1,5 +1,11 @@
 import os from 'node:os';
-import { type AdapterReport, chooseComputeDevice, listWebGpuAdapters } from '@guinav/trainer-core';
+import {
+  type AdapterReport,
+  chooseComputeDevice,
+  type FeatureStatus,
+  featureStatus,
+  listWebGpuAdapters,
+} from '@guinav/trainer-core';
 import type { Command } from 'commander';
 
 export interface DoctorReport {
@@ -8,7 +14,7 @@ export interface DoctorReport {
   cpuCores: number;
   cpuModel: string;
   memoryGiB: number;
-  webgpuAdapters: AdapterReport[];
+  webgpuAdapters: (AdapterReport & { kernelFeatures: FeatureStatus[] })[];
   autoDevice: { device: string; reason: string };
 }
 
@@ -20,7 +26,7 @@ export async function collectDoctorReport(): Promise<DoctorReport> {
     cpuCores: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    webgpuAdapters: adapters,
+    webgpuAdapters: adapters.map((a) => ({ ...a, kernelFeatures: featureStatus(a.features) })),
     autoDevice: chooseComputeDevice('auto', adapters),
   };
 }
@@ -46,6 +52,11 @@ export function formatDoctorReport(r: DoctorReport): string {
         `workgroup storage ${l.maxComputeWorkgroupStorageSize} B, ` +
         `invocations/workgroup ${l.maxComputeInvocationsPerWorkgroup}`,
     );
+    for (const f of a.kernelFeatures) {
+      lines.push(
+        `    ${f.feature.padEnd(16)} ${f.available ? `used by ${f.usedBy.join('; ')}` : `absent: ${f.fallback}`}`,
+      );
+    }
   }
   lines.push(`device auto ${r.autoDevice.device} (${r.autoDevice.reason})`);
   return lines.join('\n');
