@@ -49,10 +49,11 @@ export function curveChart(title: string, points: readonly CurvePoint[], yTitle:
 }
 
 const BAR_METRICS: [keyof StageSummary & string, string][] = [
-  ['staticStepAccuracy', 'static step (ID)'],
-  ['oodStaticStepAccuracy', 'static step (OOD)'],
-  ['taskAccuracy', 'task (OOD)'],
+  ['staticStepAccuracy', 'step, in dist.'],
+  ['oodStaticStepAccuracy', 'step, test'],
+  ['taskAccuracy', 'task, test'],
 ];
+const PASS_LABEL = 'Pass@1, test';
 
 /** Grouped bars: each metric, one bar per stage, with its Wilson interval as an error bar. */
 export function accuracyBars(stages: Readonly<Record<string, StageSummary>>): TopLevelSpec {
@@ -65,16 +66,24 @@ export function accuracyBars(stages: Readonly<Record<string, StageSummary>>): To
     for (const [key, label] of BAR_METRICS)
       push(label, s[key] as number | null, s.ci95[key] as [number, number] | null);
     const passCi = s.ci95.interactivePass1 as Record<string, [number, number] | null>;
-    push('interactive Pass@1', s.interactivePass1.all, passCi.all);
+    push(PASS_LABEL, s.interactivePass1.all, passCi.all);
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Accuracy by stage (95% Wilson intervals)',
     data: { values: rows },
-    width: 120,
-    height: HEIGHT,
-    facet: { column: { field: 'metric', type: 'nominal', title: null } },
+    facet: {
+      column: {
+        field: 'metric',
+        type: 'nominal',
+        title: null,
+        sort: [...BAR_METRICS.map(([, label]) => label), PASS_LABEL],
+        header: { labelFontSize: 12 },
+      },
+    },
     spec: {
+      width: 150,
+      height: HEIGHT,
       layer: [
         {
           mark: 'bar',
