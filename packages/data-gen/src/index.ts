@@ -149,7 +149,7 @@ export {
 } from './prompts/gelab.js';
 export { odysseyDpoPrompt } from './prompts/odyssey.js';
 // Random streams
-export { hash32, mix32, Rng } from './random/rng.js';
+export { DataRng, hash32, mix32 } from './random/data-rng.js';
 // Screenshots
 export { loadIconDataUris, scanIconFolder } from './render/icon-folder.js';
 export { DEFAULT_OUTPUT_SIZE, fitOutputSize, type OutputSize, parseOutputSize } from './render/output-size.js';

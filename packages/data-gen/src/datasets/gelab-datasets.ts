@@ -1,5 +1,5 @@
 import type { OnProgress } from '../io/progress.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { type NavigationSample, pathSamples, randomPointPicker } from '../tasks/path-samples.js';
 import { type SubtreeTask, subtreeEdges, subtreeTasks } from '../tasks/shortest-paths.js';
 import type { TasksFile } from '../tasks/tasks-file.js';
@@ -125,13 +125,13 @@ function subtreeData(world: World, index: number): SubtreeData {
 }
 
 /** Samples of every task of a subtree, with click points from a stream of their own. */
-function subtreeSamples(world: World, data: SubtreeData, rng: Rng): NavigationSample[] {
+function subtreeSamples(world: World, data: SubtreeData, rng: DataRng): NavigationSample[] {
   const pickPoint = randomPointPicker(world, rng.fork(`path/${data.index}`));
   return data.tasks.flatMap((task) => pathSamples(world, task, { pickPoint }));
 }
 
 /** Edge data: each edge's click on its page, then `complete` on the page it leads to. */
-function edgeSamples(world: World, index: number, rng: Rng): NavigationSample[] {
+function edgeSamples(world: World, index: number, rng: DataRng): NavigationSample[] {
   const pickPoint = randomPointPicker(world, rng.fork(`edge/${index}`));
   return subtreeEdges(world, index).flatMap((edge) =>
     pathSamples(world, { source: edge.page, target: edge.target, path: [edge] }, { pickPoint }),
@@ -148,7 +148,7 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   const split = options.split ?? DEFAULT_GELAB_SPLIT;
   validateSplit(world, split);
   const seed = options.seed ?? DEFAULT_GELAB_SEED;
-  const rng = new Rng(seed);
+  const rng = new DataRng(seed);
   const { imageOf } = options;
   const subtreeCount = world.subtreeRoots.length;
   const steps = subtreeCount + 3;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NormBbox, Point } from '../actions/coords.js';
 import { type OdysseyAction, parseOdysseyAction } from '../actions/odyssey.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { type MinDistance, type RejectionContext, rejectOdysseyStep, typedTextMatches } from './dpo-strategies.js';
 
 function ctx(action: OdysseyAction, extra: Partial<RejectionContext> = {}): RejectionContext {
@@ -25,7 +25,7 @@ describe('spatial', () => {
   it('adds Gaussian noise of about sigma, never returns the chosen point, stays on the screen', () => {
     const distances: number[] = [];
     for (let seed = 0; seed < 400; seed++) {
-      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([500, 500])), new Rng(seed)));
+      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([500, 500])), new DataRng(seed)));
       expect(p).not.toEqual([500, 500]);
       distances.push(Math.hypot(p[0] - 500, p[1] - 500));
     }
@@ -34,7 +34,7 @@ describe('spatial', () => {
     expect(mean).toBeGreaterThan(55);
     expect(mean).toBeLessThan(71);
     for (let seed = 0; seed < 100; seed++) {
-      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([0, 1000]), { sigma: 300 }), new Rng(seed)));
+      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([0, 1000]), { sigma: 300 }), new DataRng(seed)));
       expect(p[0]).toBeGreaterThanOrEqual(0);
       expect(p[1]).toBeLessThanOrEqual(1000);
     }
@@ -44,7 +44,7 @@ describe('spatial', () => {
     const sam2Bbox: NormBbox = [300, 350, 700, 450];
     for (let seed = 0; seed < 300; seed++) {
       const p = pointOf(
-        rejectOdysseyStep('spatial', ctx(clickAt([500, 400]), { minDistance: 'ams', sam2Bbox }), new Rng(seed)),
+        rejectOdysseyStep('spatial', ctx(clickAt([500, 400]), { minDistance: 'ams', sam2Bbox }), new DataRng(seed)),
       );
       expect(Math.hypot(p[0] - 500, p[1] - 400)).toBeGreaterThan(140);
       const inside = p[0] >= 300 && p[0] <= 700 && p[1] >= 350 && p[1] <= 450;
@@ -54,31 +54,31 @@ describe('spatial', () => {
 
   it('honours a numeric minimum distance, and gives up only when no point can qualify', () => {
     for (let seed = 0; seed < 100; seed++) {
-      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([20, 20]), { minDistance: 200 }), new Rng(seed)));
+      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([20, 20]), { minDistance: 200 }), new DataRng(seed)));
       expect(Math.hypot(p[0] - 20, p[1] - 20)).toBeGreaterThan(200);
     }
     const impossible: MinDistance = 2000;
     expect(
-      rejectOdysseyStep('spatial', ctx(clickAt([500, 500]), { minDistance: impossible }), new Rng(1)),
+      rejectOdysseyStep('spatial', ctx(clickAt([500, 500]), { minDistance: impossible }), new DataRng(1)),
     ).toBeUndefined();
   });
 
   it('keeps LONG_PRESS a LONG_PRESS and does not apply to other actions', () => {
-    expect(rejectOdysseyStep('spatial', ctx({ type: 'LONG_PRESS', point: [100, 100] }), new Rng(1))).toMatch(
+    expect(rejectOdysseyStep('spatial', ctx({ type: 'LONG_PRESS', point: [100, 100] }), new DataRng(1))).toMatch(
       /^LONG_PRESS: \(\d+, \d+\)$/,
     );
-    expect(rejectOdysseyStep('spatial', ctx({ type: 'PRESS_HOME' }), new Rng(1))).toBeUndefined();
+    expect(rejectOdysseyStep('spatial', ctx({ type: 'PRESS_HOME' }), new DataRng(1))).toBeUndefined();
   });
 
   it('is deterministic by seed', () => {
-    const a = rejectOdysseyStep('spatial', ctx(clickAt([400, 600])), new Rng(42));
-    expect(rejectOdysseyStep('spatial', ctx(clickAt([400, 600])), new Rng(42))).toBe(a);
+    const a = rejectOdysseyStep('spatial', ctx(clickAt([400, 600])), new DataRng(42));
+    expect(rejectOdysseyStep('spatial', ctx(clickAt([400, 600])), new DataRng(42))).toBe(a);
   });
 });
 
 describe('logical, text and scroll', () => {
   it('logical swaps the action type as documented', () => {
-    const rng = () => new Rng(3);
+    const rng = () => new DataRng(3);
     expect(rejectOdysseyStep('logical', ctx(clickAt([1, 2]), { typedTexts: ['usb c cable'] }), rng())).toBe(
       'TYPE: usb c cable',
     );
@@ -100,22 +100,26 @@ describe('logical, text and scroll', () => {
     const chosen = 'weather in Paris';
     const pool = ['weather in paris today', 'weather in pari', 'usb c cable', 'sunset'];
     for (let seed = 0; seed < 50; seed++) {
-      const out = rejectOdysseyStep('text', ctx({ type: 'TYPE', text: chosen }, { typedTexts: pool }), new Rng(seed));
+      const out = rejectOdysseyStep(
+        'text',
+        ctx({ type: 'TYPE', text: chosen }, { typedTexts: pool }),
+        new DataRng(seed),
+      );
       expect(['TYPE: usb c cable', 'TYPE: sunset']).toContain(out);
     }
-    const letters = rejectOdysseyStep('text', ctx({ type: 'TYPE', text: 'abc' }), new Rng(1)) as string;
+    const letters = rejectOdysseyStep('text', ctx({ type: 'TYPE', text: 'abc' }), new DataRng(1)) as string;
     expect(letters).toMatch(/^TYPE: [a-z]{3}$/);
     expect(typedTextMatches('abc', letters.slice(6))).toBe(false);
-    expect(rejectOdysseyStep('text', ctx(clickAt([1, 1])), new Rng(1))).toBeUndefined();
+    expect(rejectOdysseyStep('text', ctx(clickAt([1, 1])), new DataRng(1))).toBeUndefined();
   });
 
   it('scroll flips the direction', () => {
     const flip = { UP: 'DOWN', DOWN: 'UP', LEFT: 'RIGHT', RIGHT: 'LEFT' } as const;
     for (const [from, to] of Object.entries(flip)) {
       expect(
-        rejectOdysseyStep('scroll', ctx({ type: 'SCROLL', direction: from as keyof typeof flip }), new Rng(1)),
+        rejectOdysseyStep('scroll', ctx({ type: 'SCROLL', direction: from as keyof typeof flip }), new DataRng(1)),
       ).toBe(`SCROLL: ${to}`);
     }
-    expect(rejectOdysseyStep('scroll', ctx(clickAt([1, 1])), new Rng(1))).toBeUndefined();
+    expect(rejectOdysseyStep('scroll', ctx(clickAt([1, 1])), new DataRng(1))).toBeUndefined();
   });
 });

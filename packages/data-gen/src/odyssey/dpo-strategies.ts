@@ -1,7 +1,7 @@
 import type { NormBbox, Point } from '../actions/coords.js';
 import { formatOdysseyAction, type OdysseyAction, type ScrollDirection } from '../actions/odyssey.js';
 import { CLICK_RADIUS, pointMatches, textMatches } from '../actions/odyssey-match.js';
-import type { Rng } from '../random/rng.js';
+import type { DataRng } from '../random/data-rng.js';
 import type { StepAction } from './step-action.js';
 
 /**
@@ -64,7 +64,7 @@ function tooClose(p: Point, chosen: Point, ctx: RejectionContext): boolean {
   return Math.hypot(p[0] - chosen[0], p[1] - chosen[1]) <= ctx.minDistance;
 }
 
-function spatial(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction | undefined {
+function spatial(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction | undefined {
   if (action.type !== 'CLICK' && action.type !== 'LONG_PRESS') return undefined;
   const [x, y] = action.point;
   const accept = (p: Point) => (tooClose(p, action.point, ctx) ? undefined : { type: action.type, point: p });
@@ -85,12 +85,12 @@ function spatial(action: OdysseyAction, ctx: RejectionContext, rng: Rng): Odysse
   return undefined;
 }
 
-function randomPoint(rng: Rng): Point {
+function randomPoint(rng: DataRng): Point {
   return [rng.int(0, 1000), rng.int(0, 1000)];
 }
 
 /** A few consecutive words of the instruction: what a confused agent might type. */
-function phraseOf(instruction: string, rng: Rng): string {
+function phraseOf(instruction: string, rng: DataRng): string {
   const words = instruction.split(/\s+/).filter((w) => /\w/.test(w));
   if (words.length === 0) return 'search';
   const start = rng.int(0, words.length - 1);
@@ -100,7 +100,7 @@ function phraseOf(instruction: string, rng: Rng): string {
     .replace(/[.,;:!?]+$/, '');
 }
 
-function logical(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction {
+function logical(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction {
   switch (action.type) {
     case 'CLICK':
       return { type: 'TYPE', text: ctx.typedTexts.length ? rng.pick(ctx.typedTexts) : phraseOf(ctx.instruction, rng) };
@@ -113,7 +113,7 @@ function logical(action: OdysseyAction, ctx: RejectionContext, rng: Rng): Odysse
   }
 }
 
-function text(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction | undefined {
+function text(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction | undefined {
   if (action.type !== 'TYPE') return undefined;
   const wrong = ctx.typedTexts.filter((t) => t.trim() && !typedTextMatches(action.text, t));
   if (wrong.length) return { type: 'TYPE', text: rng.pick(wrong) };
@@ -133,7 +133,11 @@ function scroll(action: OdysseyAction): OdysseyAction | undefined {
  * The rejected action string for one strategy, or undefined when it cannot apply (or cannot
  * find a far-enough point). Never the chosen string.
  */
-export function rejectOdysseyStep(strategy: OdysseyDpoStrategy, ctx: RejectionContext, rng: Rng): string | undefined {
+export function rejectOdysseyStep(
+  strategy: OdysseyDpoStrategy,
+  ctx: RejectionContext,
+  rng: DataRng,
+): string | undefined {
   const action = ctx.step.action;
   if (!strategyApplies(strategy, action)) return undefined;
   const rejected =

@@ -8,7 +8,7 @@ import { jsonLinesText } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
 import type { OnProgress } from '../io/progress.js';
 import { odysseyDpoPrompt } from '../prompts/odyssey.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import {
   type MinDistance,
   ODYSSEY_DPO_STRATEGIES,
@@ -66,7 +66,7 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const strategies = options.strategies ?? ODYSSEY_DPO_STRATEGIES;
   const sigma = options.sigma ?? DEFAULT_ODYSSEY_SIGMA;
   if (!(sigma > 0)) throw new Error(`--sigma: expected a positive number, got ${sigma}`);
-  const root = new Rng(options.seed ?? DEFAULT_ODYSSEY_SEED);
+  const root = new DataRng(options.seed ?? DEFAULT_ODYSSEY_SEED);
   const typedTexts = [
     ...new Set(episodes.flatMap((e) => e.actions.flatMap((a) => (a.action.type === 'TYPE' ? [a.action.text] : [])))),
   ].sort();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { rasterizeSvgToFile } from '../../workers/rasterize.mjs';
 import { writeOutputDir } from '../io/output-dir.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { escapeXml } from '../render/xml.js';
 import type { OdysseyEpisode, OdysseySplits, OdysseyStep } from './episode-schema.js';
 
@@ -140,7 +140,13 @@ function screenSvg(script: Script, step: ScriptStep, index: number, box?: [numbe
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(w / 8)}" height="${Math.round(h / 8)}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none">${parts.join('')}</svg>`;
 }
 
-function scriptedStep(script: Script, step: ScriptStep, index: number, id: string, rng: Rng): [OdysseyStep, string] {
+function scriptedStep(
+  script: Script,
+  step: ScriptStep,
+  index: number,
+  id: string,
+  rng: DataRng,
+): [OdysseyStep, string] {
   const screenshot = `${id}_${index}.png`;
   const base = { step: index, screenshot, action: step.action as string, ps: '' };
   if ('label' in step) {
@@ -169,7 +175,7 @@ function scriptedStep(script: Script, step: ScriptStep, index: number, id: strin
 }
 
 export function syntheticOdysseyEpisodes(seed: number): SyntheticEpisode[] {
-  const rng = new Rng(seed);
+  const rng = new DataRng(seed);
   return SCRIPTS.map((script, e) => {
     const id = `synthetic_${String(e + 1).padStart(4, '0')}`;
     const stepRng = rng.fork(id);

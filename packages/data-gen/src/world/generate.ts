@@ -1,4 +1,4 @@
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { drawCatalogIconNames } from './icon-catalog.js';
 import { BACK_BBOX, HOME_BBOX, SLOT_COUNT, slotBbox } from './layout.js';
 import { pageCount } from './presets.js';
@@ -24,7 +24,7 @@ export interface GenerateWorldOptions {
 export function generateWorld(options: GenerateWorldOptions): UiStructure {
   const { nodesPerLevel, seed } = options;
   validateShape(nodesPerLevel);
-  const rng = new Rng(seed);
+  const rng = new DataRng(seed);
   const total = pageCount(nodesPerLevel);
   const icons = pickIconNames(total - 1, options.iconNames, rng.fork('icons'));
   const slotRng = rng.fork('slots');
@@ -61,7 +61,7 @@ function validateShape(nodesPerLevel: readonly number[]): void {
   });
 }
 
-function pickIconNames(count: number, pool: readonly string[] | undefined, rng: Rng): string[] {
+function pickIconNames(count: number, pool: readonly string[] | undefined, rng: DataRng): string[] {
   if (!pool) return drawCatalogIconNames(count, rng);
   const unique = [...new Set(pool)].sort();
   if (unique.length < count) {
@@ -77,7 +77,7 @@ function buildPage(
   parent: string | undefined,
   children: readonly string[],
   icons: readonly string[],
-  rng: Rng,
+  rng: DataRng,
 ): Page {
   const page: Page = { image: `${id}.png`, depth, layout: {}, transitions: [] };
   const slots = rng.shuffle(Array.from({ length: SLOT_COUNT }, (_, i) => i)).slice(0, children.length);
