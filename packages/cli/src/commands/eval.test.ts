@@ -214,7 +214,7 @@ describe('guinav eval output paths', () => {
     await writeFile(file, 'x');
     expect(await interactive(file, '--agent', 'oracle', '--observation', 'text')).toBe(1);
     expect(stderr()).toContain(`guinav: --out ${file}: exists and is not a directory`);
-    expect(stderr()).not.toMatch(/eval interactive:/);
+    expect(stderr()).not.toMatch(/eval interactive episodes:/);
     const predictions = path.join(dir, 'one.jsonl');
     await writeFile(predictions, `${JSON.stringify({ prompt: 'p', chosen: 'COMPLETE', pred: 'COMPLETE' })}\n`);
     expect(await guinav('eval', 'static', '--format', 'coords', '--predictions', predictions, '--out', dir)).toBe(1);
@@ -229,7 +229,7 @@ describe('guinav eval interactive and Ctrl-C', () => {
   it('stops an oracle run (no I/O between steps), exits 130 and writes nothing', async () => {
     const out = path.join(dir, 'interrupted');
     const code = await interruptedOn(
-      /eval interactive: 1\//,
+      /eval interactive episodes: 0\//,
       ...['eval', 'interactive', '--ui-structure', worldFile, '--tasks', tasksFile, '--out', out],
       ...['--agent', 'oracle', '--observation', 'text', '--attempts', '200'],
     );

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { hash32, type ObservationMode, type World } from '@guinav/data-gen';
+import { hash32, type ObservationMode, type ProgressEvent, type World } from '@guinav/data-gen';
 import type { Agent } from '../agents/agent.js';
 import { type InteractiveMetrics, interactiveMetrics } from '../score/interactive-metrics.js';
 import { DEFAULT_MAX_STEPS, type EpisodeTrace, type NavigationGoal, type SuccessVariant } from './episode.js';
@@ -11,10 +11,9 @@ export interface InteractiveTask extends NavigationGoal {
   pathLength: number;
 }
 
-export interface RunProgress {
-  /** Episodes finished. */
-  done: number;
-  total: number;
+/** Progress of a run (phase `episodes`): episodes finished of all, and how many succeeded. */
+export interface RunProgress extends ProgressEvent {
+  phase: 'episodes';
   /** Episodes that succeeded so far. */
   successes: number;
 }
@@ -91,7 +90,8 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
 
   const total = options.tasks.length * attempts;
   const episodes: EpisodeRecord[] = new Array(total);
-  const progress: RunProgress = { done: 0, total, successes: 0 };
+  const progress: RunProgress = { phase: 'episodes', done: 0, total, successes: 0 };
+  options.onProgress?.({ ...progress });
   let next = 0;
   const worker = async () => {
     const sim = new Simulator(options.world, simOptions);

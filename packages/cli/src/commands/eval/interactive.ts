@@ -14,7 +14,7 @@ import {
 import { type Command, Option } from 'commander';
 import { interruptible } from '../../interrupt.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../../option-parsers.js';
-import { createProgressDisplay } from '../../progress.js';
+import { phaseProgress } from '../../progress.js';
 
 export const AGENT_KINDS = ['oracle', 'random', 'http'] as const;
 type AgentKind = (typeof AGENT_KINDS)[number];
@@ -87,7 +87,7 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
   const world = await loadWorld(opts.uiStructure);
   const tasks = await loadInteractiveTasks(opts.tasks, world);
   const agent = makeAgent(opts, world);
-  const progress = createProgressDisplay('eval interactive');
+  const progress = phaseProgress('eval interactive');
   let run: Awaited<ReturnType<typeof runInteractive>>;
   try {
     run = await interruptible((signal) =>
@@ -104,8 +104,11 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
         seed: opts.seed,
         systemPrompt: opts.systemPrompt ?? false,
         signal,
-        onProgress: ({ done, total, successes }) =>
-          progress.update({ done, total, info: { success: `${((100 * successes) / done).toFixed(1)}%` } }),
+        onProgress: ({ successes, ...event }) =>
+          progress.onProgress({
+            ...event,
+            info: { success: event.done ? `${((100 * successes) / event.done).toFixed(1)}%` : '-' },
+          }),
       }),
     );
   } finally {
