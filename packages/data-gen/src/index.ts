@@ -42,6 +42,7 @@ export {
   TEXT_SIMILARITY_THRESHOLD,
   textMatches,
 } from './actions/odyssey-match.js';
+export { GELAB_OUTPUT_FILE_NAMES, GELAB_OUTPUT_FILES, type GelabOutputFile } from './datasets/dataset-files.js';
 // GE-Lab datasets
 export {
   buildGelabDatasets,
@@ -81,7 +82,6 @@ export {
 } from './datasets/icon-samples.js';
 export {
   checkScreenshots,
-  GELAB_OUTPUT_FILES,
   imagePathOf,
   type WriteGelabDatasetsOptions,
   writeGelabDatasets,

@@ -4,6 +4,7 @@ import { type NavigationSample, pathSamples, randomPointPicker } from '../tasks/
 import { type SubtreeTask, subtreeEdges, subtreeTasks } from '../tasks/shortest-paths.js';
 import type { TasksFile } from '../tasks/tasks-file.js';
 import { subtreePages, type World } from '../world/world.js';
+import { GELAB_OUTPUT_FILES } from './dataset-files.js';
 import { GELAB_DPO_STRATEGIES, type GelabDpoRecord, type GelabDpoStrategy, gelabDpoPairs } from './gelab-dpo.js';
 import {
   type GelabRlRecord,
@@ -201,15 +202,16 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   }
   tick();
 
+  const names = GELAB_OUTPUT_FILES;
   const files: Record<string, number> = {
-    'sft.json': sft.length,
-    'icon_captioning.json': captioning.length,
-    'icon_grounding.json': grounding.length,
-    'st_rl.json': stRl.length,
-    'test.json': test.length,
-    'tasks_test.json': tasksTest.tasks.length,
+    [names.sft]: sft.length,
+    [names.iconCaptioning]: captioning.length,
+    [names.iconGrounding]: grounding.length,
+    [names.stRl]: stRl.length,
+    [names.test]: test.length,
+    [names.tasksTest]: tasksTest.tasks.length,
   };
-  if (dpo) files['dpo.jsonl'] = dpo.length;
+  if (dpo) files[names.dpo] = dpo.length;
   const stats: GelabStats = {
     seed,
     split,

@@ -7,6 +7,7 @@ import { shortestPath } from '../tasks/shortest-paths.js';
 import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { parseWorld } from '../world/world.js';
+import { GELAB_OUTPUT_FILES as F } from './dataset-files.js';
 import { buildGelabDatasets } from './gelab-datasets.js';
 import { applicableStrategies, GELAB_DPO_STRATEGIES, rejectGelabSample } from './gelab-dpo.js';
 
@@ -91,7 +92,7 @@ describe('GE-Lab DPO pairs', () => {
   it('pairs every SFT navigation sample once, with every strategy in use and never a degenerate pair', () => {
     const navigation = data.stats.sft.path + data.stats.sft.edge;
     expect(data.dpo).toHaveLength(navigation);
-    expect(data.stats.files['dpo.jsonl']).toBe(navigation);
+    expect(data.stats.files[F.dpo]).toBe(navigation);
     const used = new Set(data.dpo?.map((r) => r.strategy));
     expect([...used].sort()).toEqual([...GELAB_DPO_STRATEGIES].sort());
     for (const r of data.dpo ?? []) {

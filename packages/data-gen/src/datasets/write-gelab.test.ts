@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTasksFile } from '../tasks/tasks-file.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { writeGeneratedWorld } from '../world/world-files.js';
+import { GELAB_OUTPUT_FILES as F } from './dataset-files.js';
 import { writeGelabDatasets } from './write-gelab.js';
 
 let tmp: string;
@@ -29,37 +30,37 @@ describe('writeGelabDatasets', () => {
       dpo: true,
     });
     expect((await readdir(out)).sort()).toEqual([
-      'dpo.jsonl',
-      'icon_captioning.json',
-      'icon_grounding.json',
-      'sft.json',
-      'st_rl.json',
-      'stats.json',
-      'tasks_test.json',
-      'test.json',
+      F.dpo,
+      F.iconCaptioning,
+      F.iconGrounding,
+      F.sft,
+      F.stRl,
+      F.stats,
+      F.tasksTest,
+      F.test,
     ]);
     expect(files).toHaveLength(8);
-    const sft = await readJson(path.join(out, 'sft.json'));
-    expect(sft).toHaveLength(stats.files['sft.json'] as number);
+    const sft = await readJson(path.join(out, F.sft));
+    expect(sft).toHaveLength(stats.files[F.sft] as number);
     expect(sft[0].images[0]).toBe(path.join(images(), 'page_0.png'));
     await access(sft[0].images[0]);
-    const written = await readJson(path.join(out, 'stats.json'));
+    const written = await readJson(path.join(out, F.stats));
     expect(written).toEqual(JSON.parse(JSON.stringify(stats)));
     expect(written.subtrees[0]).toMatchObject({ index: 0, root: 'page_1', pages: 5, tasks: 30 });
-    const dpoLines = (await readFile(path.join(out, 'dpo.jsonl'), 'utf8')).trim().split('\n');
-    expect(dpoLines).toHaveLength(stats.files['dpo.jsonl'] as number);
+    const dpoLines = (await readFile(path.join(out, F.dpo), 'utf8')).trim().split('\n');
+    expect(dpoLines).toHaveLength(stats.files[F.dpo] as number);
     expect(JSON.parse(dpoLines[0] as string)).toHaveProperty('rejected');
-    const tasks = await loadTasksFile(path.join(out, 'tasks_test.json'));
+    const tasks = await loadTasksFile(path.join(out, F.tasksTest));
     expect(tasks.tasks).toHaveLength(30);
   });
 
   it('writes image paths relative to the output folder when asked, and they resolve', async () => {
     const out = path.join(tmp, 'nested', 'data-rel');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, imagePaths: 'relative' });
-    const [first] = await readJson(path.join(out, 'test.json'));
+    const [first] = await readJson(path.join(out, F.test));
     expect(first.images[0]).toMatch(/^\.\.\/\.\.\/world\/images\/page_\d+\.png$/);
     await access(path.resolve(out, first.images[0]));
-    const [rl] = await readJson(path.join(out, 'st_rl.json'));
+    const [rl] = await readJson(path.join(out, F.stRl));
     await access(path.resolve(out, rl.image));
   });
 
@@ -67,7 +68,7 @@ describe('writeGelabDatasets', () => {
     const out = path.join(tmp, 'data-given');
     const relImages = path.relative(process.cwd(), images());
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: relImages, outDir: out, imagePaths: 'as-given' });
-    const [first] = await readJson(path.join(out, 'icon_grounding.json'));
+    const [first] = await readJson(path.join(out, F.iconGrounding));
     expect(first.images[0]).toBe(`${relImages.split(path.sep).join('/')}/${path.basename(first.images[0])}`);
     await access(path.resolve(process.cwd(), first.images[0]));
   });
@@ -91,7 +92,7 @@ describe('writeGelabDatasets', () => {
   it('names the world file when it is invalid, and keeps an existing output untouched on failure', async () => {
     const out = path.join(tmp, 'data-keep');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out });
-    const before = await readFile(path.join(out, 'sft.json'), 'utf8');
+    const before = await readFile(path.join(out, F.sft), 'utf8');
     const bad = path.join(tmp, 'bad.json');
     await writeFile(bad, JSON.stringify({ pages: {}, metadata: { total_pages: 0 } }));
     await expect(writeGelabDatasets({ uiStructure: bad, imagesDir: images(), outDir: out })).rejects.toThrow(
@@ -105,7 +106,7 @@ describe('writeGelabDatasets', () => {
         split: { sftSubtrees: [0], rlSubtrees: [1], testSubtree: 0 },
       }),
     ).rejects.toThrow(/--test-subtree: subtree 0 is already in --sft-subtrees/);
-    expect(await readFile(path.join(out, 'sft.json'), 'utf8')).toBe(before);
+    expect(await readFile(path.join(out, F.sft), 'utf8')).toBe(before);
     expect((await readdir(out)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
@@ -113,19 +114,19 @@ describe('writeGelabDatasets', () => {
     const out = path.join(tmp, 'data-rerun');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, seed: 1 });
     await writeFile(path.join(out, 'notes.txt'), 'mine');
-    const first = await readFile(path.join(out, 'test.json'), 'utf8');
+    const first = await readFile(path.join(out, F.test), 'utf8');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, seed: 2 });
-    expect(await readFile(path.join(out, 'test.json'), 'utf8')).not.toBe(first);
+    expect(await readFile(path.join(out, F.test), 'utf8')).not.toBe(first);
     expect(await readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await readdir(out)).sort()).toEqual([
-      'icon_captioning.json',
-      'icon_grounding.json',
+      F.iconCaptioning,
+      F.iconGrounding,
       'notes.txt',
-      'sft.json',
-      'st_rl.json',
-      'stats.json',
-      'tasks_test.json',
-      'test.json',
+      F.sft,
+      F.stRl,
+      F.stats,
+      F.tasksTest,
+      F.test,
     ]);
     await rm(out, { recursive: true });
   });

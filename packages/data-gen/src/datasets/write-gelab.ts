@@ -5,6 +5,7 @@ import { jsonArrayText, jsonLinesText, writeText } from '../io/json-files.js';
 import { checkOutputDir, writeOutputDir } from '../io/output-dir.js';
 import { imageFileName } from '../render/render-world.js';
 import { loadWorld, type World } from '../world/world.js';
+import { GELAB_OUTPUT_FILES } from './dataset-files.js';
 import { buildGelabDatasets, type GelabDatasetOptions, type GelabStats } from './gelab-datasets.js';
 import type { ImagePathOf } from './gelab-records.js';
 
@@ -18,17 +19,6 @@ export interface WriteGelabDatasetsOptions extends Omit<GelabDatasetOptions, 'im
   /** Ctrl-C: stop before anything is moved into `outDir`. */
   signal?: AbortSignal;
 }
-
-export const GELAB_OUTPUT_FILES = {
-  sft: 'sft.json',
-  iconCaptioning: 'icon_captioning.json',
-  iconGrounding: 'icon_grounding.json',
-  stRl: 'st_rl.json',
-  test: 'test.json',
-  tasksTest: 'tasks_test.json',
-  stats: 'stats.json',
-  dpo: 'dpo.jsonl',
-} as const;
 
 export function imagePathOf(world: World, imagesDir: string, outDir: string, style: ImagePathStyle): ImagePathOf {
   return (page) => styledImagePath(imagesDir, imageFileName(world, page), outDir, style);
