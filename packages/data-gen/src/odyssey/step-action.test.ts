@@ -77,6 +77,14 @@ describe('stepAction: episode steps in the official action strings', () => {
       ),
     ).toThrow('info: expected one point [[x, y]] for CLICK, got 2');
     expect(() => stepAction(step('SCROLL', [[1, 2]]))).toThrow(/^info: expected \[\[x1, y1\], \[x2, y2\]\] for SCROLL/);
+    expect(() =>
+      stepAction(
+        step('SCROLL', [
+          [500, 640],
+          [500, 640],
+        ]),
+      ),
+    ).toThrow('info: a SCROLL needs two different points (start, end), got [[500,640],[500,640]]');
     expect(() => stepAction(step('TYPE', [[1, 2]]))).toThrow(/^info: expected the typed text for TYPE/);
     expect(() => stepAction(step('SWIPE', ''))).toThrow(/^action: expected CLICK, LONG_PRESS, .* got "SWIPE"/);
   });
