@@ -81,6 +81,12 @@ export {
   iconOccurrences,
 } from './datasets/icon-samples.js';
 export {
+  checkGelabSize,
+  GELAB_BYTES_PER_ICON_SAMPLE,
+  GELAB_BYTES_PER_TASK,
+  gelabTaskCount,
+} from './datasets/size-limits.js';
+export {
   checkScreenshots,
   imagePathOf,
   type WriteGelabDatasetsOptions,
@@ -88,18 +94,26 @@ export {
 } from './datasets/write-gelab.js';
 // Progress and outputs
 export { mapLimit } from './io/concurrency.js';
+export { checkImageFiles, type ImageCheck, imageFileProblem, listSome } from './io/image-files.js';
 export { IMAGE_PATH_STYLES, type ImagePathStyle, styledImagePath } from './io/image-paths.js';
-export { jsonArrayText, jsonLinesText } from './io/json-files.js';
+export { checkOutputApart, type FlaggedPath, type PlannedOutput } from './io/inputs-apart.js';
+export { jsonArrayChunks, jsonArrayText, jsonLinesChunks, jsonLinesText } from './io/json-files.js';
 export {
   formatJsonPath,
   type JsonPosition,
   JsonSyntaxError,
   jsonPathPosition,
+  MAX_JSON_DEPTH,
   parseJson,
   positionAt,
 } from './io/json-text.js';
-export { checkOutputDir, checkOutputFile, writeOutputDir } from './io/output-dir.js';
+export { checkFitsInMemory, formatBytes, heapLimitBytes } from './io/memory.js';
+export { checkOutputDir, checkOutputFile, type OutputOptions, writeOutputDir } from './io/output-dir.js';
+export { writeOutputFile } from './io/output-file.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';
+export { removeStagingNow } from './io/staging.js';
+export { decodeUtf8, InvalidUtf8Error, readTextFile } from './io/text-files.js';
+export { writeChunks } from './io/write-chunks.js';
 // GUI-Odyssey episodes and DPO pairs
 export {
   AMS_CLICK_RADIUS,

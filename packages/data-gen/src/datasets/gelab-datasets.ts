@@ -17,6 +17,7 @@ import {
   testRecord,
 } from './gelab-records.js';
 import { captioningRecords, chooseOccurrences, groundingRecords } from './icon-samples.js';
+import { checkGelabSize } from './size-limits.js';
 
 export interface GelabSplit {
   sftSubtrees: number[];
@@ -148,6 +149,7 @@ function edgeSamples(world: World, index: number, rng: DataRng): NavigationSampl
 export function buildGelabDatasets(world: World, options: GelabDatasetOptions): GelabDatasets {
   const split = options.split ?? DEFAULT_GELAB_SPLIT;
   validateSplit(world, split);
+  checkGelabSize(world, options.iconSamples);
   const seed = options.seed ?? DEFAULT_GELAB_SEED;
   const rng = new DataRng(seed);
   const { imageOf } = options;

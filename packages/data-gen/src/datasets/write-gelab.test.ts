@@ -131,3 +131,52 @@ describe('writeGelabDatasets', () => {
     await rm(out, { recursive: true });
   });
 });
+
+describe('writeGelabDatasets refuses bad inputs before any work', () => {
+  it('an output inside --images-dir, and screenshots that are not images', async () => {
+    const inImages = path.join(images(), 'data');
+    await expect(writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: inImages })).rejects.toThrow(
+      `--out ${inImages}: is inside --images-dir ${images()}; write the output elsewhere`,
+    );
+    const broken = path.join(tmp, 'broken-images');
+    await mkdir(broken);
+    for (const f of await readdir(images())) {
+      if (f.endsWith('.png')) await writeFile(path.join(broken, f), await readFile(path.join(images(), f)));
+    }
+    await writeFile(path.join(broken, 'page_3.png'), '<html>404</html>');
+    const out = path.join(tmp, 'data-broken');
+    await expect(writeGelabDatasets({ uiStructure: ui(), imagesDir: broken, outDir: out })).rejects.toThrow(
+      `--images-dir ${broken}: 1 of 26 screenshot(s) are not images: page_3.png (not a PNG image)`,
+    );
+    await expect(access(out)).rejects.toThrow();
+  });
+
+  it('a world file that is not UTF-8', async () => {
+    const latin1 = path.join(tmp, 'latin1.json');
+    const text = (await readFile(ui(), 'utf8')).replace('"page_0.png"', '"page_0\u00e9.png"');
+    await writeFile(latin1, Buffer.from(text, 'latin1'));
+    await expect(
+      writeGelabDatasets({ uiStructure: latin1, imagesDir: images(), outDir: path.join(tmp, 'never') }),
+    ).rejects.toThrow(new RegExp(`^${latin1.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid UTF-8 at line \\d+`));
+  });
+
+  it('reports the write phase in records, ending at the total', async () => {
+    const events: { phase: string; done: number; total: number }[] = [];
+    const out = path.join(tmp, 'data-progress');
+    const { stats } = await writeGelabDatasets({
+      uiStructure: ui(),
+      imagesDir: images(),
+      outDir: out,
+      onProgress: (e) => events.push(e),
+    });
+    const writes = events.filter((e) => e.phase === 'write');
+    const arrays = [F.sft, F.iconCaptioning, F.iconGrounding, F.stRl, F.test];
+    // One chunk per record plus the two brackets of each JSON array, and one per pretty-printed file.
+    const total = arrays.reduce((n, f) => n + (stats.files[f] as number) + 2, 0) + 2;
+    expect(writes[0]).toEqual({ phase: 'write', done: 0, total });
+    expect(writes.at(-1)).toEqual({ phase: 'write', done: total, total });
+    expect(events.findIndex((e) => e.phase === 'write')).toBeGreaterThan(
+      events.findIndex((e) => e.phase === 'datasets'),
+    );
+  });
+});
