@@ -1,9 +1,9 @@
 import { matchOdysseyStep, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy } from './accuracy.js';
-import { type Located, readRecords } from './records.js';
+import { type Located, NormBboxSchema, readRecords } from './records.js';
 
-const Bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+const Bbox = NormBboxSchema;
 
 /**
  * The seed pipeline's records: a DPO/SFT prompt, the `chosen` (ground-truth) action string and the

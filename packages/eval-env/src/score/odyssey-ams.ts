@@ -9,13 +9,13 @@ import {
 } from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy, percent } from './accuracy.js';
-import { hasKey, type Located, readRecords } from './records.js';
+import { hasKey, type Located, NormBboxSchema, readRecords } from './records.js';
 
 /** GUI-Odyssey's splits. On `random` AMS and SR are averaged over the categories; on the others, pooled. */
 export type OdysseySplit = 'random' | 'task' | 'device' | 'app';
 export const ODYSSEY_SPLITS: readonly OdysseySplit[] = ['random', 'task', 'device', 'app'];
 
-const Bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+const Bbox = NormBboxSchema;
 
 /**
  * A predictions line, one per step: `{episode_id, step, category, gt, pred, sam2_bbox?,

@@ -123,4 +123,14 @@ describe('scoreCoordsFile', () => {
       `${file}: line 1: chosen: "click here" is not a GUI-Odyssey action string`,
     );
   });
+
+  it('rejects a sam2_bbox off the 0..1000 scale (a 0..1 box would make every point miss)', async () => {
+    const file = await jsonl([
+      { prompt: 'p', chosen: 'CLICK: (250, 400)', pred: 'CLICK: (250, 400)', sam2_bbox: [200, 350, 650, 450] },
+      { prompt: 'p', chosen: 'CLICK: (250, 400)', pred: 'CLICK: (250, 400)', sam2_bbox: [0.2, 0.35, 0.65, -0.1] },
+    ]);
+    await expect(scoreCoordsFile(file)).rejects.toThrow(
+      `${file}: line 2: sam2_bbox: expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2, got [0.2,0.35,0.65,-0.1]`,
+    );
+  });
 });

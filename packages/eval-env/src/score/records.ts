@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { JsonSyntaxError, parseJson } from '@guinav/data-gen';
-import type { z } from 'zod';
+import { JsonSyntaxError, parseJson, readTextFile } from '@guinav/data-gen';
+import { z } from 'zod';
 
 /** One parsed record and where it came from (`line 12` of JSONL, `item 3` of a JSON array). */
 export interface Located<T> {
@@ -15,12 +14,7 @@ export interface Located<T> {
  * first bad record fails the whole file with its line and field.
  */
 export async function readRecords<T>(file: string, schemaFor: (raw: unknown) => z.ZodType<T>): Promise<Located<T>[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read predictions (${(err as Error).message})`);
-  }
+  const text = await readTextFile(file, 'predictions');
   const raw = text.trimStart().startsWith('[') ? arrayItems(file, text) : jsonlItems(file, text);
   if (raw.length === 0) throw new Error(`${file}: no prediction records`);
   return raw.map(({ value, where }) => {
@@ -53,6 +47,17 @@ function arrayItems(file: string, text: string): Located<unknown>[] {
   if (!Array.isArray(json)) throw new Error(`${file}: expected a JSON array of records or JSONL`);
   return json.map((value, i) => ({ value, where: `item ${i}` }));
 }
+
+/**
+ * A box on the 0..1000 scale of normalised screen coordinates, `[x1, y1, x2, y2]`. A box outside
+ * the scale (pixels, or 0..1 fractions scaled wrongly) would silently score every click as wrong.
+ */
+export const NormBboxSchema = z
+  .tuple([z.number(), z.number(), z.number(), z.number()])
+  .refine(([x1, y1, x2, y2]) => [x1, y1, x2, y2].every((v) => v >= 0 && v <= 1000) && x1 <= x2 && y1 <= y2, {
+    error: (issue) =>
+      `expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2, got ${JSON.stringify(issue.input)}`,
+  });
 
 /** True when `value` is an object with this key (to pick a record layout before validating it). */
 export function hasKey(value: unknown, key: string): boolean {
