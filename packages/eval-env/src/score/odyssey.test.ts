@@ -124,7 +124,7 @@ describe('scoreCoordsFile', () => {
     );
   });
 
-  it('rejects a sam2_bbox off the 0..1000 scale (a 0..1 box would make every point miss)', async () => {
+  it('rejects a sam2_bbox off the 0..1000 scale or inverted', async () => {
     const file = await jsonl([
       { prompt: 'p', chosen: 'CLICK: (250, 400)', pred: 'CLICK: (250, 400)', sam2_bbox: [200, 350, 650, 450] },
       { prompt: 'p', chosen: 'CLICK: (250, 400)', pred: 'CLICK: (250, 400)', sam2_bbox: [0.2, 0.35, 0.65, -0.1] },
