@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { type BenchResult, CPU_BENCH_WORKLOADS, type CpuBenchWorkload, runCpuBenchmarks } from '@guinav/trainer-core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { positiveInteger } from '../option-parsers.js';
+import { boundedInteger, positiveInteger } from '../option-parsers.js';
 
 export interface BenchOptions {
   device: string;
@@ -25,6 +25,14 @@ function workloadList(value: string): CpuBenchWorkload[] {
     }
   }
   return names as CpuBenchWorkload[];
+}
+
+/**
+ * More kernel threads than 4 per core only add switching (and the worker pool stops at 256): a
+ * larger --threads is refused here, naming the flag, rather than deep in the backend.
+ */
+export function maxBenchThreads(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(256, 4 * cores));
 }
 
 export function formatBenchRow(r: BenchResult): string {
@@ -61,7 +69,11 @@ export function registerBench(program: Command): void {
     .option('--device <device>', 'backend to benchmark', 'cpu')
     .option('--json', 'print one JSON object per line: {"workload", "value", "unit"}')
     .option('--reps <n>', 'timed repetitions per workload; the median is reported', positiveInteger, 7)
-    .option('--threads <n>', 'kernel threads, the calling thread included (default: all cores)', positiveInteger)
+    .option(
+      '--threads <n>',
+      `kernel threads, the calling thread included, 1..${maxBenchThreads()} on this machine (default: all cores)`,
+      boundedInteger(1, maxBenchThreads()),
+    )
     .option('--workloads <list>', `comma-separated subset of ${CPU_BENCH_WORKLOADS.join(', ')}`, workloadList)
     .option('--no-fma', 'use the mul+add kernels even when relaxed-SIMD FMA is available')
     .action(async (opts: BenchOptions) => {
