@@ -59,6 +59,7 @@ export {
   type SuccessVariant,
 } from './sim/episode.js';
 export type { Observation } from './sim/observation.js';
+export { checkInteractiveRunSize, INTERACTIVE_BYTES_PER_STEP } from './sim/run-size.js';
 export {
   AgentUnavailableError,
   DEFAULT_MAX_CONSECUTIVE_AGENT_ERRORS,

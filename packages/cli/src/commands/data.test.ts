@@ -108,6 +108,20 @@ describe('guinav data gelab', () => {
     expect(stderr()).toContain(`guinav: --out ${file}: exists and is not a directory`);
     expect(stderr()).not.toMatch(/gelab datasets/); // failed before building anything
   });
+
+  it('refuses --icon-samples that cannot fit in memory at once, and an --out inside --images-dir', async () => {
+    const out = path.join(dir, 'too-many');
+    const started = Date.now();
+    expect(await gelab(out, '--icon-samples', '100000000')).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(stderr()).toMatch(
+      /guinav: .*ui_structure\.json: 26 pages \(\d[\d,]* navigation tasks\) with --icon-samples 100,000,000 would need about \d+ GiB of memory; this process may use/,
+    );
+    await expect(access(out)).rejects.toThrow();
+    const images = path.join(world, 'images');
+    expect(await gelab(path.join(images, 'data'))).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${path.join(images, 'data')}: is inside --images-dir ${images}`);
+  });
 });
 
 describe('guinav data odyssey-dpo', () => {
@@ -189,6 +203,16 @@ describe('guinav data odyssey-dpo', () => {
     expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', dir)).toBe(1);
     expect(stderr()).toContain(`guinav: --out ${dir}: is a directory; expected a file path`);
     expect(stderr()).not.toMatch(/odyssey-dpo pairs/);
+  });
+
+  it('refuses an --out that would replace an episode file', async () => {
+    const episode = path.join(episodes(), 'synthetic_0001.json');
+    const before = await readFile(episode, 'utf8');
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', episode)).toBe(1);
+    expect(stderr()).toContain(
+      `guinav: --out ${episode}: is inside --episodes ${episodes()}; write the output elsewhere`,
+    );
+    expect(await readFile(episode, 'utf8')).toBe(before);
   });
 });
 
