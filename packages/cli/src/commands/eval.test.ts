@@ -140,7 +140,7 @@ describe('guinav eval interactive', () => {
     ).toBe(1);
     // Pretty-printed: task 1 starts on line 9, its pathLength is on line 12.
     expect(stderr()).toContain(
-      `${bad}: invalid tasks file at tasks.1.pathLength (line 12): Invalid input: expected number`,
+      `${bad}: invalid tasks file at tasks[1].pathLength (line 12): Invalid input: expected number`,
     );
     await writeFile(bad, '{"subtree": 4,\n "tasks": [\n  {"source": "page_0" "target": "page_1", "pathLength": 1}]}');
     expect(

@@ -98,7 +98,7 @@ export async function readOdysseySplits(file: string): Promise<OdysseySplits> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
-      `${file}: invalid splits file at ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message} (expected {"train": [episode ids], "test": [...]})`,
+      `${file}: invalid splits file at ${formatJsonPath(issue?.path ?? [])}: ${issue?.message} (expected {"train": [episode ids], "test": [...]})`,
     );
   }
   return parsed.data;

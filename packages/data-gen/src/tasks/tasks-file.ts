@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonPathPosition, parseJson } from '../io/json-text.js';
+import { formatJsonPath, jsonPathPosition, parseJson } from '../io/json-text.js';
 import { readTextFile } from '../io/text-files.js';
 
 /**
@@ -31,7 +31,7 @@ export async function loadTasksFile(file: string): Promise<TasksFile> {
     const at = first?.path ?? [];
     const line = jsonPathPosition(text, at)?.line;
     throw new Error(
-      `${file}: invalid tasks file at ${at.map(String).join('.') || '(root)'}${line ? ` (line ${line})` : ''}: ${first?.message}`,
+      `${file}: invalid tasks file at ${formatJsonPath(at)}${line ? ` (line ${line})` : ''}: ${first?.message}`,
     );
   }
   return parsed.data;

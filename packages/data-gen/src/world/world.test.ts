@@ -42,6 +42,10 @@ describe('parseWorld', () => {
     expect(issuesOf((w) => ((w.pages.page_1?.layout.C_3 as { type: string }).type = 'button'))[0]).toMatch(
       /^pages\.page_1\.layout\.C_3\.type/,
     );
+    // Array indices read like the graph checks' paths (and the docs): transitions[0], not transitions.0.
+    expect(
+      issuesOf((w) => ((w.pages.page_1?.transitions[0] as unknown as { target_page: number }).target_page = 5)),
+    ).toEqual([expect.stringMatching(/^pages\.page_1\.transitions\[0\]\.target_page: Invalid input: expected string/)]);
   });
 
   it('rejects a transition to a missing page', () => {

@@ -99,7 +99,7 @@ export function parseWorld(json: unknown, source: string, options: LoadWorldOpti
 }
 
 function zodIssues(error: z.ZodError): WorldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  return error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message }));
 }
 
 function checkBbox(bbox: PixelBbox, canvas: Canvas, path: string, issues: WorldIssue[]): void {

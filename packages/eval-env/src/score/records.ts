@@ -1,4 +1,4 @@
-import { JsonSyntaxError, parseJson, readTextFile } from '@guinav/data-gen';
+import { formatJsonPath, JsonSyntaxError, parseJson, readTextFile } from '@guinav/data-gen';
 import { z } from 'zod';
 
 /** One parsed record and where it came from (`line 12` of JSONL, `item 3` of a JSON array). */
@@ -21,7 +21,7 @@ export async function readRecords<T>(file: string, schemaFor: (raw: unknown) => 
     const parsed = schemaFor(value).safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') || '(record)';
+      const field = issue?.path.length ? formatJsonPath(issue.path) : '(record)';
       throw new Error(`${file}: ${where}: ${field}: ${issue?.message}`);
     }
     return { value: parsed.data, where };
