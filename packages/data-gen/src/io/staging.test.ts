@@ -2,15 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeOutputDir } from './output-dir.js';
 import { writeOutputFile } from './output-file.js';
 import { removeAbandonedStaging, removeStagingNow, stagingOwner, stagingPath, trackStaging } from './staging.js';
 
-/** The id of a process that has exited (so nothing owns staging named after it). */
-function deadPid(): number {
-  return Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']));
-}
+/** The id of a process that has exited (so nothing owns staging named after it); one for the file. */
+let dead = 0;
+beforeAll(() => {
+  dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']));
+});
 
 /** A staging name of `target` as process `pid` would have made it. */
 const stagingOf = (target: string, pid: number, inside = false) =>
@@ -32,7 +33,6 @@ describe('staging left by a killed process', () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-staging-'));
     const out = path.join(tmp, 'data');
     await mkdir(out);
-    const dead = deadPid();
     const abandoned = [stagingOf(out, dead, true), path.join('..', stagingOf(out, dead))];
     // The test runner's parent process is alive: its staging belongs to a concurrent run.
     const concurrent = stagingOf(out, process.ppid, true);
@@ -46,7 +46,7 @@ describe('staging left by a killed process', () => {
   it('is also recognised next to an output file', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-staging-'));
     const file = path.join(tmp, 'dpo.jsonl');
-    const left = stagingOf(file, deadPid());
+    const left = stagingOf(file, dead);
     await writeFile(path.join(tmp, left), '{"half');
     await writeFile(path.join(tmp, '.other.jsonl.guinav-staging-1-00000000-ab'), 'not ours');
     await writeOutputFile(file, ['{"a":1}\n']);
