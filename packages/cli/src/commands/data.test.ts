@@ -1,7 +1,12 @@
 import { access, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GELAB_OUTPUT_FILES as F, writeGeneratedWorld, writeSyntheticOdyssey } from '@guinav/data-gen';
+import {
+  GELAB_OUTPUT_FILES as F,
+  GELAB_OUTPUT_FILE_NAMES,
+  writeGeneratedWorld,
+  writeSyntheticOdyssey,
+} from '@guinav/data-gen';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
 
@@ -37,16 +42,7 @@ describe('guinav data gelab', () => {
     const out = path.join(dir, 'gelab');
     expect(await gelab(out, '--dpo', '--seed', '7')).toBe(0);
     expect(stderr()).not.toMatch(/guinav:/);
-    expect((await readdir(out)).sort()).toEqual([
-      F.dpo,
-      F.iconCaptioning,
-      F.iconGrounding,
-      F.sft,
-      F.stRl,
-      F.stats,
-      F.tasksTest,
-      F.test,
-    ]);
+    expect((await readdir(out)).sort()).toEqual([...GELAB_OUTPUT_FILE_NAMES].sort());
     const stats = JSON.parse(await readFile(path.join(out, F.stats), 'utf8'));
     expect(stats.seed).toBe(7);
     // mini: each subtree has 5 pages; with the root 6 nodes -> 30 ordered pairs

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTasksFile } from '../tasks/tasks-file.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { writeGeneratedWorld } from '../world/world-files.js';
-import { GELAB_OUTPUT_FILES as F } from './dataset-files.js';
+import { GELAB_OUTPUT_FILES as F, GELAB_OUTPUT_FILE_NAMES } from './dataset-files.js';
 import { writeGelabDatasets } from './write-gelab.js';
 
 let tmp: string;
@@ -29,16 +29,7 @@ describe('writeGelabDatasets', () => {
       outDir: out,
       dpo: true,
     });
-    expect((await readdir(out)).sort()).toEqual([
-      F.dpo,
-      F.iconCaptioning,
-      F.iconGrounding,
-      F.sft,
-      F.stRl,
-      F.stats,
-      F.tasksTest,
-      F.test,
-    ]);
+    expect((await readdir(out)).sort()).toEqual([...GELAB_OUTPUT_FILE_NAMES].sort());
     expect(files).toHaveLength(8);
     const sft = await readJson(path.join(out, F.sft));
     expect(sft).toHaveLength(stats.files[F.sft] as number);
