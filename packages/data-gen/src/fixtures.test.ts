@@ -21,6 +21,11 @@ describe('committed test fixtures', () => {
     expect([...train, ...test].map((e) => e.episode)).toEqual(syntheticOdysseyEpisodes(1).map((e) => e.episode));
     const pairs = buildOdysseyDpoPairs([...train, ...test], { imageOf: (_e, s) => s.screenshot });
     expect(pairs.records).toHaveLength(53);
+    // As released: the split lists annotation file names.
+    expect(JSON.parse(await readFile(split, 'utf8'))).toEqual({
+      train: ['synthetic_0001.json', 'synthetic_0002.json', 'synthetic_0003.json'],
+      test: ['synthetic_0004.json'],
+    });
   });
 
   it('worlds are the mini and gelab presets of seed 42', async () => {

@@ -33,15 +33,16 @@ export {
   type ScrollDirection,
   scrollDirection,
 } from './actions/odyssey.js';
+export { type DecodedOdysseyAction, decodeOdysseyAction } from './actions/odyssey-decode.js';
 export {
   CLICK_RADIUS,
   type MatchVerdict,
-  matchOdysseyStep,
-  pointMatches,
+  matchOdysseyAction,
   type StepMatch,
   TEXT_SIMILARITY_THRESHOLD,
   textMatches,
 } from './actions/odyssey-match.js';
+export { evalPythonLiteral, PythonEvalError, type PyValue } from './actions/python-literal.js';
 export { GELAB_OUTPUT_FILE_NAMES, GELAB_OUTPUT_FILES, type GelabOutputFile } from './datasets/dataset-files.js';
 // GE-Lab datasets
 export {
@@ -136,6 +137,7 @@ export {
   writeOdysseyDpo,
 } from './odyssey/odyssey-dpo.js';
 export {
+  annotationsDir,
   type EpisodeIssue,
   type LoadedEpisode,
   OdysseyValidationError,
@@ -161,7 +163,15 @@ export {
   type HistoryStep,
   type ScreenElement,
 } from './prompts/gelab.js';
-export { odysseyDpoPrompt } from './prompts/odyssey.js';
+export {
+  ODYSSEY_HISTORY_LENGTH,
+  ODYSSEY_PROMPT_FORMATS,
+  type OdysseyPromptFormat,
+  type OdysseyPromptInput,
+  odysseyDpoPrompt,
+  odysseyOfficialPrompt,
+  odysseyPrompt,
+} from './prompts/odyssey.js';
 // Random streams
 export { DataRng, hash32, mix32 } from './random/data-rng.js';
 // Screenshots

@@ -28,6 +28,7 @@ export {
   type ScoredEpisode,
 } from './score/interactive-metrics.js';
 export {
+  ODYSSEY_CATEGORIES,
   ODYSSEY_SPLITS,
   type OdysseyCategoryMetrics,
   type OdysseyMetrics,

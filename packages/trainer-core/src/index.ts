@@ -1,7 +1,11 @@
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type GradContext, type GradientConfig, registerGradient } from './autograd/gradients.js';
-export type { Backend, KernelOutput, TensorInfo } from './backend/backend.js';
+
+import './backend/default-backend.js';
+
+export type { Backend, BackendLimits, TensorInfo } from './backend/backend.js';
 export { CpuBackend, type CpuBackendOptions } from './backend/cpu/cpu-backend.js';
+export { type CreateCpuBackendOptions, createCpuBackend } from './backend/cpu/create-cpu-backend.js';
 export type {
   AdamWArgs,
   AddInPlaceArgs,
@@ -20,20 +24,18 @@ export type {
 } from './backend/cpu/fast-kernels.js';
 export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
 export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
-export * as kernels from './backend/kernel-defs.js';
 export {
-  defineKernel,
-  getKernel,
-  hasKernel,
-  type KernelArgs,
-  type KernelDef,
-  type KernelFunc,
-  registerKernel,
-} from './backend/registry.js';
+  type InitBackendOptions,
+  type InitializedBackend,
+  initBackend,
+  parseDeviceRequest,
+} from './backend/init.js';
+export { getKernel, hasKernel, type KernelArgs, type KernelImpl, registerKernel } from './backend/registry.js';
 export {
   type ComputeDevice,
   type ComputeDeviceRequest,
   chooseComputeDevice,
+  chooseTrainingDevice,
   type DeviceChoice,
 } from './backend/select.js';
 export {
@@ -54,20 +56,27 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export {
+  allDefinitions,
+  defineKernel,
+  defineView,
+  type KernelDef,
+  type KernelSpec,
+  type OpDef,
+  type TensorMeta,
+  type ViewDef,
+  variantKey,
+} from './kernels/define.js';
+export * as kernels from './kernels/index.js';
+export * from './models/index.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
-export { type DecoderConfig, type DecoderConfigJson, DecoderConfigSchema, parseDecoderConfig } from './nn/config.js';
 export {
-  type CausalLMOptions,
-  DecoderForCausalLM,
-  DecoderLayer,
-  DecoderModel,
-  type DecoderVariant,
-} from './nn/decoder.js';
-export {
+  buildModule,
   constantInit,
   type Init,
   kaimingUniformInit,
   normalInit,
+  type ParameterPlacement,
   uniformInit as uniformInitializer,
 } from './nn/init.js';
 export {
@@ -80,7 +89,14 @@ export {
   type RmsNormLayerOptions,
 } from './nn/layers.js';
 export { GatedMLP, type MlpActivation } from './nn/mlp.js';
-export { Module, ModuleList } from './nn/module.js';
+export { type BufferOptions, Module, ModuleList } from './nn/module.js';
+export {
+  type LoadReport,
+  type LoadStateOptions,
+  loadStateDict,
+  memoryTensorSource,
+  type TensorSource,
+} from './nn/state-dict.js';
 export * from './ops/index.js';
 export { AdamW, type AdamWOptions, type AdamWStateDict } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip.js';
@@ -100,7 +116,7 @@ export {
 } from './optim/schedule.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
 export { fmix32, hash2 } from './random/hash.js';
-export { Rng } from './random/rng.js';
+export { TrainingRng } from './random/training-rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
 export { getBackend, type KernelProfiler, runKernel, setBackend, setKernelProfiler } from './tensor/engine.js';
 export {

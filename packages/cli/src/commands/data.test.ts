@@ -188,11 +188,78 @@ describe('guinav data odyssey-dpo', () => {
     expect(
       await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--min-distance', 'far'),
     ).not.toBe(0);
-    expect(stderr()).toMatch(/expected none, ams, or a distance/);
+    expect(stderr()).toMatch(/expected ams, or a distance >= 0/);
+    // The seed's unconstrained noise made "rejections" AMS scores as correct: no longer offered.
+    expect(
+      await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--min-distance', 'none'),
+    ).not.toBe(0);
     expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', out, '--sigma', '-1')).not.toBe(0);
     expect(await guinav('data', 'odyssey-dpo', '--episodes', path.join(dir, 'nowhere'), '--out', out)).toBe(1);
     expect(stderr()).toMatch(/--episodes .*nowhere: cannot read the folder/);
     await expect(access(out)).rejects.toThrow();
+  });
+
+  it('takes the dataset root and writes the official prompt format when asked', async () => {
+    const out = path.join(dir, 'official.jsonl');
+    const code = await guinav(
+      'data',
+      'odyssey-dpo',
+      '--episodes',
+      odyssey,
+      '--out',
+      out,
+      '--strategies',
+      'logical',
+      '--prompt-format',
+      'official',
+    );
+    expect(stderr()).not.toMatch(/guinav:/);
+    expect(code).toBe(0);
+    const [first] = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const image = path.join(odyssey, 'screenshots', 'synthetic_0001_0.png');
+    expect(first.images).toEqual([image]);
+    expect(first.prompt).toBe(
+      `Picture 1: <img>${image}</img>\nI'm looking for guidance on how to Use Chrome to look up the weather in Paris, then send the page to Alex with Messages.` +
+        '\nPrevious screenshots: None\nPrevious Actions: None\nProvide the command-style action directly.',
+    );
+  });
+
+  it('writes no pair that `eval static --format odyssey` scores as correct', async () => {
+    const out = path.join(dir, 'all-strategies.jsonl');
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', odyssey, '--out', out, '--seed', '3')).toBe(0);
+    const pairs = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    // Each rejection as a prediction of its step, with the step's category and sam2_bbox.
+    const lines: string[] = [];
+    for (const p of pairs) {
+      const file = path.join(odyssey, 'annotations', `${p.episode_id}.json`);
+      const episode = JSON.parse(await readFile(file, 'utf8'));
+      const step = episode.steps[p.step];
+      const category = episode.task_info.category;
+      lines.push(
+        JSON.stringify({
+          episode_id: `${p.episode_id}/${p.strategy}`,
+          category,
+          gt: p.chosen,
+          pred: p.rejected,
+          sam2_bbox: step.sam2_bbox,
+        }),
+      );
+    }
+    const predictions = path.join(dir, 'rejections.jsonl');
+    await writeFile(predictions, `${lines.join('\n')}\n`);
+    const metrics = path.join(dir, 'rejections-metrics.json');
+    const args = ['--format', 'odyssey', '--split', 'task', '--predictions', predictions, '--out', metrics];
+    expect(await guinav('eval', 'static', ...args)).toBe(0);
+    const m = JSON.parse(await readFile(metrics, 'utf8'));
+    expect(m.count).toBe(pairs.length);
+    expect(m.count).toBe(53);
+    expect(m.AMS).toBe(0);
   });
 
   it('refuses an --out that is a directory before reading the episodes', async () => {

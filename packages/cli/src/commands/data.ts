@@ -12,7 +12,9 @@ import {
   type ImagePathStyle,
   type MinDistance,
   ODYSSEY_DPO_STRATEGIES,
+  ODYSSEY_PROMPT_FORMATS,
   type OdysseyDpoStrategy,
+  type OdysseyPromptFormat,
   writeGelabDatasets,
   writeOdysseyDpo,
 } from '@guinav/data-gen';
@@ -45,16 +47,19 @@ export interface DataOdysseyDpoOptions {
   sigma: number;
   seed: number;
   minDistance: MinDistance;
+  promptFormat: OdysseyPromptFormat;
   imagePaths: ImagePathStyle;
   imageCheck: boolean;
 }
 
-/** `none`, `ams` (0.14 x 1000 and outside sam2_bbox) or a distance on the 0..1000 scale. */
+/** `ams` (beyond 0.14 x 1000 and outside sam2_bbox) or a distance on the 0..1000 scale (AMS-wrong as well). */
 function minDistance(value: string): MinDistance {
-  if (value === 'none' || value === 'ams') return value;
+  if (value === 'ams') return value;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || value.trim() === '') {
-    throw new InvalidArgumentError('expected none, ams, or a distance >= 0 on the 0..1000 scale.');
+    throw new InvalidArgumentError(
+      'expected ams, or a distance >= 0 on the 0..1000 scale (a rejection is always one AMS scores as wrong).',
+    );
   }
   return n;
 }
@@ -124,6 +129,7 @@ export async function dataOdysseyDpo(opts: DataOdysseyDpoOptions): Promise<strin
         sigma: opts.sigma,
         seed: opts.seed,
         minDistance: opts.minDistance,
+        promptFormat: opts.promptFormat,
         imagePaths: opts.imagePaths,
         checkImages: opts.imageCheck,
         onProgress: progress.onProgress,
@@ -135,7 +141,7 @@ export async function dataOdysseyDpo(opts: DataOdysseyDpoOptions): Promise<strin
     return [
       `wrote ${result.records.length} pair(s) to ${result.out} (${per.join(', ')})`,
       ...(skipped.length
-        ? [`skipped (no rejection far enough): ${skipped.map(([s, n]) => `${s} ${n}`).join(', ')}`]
+        ? [`skipped (no rejection AMS scores as wrong): ${skipped.map(([s, n]) => `${s} ${n}`).join(', ')}`]
         : []),
     ].join('\n');
   } finally {
@@ -208,8 +214,11 @@ export function registerData(program: Command): void {
   data
     .command('odyssey-dpo')
     .description('GUI-Odyssey DPO pairs as JSONL: {prompt, chosen, rejected, images, strategy, episode_id, step}')
-    .requiredOption('--episodes <dir>', 'folder of episode JSON files (the release calls it annotations/)')
-    .option('--split <file>', 'splits file {train: [ids], test: [ids]}; only --subset is read')
+    .requiredOption(
+      '--episodes <dir>',
+      'the dataset root as released (annotations/, screenshots/, splits/) or a folder of episode JSON files',
+    )
+    .option('--split <file>', 'splits file {train: [files], test: [files]}; only --subset is read')
     .option('--subset <name>', 'subset of --split (default: train)')
     .option(
       '--screenshots <dir>',
@@ -225,9 +234,17 @@ export function registerData(program: Command): void {
     .option('--seed <n>', 'random seed', nonNegativeInteger, DEFAULT_ODYSSEY_SEED)
     .option(
       '--min-distance <d>',
-      'spatial: none, ams (beyond 0.14 and outside sam2_bbox) or a distance',
+      'spatial: ams (outside sam2_bbox and beyond 0.14) or a larger distance on 0..1000',
       minDistance,
-      'none',
+      'ams',
+    )
+    .addOption(
+      new Option(
+        '--prompt-format <format>',
+        "seed (<image>\\nUser: ...\\nModel:) or official (GUI-Odyssey's Picture 1: <img>...)",
+      )
+        .choices(ODYSSEY_PROMPT_FORMATS)
+        .default('seed'),
     )
     .addOption(
       new Option('--image-paths <style>', 'absolute, relative to the output file, or as-given (--screenshots as typed)')

@@ -435,6 +435,21 @@ describe('guinav eval static', () => {
     expect(stderr()).toMatch(/--split only applies to --format odyssey/);
   });
 
+  it("scores the official evaluator's prediction file as it does, with its warnings on stderr", async () => {
+    const sample = path.resolve(
+      import.meta.dirname,
+      ...['..', '..', '..', '..', 'test-fixtures', 'odyssey', 'predictions', 'official-sample-pooled.json'],
+    );
+    const out = path.join(dir, 'static', 'official.json');
+    const args = ['eval', 'static', '--format', 'odyssey', '--split', 'task', '--predictions', sample, '--out', out];
+    expect(await guinav(...args)).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({ AMS: 76.92, SR: 20, count: 26 });
+    expect(String(logs().mock.calls[0]?.[0])).toBe('steps 26, episodes 5: AMS 76.92%, SR 20.00% (task split, pooled)');
+    expect(stderr()).toMatch(
+      /warning: item 11 \(episode ep_multi_03, step 0\): the ground truth CLICK has an empty sam2_bbox/,
+    );
+  });
+
   it('names the line of a malformed prediction and writes no output', async () => {
     const predictions = path.join(dir, 'broken.jsonl');
     await writeFile(

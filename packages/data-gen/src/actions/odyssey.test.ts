@@ -18,16 +18,32 @@ describe('GUI-Odyssey action strings', () => {
     expect(parseOdysseyAction(text)).toEqual(action);
   });
 
-  it('is lenient about spacing, case and the TEXT alias, and unquotes a quoted text', () => {
-    expect(parseOdysseyAction('click:(1,2)')).toEqual({ type: 'CLICK', point: [1, 2] });
-    expect(parseOdysseyAction(' scroll: left ')).toEqual({ type: 'SCROLL', direction: 'LEFT' });
-    expect(parseOdysseyAction('TEXT: abc')).toEqual({ type: 'TYPE', text: 'abc' });
-    expect(parseOdysseyAction('TYPE: "quoted"')).toEqual({ type: 'TYPE', text: 'quoted' });
+  it('reads strings the way the official evaluator does', () => {
+    expect(parseOdysseyAction('CLICK:(1,2)')).toEqual({ type: 'CLICK', point: [1, 2] });
+    expect(parseOdysseyAction('CLICK: 1000, 500')).toEqual({ type: 'CLICK', point: [1000, 500] });
+    expect(parseOdysseyAction('CLICK: [1000, 500]')).toEqual({ type: 'CLICK', point: [1000, 500] });
+    expect(parseOdysseyAction('LONG_PRESS: (250.4, 399.6)')).toEqual({ type: 'LONG_PRESS', point: [250.4, 399.6] });
+    expect(parseOdysseyAction(' SCROLL: left ')).toEqual({ type: 'SCROLL', direction: 'LEFT' });
+    expect(parseOdysseyAction('TYPE: 10:30 meeting')).toEqual({ type: 'TYPE', text: '10' });
+    expect(parseOdysseyAction('TYPE')).toEqual({ type: 'TYPE', text: '' });
+    expect(parseOdysseyAction('PRESS_HOME: now')).toEqual({ type: 'PRESS_HOME' });
   });
 
-  it('rejects what is not in the grammar', () => {
-    for (const bad of ['CLICK: 1, 2', 'SCROLL: SIDEWAYS', 'tap (1,2)', '', 'PRESS_MENU']) {
-      expect(parseOdysseyAction(bad)).toBeUndefined();
+  it('rejects what is none of the nine actions', () => {
+    for (const bad of [
+      'click: (1, 2)', // names are case-sensitive
+      'Click: (1, 2)',
+      'press_home',
+      'TEXT: abc', // the episode files' name, not an action string
+      'CLICK: (1)',
+      'CLICK: (1, 2, 3)',
+      'CLICK: the button',
+      'SCROLL: SIDEWAYS',
+      'tap (1,2)',
+      '',
+      'PRESS_MENU',
+    ]) {
+      expect(parseOdysseyAction(bad), bad).toBeUndefined();
     }
   });
 

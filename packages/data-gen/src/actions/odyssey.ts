@@ -1,4 +1,5 @@
 import type { Point } from './coords.js';
+import { type DecodedOdysseyAction, decodeOdysseyAction } from './odyssey-decode.js';
 
 /**
  * GUI-Odyssey's command-style action strings, as the reference agent reads and writes them:
@@ -54,30 +55,32 @@ export function scrollDirection(start: Point, end: Point): ScrollDirection {
   return dy < 0 ? 'UP' : 'DOWN';
 }
 
-const POINT_ACTION = /^(CLICK|LONG_PRESS)\s*:\s*\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)$/i;
-const SCROLL_ACTION = /^SCROLL\s*:\s*(UP|DOWN|LEFT|RIGHT)$/i;
-/** Some converters call TYPE "TEXT"; a quoted argument (the seed pipeline wrote `TYPE: "text"`) is unquoted. */
-const TYPE_ACTION = /^(?:TYPE|TEXT)\s*:\s?([\s\S]*)$/i;
 const BARE_ACTIONS = new Set<string>(['PRESS_HOME', 'PRESS_BACK', 'PRESS_RECENT', 'COMPLETE', 'IMPOSSIBLE']);
 
-/** Parses one action string; returns undefined when it is not in the grammar (an unparseable prediction). */
+/**
+ * Reads an action string the way the official evaluator does (decodeOdysseyAction: the name
+ * before the first `:`, case-sensitive; the argument up to a second `:`; a point argument
+ * evaluated as Python) into one of the nine actions, or undefined when it is none of them:
+ * an unknown name, a point that is not two numbers, a direction other than UP / DOWN / LEFT /
+ * RIGHT (any case, as the matcher compares them). An argument after a bare action is ignored
+ * (`PRESS_HOME: now` is PRESS_HOME), `TYPE` alone types nothing, and decimals are kept.
+ */
 export function parseOdysseyAction(text: string): OdysseyAction | undefined {
-  const s = text.trim();
-  const point = POINT_ACTION.exec(s);
-  if (point) {
-    const type = (point[1] as string).toUpperCase() as 'CLICK' | 'LONG_PRESS';
-    return { type, point: [Math.round(Number(point[2])), Math.round(Number(point[3]))] };
+  let decoded: DecodedOdysseyAction;
+  try {
+    decoded = decodeOdysseyAction(text);
+  } catch {
+    return undefined;
   }
-  const scroll = SCROLL_ACTION.exec(s);
-  if (scroll) return { type: 'SCROLL', direction: (scroll[1] as string).toUpperCase() as ScrollDirection };
-  const typed = TYPE_ACTION.exec(s);
-  if (typed) return { type: 'TYPE', text: unquote(typed[1] as string) };
-  const bare = s.toUpperCase();
-  if (BARE_ACTIONS.has(bare)) return { type: bare } as OdysseyAction;
-  return undefined;
-}
-
-function unquote(s: string): string {
-  const m = /^(["'])([\s\S]*)\1$/.exec(s);
-  return m ? (m[2] as string) : s;
+  const { action, info } = decoded;
+  if (action === 'CLICK' || action === 'LONG_PRESS') {
+    const isPoint = Array.isArray(info) && info.length === 2 && info.every((v) => typeof v === 'number');
+    return isPoint ? { type: action, point: [info[0] as number, info[1] as number] } : undefined;
+  }
+  if (action === 'SCROLL') {
+    const direction = (info as string).toUpperCase() as ScrollDirection;
+    return SCROLL_DIRECTIONS.includes(direction) ? { type: 'SCROLL', direction } : undefined;
+  }
+  if (action === 'TYPE') return { type: 'TYPE', text: info as string };
+  return BARE_ACTIONS.has(action) ? ({ type: action } as OdysseyAction) : undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NormBbox, Point } from '../actions/coords.js';
 import { type OdysseyAction, parseOdysseyAction } from '../actions/odyssey.js';
+import { matchOdysseyAction } from '../actions/odyssey-match.js';
 import { DataRng } from '../random/data-rng.js';
 import { type MinDistance, type RejectionContext, rejectOdysseyStep, typedTextMatches } from './dpo-strategies.js';
 
@@ -10,7 +11,7 @@ function ctx(action: OdysseyAction, extra: Partial<RejectionContext> = {}): Reje
     instruction: 'Open Amazon and buy a cable.',
     typedTexts: [],
     sigma: 50,
-    minDistance: 'none',
+    minDistance: 'ams',
     ...extra,
   };
 }
@@ -22,17 +23,58 @@ const pointOf = (text: string | undefined): Point => {
 };
 
 describe('spatial', () => {
-  it('adds Gaussian noise of about sigma, never returns the chosen point, stays on the screen', () => {
-    const distances: number[] = [];
-    for (let seed = 0; seed < 400; seed++) {
-      const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([500, 500])), new DataRng(seed)));
-      expect(p).not.toEqual([500, 500]);
-      distances.push(Math.hypot(p[0] - 500, p[1] - 500));
+  it('by default lands outside sam2_bbox and beyond the 0.14 radius, so the official matcher scores it wrong', () => {
+    const cases: [Point, NormBbox | undefined][] = [
+      [
+        [500, 400],
+        [300, 350, 700, 450],
+      ],
+      [
+        [512.5, 300.25],
+        [480, 280, 540, 320],
+      ],
+      [[5, 995], undefined],
+      [
+        [950, 20],
+        [900, 0, 1000, 60],
+      ],
+    ];
+    for (const [point, sam2Bbox] of cases) {
+      const chosen = `CLICK: (${point[0]}, ${point[1]})`;
+      for (let seed = 0; seed < 150; seed++) {
+        const rejected = rejectOdysseyStep(
+          'spatial',
+          ctx(clickAt(point), sam2Bbox ? { sam2Bbox } : {}),
+          new DataRng(seed),
+        );
+        const p = pointOf(rejected);
+        // Geometry, computed here: farther than 140 on the 0..1000 scale, outside the box, on the screen.
+        expect(Math.hypot(p[0] - point[0], p[1] - point[1])).toBeGreaterThan(140);
+        if (sam2Bbox) {
+          const [x1, y1, x2, y2] = sam2Bbox;
+          expect(p[0] >= x1 && p[0] <= x2 && p[1] >= y1 && p[1] <= y2).toBe(false);
+        }
+        expect(p.every((v) => v >= 0 && v <= 1000)).toBe(true);
+        // And the scorer's own matcher agrees.
+        expect(matchOdysseyAction(chosen, rejected as string, sam2Bbox ?? null).correct).toBe(false);
+      }
     }
-    // E|N2(0, 50 I)| = 50 * sqrt(pi / 2) = 62.7
-    const mean = distances.reduce((a, b) => a + b, 0) / distances.length;
-    expect(mean).toBeGreaterThan(55);
-    expect(mean).toBeLessThan(71);
+  });
+
+  it('draws hard negatives: just beyond the radius plus half-Gaussian noise of sigma', () => {
+    const meanDistance = (sigma: number) => {
+      let sum = 0;
+      for (let seed = 0; seed < 300; seed++) {
+        const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([500, 500]), { sigma }), new DataRng(seed)));
+        sum += Math.hypot(p[0] - 500, p[1] - 500);
+      }
+      return sum / 300;
+    };
+    // sigma 50: a draw beyond 140 is rare (exp(-140^2 / (2 * 50^2)) = 2%), so nearly all are pushed
+    // to 141 + |N(0, 50)|, whose mean is 141 + 50 * sqrt(2 / pi) = 180.9.
+    expect(meanDistance(50)).toBeGreaterThan(170);
+    expect(meanDistance(50)).toBeLessThan(192);
+    expect(meanDistance(150)).toBeGreaterThan(meanDistance(50) + 30);
     for (let seed = 0; seed < 100; seed++) {
       const p = pointOf(rejectOdysseyStep('spatial', ctx(clickAt([0, 1000]), { sigma: 300 }), new DataRng(seed)));
       expect(p[0]).toBeGreaterThanOrEqual(0);
@@ -40,16 +82,9 @@ describe('spatial', () => {
     }
   });
 
-  it('with --min-distance ams lands beyond the 0.14 radius and outside sam2_bbox', () => {
-    const sam2Bbox: NormBbox = [300, 350, 700, 450];
-    for (let seed = 0; seed < 300; seed++) {
-      const p = pointOf(
-        rejectOdysseyStep('spatial', ctx(clickAt([500, 400]), { minDistance: 'ams', sam2Bbox }), new DataRng(seed)),
-      );
-      expect(Math.hypot(p[0] - 500, p[1] - 400)).toBeGreaterThan(140);
-      const inside = p[0] >= 300 && p[0] <= 700 && p[1] >= 350 && p[1] <= 450;
-      expect(inside).toBe(false);
-    }
+  it('gives up (undefined) when sam2_bbox covers the whole screen', () => {
+    const all: NormBbox = [0, 0, 1000, 1000];
+    expect(rejectOdysseyStep('spatial', ctx(clickAt([500, 500]), { sam2Bbox: all }), new DataRng(1))).toBeUndefined();
   });
 
   it('honours a numeric minimum distance, and gives up only when no point can qualify', () => {
@@ -111,6 +146,22 @@ describe('logical, text and scroll', () => {
     expect(letters).toMatch(/^TYPE: [a-z]{3}$/);
     expect(typedTextMatches('abc', letters.slice(6))).toBe(false);
     expect(rejectOdysseyStep('text', ctx(clickAt([1, 1])), new DataRng(1))).toBeUndefined();
+  });
+
+  it('text judges texts on the part the official parser reads (up to a second colon)', () => {
+    // The official parser reads "10" from each of the first three: they would score as correct.
+    const chosen = { type: 'TYPE', text: '10:30 meeting' } as const;
+    const pool = ['10:45 call', '10', '10:30 meeting tomorrow', 'dentist'];
+    for (let seed = 0; seed < 30; seed++) {
+      const out = rejectOdysseyStep('text', ctx(chosen, { typedTexts: pool }), new DataRng(seed));
+      expect(out).toBe('TYPE: dentist');
+      expect(matchOdysseyAction('TYPE: 10:30 meeting', out as string).correct).toBe(false);
+    }
+    // An empty typed text is contained in every text: no text rejection exists.
+    expect(
+      rejectOdysseyStep('text', ctx({ type: 'TYPE', text: '' }, { typedTexts: pool }), new DataRng(1)),
+    ).toBeUndefined();
+    expect(rejectOdysseyStep('logical', ctx({ type: 'TYPE', text: '' }), new DataRng(1))).toMatch(/^CLICK: /);
   });
 
   it('scroll flips the direction', () => {

@@ -1,27 +1,31 @@
 import type { NormBbox, Point } from '../actions/coords.js';
 import { formatOdysseyAction, type OdysseyAction, type ScrollDirection } from '../actions/odyssey.js';
-import { CLICK_RADIUS, pointMatches, textMatches } from '../actions/odyssey-match.js';
+import { decodeOdysseyAction } from '../actions/odyssey-decode.js';
+import { CLICK_RADIUS, matchOdysseyAction, textMatches } from '../actions/odyssey-match.js';
 import type { DataRng } from '../random/data-rng.js';
 import type { StepAction } from './step-action.js';
 
 /**
- * GUI-Odyssey rejection strategies (docs/data-gen.md):
- * - `spatial`  CLICK / LONG_PRESS: the point plus Gaussian noise (sigma on the 0..1000 scale),
- *              clipped and rounded, never the chosen point; with a minimum distance it is also
- *              farther than that from the chosen point (and, for `ams`, outside sam2_bbox), so
- *              AMS would score it wrong;
+ * GUI-Odyssey rejection strategies (docs/data-gen.md). Every rejection is checked with the
+ * scorer's own matcher (matchOdysseyAction, against the step's sam2_bbox): one that the official
+ * evaluator would score as correct is never returned.
+ * - `spatial`  CLICK / LONG_PRESS: a point outside sam2_bbox and farther than the AMS radius
+ *              (0.14 x 1000) from the chosen point, drawn as the point plus Gaussian noise (sigma
+ *              on the 0..1000 scale) and pushed beyond the radius when the noise falls short;
+ *              a numeric minimum distance can ask for more;
  * - `logical`  a different action type: CLICK -> TYPE, TYPE -> CLICK, LONG_PRESS -> CLICK at the
  *              same point, anything else -> CLICK;
  * - `text`     TYPE: a text that AMS would not accept (another TYPE text of the data, else random
- *              letters of the same length);
+ *              letters of the same length), judged on the part the official parser reads;
  * - `scroll`   SCROLL: the opposite direction.
  */
 export const ODYSSEY_DPO_STRATEGIES = ['spatial', 'logical', 'text', 'scroll'] as const;
 export type OdysseyDpoStrategy = (typeof ODYSSEY_DPO_STRATEGIES)[number];
 
-/** `ams`: farther than 0.14 x 1000 from the chosen point and outside its sam2_bbox. */
+/** The AMS radius on the 0..1000 scale. */
 export const AMS_CLICK_RADIUS = CLICK_RADIUS * 1000;
-export type MinDistance = 'none' | 'ams' | number;
+/** `ams`: just what AMS needs (outside sam2_bbox and beyond 140); a number: also at least that far. */
+export type MinDistance = 'ams' | number;
 
 export interface RejectionContext {
   step: StepAction;
@@ -33,9 +37,23 @@ export interface RejectionContext {
   minDistance: MinDistance;
 }
 
-/** Case-folded, so a rejected text is wrong whichever case convention the scorer uses. */
+/** The text the official parser reads from `TYPE: {text}`: up to a second `:`, stripped. */
+function typedPart(text: string): string {
+  return decodeOdysseyAction(`TYPE: ${text}`).info as string;
+}
+
+/**
+ * Whether AMS accepts one typed text for the other, judged on the parts the official parser
+ * reads and case-folded, so a rejected text is wrong whichever case convention a scorer uses.
+ */
 export function typedTextMatches(a: string, b: string): boolean {
-  return textMatches(a.toLowerCase(), b.toLowerCase());
+  return textMatches(typedPart(a).toLowerCase(), typedPart(b).toLowerCase());
+}
+
+/** The scorer's verdict: would the official evaluator score `candidate` as correct for this step? */
+function scoresCorrect(candidate: OdysseyAction, ctx: RejectionContext): boolean {
+  return matchOdysseyAction(formatOdysseyAction(ctx.step.action), formatOdysseyAction(candidate), ctx.sam2Bbox ?? null)
+    .correct;
 }
 
 const OPPOSITE: Record<ScrollDirection, ScrollDirection> = { UP: 'DOWN', DOWN: 'UP', LEFT: 'RIGHT', RIGHT: 'LEFT' };
@@ -55,27 +73,28 @@ export function strategyApplies(strategy: OdysseyDpoStrategy, action: OdysseyAct
 
 const clip = (v: number) => Math.min(1000, Math.max(0, Math.round(v)));
 
-/** Too close to count as wrong: the same point, within the minimum distance, or inside sam2_bbox (ams). */
-function tooClose(p: Point, chosen: Point, ctx: RejectionContext): boolean {
-  if (p[0] === chosen[0] && p[1] === chosen[1]) return true;
-  if (ctx.minDistance === 'none') return false;
-  // The scorer's own rule, so a rejection is wrong exactly when AMS would say so.
-  if (ctx.minDistance === 'ams') return pointMatches(chosen, p, ctx.sam2Bbox);
-  return Math.hypot(p[0] - chosen[0], p[1] - chosen[1]) <= ctx.minDistance;
+/** Too close to count as wrong: within the radius or a numeric minimum distance, or AMS accepts it. */
+function tooClose(candidate: OdysseyAction & { point: Point }, chosen: Point, ctx: RejectionContext): boolean {
+  const distance = Math.hypot(candidate.point[0] - chosen[0], candidate.point[1] - chosen[1]);
+  // Within the radius AMS accepts it anyway: a cheap test before the matcher decides the rest.
+  if (distance <= Math.max(AMS_CLICK_RADIUS, typeof ctx.minDistance === 'number' ? ctx.minDistance : 0)) return true;
+  return scoresCorrect(candidate, ctx);
 }
 
 function spatial(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction | undefined {
   if (action.type !== 'CLICK' && action.type !== 'LONG_PRESS') return undefined;
   const [x, y] = action.point;
-  const accept = (p: Point) => (tooClose(p, action.point, ctx) ? undefined : { type: action.type, point: p });
-  // Plain Gaussian noise first; when a minimum distance rules most draws out, push the draw's
-  // direction out to just beyond the radius plus its own noise length.
-  for (let i = 0; i < 200; i++) {
+  const accept = (point: Point) => {
+    const candidate = { type: action.type, point };
+    return tooClose(candidate, action.point, ctx) ? undefined : candidate;
+  };
+  // Plain Gaussian noise first (with sigma far above the radius it often lands far enough);
+  // otherwise push the draw's direction out to just beyond the radius plus its own noise length.
+  for (let i = 0; i < 20; i++) {
     const ok = accept([clip(x + rng.gaussian() * ctx.sigma), clip(y + rng.gaussian() * ctx.sigma)]);
     if (ok) return ok;
   }
-  const radius =
-    ctx.minDistance === 'ams' ? AMS_CLICK_RADIUS : typeof ctx.minDistance === 'number' ? ctx.minDistance : 1;
+  const radius = Math.max(AMS_CLICK_RADIUS, typeof ctx.minDistance === 'number' ? ctx.minDistance : 0);
   for (let i = 0; i < 200; i++) {
     const angle = rng.float() * 2 * Math.PI;
     const r = radius + 1 + Math.abs(rng.gaussian() * ctx.sigma);
@@ -130,8 +149,8 @@ function scroll(action: OdysseyAction): OdysseyAction | undefined {
 }
 
 /**
- * The rejected action string for one strategy, or undefined when it cannot apply (or cannot
- * find a far-enough point). Never the chosen string.
+ * The rejected action string for one strategy, or undefined when it cannot apply or finds no
+ * action the official matcher scores as wrong (e.g. a sam2_bbox covering the whole screen).
  */
 export function rejectOdysseyStep(
   strategy: OdysseyDpoStrategy,
@@ -148,7 +167,5 @@ export function rejectOdysseyStep(
         : strategy === 'text'
           ? text(action, ctx, rng)
           : scroll(action);
-  if (!rejected) return undefined;
-  const out = formatOdysseyAction(rejected);
-  return out === formatOdysseyAction(action) ? undefined : out;
+  return rejected && !scoresCorrect(rejected, ctx) ? formatOdysseyAction(rejected) : undefined;
 }

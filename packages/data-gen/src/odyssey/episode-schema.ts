@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * zod schema of one GUI-Odyssey episode file (`annotations/<episode_id>.json`). Objects are
- * loose so fields added by newer releases (e.g. low-level instructions) pass through.
+ * loose: the fields nothing here reads (a step's `low_level_instruction`, `description`,
+ * `intention`, `context`, ...) pass through unchecked.
  * Coordinates in `info` and `sam2_bbox` are on the 0..1000 scale.
  */
 const Coordinate = z.number().min(0).max(1000);
@@ -11,14 +12,14 @@ export const OdysseyPoint = z.tuple([Coordinate, Coordinate]);
 export const OdysseyStep = z.looseObject({
   step: z.number().int().nonnegative(),
   screenshot: z.string().min(1),
-  /** CLICK, LONG_PRESS, SCROLL, TYPE (TEXT), COMPLETE, INCOMPLETE; older files also HOME, BACK. */
+  /** CLICK, LONG_PRESS, SCROLL, TEXT, COMPLETE, INCOMPLETE (see stepAction for the other names read). */
   action: z.string().min(1),
-  /** [[x, y]] for CLICK / LONG_PRESS, [[x1, y1], [x2, y2]] for SCROLL, a key name or text otherwise. */
+  /** [[x, y], ...] for CLICK / LONG_PRESS (the first point counts), [[x1, y1], [x2, y2]] for SCROLL, a key name or text otherwise. */
   info: z.union([z.string(), z.array(OdysseyPoint)], {
     error: 'expected a string (key name or typed text) or a list of [x, y] points on 0..1000',
   }),
   ps: z.string().nullish(),
-  /** The clicked element's box, newer release only; empty or null when absent. */
+  /** The clicked element's box (newer release); `[]` for steps that are not clicks, null or absent in older files. */
   sam2_bbox: z
     .union([z.tuple([Coordinate, Coordinate, Coordinate, Coordinate]), z.tuple([]), z.null()], {
       error: 'expected [x1, y1, x2, y2] on 0..1000, [] or null',
@@ -49,6 +50,6 @@ export const OdysseyEpisode = z.looseObject({
 });
 export type OdysseyEpisode = z.infer<typeof OdysseyEpisode>;
 
-/** A splits file: subset name -> episode ids (the random, task, device and app splits all look like this). */
+/** A splits file: subset name -> annotation file names (`<episode_id>.json`, as released) or episode ids. */
 export const OdysseySplits = z.record(z.string(), z.array(z.string().min(1)));
 export type OdysseySplits = z.infer<typeof OdysseySplits>;

@@ -3,20 +3,39 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOdysseyAction } from '../actions/odyssey.js';
-import { buildOdysseyDpoPairs, writeOdysseyDpo } from './odyssey-dpo.js';
-import { type LoadedEpisode, parseOdysseyEpisode } from './read-episodes.js';
+import { matchOdysseyAction } from '../actions/odyssey-match.js';
+import { buildOdysseyDpoPairs, type OdysseyDpoRecord, writeOdysseyDpo } from './odyssey-dpo.js';
+import { type LoadedEpisode, parseOdysseyEpisode, readOdysseyEpisodes } from './read-episodes.js';
 import { syntheticOdysseyEpisodes, writeSyntheticOdyssey } from './synthetic.js';
+import { REAL_FORMAT_ACTIONS, writeRealFormatDataset } from './test-utils/real-format.js';
 
 const loaded = syntheticOdysseyEpisodes(1).map((e, i) => parseOdysseyEpisode(e.episode, `e${i}.json`) as LoadedEpisode);
 const imageOf = (_e: LoadedEpisode, step: { screenshot: string }) => step.screenshot;
 
 let tmp: string;
 let fixture: string;
+let realRoot: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-odyssey-dpo-'));
   fixture = path.join(tmp, 'odyssey');
   await writeSyntheticOdyssey(fixture, 1);
+  realRoot = await writeRealFormatDataset(path.join(tmp, 'real'));
 });
+
+/**
+ * The rule of issue 14: the official matcher scores every rejection as wrong. The box is the
+ * step's sam2_bbox as the official evaluator reads it ([] for non-clicks, which makes a matching
+ * click invalid, i.e. wrong as well).
+ */
+function expectAllRejectionsWrong(records: readonly OdysseyDpoRecord[], episodes: readonly LoadedEpisode[]): void {
+  expect(records.length).toBeGreaterThan(0);
+  for (const r of records) {
+    const episode = episodes.find((e) => e.episode.episode_id === r.episode_id);
+    const box = episode?.episode.steps[r.step]?.sam2_bbox ?? null;
+    const match = matchOdysseyAction(r.chosen, r.rejected, box);
+    expect(match.correct, `${r.episode_id} step ${r.step} ${r.strategy}: ${r.chosen} vs ${r.rejected}`).toBe(false);
+  }
+}
 
 describe('buildOdysseyDpoPairs', () => {
   // The four scripted episodes have 30 steps: 15 point actions (CLICK with coordinates or
@@ -95,10 +114,10 @@ describe('buildOdysseyDpoPairs', () => {
     );
   });
 
-  it('moves spatial rejections beyond the AMS radius and out of sam2_bbox when asked', () => {
-    const ams = buildOdysseyDpoPairs(loaded, { imageOf, strategies: ['spatial'], minDistance: 'ams' });
-    expect(ams.records).toHaveLength(15);
-    for (const r of ams.records) {
+  it('by default puts spatial rejections beyond the AMS radius and out of sam2_bbox', () => {
+    const spatial = buildOdysseyDpoPairs(loaded, { imageOf, strategies: ['spatial'] });
+    expect(spatial.records).toHaveLength(15);
+    for (const r of spatial.records) {
       const chosen = parseOdysseyAction(r.chosen) as { point: [number, number] };
       const rejected = parseOdysseyAction(r.rejected) as { point: [number, number] };
       expect(
@@ -110,9 +129,77 @@ describe('buildOdysseyDpoPairs', () => {
       expect(x >= (x1 as number) && x <= (x2 as number) && y >= (y1 as number) && y <= (y2 as number)).toBe(false);
     }
   });
+
+  it('every pair, of every strategy, is a rejection the official matcher scores as wrong', () => {
+    expectAllRejectionsWrong(result.records, loaded);
+    for (const seed of [0, 1, 7]) {
+      const many = buildOdysseyDpoPairs(loaded, { imageOf, seed, sigma: 20 });
+      expectAllRejectionsWrong(many.records, loaded);
+    }
+  });
+
+  it('writes the official GUI-Odyssey prompt when asked (build_train_chat, last 4 actions)', () => {
+    const official = buildOdysseyDpoPairs(loaded.slice(0, 1), {
+      imageOf,
+      strategies: ['logical'],
+      promptFormat: 'official',
+    });
+    const instruction = loaded[0]?.episode.task_info.instruction;
+    expect(official.records[0]?.prompt).toBe(
+      `Picture 1: <img>synthetic_0001_0.png</img>\nI'm looking for guidance on how to ${instruction}` +
+        '\nPrevious screenshots: None\nPrevious Actions: None\nProvide the command-style action directly.',
+    );
+    // Step 5: five actions before it, the last four listed, each followed by a line break.
+    const [a1, a2, a3, a4] = official.records.slice(1, 5).map((r) => r.chosen);
+    expect(official.records[5]?.prompt).toBe(
+      `Picture 1: <img>synthetic_0001_5.png</img>\nI'm looking for guidance on how to ${instruction}` +
+        '\nPrevious screenshots: <img>image-history: synthetic_0001_5.png</img>' +
+        `\nPrevious Actions: 1. ${a1}\n2. ${a2}\n3. ${a3}\n4. ${a4}\n` +
+        '\nProvide the command-style action directly.',
+    );
+    expect(official.records.map((r) => r.chosen)).toEqual(
+      result.records.filter((r) => r.episode_id === 'synthetic_0001' && r.strategy === 'logical').map((r) => r.chosen),
+    );
+  });
+});
+
+describe('real-format episodes (what the official converter accepts)', () => {
+  it("reads the dataset root as released and writes the converter's action strings", async () => {
+    const episodes = await readOdysseyEpisodes(realRoot);
+    expect(episodes.map((e) => e.episode.episode_id)).toEqual(['rf_0001', 'rf_0002', 'rf_0003']);
+    for (const e of episodes) {
+      const chosen = buildOdysseyDpoPairs([e], { imageOf, strategies: ['logical'] }).records.map((r) => r.chosen);
+      expect(chosen).toEqual(REAL_FORMAT_ACTIONS[e.episode.episode_id]);
+    }
+  });
+
+  it('makes only pairs whose rejection the official matcher scores as wrong', async () => {
+    const episodes = await readOdysseyEpisodes(realRoot);
+    for (const seed of [42, 1, 2, 3]) {
+      const result = buildOdysseyDpoPairs(episodes, { imageOf, seed });
+      // Point actions: rf_0001 steps 1, 4, 6, 7 and rf_0002 step 0.
+      expect(result.pairs).toEqual({ spatial: 5, logical: 16, text: 3, scroll: 1 });
+      expectAllRejectionsWrong(result.records, episodes);
+    }
+    // "10:45 call" reads as "10" to the official parser, like "10:30 meeting": never its text rejection.
+    const text = buildOdysseyDpoPairs(episodes, { imageOf, strategies: ['text'] }).records;
+    expect(text.find((r) => r.chosen === 'TYPE: 10:30 meeting')?.rejected).toBe('TYPE: dentist at 4');
+  });
 });
 
 describe('writeOdysseyDpo', () => {
+  it('takes the dataset root: annotations/, screenshots/ beside it, a split of .json file names', async () => {
+    const out = path.join(tmp, 'real-out', 'pairs.jsonl');
+    const result = await writeOdysseyDpo({
+      episodesDir: realRoot,
+      split: path.join(realRoot, 'splits', 'random_split.json'),
+      subset: 'train',
+      out,
+    });
+    expect(new Set(result.records.map((r) => r.episode_id))).toEqual(new Set(['rf_0001', 'rf_0002']));
+    expect(result.records[0]?.images).toEqual([path.join(realRoot, 'screenshots', 'rf_0001_0.png')]);
+  });
+
   it('reads the release layout (annotations + screenshots + splits) and writes JSONL', async () => {
     const out = path.join(tmp, 'out', 'pairs.jsonl');
     const result = await writeOdysseyDpo({

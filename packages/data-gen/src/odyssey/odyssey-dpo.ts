@@ -9,7 +9,7 @@ import { jsonLinesChunks } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
 import { writeOutputFile } from '../io/output-file.js';
 import type { OnProgress } from '../io/progress.js';
-import { odysseyDpoPrompt } from '../prompts/odyssey.js';
+import { type OdysseyPromptFormat, odysseyPrompt } from '../prompts/odyssey.js';
 import { DataRng } from '../random/data-rng.js';
 import {
   type MinDistance,
@@ -19,7 +19,7 @@ import {
   strategyApplies,
 } from './dpo-strategies.js';
 import type { OdysseyStep } from './episode-schema.js';
-import { type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
 
 export interface OdysseyDpoRecord {
   prompt: string;
@@ -39,7 +39,10 @@ export interface OdysseyDpoOptions {
   /** Gaussian noise of spatial rejections on the 0..1000 scale; default 50. */
   sigma?: number;
   seed?: number;
+  /** Default `ams`: outside sam2_bbox and beyond the AMS radius; a number asks for at least that distance too. */
   minDistance?: MinDistance;
+  /** `seed` (default): `<image>\nUser: {instruction}\nModel:`; `official`: the GUI-Odyssey agent's prompt with the last 4 actions. */
+  promptFormat?: OdysseyPromptFormat;
   /** The path written for a step's screenshot. */
   imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
 }
@@ -59,7 +62,8 @@ function sam2Box(step: OdysseyStep): NormBbox | undefined {
 
 /**
  * One pair per (step, requested strategy that applies): chosen = the step's action in the
- * official grammar, rejected = the strategy's wrong action. Each pair draws from its own random
+ * official grammar, rejected = the strategy's wrong action, which the official matcher scores as
+ * wrong against the step's sam2_bbox. Each pair draws from its own random
  * stream (seed, episode, step, strategy), so a spatial or scroll pair does not depend on which
  * other episodes are read; text and logical rejections that type something draw from the TYPE
  * texts of all episodes read, so those can change with the selection.
@@ -77,9 +81,16 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
   for (const loaded of episodes) {
     const { episode } = loaded;
+    const history = loaded.actions.map((a) => formatOdysseyAction(a.action));
     loaded.actions.forEach((step, i) => {
       const raw = episode.steps[i] as OdysseyStep;
       const box = sam2Box(raw);
+      const image = options.imageOf(loaded, raw);
+      const prompt = odysseyPrompt(options.promptFormat ?? 'seed', {
+        instruction: episode.task_info.instruction,
+        image,
+        history: history.slice(0, i),
+      });
       for (const strategy of strategies) {
         const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
         const ctx = {
@@ -87,7 +98,7 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
           instruction: episode.task_info.instruction,
           typedTexts,
           sigma,
-          minDistance: options.minDistance ?? 'none',
+          minDistance: options.minDistance ?? 'ams',
           ...(box ? { sam2Bbox: box } : {}),
         };
         const rejected = rejectOdysseyStep(strategy, ctx, rng);
@@ -97,10 +108,10 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
         }
         pairs[strategy] = (pairs[strategy] ?? 0) + 1;
         records.push({
-          prompt: odysseyDpoPrompt(episode.task_info.instruction),
-          chosen: formatOdysseyAction(step.action),
+          prompt,
+          chosen: history[i] as string,
           rejected,
-          images: [options.imageOf(loaded, raw)],
+          images: [image],
           strategy,
           episode_id: episode.episode_id,
           step: i,
@@ -112,10 +123,11 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
 }
 
 export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf'> {
+  /** The annotations folder, or the dataset root as released (annotations/, screenshots/, splits/). */
   episodesDir: string;
   split?: string;
   subset?: string;
-  /** Where `<episode>_<step>.png` files are; default `<episodes>/../screenshots` if it exists, else the episodes folder. */
+  /** Where `<episode>_<step>.png` files are; default `screenshots/` beside annotations/ if it exists, else the episodes folder. */
   screenshotsDir?: string;
   out: string;
   /** `absolute` (default), relative to the output file's folder, or `as-given` (the screenshots folder as typed). */
@@ -138,10 +150,12 @@ async function isDir(p: string): Promise<boolean> {
 /** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
 export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
   await checkOutputFile(options.out, '--out');
-  const sibling = path.join(path.dirname(options.episodesDir), 'screenshots');
-  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : options.episodesDir);
+  const annotations = await annotationsDir(options.episodesDir);
+  const sibling = path.join(path.dirname(annotations), 'screenshots');
+  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
+  // The folder whose *.json files are read as episodes (the dataset root's annotations/).
   await checkOutputApart({ label: '--out', path: options.out, files: [options.out] }, [
-    { label: '--episodes', path: options.episodesDir },
+    { label: '--episodes', path: annotations },
     options.split ? { label: '--split', path: options.split } : undefined,
     { label: '--screenshots', path: shotsDir },
   ]);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OdysseyValidationError, readOdysseyEpisodes, readOdysseySplits } from './read-episodes.js';
 import { syntheticOdysseyEpisodes } from './synthetic.js';
+import { writeRealFormatDataset } from './test-utils/real-format.js';
 
 let tmp: string;
 const [first] = syntheticOdysseyEpisodes(1);
@@ -56,7 +57,7 @@ describe('readOdysseyEpisodes', () => {
     const issues = await issuesOf({ 'a.json': bigX, 'b.json': badAction, 'c.json': lengths, 'd.json': '{oops' });
     expect(issues).toEqual([
       expect.stringMatching(/^a\.json\|synthetic_0001\|1\|steps\[1\]\.info(\[0\]\[0\])?: /),
-      'b.json|synthetic_0001|2|steps[2].action: expected CLICK, LONG_PRESS, SCROLL, TYPE, COMPLETE, INCOMPLETE, HOME or BACK, got "SWIPE"',
+      'b.json|synthetic_0001|2|steps[2].action: expected CLICK, LONG_PRESS, SCROLL, TEXT, COMPLETE or INCOMPLETE (or TYPE, HOME, BACK), got "SWIPE"',
       'c.json|synthetic_0001||step_length: is 99 but there are 12 steps',
       'c.json|synthetic_0001|4|steps[4].step: is 7, expected 4',
       expect.stringMatching(/^d\.json\|\|\|\(file\): not valid JSON at line 1, column 2: expected a property name/),
@@ -118,6 +119,25 @@ describe('readOdysseyEpisodes', () => {
     await expect(readOdysseySplits(path.join(tmp, 'none.json'))).rejects.toThrow(
       /none\.json: cannot read the splits file/,
     );
+  });
+
+  it('reads the dataset root as released (annotations/ beside helper files that are not episodes)', async () => {
+    const root = await writeRealFormatDataset(path.join(tmp, 'root'));
+    const fromRoot = await readOdysseyEpisodes(root);
+    expect(fromRoot.map((e) => e.episode.episode_id)).toEqual(['rf_0001', 'rf_0002', 'rf_0003']);
+    expect(await readOdysseyEpisodes(path.join(root, 'annotations'))).toEqual(fromRoot);
+    // The released splits list file names with .json.
+    const split = path.join(root, 'splits', 'random_split.json');
+    expect((await readOdysseyEpisodes(root, { split, subset: 'test' })).map((e) => e.episode.episode_id)).toEqual([
+      'rf_0003',
+    ]);
+  });
+
+  it('names a JSON file that is not an episode (e.g. his_index.json in a flat folder)', async () => {
+    const issues = await issuesOf({ 'a.json': good(), 'his_index.json': { '/data/screenshots/a_1.png': [] } });
+    expect(issues).toEqual([
+      'his_index.json|||(file): not a GUI-Odyssey episode (no episode_id or steps); --episodes takes the annotations folder or the dataset root that holds it',
+    ]);
   });
 
   it('says when the folder is missing or holds no episodes', async () => {

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { formatJsonPath, JsonSyntaxError, parseJson } from '../io/json-text.js';
@@ -35,6 +35,11 @@ export interface LoadedEpisode {
 
 /** Parses one episode object; returns the issues instead of throwing so a whole folder is reported at once. */
 export function parseOdysseyEpisode(json: unknown, file: string): LoadedEpisode | EpisodeIssue[] {
+  if (typeof json !== 'object' || json === null || !('episode_id' in json || 'steps' in json)) {
+    const message =
+      'not a GUI-Odyssey episode (no episode_id or steps); --episodes takes the annotations folder or the dataset root that holds it';
+    return [{ file, field: '(file)', message }];
+  }
   const parsed = OdysseyEpisode.safeParse(json);
   const episodeId = (json as { episode_id?: unknown } | null)?.episode_id;
   const episode = typeof episodeId === 'string' ? episodeId : undefined;
@@ -104,6 +109,21 @@ export async function readOdysseySplits(file: string): Promise<OdysseySplits> {
   return parsed.data;
 }
 
+/**
+ * The folder of episode files: `dir/annotations` when `dir` is the dataset root as released
+ * (annotations/, screenshots/, splits/ and helper files such as his_index.json, which are not
+ * episodes), else `dir` itself.
+ */
+export async function annotationsDir(dir: string): Promise<string> {
+  const nested = path.join(dir, 'annotations');
+  try {
+    if ((await stat(nested)).isDirectory()) return nested;
+  } catch {
+    // No annotations/ inside: dir is the folder of episode files.
+  }
+  return dir;
+}
+
 export interface ReadEpisodesOptions {
   /** A splits file; with it only the episodes of `subset` are read. */
   split?: string;
@@ -112,15 +132,20 @@ export interface ReadEpisodesOptions {
 }
 
 /**
- * Reads every `*.json` episode of a folder (sorted by file name), or the subset a splits file
- * names. Every problem across all files is collected, then reported in one error.
+ * Reads every `*.json` episode of a folder (sorted by file name) or of a dataset root's
+ * annotations/, or the subset a splits file names. Every problem across all files is collected,
+ * then reported in one error.
  */
-export async function readOdysseyEpisodes(dir: string, options: ReadEpisodesOptions = {}): Promise<LoadedEpisode[]> {
+export async function readOdysseyEpisodes(
+  episodesDir: string,
+  options: ReadEpisodesOptions = {},
+): Promise<LoadedEpisode[]> {
+  const dir = await annotationsDir(episodesDir);
   let files: string[];
   try {
     files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.json')).sort();
   } catch (err) {
-    throw new Error(`--episodes ${dir}: cannot read the folder (${(err as Error).message})`);
+    throw new Error(`--episodes ${episodesDir}: cannot read the folder (${(err as Error).message})`);
   }
   if (options.subset && !options.split) throw new Error('--subset: needs --split FILE to say which episodes are in it');
   if (options.split) files = await selectSubset(files, dir, options.split, options.subset ?? 'train');
@@ -163,7 +188,7 @@ export async function readOdysseyEpisodes(dir: string, options: ReadEpisodesOpti
   return loaded;
 }
 
-/** Split files list episode ids, which are the annotation file names without `.json`. */
+/** Split files list annotation file names (`<id>.json`, which the official converter joins onto annotations/) or bare ids. */
 async function selectSubset(files: string[], dir: string, splitFile: string, subset: string): Promise<string[]> {
   const splits = await readOdysseySplits(splitFile);
   const ids = splits[subset];

@@ -13,13 +13,27 @@ const step = (action: string, info: OdysseyStep['info']): OdysseyStep => ({
 const official = (action: string, info: OdysseyStep['info']) =>
   formatOdysseyAction(stepAction(step(action, info)).action);
 
-describe('stepAction: episode steps in the official action strings', () => {
+describe('stepAction: episode steps in the official action strings (decode_action in format_converter.py)', () => {
   it.each([
     ['CLICK', [[250, 400]], 'CLICK: (250, 400)'],
-    ['CLICK', [[250.4, 399.6]], 'CLICK: (250, 400)'],
+    // Decimals are written as given (the converter formats tuple(info[0])).
+    ['CLICK', [[250.4, 399.6]], 'CLICK: (250.4, 399.6)'],
+    // More than one point: the converter uses the first.
+    [
+      'CLICK',
+      [
+        [120, 340],
+        [125, 345],
+      ],
+      'CLICK: (120, 340)',
+    ],
     ['CLICK', 'KEY_HOME', 'PRESS_HOME'],
     ['CLICK', 'KEY_BACK', 'PRESS_BACK'],
     ['CLICK', 'KEY_APPSELECT', 'PRESS_RECENT'],
+    // The converter maps the keys for LONG_PRESS too.
+    ['LONG_PRESS', 'KEY_HOME', 'PRESS_HOME'],
+    ['LONG_PRESS', 'KEY_BACK', 'PRESS_BACK'],
+    ['LONG_PRESS', 'KEY_APPSELECT', 'PRESS_RECENT'],
     ['LONG_PRESS', [[10, 990]], 'LONG_PRESS: (10, 990)'],
     [
       'SCROLL',
@@ -53,8 +67,18 @@ describe('stepAction: episode steps in the official action strings', () => {
       ],
       'SCROLL: RIGHT',
     ],
-    ['TYPE', 'weather in Paris', 'TYPE: weather in Paris'],
-    ['TEXT', 'abc', 'TYPE: abc'],
+    // |dx| == |dy|: vertical; no movement: DOWN (dy < 0 is false).
+    [
+      'SCROLL',
+      [
+        [100, 100],
+        [200, 200],
+      ],
+      'SCROLL: DOWN',
+    ],
+    ['TEXT', 'weather in Paris', 'TYPE: weather in Paris'],
+    ['TEXT', '10:30 meeting', 'TYPE: 10:30 meeting'],
+    ['TYPE', 'abc', 'TYPE: abc'],
     ['COMPLETE', '', 'COMPLETE'],
     ['INCOMPLETE', '', 'IMPOSSIBLE'],
     ['HOME', '', 'PRESS_HOME'],
@@ -67,15 +91,8 @@ describe('stepAction: episode steps in the official action strings', () => {
     expect(() => stepAction(step('CLICK', 'KEY_MENU'))).toThrow(
       'info: expected [[x, y]] or one of KEY_HOME, KEY_BACK, KEY_APPSELECT, got "KEY_MENU"',
     );
-    expect(() => stepAction(step('LONG_PRESS', 'KEY_HOME'))).toThrow(/^info: expected \[\[x, y\]\]/);
-    expect(() =>
-      stepAction(
-        step('CLICK', [
-          [1, 2],
-          [3, 4],
-        ]),
-      ),
-    ).toThrow('info: expected one point [[x, y]] for CLICK, got 2');
+    expect(() => stepAction(step('LONG_PRESS', 'KEY_MENU'))).toThrow(/^info: expected \[\[x, y\]\]/);
+    expect(() => stepAction(step('CLICK', []))).toThrow('info: expected at least one point [[x, y]] for CLICK, got []');
     expect(() => stepAction(step('SCROLL', [[1, 2]]))).toThrow(/^info: expected \[\[x1, y1\], \[x2, y2\]\] for SCROLL/);
     expect(() =>
       stepAction(
@@ -85,17 +102,21 @@ describe('stepAction: episode steps in the official action strings', () => {
         ]),
       ),
     ).toThrow('info: a SCROLL needs two different points (start, end), got [[500,640],[500,640]]');
-    expect(() => stepAction(step('TYPE', [[1, 2]]))).toThrow(/^info: expected the typed text for TYPE/);
-    expect(() => stepAction(step('SWIPE', ''))).toThrow(/^action: expected CLICK, LONG_PRESS, .* got "SWIPE"/);
+    expect(() => stepAction(step('TEXT', [[1, 2]]))).toThrow(/^info: expected the typed text for TEXT/);
+    expect(() => stepAction(step('SWIPE', ''))).toThrow(
+      /^action: expected CLICK, LONG_PRESS, SCROLL, TEXT, .* got "SWIPE"/,
+    );
   });
 });
 
-describe('TYPE text matching for rejections (AMS rule, case-folded)', () => {
+describe('TYPE text matching for rejections (AMS rule on the part the parser reads, case-folded)', () => {
   it('accepts containment or similarity >= 0.5, case-insensitively', () => {
     expect(typedTextMatches('hello', 'Hello world')).toBe(true);
     expect(typedTextMatches('abcd', 'abxd')).toBe(true); // 1 - 1/4
     expect(typedTextMatches('abcd', 'abxy')).toBe(true); // 1 - 2/4 = 0.5
     expect(typedTextMatches('abcd', 'axyz')).toBe(false); // 1 - 3/4
     expect(typedTextMatches('sunset', 'usb c cable')).toBe(false);
+    // Only the text before a second colon is read: "10" and "10".
+    expect(typedTextMatches('10:30 meeting', '10:45 call')).toBe(true);
   });
 });

@@ -8,17 +8,19 @@ import { escapeXml } from '../render/xml.js';
 import type { OdysseyEpisode, OdysseySplits, OdysseyStep } from './episode-schema.js';
 
 /**
- * Small episodes in the GUI-Odyssey file format, for tests and demos: every action kind of the
- * format appears (CLICK with coordinates and sam2_bbox, CLICK with KEY_HOME / KEY_BACK /
- * KEY_APPSELECT, LONG_PRESS, SCROLL in four directions, TYPE, COMPLETE, INCOMPLETE), with
- * coordinates drawn from a seed and tiny screenshots that show the element acted on.
+ * Small episodes in the GUI-Odyssey file format as released (introduction.md, read by
+ * data/format_converter.py), for tests and demos: every action kind of the format appears (CLICK
+ * with coordinates, CLICK with KEY_HOME / KEY_BACK / KEY_APPSELECT, LONG_PRESS, SCROLL in four
+ * directions, TEXT, COMPLETE, INCOMPLETE); every step has `sam2_bbox` (`[]` unless it is a
+ * click on a point), `low_level_instruction`, `description`, `intention` and `context`.
+ * Coordinates are drawn from a seed; tiny screenshots show the element acted on.
  */
 
 type ScriptStep =
   | { action: 'CLICK' | 'LONG_PRESS'; label: string }
   | { action: 'CLICK'; key: 'KEY_HOME' | 'KEY_BACK' | 'KEY_APPSELECT' }
   | { action: 'SCROLL'; direction: 'UP' | 'DOWN' | 'LEFT' | 'RIGHT' }
-  | { action: 'TYPE'; text: string }
+  | { action: 'TEXT'; text: string }
   | { action: 'COMPLETE' | 'INCOMPLETE'; ps: string };
 
 interface Script {
@@ -46,13 +48,13 @@ const SCRIPTS: readonly Script[] = [
       { action: 'CLICK', key: 'KEY_HOME' },
       { action: 'CLICK', label: 'Chrome' },
       { action: 'CLICK', label: 'Search bar' },
-      { action: 'TYPE', text: 'weather in Paris' },
+      { action: 'TEXT', text: 'weather in Paris' },
       { action: 'CLICK', label: 'First result' },
       { action: 'SCROLL', direction: 'DOWN' },
       { action: 'LONG_PRESS', label: 'Forecast text' },
       { action: 'CLICK', label: 'Share' },
       { action: 'CLICK', label: 'Messages' },
-      { action: 'TYPE', text: 'Alex' },
+      { action: 'TEXT', text: 'Alex' },
       { action: 'CLICK', label: 'Send' },
       { action: 'COMPLETE', ps: 'The page was sent to Alex.' },
     ],
@@ -67,7 +69,7 @@ const SCRIPTS: readonly Script[] = [
     steps: [
       { action: 'CLICK', label: 'Amazon' },
       { action: 'CLICK', label: 'Search' },
-      { action: 'TYPE', text: 'usb c cable' },
+      { action: 'TEXT', text: 'usb c cable' },
       { action: 'SCROLL', direction: 'UP' },
       { action: 'SCROLL', direction: 'LEFT' },
       { action: 'CLICK', label: 'Add to cart' },
@@ -100,7 +102,7 @@ const SCRIPTS: readonly Script[] = [
       { action: 'CLICK', label: 'Gallery' },
       { action: 'LONG_PRESS', label: 'Latest photo' },
       { action: 'CLICK', label: 'Share' },
-      { action: 'TYPE', text: 'sunset' },
+      { action: 'TEXT', text: 'sunset' },
       { action: 'CLICK', label: 'Post' },
       { action: 'COMPLETE', ps: 'Posted.' },
     ],
@@ -140,15 +142,47 @@ function screenSvg(script: Script, step: ScriptStep, index: number, box?: [numbe
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(w / 8)}" height="${Math.round(h / 8)}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none">${parts.join('')}</svg>`;
 }
 
-function scriptedStep(
-  script: Script,
-  step: ScriptStep,
-  index: number,
-  id: string,
-  rng: DataRng,
-): [OdysseyStep, string] {
-  const screenshot = `${id}_${index}.png`;
-  const base = { step: index, screenshot, action: step.action as string, ps: '' };
+const KEY_WORDS = { KEY_HOME: 'Go to the home screen', KEY_BACK: 'Go back', KEY_APPSELECT: 'Open the recent apps' };
+
+/** The step's low-level instruction, in the release's imperative style. */
+function lowLevelInstruction(step: ScriptStep): string {
+  if ('label' in step) return `${step.action === 'LONG_PRESS' ? 'Long press' : 'Tap'} "${step.label}"`;
+  if ('key' in step) return KEY_WORDS[step.key];
+  if ('direction' in step) return `Scroll ${step.direction.toLowerCase()}`;
+  if ('text' in step) return `Type "${step.text}"`;
+  return step.action === 'COMPLETE' ? 'Finish: the task is done' : 'Stop: the task cannot be done';
+}
+
+/** The texts of the newer release's semantic annotations, written from the script. */
+function stepTexts(script: Script, index: number) {
+  const step = script.steps[index] as ScriptStep;
+  const lowerFirst = (t: string) => t.charAt(0).toLowerCase() + t.slice(1);
+  const done = script.steps.slice(0, index).map((s) => lowerFirst(lowLevelInstruction(s)));
+  const instruction = lowLevelInstruction(step);
+  return {
+    low_level_instruction: instruction,
+    description: `Screen ${index} of ${script.apps.join(' and ')} on a ${script.device.device_name}${'label' in step ? `, showing "${step.label}"` : ''}.`,
+    intention: `${instruction} to move on with: ${script.task}`,
+    context: done.length ? `So far: ${done.join(', ')}.` : 'Nothing has been done yet.',
+  };
+}
+
+function scriptedStep(script: Script, index: number, id: string, rng: DataRng): [OdysseyStep, string] {
+  const step = script.steps[index] as ScriptStep;
+  // Fields in the order of the released files.
+  const released = (
+    info: OdysseyStep['info'],
+    sam2_bbox: [number, number, number, number] | [],
+    ps = '',
+  ): OdysseyStep => ({
+    step: index,
+    screenshot: `${id}_${index}.png`,
+    action: step.action,
+    info,
+    ps,
+    ...stepTexts(script, index),
+    sam2_bbox,
+  });
   if ('label' in step) {
     const [x, y] = [rng.int(120, 880), rng.int(150, 900)];
     const box: [number, number, number, number] = [
@@ -158,9 +192,10 @@ function scriptedStep(
       y + rng.int(25, 45),
     ];
     const clipped = box.map((v) => Math.min(1000, Math.max(0, v))) as [number, number, number, number];
-    return [{ ...base, info: [[x, y]], sam2_bbox: clipped }, screenSvg(script, step, index, clipped)];
+    return [released([[x, y]], clipped), screenSvg(script, step, index, clipped)];
   }
-  if ('key' in step) return [{ ...base, info: step.key }, screenSvg(script, step, index)];
+  const svg = screenSvg(script, step, index);
+  if ('key' in step) return [released(step.key, []), svg];
   if ('direction' in step) {
     const [x1, y1, x2, y2] = SCROLLS[step.direction];
     const j = () => rng.int(-40, 40);
@@ -168,10 +203,10 @@ function scriptedStep(
       [x1 + j(), y1 + j()],
       [x2 + j(), y2 + j()],
     ];
-    return [{ ...base, info, ps: JSON.stringify(info) }, screenSvg(script, step, index)];
+    return [released(info, [], JSON.stringify(info)), svg];
   }
-  if ('text' in step) return [{ ...base, info: step.text }, screenSvg(script, step, index)];
-  return [{ ...base, info: '', ps: step.ps }, screenSvg(script, step, index)];
+  if ('text' in step) return [released(step.text, []), svg];
+  return [released('', [], step.ps), svg];
 }
 
 export function syntheticOdysseyEpisodes(seed: number): SyntheticEpisode[] {
@@ -180,8 +215,8 @@ export function syntheticOdysseyEpisodes(seed: number): SyntheticEpisode[] {
     const id = `synthetic_${String(e + 1).padStart(4, '0')}`;
     const stepRng = rng.fork(id);
     const screens = new Map<string, string>();
-    const steps = script.steps.map((s, i) => {
-      const [step, svg] = scriptedStep(script, s, i, id, stepRng);
+    const steps = script.steps.map((_, i) => {
+      const [step, svg] = scriptedStep(script, i, id, stepRng);
       screens.set(step.screenshot, svg);
       return step;
     });
@@ -204,12 +239,13 @@ export function syntheticOdysseyEpisodes(seed: number): SyntheticEpisode[] {
 
 /**
  * Writes `annotations/<id>.json`, `screenshots/<id>_<step>.png` and `splits/random_split.json`
- * (three episodes train, one test) the way the GUI-Odyssey release lays them out.
+ * (three episodes train, one test, listed as annotation file names) the way the GUI-Odyssey
+ * release lays them out.
  */
 export async function writeSyntheticOdyssey(outDir: string, seed: number): Promise<SyntheticEpisode[]> {
   const episodes = syntheticOdysseyEpisodes(seed);
-  const ids = episodes.map((e) => e.episode.episode_id);
-  const splits: OdysseySplits = { train: ids.slice(0, -1), test: ids.slice(-1) };
+  const files = episodes.map((e) => `${e.episode.episode_id}.json`);
+  const splits: OdysseySplits = { train: files.slice(0, -1), test: files.slice(-1) };
   await writeOutputDir(outDir, async (staging) => {
     for (const sub of ['annotations', 'screenshots', 'splits'])
       await mkdir(path.join(staging, sub), { recursive: true });

@@ -1,9 +1,8 @@
-import { matchOdysseyStep, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
+import { matchOdysseyAction, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy } from './accuracy.js';
-import { type Located, NormBboxSchema, readRecords } from './records.js';
-
-const Bbox = NormBboxSchema;
+import { Sam2Bbox } from './odyssey-ams.js';
+import { type Located, readRecords } from './records.js';
 
 /**
  * The seed pipeline's records: a DPO/SFT prompt, the `chosen` (ground-truth) action string and the
@@ -13,7 +12,7 @@ export const CoordsPrediction = z.looseObject({
   prompt: z.string(),
   chosen: z.string(),
   pred: z.string(),
-  sam2_bbox: Bbox.nullish(),
+  sam2_bbox: Sam2Bbox.nullish(),
 });
 export type CoordsPrediction = z.output<typeof CoordsPrediction>;
 
@@ -30,14 +29,15 @@ export interface CoordsMetrics {
 /**
  * The seed pipeline's "coordinate accuracy", made precise: a prediction is correct when its action
  * type equals the chosen action's and it matches it by GUI-Odyssey's step rules (radius 0.14 or
- * the box for points, direction for SCROLL, text similarity for TYPE). Both sides are parsed with
- * data-gen's grammar; an unparseable `chosen` is an error naming the line.
+ * the box for points, direction for SCROLL, text similarity for TYPE), exactly as the official
+ * GUI-Odyssey evaluator matches a step (data-gen's matchOdysseyAction); an unparseable `chosen`
+ * is an error naming the line.
  */
 export function scoreCoordsRecords(records: readonly Located<CoordsPrediction>[], file = 'predictions'): CoordsMetrics {
   const results = records.map(({ value: r, where }) => {
     const chosen = parseOdysseyAction(r.chosen);
     if (!chosen) throw new Error(`${file}: ${where}: chosen: "${r.chosen}" is not a GUI-Odyssey action string`);
-    return { type: chosen.type, ...matchOdysseyStep(chosen, parseOdysseyAction(r.pred), r.sam2_bbox ?? null) };
+    return { type: chosen.type, ...matchOdysseyAction(r.chosen, r.pred, r.sam2_bbox ?? null) };
   });
   const tallyOf = (of: typeof results) => accuracy({ count: of.length, correct: of.filter((r) => r.correct).length });
   const byActionType: Partial<Record<OdysseyActionType, Accuracy>> = {};

@@ -9,13 +9,20 @@ export interface Located<T> {
 
 /**
  * Reads prediction records: JSONL (one object per line, blank lines skipped) or, when the file
- * starts with `[`, a JSON array (what several published inference scripts write). Every record
+ * starts with `[`, a JSON array (what several published inference scripts write), or a JSON
+ * object that `recordsIn` finds the records in (an evaluator's result file). Every record
  * is checked with the schema `schemaFor` picks for it (files come in more than one layout); the
  * first bad record fails the whole file with its line and field.
  */
-export async function readRecords<T>(file: string, schemaFor: (raw: unknown) => z.ZodType<T>): Promise<Located<T>[]> {
+export async function readRecords<T>(
+  file: string,
+  schemaFor: (raw: unknown) => z.ZodType<T>,
+  recordsIn?: (json: unknown) => unknown[] | undefined,
+): Promise<Located<T>[]> {
   const text = await readTextFile(file, 'predictions');
-  const raw = text.trimStart().startsWith('[') ? arrayItems(file, text) : jsonlItems(file, text);
+  const raw = text.trimStart().startsWith('[')
+    ? arrayItems(file, text)
+    : (containerItems(file, text, recordsIn) ?? jsonlItems(file, text));
   if (raw.length === 0) throw new Error(`${file}: no prediction records`);
   return raw.map(({ value, where }) => {
     const parsed = schemaFor(value).safeParse(value);
@@ -48,16 +55,41 @@ function arrayItems(file: string, text: string): Located<unknown>[] {
   return json.map((value, i) => ({ value, where: `item ${i}` }));
 }
 
+const BOX = 'expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2';
+const isNormBbox = (b: readonly number[]) =>
+  b.length === 4 &&
+  b.every((v) => v >= 0 && v <= 1000) &&
+  (b[0] as number) <= (b[2] as number) &&
+  (b[1] as number) <= (b[3] as number);
+
 /**
  * A box on the 0..1000 scale of normalised screen coordinates, `[x1, y1, x2, y2]`. A box outside
  * the scale (pixels, or 0..1 fractions scaled wrongly) would silently score every click as wrong.
  */
 export const NormBboxSchema = z
   .tuple([z.number(), z.number(), z.number(), z.number()])
-  .refine(([x1, y1, x2, y2]) => [x1, y1, x2, y2].every((v) => v >= 0 && v <= 1000) && x1 <= x2 && y1 <= y2, {
-    error: (issue) =>
-      `expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2, got ${JSON.stringify(issue.input)}`,
-  });
+  .refine(isNormBbox, { error: (issue) => `${BOX}, got ${JSON.stringify(issue.input)}` });
+
+/** A `sam2_bbox`: such a box, or `[]` as the official GUI-Odyssey files hold for steps that are not clicks. */
+export const Sam2BboxSchema = z.array(z.number()).refine((b) => b.length === 0 || isNormBbox(b), {
+  error: (issue) => `${BOX}, or [], got ${JSON.stringify(issue.input)}`,
+});
+
+/** The records of a whole-file JSON object, when `recordsIn` finds them; undefined for JSONL. */
+function containerItems(
+  file: string,
+  text: string,
+  recordsIn: ((json: unknown) => unknown[] | undefined) | undefined,
+): Located<unknown>[] | undefined {
+  if (!recordsIn || !text.trimStart().startsWith('{')) return undefined;
+  let json: unknown;
+  try {
+    json = parseJson(text, file);
+  } catch {
+    return undefined; // not one JSON document: read as JSONL, which names the bad line
+  }
+  return recordsIn(json)?.map((value, i) => ({ value, where: `record ${i}` }));
+}
 
 /** True when `value` is an object with this key (to pick a record layout before validating it). */
 export function hasKey(value: unknown, key: string): boolean {

@@ -1,15 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
-import { AddInPlace } from '../backend/kernel-defs.js';
+import { expect, it } from 'vitest';
+import { AddInPlace } from '../kernels/index.js';
 import { tensor } from '../ops/create.js';
 import { add, exp, mul, sub } from '../ops/elementwise.js';
 import { linear, matmul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
-import { getBackend, runKernel } from '../tensor/engine.js';
+import { runKernel } from '../tensor/engine.js';
 import { dispose, tidy } from '../tensor/scope.js';
+import { describeEachBackend } from '../test-utils/backends.js';
+import { cpuHeapOrSkip } from '../test-utils/cpu-heap.js';
+import { values } from '../test-utils/read.js';
 import { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
-
-const live = () => (getBackend() as CpuBackend).heap.stats().liveBytes;
 
 function param(values: number[], shape: number[]) {
   const t = tensor(values, shape);
@@ -17,8 +17,8 @@ function param(values: number[], shape: number[]) {
   return t;
 }
 
-describe('backward', () => {
-  it('accumulates gradients across micro-batches until they are zeroed', () => {
+describeEachBackend('backward', (b) => {
+  it('accumulates gradients across micro-batches until they are zeroed', async () => {
     const w = param([1, 2], [2]);
     for (const x of [
       [3, 4],
@@ -26,15 +26,15 @@ describe('backward', () => {
     ]) {
       tidy(() => sum(mul(w, tensor(x, [2]))).backward());
     }
-    expect(w.grad!.toArray()).toEqual([8, 10]);
+    expect(await w.grad!.array()).toEqual([8, 10]);
     w.grad!.dispose();
     w.grad = null;
     tidy(() => sum(mul(w, w)).backward());
-    expect(w.grad!.toArray()).toEqual([2, 4]);
+    expect(await w.grad!.array()).toEqual([2, 4]);
     w.dispose();
   });
 
-  it('adds the gradients of a tensor used on several paths (tied weights)', () => {
+  it('adds the gradients of a tensor used on several paths (tied weights)', async () => {
     const w = param([1, -2, 0.5, 3], [2, 2]);
     tidy(() => {
       const x = tensor([1, 2], [1, 2]);
@@ -43,19 +43,21 @@ describe('backward', () => {
       sum(y).backward();
     });
     // y = (x W^T) W; dL/dW = (x^T . (1 W^T))^T-ish: check against finite differences.
-    const g = w.grad!.toArray();
-    const f = (vals: number[]) =>
-      noGrad(() =>
-        tidy(() => sum(matmul(linear(tensor([1, 2], [1, 2]), tensor(vals, [2, 2])), tensor(vals, [2, 2]))).itemSync()),
-      );
+    const g = await w.grad!.array();
+    const f = async (vals: number[]) =>
+      (
+        await values(() =>
+          noGrad(() => sum(matmul(linear(tensor([1, 2], [1, 2]), tensor(vals, [2, 2])), tensor(vals, [2, 2])))),
+        )
+      )[0]!;
     const base = [1, -2, 0.5, 3];
-    base.forEach((v, i) => {
+    for (const [i, v] of base.entries()) {
       const p = [...base];
       const m = [...base];
       p[i] = v + 1e-2;
       m[i] = v - 1e-2;
-      expect(g[i]).toBeCloseTo((f(p) - f(m)) / 2e-2, 2);
-    });
+      expect(g[i]).toBeCloseTo(((await f(p)) - (await f(m))) / 2e-2, 2);
+    }
     w.dispose();
   });
 
@@ -74,7 +76,7 @@ describe('backward', () => {
     w.dispose();
   });
 
-  it('detach cuts the graph; frozen parameters get no gradient', () => {
+  it('detach cuts the graph; frozen parameters get no gradient', async () => {
     const a = param([2], [1]);
     const frozen = param([5], [1]);
     frozen.requiresGrad = false;
@@ -82,7 +84,7 @@ describe('backward', () => {
       const y = add(mul(a.detach(), a), mul(frozen, a));
       y.backward();
     });
-    expect(a.grad!.toArray()).toEqual([7]);
+    expect(await a.grad!.array()).toEqual([7]);
     expect(frozen.grad).toBeNull();
     dispose([a, frozen]);
   });
@@ -122,7 +124,9 @@ describe('backward', () => {
     w.dispose();
   });
 
-  it('frees every saved tensor after backward, and a never-differentiated graph when its outputs go', () => {
+  it('frees every saved tensor after backward, and a never-differentiated graph when its outputs go', (ctx) => {
+    const heap = cpuHeapOrSkip(b.backend, ctx);
+    const live = () => heap.stats().liveBytes;
     const w = param([0.5, -1, 2, 0.25], [2, 2]);
     const before = live();
     tidy(() => {

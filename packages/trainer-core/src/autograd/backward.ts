@@ -4,7 +4,7 @@
  * until the gradients are zeroed). Each node's saved tensors are freed as soon as the backward
  * has passed through it; a second backward through the same graph is an error, as in PyTorch.
  */
-import { Add, AddInPlace, Copy, Fill } from '../backend/kernel-defs.js';
+import { Add, AddInPlace, Copy, Fill } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { tidy, untrackTensor } from '../tensor/scope.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';

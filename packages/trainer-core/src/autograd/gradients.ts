@@ -1,9 +1,10 @@
 /**
- * Gradients registered by kernel (or view-op) name, tfjs style. A gradient says what to save in
+ * Gradients registered against kernel (or view) definitions, tfjs style. A gradient says what to save in
  * the forward and how to turn output gradients into input gradients. Gradient functions run
  * with recording off and inside a scope: they may create temporaries freely and return
  * any tensors (fresh ones, `dy` itself or views of it); the engine takes care of ownership.
  */
+import type { OpDef } from '../kernels/define.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -32,19 +33,21 @@ export interface GradientConfig<A> {
   differentiableOutputs?: readonly number[];
 }
 
-const gradients = new Map<string, GradientConfig<unknown>>();
+const gradients = new Map<OpDef, GradientConfig<unknown>>();
 
-export function registerGradient<A>(kernelName: string, config: GradientConfig<A>): void {
-  if (gradients.has(kernelName)) throw new Error(`registerGradient: ${kernelName} already has a gradient`);
-  gradients.set(kernelName, config as GradientConfig<unknown>);
+/** Registers the gradient of a differentiable definition (once). */
+export function registerGradient<A>(def: OpDef<A>, config: GradientConfig<A>): void {
+  if (!def.differentiable) throw new Error(`registerGradient: ${def.name} is defined as not differentiable`);
+  if (gradients.has(def as OpDef)) throw new Error(`registerGradient: ${def.name} already has a gradient`);
+  gradients.set(def as OpDef, config as GradientConfig<unknown>);
 }
 
-export function getGradient(kernelName: string): GradientConfig<unknown> {
-  const config = gradients.get(kernelName);
-  if (!config) throw new Error(`no gradient is registered for ${kernelName}`);
+export function getGradient(def: OpDef): GradientConfig<unknown> {
+  const config = gradients.get(def);
+  if (!config) throw new Error(`no gradient is registered for ${def.name}`);
   return config;
 }
 
-export function hasGradient(kernelName: string): boolean {
-  return gradients.has(kernelName);
+export function hasGradient(def: OpDef): boolean {
+  return gradients.has(def);
 }

@@ -1,5 +1,5 @@
 /** Recording ops on the tape. */
-import type { KernelDef } from '../backend/registry.js';
+import type { KernelDef, OpDef } from '../kernels/define.js';
 import { runKernel } from '../tensor/engine.js';
 import { aliasTensor, type Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
@@ -14,17 +14,17 @@ export function shouldRecord(inputs: readonly (Tensor | undefined)[]): boolean {
 }
 
 /**
- * Records `outputs = op(inputs)` with the gradient registered under `name`. `saved` tensors are
+ * Records `outputs = op(inputs)` with the gradient registered for `def`. `saved` tensors are
  * kept alive (shared, not copied) until the backward has passed or the node becomes unreachable.
  */
-export function recordOp(
-  name: string,
+export function recordOp<A>(
+  def: OpDef<A>,
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
-  attrs: unknown,
+  attrs: A,
   saved: readonly Tensor[],
 ): void {
-  const gradient = getGradient(name);
+  const gradient = getGradient(def as OpDef);
   const differentiable = gradient.differentiableOutputs ?? outputs.map((_, i) => i);
   if (differentiable.length === 0) return;
   const edges: Edge[] = inputs.map((t) => {
@@ -33,7 +33,7 @@ export function recordOp(
     return { leaf: t };
   });
   const node = new GradNode(
-    name,
+    def.name,
     gradient,
     edges,
     inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
@@ -51,12 +51,12 @@ export function recordOp(
 }
 
 /** Runs a kernel and records it under its own name when any input requires grad. */
-export function runOp<A>(def: KernelDef<A>, inputs: readonly Tensor[], attrs: A): Tensor[] {
+export function runOp<A>(def: KernelDef<A>, inputs: readonly Tensor[], attrs: NoInfer<A>): Tensor[] {
   const outputs = runKernel(def, inputs, attrs);
   if (shouldRecord(inputs)) {
-    const gradient = getGradient(def.name);
+    const gradient = getGradient(def as OpDef);
     const saved = gradient.save ? gradient.save(inputs, outputs, attrs) : [];
-    recordOp(def.name, inputs, outputs, attrs, saved);
+    recordOp(def, inputs, outputs, attrs, saved);
   }
   return outputs;
 }

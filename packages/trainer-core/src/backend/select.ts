@@ -30,3 +30,18 @@ export function chooseComputeDevice(request: ComputeDeviceRequest, adapters: Ada
       : 'no WebGPU adapter',
   };
 }
+
+/** Backends that can train today; `auto` only picks among these. */
+export const AVAILABLE_DEVICES: readonly ComputeDevice[] = ['cpu'];
+
+/**
+ * What `--device` resolves to for training and inference: `chooseComputeDevice`, except that
+ * `auto` stays on a device whose backend exists (the WebGPU backend is the next issue).
+ */
+export function chooseTrainingDevice(request: ComputeDeviceRequest, adapters: AdapterReport[]): DeviceChoice {
+  const choice = chooseComputeDevice(request, adapters);
+  if (request === 'auto' && !AVAILABLE_DEVICES.includes(choice.device)) {
+    return { device: 'cpu', reason: `${choice.reason}, but the WebGPU training backend is not built yet` };
+  }
+  return choice;
+}

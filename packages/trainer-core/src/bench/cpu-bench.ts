@@ -3,17 +3,15 @@
  * compared line by line: f32 matmul GFLOP/s at 256/512/1024 and one full training step
  * (forward, causal-LM loss over ids[:, 1:], backward, AdamW lr 1e-4) of the reference decoder.
  */
-import { CpuBackend } from '../backend/cpu/cpu-backend.js';
-import { CpuHeap } from '../backend/cpu/heap.js';
-import { createCpuFastKernels } from '../backend/cpu/wasm/create-fast-kernels.js';
-import { parseDecoderConfig } from '../nn/config.js';
-import { DecoderForCausalLM } from '../nn/decoder.js';
+import { createCpuBackend } from '../backend/cpu/create-cpu-backend.js';
+import { parseLlamaConfig } from '../models/llama/config.js';
+import { LlamaForCausalLM } from '../models/llama/modeling.js';
 import { tensor } from '../ops/create.js';
 import { crossEntropy } from '../ops/loss.js';
 import { matmul } from '../ops/matmul.js';
 import { AdamW } from '../optim/adamw.js';
-import { Rng } from '../random/rng.js';
-import { getBackend, setBackend } from '../tensor/engine.js';
+import { TrainingRng } from '../random/training-rng.js';
+import { peekBackend, setBackend } from '../tensor/engine.js';
 import { tidy } from '../tensor/scope.js';
 import { type BenchDecoderShape, benchDecoderConfig, REF_DECODER } from './ref-decoder.js';
 import { medianMs } from './timing.js';
@@ -56,10 +54,9 @@ export async function runCpuBenchmarks(opts: CpuBenchOptions = {}): Promise<CpuB
     }
   }
   const reps = opts.reps ?? 7;
-  const heap = new CpuHeap(64 << 20);
-  const fast = await createCpuFastKernels(heap, { threads: opts.threads, fma: opts.fma });
-  const backend = new CpuBackend({ heap, fast });
-  const previous = getBackend();
+  const backend = await createCpuBackend({ heapBytes: 64 << 20, threads: opts.threads, fma: opts.fma });
+  const fast = backend.fast!;
+  const previous = peekBackend();
   setBackend(backend);
   const results: BenchResult[] = [];
   const emit = (workload: string, value: number, unit: string) => {
@@ -87,7 +84,7 @@ export async function runCpuBenchmarks(opts: CpuBenchOptions = {}): Promise<CpuB
 }
 
 function matmulMs(n: number, reps: number): number {
-  const rng = new Rng(0);
+  const rng = new TrainingRng(0);
   const data = () => {
     const d = new Float32Array(n * n);
     rng.fillNormal(d, 0, 1);
@@ -105,10 +102,10 @@ function matmulMs(n: number, reps: number): number {
 
 /** One step as the peer's: logits of ids[:, :-1], cross-entropy against ids[:, 1:], backward, AdamW. */
 function trainStepMs(shape: BenchDecoderShape, reps: number): number {
-  const model = new DecoderForCausalLM(parseDecoderConfig(benchDecoderConfig(shape), 'bench decoder'), { seed: 0 });
+  const model = new LlamaForCausalLM(parseLlamaConfig(benchDecoderConfig(shape), 'bench decoder'), { seed: 0 });
   const opt = new AdamW(model.namedParameters(), { lr: 1e-4 });
   const { batch, seq, vocab } = shape;
-  const rng = new Rng(1);
+  const rng = new TrainingRng(1);
   const ids = new Int32Array(batch * seq);
   const labels = new Int32Array(batch * seq);
   for (let b = 0; b < batch; b++) {

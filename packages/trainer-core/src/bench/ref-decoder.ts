@@ -3,7 +3,7 @@
  * a 4-layer Llama-style decoder (vocab 512, hidden 256, intermediate 704, 4 heads) trained on
  * batches of 8 x 256 tokens. Keep the two in step.
  */
-import type { DecoderConfigJson } from '../nn/config.js';
+import type { LlamaConfigJson } from '../models/llama/config.js';
 
 export const REF_DECODER = {
   vocab: 512,
@@ -32,7 +32,7 @@ export interface BenchDecoderShape {
 }
 
 /** The decoder's config.json (untied head, as the peer's separate nn.Linear). */
-export function benchDecoderConfig(shape: BenchDecoderShape): DecoderConfigJson {
+export function benchDecoderConfig(shape: BenchDecoderShape): LlamaConfigJson {
   return {
     vocab_size: shape.vocab,
     hidden_size: shape.hidden,

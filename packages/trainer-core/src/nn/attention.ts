@@ -1,12 +1,13 @@
 /**
  * Self-attention block with grouped-query heads and RoPE, in the Hugging Face layout
- * (`q_proj`, `k_proj`, `v_proj`, `o_proj`, optional `q_norm` / `k_norm`). Optional q/k/v biases
- * (Qwen2) and per-head RMSNorm of queries and keys before RoPE (Gemma 3).
+ * (`q_proj`, `k_proj`, `v_proj`, `o_proj`, optional `q_norm` / `k_norm`), shared by the model
+ * families: projection biases (Qwen2 on q/k/v; Llama's attention_bias on all four), per-head
+ * RMSNorm of queries and keys before RoPE and a sliding window (Gemma 3).
  */
 import { attention } from '../ops/attention.js';
 import { rope } from '../ops/rope.js';
 import { reshape } from '../ops/shape-ops.js';
-import type { Rng } from '../random/rng.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Init } from './init.js';
@@ -19,14 +20,18 @@ export interface SelfAttentionOptions {
   numKvHeads: number;
   headDim: number;
   ropeTheta: number;
-  /** Biases on q/k/v projections (Qwen2). */
+  /** Biases on q/k/v projections (Qwen2; Llama with attention_bias). */
   qkvBias?: boolean;
+  /** Bias on o_proj (Llama with attention_bias; not Qwen2). */
+  outputBias?: boolean;
+  /** Sliding window: each query sees the `window` most recent keys (Gemma 3 local layers); 0 = all. */
+  window?: number;
   /** Per-head RMSNorm of q and k before RoPE (Gemma 3): eps and weight offset. */
   qkNorm?: { eps: number; weightOffset: number };
   /** Score scale; default 1 / sqrt(headDim). */
   scale?: number;
   init: Init;
-  rng: Rng;
+  rng: TrainingRng;
 }
 
 export interface AttentionInputs {
@@ -57,7 +62,10 @@ export class SelfAttention extends Module {
     this.q_proj = this.addModule('q_proj', new Linear(h, numHeads * headDim, { bias, init, rng }));
     this.k_proj = this.addModule('k_proj', new Linear(h, numKvHeads * headDim, { bias, init, rng }));
     this.v_proj = this.addModule('v_proj', new Linear(h, numKvHeads * headDim, { bias, init, rng }));
-    this.o_proj = this.addModule('o_proj', new Linear(numHeads * headDim, h, { init, rng }));
+    this.o_proj = this.addModule(
+      'o_proj',
+      new Linear(numHeads * headDim, h, { bias: options.outputBias ?? false, init, rng }),
+    );
     const qk = options.qkNorm;
     this.q_norm = qk ? this.addModule('q_norm', new RMSNorm(headDim, qk)) : undefined;
     this.k_norm = qk ? this.addModule('k_norm', new RMSNorm(headDim, qk)) : undefined;
@@ -78,7 +86,12 @@ export class SelfAttention extends Module {
       const ropeOptions = { theta: ropeTheta, positions: inputs.positions, positionOffset: inputs.positionOffset };
       q = rope(q, ropeOptions);
       k = rope(k, ropeOptions);
-      const a = attention(q, k, v, { causal: true, keyMask: inputs.attentionMask, scale: this.options.scale });
+      const a = attention(q, k, v, {
+        causal: true,
+        keyMask: inputs.attentionMask,
+        scale: this.options.scale,
+        window: this.options.window ?? 0,
+      });
       return this.o_proj.forward(reshape(a, [b, t, numHeads * headDim]));
     });
   }

@@ -2,7 +2,7 @@
 import { embedding } from '../ops/indexing.js';
 import { linear } from '../ops/matmul.js';
 import { layerNorm, rmsNorm } from '../ops/norm.js';
-import { Rng } from '../random/rng.js';
+import { TrainingRng } from '../random/training-rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { constantInit, type Init, kaimingUniformInit, normalInit } from './init.js';
 import { Module } from './module.js';
@@ -11,7 +11,7 @@ export interface LinearOptions {
   bias?: boolean;
   /** Weight initialiser (default torch's kaiming-uniform). */
   init?: Init;
-  rng?: Rng;
+  rng?: TrainingRng;
 }
 
 /** y = x W^T + b with W [out, in] (checkpoint keys `weight`, `bias`). */
@@ -25,7 +25,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    const rng = options.rng ?? new Rng(0);
+    const rng = options.rng ?? new TrainingRng(0);
     this.weight = this.addParameter('weight', (options.init ?? kaimingUniformInit())([outFeatures, inFeatures], rng));
     this.bias = options.bias ? this.addParameter('bias', constantInit(0)([outFeatures], rng)) : undefined;
   }
@@ -38,7 +38,7 @@ export class Linear extends Module {
 export interface EmbeddingOptions {
   /** Default N(0, 1) as torch.nn.Embedding. */
   init?: Init;
-  rng?: Rng;
+  rng?: TrainingRng;
 }
 
 /** Row lookup of i32 ids in `weight` [num, dim]. */
@@ -53,7 +53,7 @@ export class Embedding extends Module {
     super();
     this.weight = this.addParameter(
       'weight',
-      (options.init ?? normalInit(1))([numEmbeddings, dim], options.rng ?? new Rng(0)),
+      (options.init ?? normalInit(1))([numEmbeddings, dim], options.rng ?? new TrainingRng(0)),
     );
   }
 
@@ -80,7 +80,7 @@ export class RMSNorm extends Module {
     super();
     this.eps = options.eps ?? 1e-6;
     this.weightOffset = options.weightOffset ?? 0;
-    this.weight = this.addParameter('weight', constantInit(this.weightOffset === 0 ? 1 : 0)([dim], new Rng(0)));
+    this.weight = this.addParameter('weight', constantInit(this.weightOffset === 0 ? 1 : 0)([dim], new TrainingRng(0)));
   }
 
   forward(x: Tensor): Tensor {
@@ -98,8 +98,8 @@ export class LayerNorm extends Module {
     bias = true,
   ) {
     super();
-    this.weight = this.addParameter('weight', constantInit(1)([dim], new Rng(0)));
-    this.bias = bias ? this.addParameter('bias', constantInit(0)([dim], new Rng(0))) : undefined;
+    this.weight = this.addParameter('weight', constantInit(1)([dim], new TrainingRng(0)));
+    this.bias = bias ? this.addParameter('bias', constantInit(0)([dim], new TrainingRng(0))) : undefined;
   }
 
   forward(x: Tensor): Tensor {

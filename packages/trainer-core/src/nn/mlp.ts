@@ -1,6 +1,6 @@
 /** The gated MLP of Llama-family decoders: down(act(gate(x)) * up(x)), SwiGLU or GeGLU. */
 import { geglu, swiglu } from '../ops/elementwise.js';
-import type { Rng } from '../random/rng.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Init } from './init.js';
@@ -18,7 +18,7 @@ export class GatedMLP extends Module {
     hiddenSize: number,
     intermediateSize: number,
     readonly activation: MlpActivation,
-    init: { init: Init; rng: Rng; bias?: boolean },
+    init: { init: Init; rng: TrainingRng; bias?: boolean },
   ) {
     super();
     const o = { init: init.init, rng: init.rng, bias: init.bias ?? false };

@@ -1,95 +1,204 @@
 import { describe, expect, it } from 'vitest';
 import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
-import { tensor } from '../ops/create.js';
+import { createCpuBackend } from '../backend/cpu/create-cpu-backend.js';
+import { parseLlamaConfig } from '../models/llama/config.js';
+import { LlamaForCausalLM } from '../models/llama/modeling.js';
+import { tensor, zeros } from '../ops/create.js';
+import { add, scale } from '../ops/elementwise.js';
+import { TrainingRng } from '../random/training-rng.js';
 import { getBackend } from '../tensor/engine.js';
+import { f32ArrayToBf16 } from '../tensor/half.js';
 import { tidy } from '../tensor/scope.js';
-import { parseDecoderConfig } from './config.js';
-import { DecoderForCausalLM } from './decoder.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { describeEachBackend } from '../test-utils/backends.js';
+import { values, valuesOf } from '../test-utils/read.js';
+import { buildModule, normalInit } from './init.js';
 import { Embedding, LayerNorm, Linear, RMSNorm } from './layers.js';
+import { Module, ModuleList } from './module.js';
+import { loadStateDict, memoryTensorSource } from './state-dict.js';
 
-const tiny = {
-  vocab_size: 32,
-  hidden_size: 16,
-  intermediate_size: 24,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-};
+const heap = () => (getBackend() as CpuBackend).heap;
 
-describe('parameter names', () => {
-  it('are the Hugging Face Llama checkpoint keys, with shapes [out, in]', () => {
-    const m = new DecoderForCausalLM(parseDecoderConfig(tiny), { seed: 1 });
-    const named = m.namedParameters();
-    const layer0 = [
-      'model.layers.0.input_layernorm.weight',
-      'model.layers.0.self_attn.q_proj.weight',
-      'model.layers.0.self_attn.k_proj.weight',
-      'model.layers.0.self_attn.v_proj.weight',
-      'model.layers.0.self_attn.o_proj.weight',
-      'model.layers.0.post_attention_layernorm.weight',
-      'model.layers.0.mlp.gate_proj.weight',
-      'model.layers.0.mlp.up_proj.weight',
-      'model.layers.0.mlp.down_proj.weight',
-    ];
-    expect(named.map(([n]) => n)).toEqual([
-      'model.embed_tokens.weight',
-      ...layer0,
-      ...layer0.map((n) => n.replace('layers.0', 'layers.1')),
-      'model.norm.weight',
-      'lm_head.weight',
-    ]);
-    const shapes = Object.fromEntries(named.map(([n, t]) => [n, t.shape]));
-    expect(shapes['model.embed_tokens.weight']).toEqual([32, 16]);
-    expect(shapes['model.layers.1.self_attn.k_proj.weight']).toEqual([8, 16]);
-    expect(shapes['model.layers.1.mlp.down_proj.weight']).toEqual([16, 24]);
-    expect(shapes['lm_head.weight']).toEqual([32, 16]);
-    expect(m.getParameter('model.norm.weight')!.toArray()).toEqual(new Array(16).fill(1));
-    expect(m.getParameter('model.norm.weight')!.name).toBe('model.norm.weight');
-    m.dispose();
+/** A child that adds a constant to what the wrapped Linear computes (LoRA's shape of change). */
+class Shifted extends Module {
+  constructor(
+    readonly inner: Linear,
+    readonly shift: number,
+  ) {
+    super();
+    this.addModule('base_layer', inner);
+  }
+
+  forward(x: Tensor): Tensor {
+    return tidy(() => add(this.inner.forward(x), this.shift));
+  }
+}
+
+class Block extends Module {
+  readonly proj: Linear;
+  readonly table: Tensor;
+
+  constructor() {
+    super();
+    this.proj = this.addModule('proj', new Linear(2, 2, { init: normalInit(1), rng: new TrainingRng(3) }));
+    this.table = this.addBuffer('table', tensor(new Int32Array([7, 8, 9]), [3], 'i32'));
+    this.addBuffer('cache', tensor([0.5]), { persistent: false });
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.proj.forward(x);
+  }
+}
+
+describe('Module registry', () => {
+  it('runs a replaced child: setModule (and assigning the field) changes what forward calls', () => {
+    const block = new Block();
+    const x = tensor([1, -2], [1, 2]);
+    const before = block.forward(x).arraySync();
+    const wrapped = new Shifted(block.proj, 100);
+    block.setModule('proj', wrapped);
+    expect(block.proj).toBe(wrapped);
+    const after = block.forward(x).arraySync();
+    after.forEach((v, i) => {
+      expect(v - before[i]!).toBeCloseTo(100, 4);
+    });
+    expect(block.namedParameters().map(([n]) => n)).toEqual(['proj.base_layer.weight']);
+    // Assigning the field is the same as setModule, as `module.proj = lora` in PyTorch.
+    (block as unknown as { proj: Module }).proj = wrapped.inner;
+    expect(block.forward(x).arraySync()).toEqual(before);
+    expect(() => block.setModule('nope', wrapped)).toThrow(/no child named nope/);
+    x.dispose();
+    block.dispose();
   });
 
-  it('drops lm_head when tied, adds Qwen2 biases and Gemma q_norm / k_norm', () => {
-    const tied = new DecoderForCausalLM(parseDecoderConfig({ ...tiny, tie_word_embeddings: true }));
-    expect(tied.namedParameters().some(([n]) => n.startsWith('lm_head'))).toBe(false);
-    tied.dispose();
-    const qwen = new DecoderForCausalLM(parseDecoderConfig({ ...tiny, model_type: 'qwen2' }));
-    const qn = qwen.namedParameters().map(([n]) => n);
-    for (const p of ['q', 'k', 'v']) expect(qn).toContain(`model.layers.0.self_attn.${p}_proj.bias`);
-    expect(qn).not.toContain('model.layers.0.self_attn.o_proj.bias');
-    qwen.dispose();
-    const gemma = new DecoderForCausalLM(parseDecoderConfig({ ...tiny, hidden_act: 'gelu_pytorch_tanh' }), {
-      variant: { qkNorm: true, normWeightOffset: 1, embedScale: 4 },
-    });
-    const g = gemma.namedParameters();
-    expect(g.map(([n]) => n)).toContain('model.layers.1.self_attn.q_norm.weight');
-    expect(gemma.getParameter('model.layers.1.self_attn.k_norm.weight')!.shape).toEqual([4]);
-    // (1 + w) norms start at w = 0.
-    expect(gemma.getParameter('model.norm.weight')!.toArray()).toEqual(new Array(16).fill(0));
-    gemma.dispose();
+  it('keeps buffers of any dtype under checkpoint names; only persistent ones are in the state dict', () => {
+    const block = new Block();
+    expect(block.namedBuffers().map(([n, t]) => [n, t.dtype])).toEqual([
+      ['table', 'i32'],
+      ['cache', 'f32'],
+    ]);
+    expect([...block.stateDict().keys()]).toEqual(['proj.weight', 'table']);
+    expect(block.table.requiresGrad).toBe(false);
+    block.dispose();
+  });
+
+  it('ModuleList.items reflects replaced entries', () => {
+    const list = new ModuleList([new Linear(2, 2), new Linear(2, 2)]);
+    const replacement = new Linear(2, 2);
+    list.setModule('1', replacement);
+    expect(list.at(1)).toBe(replacement);
+    expect(list.items[1]).toBe(replacement);
+    expect(() => list.at(2)).toThrow(/outside \[0, 2\)/);
+    list.dispose();
   });
 });
 
-describe('Module', () => {
-  it('seeds initialisation: same seed, same weights; N(0, 0.02) for projections', () => {
-    const a = new DecoderForCausalLM(parseDecoderConfig(tiny), { seed: 5 });
-    const b = new DecoderForCausalLM(parseDecoderConfig(tiny), { seed: 5 });
-    const c = new DecoderForCausalLM(parseDecoderConfig(tiny), { seed: 6 });
-    const w = (m: DecoderForCausalLM) => m.getParameter('model.layers.1.mlp.up_proj.weight')!.toArray();
-    expect(w(a)).toEqual(w(b));
-    expect(w(a)).not.toEqual(w(c));
-    const v = w(a);
-    const std = Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
-    expect(std).toBeGreaterThan(0.015);
-    expect(std).toBeLessThan(0.025);
-    for (const m of [a, b, c]) m.dispose();
+describe('building and loading without a second copy', () => {
+  const tiny = {
+    vocab_size: 32,
+    hidden_size: 16,
+    intermediate_size: 24,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+  };
+
+  it('builds uninitialised parameters on the chosen backend without drawing random numbers', async () => {
+    const other = await createCpuBackend({ reference: true });
+    const rng = new TrainingRng(1);
+    const m = buildModule({ backend: other, initialize: false }, () => new Linear(4, 3, { rng }));
+    expect(m.weight.backend).toBe(other);
+    expect(rng.nextU32()).toBe(new TrainingRng(1).nextU32());
+    m.dispose();
+    expect(other.heap.stats().liveBytes).toBe(0);
+    other.dispose();
   });
 
+  it('loads a checkpoint tensor by tensor (bf16 converted on the host), then the model computes with it', async () => {
+    const config = parseLlamaConfig(tiny);
+    const src = new LlamaForCausalLM(config, { seed: 9 });
+    const entries = new Map(
+      [...src.stateDict()].map(([k, t]) => [k, { shape: t.shape, dtype: t.dtype, data: t.dataSync() }] as const),
+    );
+    // One tensor stored as bf16: its values round to bf16, as a bf16 checkpoint's would.
+    const norm = entries.get('model.norm.weight')!;
+    entries.set('model.norm.weight', { ...norm, dtype: 'bf16', data: f32ArrayToBf16(norm.data as Float32Array) });
+    const dst = buildModule({ initialize: false }, () => new LlamaForCausalLM(config));
+    const report = await loadStateDict(dst, memoryTensorSource('tiny.safetensors', entries));
+    expect(report.loaded.length).toBe(entries.size);
+    const ids = tensor(new Int32Array([1, 5, 9, 3]), [1, 4], 'i32');
+    expect(dst.forward(ids).arraySync()).toEqual(src.forward(ids).arraySync());
+    for (const m of [src, dst, ids]) m.dispose();
+  });
+
+  it('names the key and the source for missing, unexpected, wrong-shape and wrong-dtype tensors, writing nothing', async () => {
+    const config = parseLlamaConfig(tiny);
+    const m = new LlamaForCausalLM(config, { seed: 2 });
+    const full = new Map(
+      [...m.stateDict()].map(([k, t]) => [k, { shape: t.shape, dtype: t.dtype, data: t.dataSync() }]),
+    );
+    const load = (edit: (e: typeof full) => void) => {
+      const e = new Map(full);
+      edit(e);
+      return loadStateDict(m, memoryTensorSource('ckpt.safetensors', e));
+    };
+    await expect(load((e) => e.delete('model.norm.weight'))).rejects.toThrow(
+      'ckpt.safetensors: missing tensors model.norm.weight',
+    );
+    await expect(load((e) => e.set('extra.weight', full.get('model.norm.weight')!))).rejects.toThrow(
+      'ckpt.safetensors: unexpected tensors extra.weight',
+    );
+    const before = m.getParameter('lm_head.weight')!.arraySync();
+    await expect(
+      load((e) => {
+        e.set('lm_head.weight', { ...full.get('lm_head.weight')!, data: new Float32Array(32 * 16).fill(7) });
+        e.set('model.norm.weight', { shape: [15], dtype: 'f32', data: new Float32Array(15) });
+      }),
+    ).rejects.toThrow('ckpt.safetensors: tensor model.norm.weight has shape [15], the model expects [16]');
+    expect(m.getParameter('lm_head.weight')!.arraySync()).toEqual(before);
+    await expect(
+      load((e) => e.set('model.norm.weight', { shape: [16], dtype: 'i32', data: new Int32Array(16) })),
+    ).rejects.toThrow('ckpt.safetensors: tensor model.norm.weight is i32, the model expects f32');
+    const lenient = await loadStateDict(
+      m,
+      memoryTensorSource('ckpt.safetensors', new Map([['model.norm.weight', full.get('model.norm.weight')!]])),
+      { strict: false },
+    );
+    expect(lenient.missing.length).toBe(full.size - 1);
+    m.dispose();
+  });
+
+  it('moves a model to another backend with names, trainability and values', async () => {
+    const other = await createCpuBackend({ reference: true });
+    const m = new Block();
+    m.proj.weight.requiresGrad = false;
+    const w = m.proj.weight.arraySync();
+    await m.to(other);
+    expect(m.proj.weight.backend).toBe(other);
+    expect(m.table.backend).toBe(other);
+    expect(m.proj.weight.requiresGrad).toBe(false);
+    expect(m.proj.weight.arraySync()).toEqual(w);
+    expect(m.namedParameters()[0]![1].name).toBe('proj.weight');
+    m.dispose();
+    expect(other.heap.stats().liveBytes).toBe(0);
+    other.dispose();
+  });
+});
+
+describe('Module bookkeeping', () => {
   it('freezes, unfreezes, switches train/eval, counts parameters and frees them on dispose', () => {
-    const heap = (getBackend() as CpuBackend).heap;
-    const before = heap.stats().liveBytes;
-    const m = new DecoderForCausalLM(parseDecoderConfig(tiny));
-    const total = m.numParameters();
-    expect(total).toBe(32 * 16 * 2 + 16 + 2 * (16 * 2 + 16 * 16 * 2 + 8 * 16 * 2 + 3 * 16 * 24));
+    const before = heap().stats().liveBytes;
+    const m = new LlamaForCausalLM(
+      parseLlamaConfig({
+        vocab_size: 32,
+        hidden_size: 16,
+        intermediate_size: 24,
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        num_key_value_heads: 2,
+      }),
+    );
+    expect(m.numParameters()).toBe(32 * 16 * 2 + 16 + 2 * (16 * 2 + 16 * 16 * 2 + 8 * 16 * 2 + 3 * 16 * 24));
     m.freeze();
     expect(m.numParameters(true)).toBe(0);
     m.model.layers.at(0).self_attn.unfreeze();
@@ -99,23 +208,29 @@ describe('Module', () => {
     m.train();
     expect(m.model.norm.training).toBe(true);
     m.dispose();
-    expect(heap.stats().liveBytes).toBe(before);
+    expect(heap().stats().liveBytes).toBe(before);
   });
+});
 
-  it('layers compute what they say', () => {
-    tidy(() => {
-      const lin = new Linear(3, 2, { bias: true });
-      const x = tensor([1, 2, 3], [1, 3]);
-      const w = lin.weight.toArray();
-      const y = lin.forward(x).toArray();
-      expect(y[0]).toBeCloseTo(w[0]! + 2 * w[1]! + 3 * w[2]!, 5);
-      const emb = new Embedding(4, 2);
-      expect(emb.forward(tensor(new Int32Array([3]), [1], 'i32')).toArray()).toEqual(emb.weight.toArray().slice(6, 8));
-      const rn = new RMSNorm(2, { eps: 0 });
-      expect(rn.forward(tensor([3, 4], [1, 2])).toArray()[0]).toBeCloseTo(3 / Math.sqrt(12.5), 6);
-      const ln = new LayerNorm(2, 0);
-      expect(ln.forward(tensor([1, 3], [1, 2])).toArray()).toEqual([-1, 1]);
-      for (const m of [lin, emb, rn, ln]) m.dispose();
-    });
+describeEachBackend('layers', () => {
+  it('compute what they say', async () => {
+    const lin = new Linear(3, 2, { bias: true, init: normalInit(1), rng: new TrainingRng(4) });
+    const emb = new Embedding(4, 2);
+    const rn = new RMSNorm(2, { eps: 0 });
+    const ln = new LayerNorm(2, 0);
+    const [w, y, e, ew, r, l] = await valuesOf(() => [
+      lin.weight,
+      lin.forward(tensor([1, 2, 3], [1, 3])),
+      emb.forward(tensor(new Int32Array([3]), [1], 'i32')),
+      emb.weight,
+      rn.forward(tensor([3, 4], [1, 2])),
+      ln.forward(tensor([1, 3], [1, 2])),
+    ]);
+    expect(y![0]).toBeCloseTo(w![0]! + 2 * w![1]! + 3 * w![2]!, 5);
+    expect(e).toEqual(ew!.slice(6, 8));
+    expect(r![0]).toBeCloseTo(3 / Math.sqrt(12.5), 6);
+    expect(l).toEqual([-1, 1]);
+    expect(await values(() => scale(zeros([2]), 3))).toEqual([0, 0]);
+    for (const m of [lin, emb, rn, ln]) m.dispose();
   });
 });

@@ -1,42 +1,124 @@
 /**
- * Module base in the PyTorch style: parameters and child modules are registered under names, so
- * `namedParameters()` yields exactly the checkpoint keys (`model.layers.0.self_attn.q_proj.weight`).
- * Parameters are owned by their module (never disposed by `tidy`) and freed by `dispose()`.
+ * Module base in the PyTorch style: parameters, buffers and child modules are registered under
+ * names, so `namedParameters()` / `stateDict()` yield exactly the checkpoint keys
+ * (`model.layers.0.self_attn.q_proj.weight`).
+ *
+ * Every registered name is also an accessor property on the module: `this.q_proj` reads the
+ * registry, and assigning to it (or `setModule`) replaces the entry. So the field a forward pass
+ * uses is always the registered child: wrapping `q_proj` with a LoRA adapter changes what runs,
+ * exactly as `module.q_proj = lora` does in PyTorch. Parameters and buffers are owned by their
+ * module (never disposed by `tidy`) and freed by `dispose()`.
  */
+import type { Backend } from '../backend/backend.js';
+import { toBackend } from '../ops/transfer.js';
 import { keep } from '../tensor/scope.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export interface BufferOptions {
+  /** Saved and loaded with the parameters (default true); false for derived tables (RoPE cos/sin). */
+  persistent?: boolean;
+}
+
+interface BufferEntry {
+  tensor: Tensor;
+  persistent: boolean;
+}
 
 export class Module {
   training = true;
   private readonly params = new Map<string, Tensor>();
+  private readonly buffers = new Map<string, BufferEntry>();
   private readonly children = new Map<string, Module>();
+
+  private claim(name: string): void {
+    if (this.params.has(name) || this.buffers.has(name) || this.children.has(name)) {
+      throw new Error(`Module: ${name} is already registered`);
+    }
+    if (name.includes('.')) throw new Error(`Module: a registered name cannot contain ".", got ${name}`);
+  }
+
+  /** Makes `this[name]` read (and replace) the registry entry. */
+  private defineAccessor(name: string, get: () => unknown, set: (value: never) => void): void {
+    Object.defineProperty(this, name, { get, set, enumerable: true, configurable: true });
+  }
 
   /** Registers a trainable parameter (requiresGrad on, exempt from scopes). */
   protected addParameter(name: string, t: Tensor): Tensor {
-    if (this.params.has(name) || this.children.has(name)) throw new Error(`Module: ${name} is already registered`);
-    keep(t);
-    t.requiresGrad = true;
-    this.params.set(name, t);
+    this.claim(name);
+    this.params.set(name, this.adopt(t, true));
+    this.defineAccessor(
+      name,
+      () => this.params.get(name),
+      (v: Tensor) => this.setParameter(name, v),
+    );
+    return t;
+  }
+
+  /** Registers a non-trainable tensor of any dtype (packed weights, masks, tables). */
+  protected addBuffer(name: string, t: Tensor, options: BufferOptions = {}): Tensor {
+    this.claim(name);
+    this.buffers.set(name, { tensor: this.adopt(t, false), persistent: options.persistent ?? true });
+    this.defineAccessor(
+      name,
+      () => this.buffers.get(name)?.tensor,
+      (v: Tensor) => this.setBuffer(name, v),
+    );
     return t;
   }
 
   protected addModule<M extends Module>(name: string, m: M): M {
-    if (this.params.has(name) || this.children.has(name)) throw new Error(`Module: ${name} is already registered`);
+    this.claim(name);
     this.children.set(name, m);
+    this.defineAccessor(
+      name,
+      () => this.children.get(name),
+      (v: Module) => this.setModule(name, v),
+    );
     return m;
   }
 
-  /** Replaces a registered child (e.g. wrapping a Linear with a LoRA adapter). */
+  private adopt(t: Tensor, trainable: boolean): Tensor {
+    keep(t);
+    if (trainable) t.requiresGrad = true;
+    return t;
+  }
+
+  /** Replaces a registered child (e.g. wrapping a Linear with a LoRA adapter); forward runs the new one. */
   setModule(name: string, m: Module): void {
     if (!this.children.has(name)) throw new Error(`Module.setModule: no child named ${name}`);
+    if (!(m instanceof Module)) throw new TypeError(`Module.setModule: ${name} must be a Module`);
     this.children.set(name, m);
+  }
+
+  /** Replaces a parameter's tensor (the module takes it over; the old one is the caller's to free). */
+  setParameter(name: string, t: Tensor): void {
+    const old = this.params.get(name);
+    if (!old) throw new Error(`Module.setParameter: no parameter named ${name}`);
+    if (t === old) return;
+    if (!(t instanceof Tensor)) throw new TypeError(`Module.setParameter: ${name} must be a Tensor`);
+    this.params.set(name, this.adopt(t, old.requiresGrad));
+  }
+
+  setBuffer(name: string, t: Tensor): void {
+    const old = this.buffers.get(name);
+    if (!old) throw new Error(`Module.setBuffer: no buffer named ${name}`);
+    if (!(t instanceof Tensor)) throw new TypeError(`Module.setBuffer: ${name} must be a Tensor`);
+    this.buffers.set(name, { tensor: this.adopt(t, false), persistent: old.persistent });
+  }
+
+  /** Visits every module once, depth first, with its dotted prefix ('' for this one). */
+  private walk(visit: (m: Module, prefix: string) => void, prefix = '', seen = new Set<Module>()): void {
+    if (seen.has(this)) return;
+    seen.add(this);
+    visit(this, prefix);
+    for (const [name, child] of this.children) child.walk(visit, `${prefix}${name}.`, seen);
   }
 
   /** [dotted name, parameter] pairs, each parameter once (first name wins, as PyTorch). */
   namedParameters(prefix = ''): [string, Tensor][] {
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    const walk = (m: Module, p: string) => {
+    this.walk((m, p) => {
       for (const [name, t] of m.params) {
         if (seen.has(t)) continue;
         seen.add(t);
@@ -44,9 +126,7 @@ export class Module {
         t.name ??= full;
         out.push([full, t]);
       }
-      for (const [name, child] of m.children) walk(child, `${p}${name}.`);
-    };
-    walk(this, prefix);
+    }, prefix);
     return out;
   }
 
@@ -54,9 +134,23 @@ export class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
+  /** [dotted name, buffer] pairs; `persistentOnly` keeps those saved in checkpoints. */
+  namedBuffers(prefix = '', persistentOnly = false): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    this.walk((m, p) => {
+      for (const [name, b] of m.buffers) if (!persistentOnly || b.persistent) out.push([p + name, b.tensor]);
+    }, prefix);
+    return out;
+  }
+
+  /** What a checkpoint holds: every parameter and persistent buffer by its key, in registration order. */
+  stateDict(): Map<string, Tensor> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers('', true)]);
+  }
+
   namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [[prefix.replace(/\.$/, ''), this]];
-    for (const [name, child] of this.children) out.push(...child.namedModules(`${prefix}${name}.`));
+    const out: [string, Module][] = [];
+    this.walk((m, p) => out.push([p.replace(/\.$/, ''), m]), prefix);
     return out;
   }
 
@@ -76,7 +170,9 @@ export class Module {
   }
 
   train(mode = true): this {
-    for (const [, m] of this.namedModules()) m.training = mode;
+    this.walk((m) => {
+      m.training = mode;
+    });
     return this;
   }
 
@@ -103,31 +199,66 @@ export class Module {
     }
   }
 
-  /** Frees every parameter (and gradient). The module is unusable afterwards. */
+  /**
+   * Moves every parameter and buffer to `backend` (one tensor at a time through the host), keeping
+   * names, trainability and ties. Create optimizers after moving, as in PyTorch.
+   */
+  async to(backend: Backend): Promise<this> {
+    const moved = new Map<Tensor, Tensor>();
+    const move = async (t: Tensor): Promise<Tensor> => {
+      let m = moved.get(t);
+      if (!m) {
+        m = t.backend === backend ? t : await toBackend(t, backend);
+        if (m !== t) {
+          m.name = t.name;
+          if (t.requiresGrad) m.requiresGrad = true;
+        }
+        moved.set(t, m);
+      }
+      return m;
+    };
+    const modules: Module[] = [];
+    this.walk((m) => modules.push(m));
+    for (const m of modules) {
+      for (const [name, t] of m.params) m.params.set(name, keep(await move(t)));
+      for (const [name, b] of m.buffers) m.buffers.set(name, { ...b, tensor: keep(await move(b.tensor)) });
+    }
+    for (const [old, m] of moved) if (m !== old) old.dispose();
+    return this;
+  }
+
+  /** Frees every parameter and buffer (and gradient). The module is unusable afterwards. */
   dispose(): void {
     for (const t of this.parameters()) t.dispose();
+    for (const [, t] of this.namedBuffers()) t.dispose();
   }
 }
 
 /** Children named 0, 1, 2, ... (`layers.0.…`). */
 export class ModuleList<M extends Module> extends Module {
-  readonly items: readonly M[];
+  private readonly count: number;
 
   constructor(items: readonly M[]) {
     super();
     items.forEach((m, i) => {
       this.addModule(String(i), m);
     });
-    this.items = items;
+    this.count = items.length;
   }
 
   get length(): number {
-    return this.items.length;
+    return this.count;
+  }
+
+  /** The current children, in order (a replaced child included). */
+  get items(): M[] {
+    return Array.from({ length: this.count }, (_, i) => this.at(i));
   }
 
   at(i: number): M {
-    const m = this.items[i];
-    if (!m) throw new RangeError(`ModuleList: index ${i} is outside [0, ${this.items.length})`);
-    return m;
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) {
+      throw new RangeError(`ModuleList: index ${i} is outside [0, ${this.count})`);
+    }
+    return (this as unknown as Record<string, M>)[String(i)]!;
   }
 }

@@ -1,7 +1,7 @@
 /** Creating tensors from host data, constants and seeded random values. */
 import type { Backend } from '../backend/backend.js';
-import { Fill } from '../backend/kernel-defs.js';
-import type { Rng } from '../random/rng.js';
+import { Fill } from '../kernels/index.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { type DType, matchesDType, type TypedArray } from '../tensor/dtype.js';
 import { getBackend, runKernel } from '../tensor/engine.js';
 import { assertShape, formatShape, shapeSize } from '../tensor/shape.js';
@@ -71,6 +71,17 @@ export function tensor(
   return new Tensor(new Storage(backend, handle, type, data.length), [...shape]);
 }
 
+/**
+ * A tensor whose contents are unspecified (torch.empty): allocated on the backend and never
+ * written, for parameters that a checkpoint fills next and for outputs written in place.
+ */
+export function empty(shape: readonly number[], dtype: DType = 'f32', options: CreateOptions = {}): Tensor {
+  assertShape(shape, 'empty');
+  const backend = options.backend ?? getBackend();
+  const size = shapeSize(shape);
+  return new Tensor(new Storage(backend, backend.allocate(dtype, size), dtype, size), [...shape]);
+}
+
 export function scalar(value: number, dtype: DType = 'f32', options: CreateOptions = {}): Tensor {
   return full([], value, dtype, options);
 }
@@ -104,7 +115,7 @@ export function onesLike(x: Tensor): Tensor {
 /** Values drawn from N(mean, std^2) with a seeded generator. */
 export function randn(
   shape: readonly number[],
-  rng: Rng,
+  rng: TrainingRng,
   options: CreateOptions & { mean?: number; std?: number; dtype?: 'f32' | 'f64' } = {},
 ): Tensor {
   const size = shapeSize(shape);
@@ -116,7 +127,7 @@ export function randn(
 /** Values drawn uniformly from [low, high) with a seeded generator. */
 export function randUniform(
   shape: readonly number[],
-  rng: Rng,
+  rng: TrainingRng,
   low: number,
   high: number,
   options: CreateOptions & { dtype?: 'f32' | 'f64' } = {},

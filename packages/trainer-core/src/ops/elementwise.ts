@@ -5,23 +5,27 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { unaryGradUsesOutput } from '../backend/cpu/reference/elementwise.js';
 import {
   Add,
   Affine,
   Cast,
+  Compare,
+  type CompareOp,
   Div,
   Dropout,
   GatedAct,
   GatedActGrad,
+  Maximum,
+  Minimum,
   Mul,
   Sub,
   Unary,
   UnaryGrad,
   type UnaryOp,
+  unaryGradUsesOutput,
   Where,
-} from '../backend/kernel-defs.js';
-import type { Rng } from '../random/rng.js';
+} from '../kernels/index.js';
+import type { TrainingRng } from '../random/training-rng.js';
 import { type DType, isFloatDType } from '../tensor/dtype.js';
 import { runKernel } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -40,7 +44,7 @@ export function affine(x: Tensor, s: number, t: number): Tensor {
   return runOp(Affine, [x], { scale: s, bias: t })[0]!;
 }
 
-registerGradient<{ scale: number; bias: number }>('Affine', {
+registerGradient(Affine, {
   grad: ({ dy, attrs }) => [attrs.scale === 1 ? dy : runKernel(Affine, [dy], { scale: attrs.scale, bias: 0 })[0]!],
 });
 
@@ -72,21 +76,21 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   return runOp(Div, [a, b], {})[0]!;
 }
 
-registerGradient('Add', {
+registerGradient(Add, {
   grad: ({ dy, inputs, needsGrad }) => [
     needsGrad[0] ? sumToShape(dy, inputs[0]!.shape) : null,
     needsGrad[1] ? sumToShape(dy, inputs[1]!.shape) : null,
   ],
 });
 
-registerGradient('Sub', {
+registerGradient(Sub, {
   grad: ({ dy, inputs, needsGrad }) => [
     needsGrad[0] ? sumToShape(dy, inputs[0]!.shape) : null,
     needsGrad[1] ? sumToShape(runKernel(Affine, [dy], { scale: -1, bias: 0 })[0]!, inputs[1]!.shape) : null,
   ],
 });
 
-registerGradient('Mul', {
+registerGradient(Mul, {
   save: (inputs) => [inputs[0]!, inputs[1]!],
   grad: ({ dy, saved, inputs, needsGrad }) => [
     needsGrad[0] ? sumToShape(runKernel(Mul, [dy, saved[1]!], {})[0]!, inputs[0]!.shape) : null,
@@ -94,7 +98,7 @@ registerGradient('Mul', {
   ],
 });
 
-registerGradient('Div', {
+registerGradient(Div, {
   save: (inputs) => [inputs[0]!, inputs[1]!],
   grad: ({ dy, saved, inputs, needsGrad }) => {
     const [a, b] = saved as [Tensor, Tensor];
@@ -109,12 +113,64 @@ registerGradient('Div', {
   },
 });
 
+/** Element-wise minimum (torch.minimum): NaN propagates; on ties each input gets half the gradient. */
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  checkPair(a, b, 'minimum');
+  return runOp(Minimum, [a, b], {})[0]!;
+}
+
+/** Element-wise maximum (torch.maximum): NaN propagates; on ties each input gets half the gradient. */
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  checkPair(a, b, 'maximum');
+  return runOp(Maximum, [a, b], {})[0]!;
+}
+
+/** 1 where `a op b` holds, else 0, in the inputs' dtype (broadcasting; no gradient). */
+export function compare(a: Tensor, b: Tensor, op: CompareOp): Tensor {
+  checkPair(a, b, 'compare');
+  return runKernel(Compare, [a, b], { op })[0]!;
+}
+
+/**
+ * torch's rule for min/max: the input that loses gets 0, a tie gives each half:
+ * d = dy * (1 - [self loses] - 0.5 * [tie]), so NaN (which neither wins nor ties) passes dy on.
+ */
+function minMaxGrad(dy: Tensor, self: Tensor, other: Tensor, loses: CompareOp, shape: readonly number[]): Tensor {
+  const lost = runKernel(Compare, [self, other], { op: loses })[0]!;
+  const tie = runKernel(Compare, [self, other], { op: 'eq' })[0]!;
+  const kept = runKernel(
+    Affine,
+    [runKernel(Add, [lost, runKernel(Affine, [tie], { scale: 0.5, bias: 0 })[0]!], {})[0]!],
+    {
+      scale: -1,
+      bias: 1,
+    },
+  )[0]!;
+  return sumToShape(runKernel(Mul, [dy, kept], {})[0]!, shape);
+}
+
+registerGradient(Minimum, {
+  save: (inputs) => [inputs[0]!, inputs[1]!],
+  grad: ({ dy, saved: [a, b], inputs, needsGrad }) => [
+    needsGrad[0] ? minMaxGrad(dy, a!, b!, 'gt', inputs[0]!.shape) : null,
+    needsGrad[1] ? minMaxGrad(dy, b!, a!, 'gt', inputs[1]!.shape) : null,
+  ],
+});
+
+registerGradient(Maximum, {
+  save: (inputs) => [inputs[0]!, inputs[1]!],
+  grad: ({ dy, saved: [a, b], inputs, needsGrad }) => [
+    needsGrad[0] ? minMaxGrad(dy, a!, b!, 'lt', inputs[0]!.shape) : null,
+    needsGrad[1] ? minMaxGrad(dy, b!, a!, 'lt', inputs[1]!.shape) : null,
+  ],
+});
+
 function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   x.assertAlive(op);
   return runOp(Unary, [x], { op })[0]!;
 }
 
-registerGradient<{ op: UnaryOp }>('Unary', {
+registerGradient(Unary, {
   save: (inputs, outputs, attrs) => [unaryGradUsesOutput(attrs.op) ? outputs[0]! : inputs[0]!],
   grad: ({ dy, saved, attrs }) => runKernel(UnaryGrad, [saved[0]!, dy], { op: attrs.op }),
 });
@@ -144,7 +200,7 @@ export const swiglu = (gate: Tensor, up: Tensor): Tensor => gated('silu', gate, 
 /** gelu_tanh(gate) * up in one pass (the Gemma MLP). */
 export const geglu = (gate: Tensor, up: Tensor): Tensor => gated('gelu', gate, up);
 
-registerGradient<{ act: 'silu' | 'gelu' }>('GatedAct', {
+registerGradient(GatedAct, {
   save: (inputs) => [inputs[0]!, inputs[1]!],
   grad: ({ dy, saved, attrs }) => runKernel(GatedActGrad, [saved[0]!, saved[1]!, dy], { act: attrs.act }),
 });
@@ -156,7 +212,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   return runOp(Where, [cond, a, b], {})[0]!;
 }
 
-registerGradient('Where', {
+registerGradient(Where, {
   save: (inputs) => [inputs[0]!],
   grad: ({ dy, saved, inputs, needsGrad }) => {
     const zero = scalar(0, dy.dtype, { backend: dy.backend });
@@ -182,14 +238,14 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
  * The mask is a pure function of (seed, element index), with the seed drawn from `rng`, so runs
  * are reproducible and the backward needs no stored mask. Returns x itself when p is 0.
  */
-export function dropout(x: Tensor, p: number, rng: Rng): Tensor {
+export function dropout(x: Tensor, p: number, rng: TrainingRng): Tensor {
   x.assertAlive('dropout');
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   if (p === 0) return x;
   return runOp(Dropout, [x], { p, seed: rng.nextSeed() })[0]!;
 }
 
-registerGradient<{ p: number; seed: number }>('Dropout', {
+registerGradient(Dropout, {
   grad: ({ dy, attrs }) => runKernel(Dropout, [dy], attrs),
 });
 
@@ -204,6 +260,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return runKernel(Cast, [x], { dtype })[0]!;
 }
 
-registerGradient<{ dtype: DType }>('Cast', {
+registerGradient(Cast, {
   grad: ({ dy, inputs }) => runKernel(Cast, [dy], { dtype: inputs[0]!.dtype }),
 });

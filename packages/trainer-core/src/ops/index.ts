@@ -3,6 +3,7 @@ export { type AttentionOptions, attention } from './attention.js';
 export {
   arange,
   type CreateOptions,
+  empty,
   full,
   ones,
   onesLike,
@@ -17,6 +18,7 @@ export {
   add,
   affine,
   cast,
+  compare,
   div,
   dropout,
   exp,
@@ -24,6 +26,8 @@ export {
   gelu,
   log,
   maskedFill,
+  maximum,
+  minimum,
   mul,
   neg,
   relu,
@@ -57,4 +61,11 @@ export {
   unsqueeze,
 } from './shape-ops.js';
 export { logSoftmax, softmax } from './softmax.js';
-export { assign, toBackend } from './transfer.js';
+export { assign, readScalars, toBackend } from './transfer.js';
+export {
+  checkIndices,
+  checkLabels,
+  checkPositions,
+  debugChecksEnabled,
+  setDebugChecks,
+} from './validate-data.js';

@@ -2,10 +2,11 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { Gather, GatherGrad } from '../backend/kernel-defs.js';
+import { Gather, GatherGrad } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkIndices, debugInts } from './validate-data.js';
 
 /**
  * Selects entries of `x` along `axis` by i32 `indices` (any shape):
@@ -16,10 +17,12 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   indices.assertAlive('gather');
   if (indices.dtype !== 'i32') throw new TypeError(`gather: indices must be i32, got ${indices.describe()}`);
   const a = normalizeAxis(axis, x.rank, 'gather');
+  const ids = debugInts(indices);
+  if (ids) checkIndices(ids, x.shape[a]!, 'gather');
   return runOp(Gather, [x, indices], { axis: a })[0]!;
 }
 
-registerGradient<{ axis: number }>('Gather', {
+registerGradient(Gather, {
   save: (inputs) => [inputs[1]!],
   grad: ({ dy, saved, attrs, inputs }) => [
     runKernel(GatherGrad, [dy, saved[0]!], { axis: attrs.axis, inShape: inputs[0]!.shape })[0]!,

@@ -2,11 +2,13 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { recordOp, shouldRecord } from '../autograd/record.js';
-import { CrossEntropy, Mul } from '../backend/kernel-defs.js';
+import { CrossEntropy, Mul } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { cast } from './elementwise.js';
 import { reshape } from './shape-ops.js';
+import { checkLabels, debugInts } from './validate-data.js';
 
 export const IGNORE_INDEX = -100;
 
@@ -46,20 +48,40 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
     throw new RangeError(`crossEntropy: mask ${mask.describe()} does not match labels ${labels.describe()}`);
   }
   const ignoreIndex = options.ignoreIndex ?? IGNORE_INDEX;
+  const hostLabels = debugInts(labels);
+  if (hostLabels) {
+    const m = mask && cast(mask, 'i32');
+    try {
+      checkLabels(hostLabels, m?.dataSync(), vocab, ignoreIndex);
+    } finally {
+      if (m && m !== mask) m.dispose();
+    }
+  }
   const record = shouldRecord([logits]);
-  const logits2d = reshape(logits, [labels.size, vocab]);
-  const inputs = mask ? [logits2d, labels, mask] : [logits2d, labels];
+  const rows = labels.size;
+  const temps: Tensor[] = [];
+  const flat = (t: Tensor, shape: number[]) => {
+    const r = reshape(t, shape);
+    if (r !== t) temps.push(r);
+    return r;
+  };
+  const inputs = [flat(logits, [rows, vocab]), flat(labels, [rows])];
+  if (mask) {
+    const m = mask.dtype === 'i32' ? mask : cast(mask, 'i32');
+    if (m !== mask) temps.push(m);
+    inputs.push(flat(m, [rows]));
+  }
   const outs = runKernel(CrossEntropy, inputs, { ignoreIndex, withGrad: record });
-  if (logits2d !== logits) logits2d.dispose();
+  for (const t of temps) t.dispose();
   const [loss, accuracy, tokens, dlogits] = outs as [Tensor, Tensor, Tensor, Tensor | undefined];
   if (record && dlogits) {
-    recordOp('CrossEntropy', [logits], [loss], { ignoreIndex }, [dlogits]);
+    recordOp(CrossEntropy, [logits], [loss], { ignoreIndex, withGrad: true }, [dlogits]);
     dlogits.dispose();
   }
   return { loss, accuracy, tokens };
 }
 
-registerGradient('CrossEntropy', {
+registerGradient(CrossEntropy, {
   grad: ({ dy, saved, inputs }) => {
     const scaled = runKernel(Mul, [saved[0]!, dy], {})[0]!;
     return [reshape(scaled, inputs[0]!.shape)];

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { Rng } from '../random/rng.js';
+import { expect, it } from 'vitest';
+import { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
+import { describeEachBackend } from '../test-utils/backends.js';
+import { floatChecks } from '../test-utils/float-dtypes.js';
+import { expectClose, gradcheck } from '../test-utils/gradcheck.js';
+import { values, valuesOf } from '../test-utils/read.js';
 import { randn, tensor } from './create.js';
 import { linear, matmul } from './matmul.js';
 import { transpose } from './shape-ops.js';
-import { expectClose, gradcheck } from './test-utils/gradcheck.js';
 
 /** Plain triple loop on host arrays, the independent expectation. */
 function naive(a: number[], b: number[], m: number, k: number, n: number): number[] {
@@ -20,51 +23,65 @@ function transposed(a: number[], rows: number, cols: number): number[] {
   return t;
 }
 
-describe('matmul', () => {
-  it('computes all four transpose combinations of odd sizes', () => {
-    tidy(() => {
-      const rng = new Rng(2);
-      const [m, k, n] = [5, 7, 3];
-      const a = Array.from({ length: m * k }, () => rng.normal());
-      const b = Array.from({ length: k * n }, () => rng.normal());
-      const want = naive(a, b, m, k, n);
-      const A = tensor(new Float64Array(a), [m, k], 'f64');
-      const At = tensor(new Float64Array(transposed(a, m, k)), [k, m], 'f64');
-      const B = tensor(new Float64Array(b), [k, n], 'f64');
-      const Bt = tensor(new Float64Array(transposed(b, k, n)), [n, k], 'f64');
-      expectClose(matmul(A, B).toArray(), want, 1e-12);
-      expectClose(matmul(At, B, { transA: true }).toArray(), want, 1e-12);
-      expectClose(matmul(A, Bt, { transB: true }).toArray(), want, 1e-12);
-      expectClose(matmul(At, Bt, { transA: true, transB: true }).toArray(), want, 1e-12);
-      expectClose(
-        matmul(A, B, { alpha: -2 }).toArray(),
-        want.map((v) => -2 * v),
-        1e-12,
-      );
-      // Transposed views use the transpose flags instead of copying.
-      expectClose(matmul(transpose(At), transpose(Bt)).toArray(), want, 1e-12);
-    });
+describeEachBackend('matmul', ({ case: c }) => {
+  const checks = floatChecks(c, { f32: 1e-5, f64: 1e-12 });
+
+  it('computes all four transpose combinations of odd sizes', async () => {
+    const rng = new TrainingRng(2);
+    const [m, k, n] = [5, 7, 3];
+    // Values exact in f32, so both dtypes multiply the same numbers.
+    const a = Array.from({ length: m * k }, () => Math.fround(rng.normal()));
+    const b = Array.from({ length: k * n }, () => Math.fround(rng.normal()));
+    const want = naive(a, b, m, k, n);
+    for (const { dtype, tol } of checks) {
+      const got = await valuesOf(() => {
+        const A = tensor(a, [m, k], dtype);
+        const At = tensor(transposed(a, m, k), [k, m], dtype);
+        const B = tensor(b, [k, n], dtype);
+        const Bt = tensor(transposed(b, k, n), [n, k], dtype);
+        return [
+          matmul(A, B),
+          matmul(At, B, { transA: true }),
+          matmul(A, Bt, { transB: true }),
+          matmul(At, Bt, { transA: true, transB: true }),
+          matmul(A, B, { alpha: -2 }),
+          // Transposed views use the transpose flags instead of copying.
+          matmul(transpose(At), transpose(Bt)),
+        ];
+      });
+      got.forEach((g, i) => {
+        expectClose(g, i === 4 ? want.map((v) => -2 * v) : want, tol, `${dtype} case ${i}`);
+      });
+    }
   });
 
-  it('broadcasts batch dimensions and folds a 2-D right operand into M', () => {
-    tidy(() => {
-      const rng = new Rng(4);
-      const a = randn([2, 3, 4, 5], rng, { dtype: 'f64' });
-      const b = randn([3, 5, 2], rng, { dtype: 'f64' });
-      const c = matmul(a, b);
-      expect(c.shape).toEqual([2, 3, 4, 2]);
-      const av = a.toArray();
-      const bv = b.toArray();
-      const cv = c.toArray();
+  it('broadcasts batch dimensions and folds a 2-D right operand into M', async () => {
+    for (const { dtype, tol } of checks) {
+      const [av, bv, cv, wv, folded] = await valuesOf(() => {
+        const rng = new TrainingRng(4);
+        const a = randn([2, 3, 4, 5], rng, { dtype });
+        const b = randn([3, 5, 2], rng, { dtype });
+        const prod = matmul(a, b);
+        expect(prod.shape).toEqual([2, 3, 4, 2]);
+        const w = randn([5, 3], rng, { dtype });
+        const f = matmul(a, w);
+        expect(f.shape).toEqual([2, 3, 4, 3]);
+        return [a, b, prod, w, f];
+      });
       for (let i = 0; i < 2; i++)
         for (let j = 0; j < 3; j++) {
-          const want = naive(av.slice((i * 3 + j) * 20, (i * 3 + j + 1) * 20), bv.slice(j * 10, (j + 1) * 10), 4, 5, 2);
-          expectClose(cv.slice((i * 3 + j) * 8, (i * 3 + j + 1) * 8), want, 1e-12);
+          const want = naive(
+            av!.slice((i * 3 + j) * 20, (i * 3 + j + 1) * 20),
+            bv!.slice(j * 10, (j + 1) * 10),
+            4,
+            5,
+            2,
+          );
+          expectClose(cv!.slice((i * 3 + j) * 8, (i * 3 + j + 1) * 8), want, tol, `${dtype} batch ${i}, ${j}`);
         }
-      const w = randn([5, 3], rng, { dtype: 'f64' });
-      const folded = matmul(a, w);
-      expect(folded.shape).toEqual([2, 3, 4, 3]);
-      expectClose(folded.toArray(), naive(av, w.toArray(), 24, 5, 3), 1e-12);
+      expectClose(folded!, naive(av!, wv!, 24, 5, 3), tol, `${dtype} folded`);
+    }
+    tidy(() => {
       expect(matmul(tensor([1, 2], [1, 2]), tensor([3, 4], [1, 1, 2, 1])).shape).toEqual([1, 1, 1, 1]);
     });
   });
@@ -75,15 +92,15 @@ describe('matmul', () => {
     });
   });
 
-  it('differentiates every transpose combination, batch broadcasting and alpha', () => {
+  it('differentiates every transpose combination, batch broadcasting and alpha', async () => {
     for (const transA of [false, true])
       for (const transB of [false, true]) {
         const sa = transA ? [5, 3] : [3, 5];
         const sb = transB ? [2, 5] : [5, 2];
-        gradcheck({ shapes: [sa, sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
+        await gradcheck({ shapes: [sa, sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
         // A batched A with a 2-D B: B's gradient sums over the batch (one folded 2-D product without transA).
-        gradcheck({ shapes: [[2, ...sa], sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
-        gradcheck({
+        await gradcheck({ shapes: [[2, ...sa], sb], f: ([a, b]) => matmul(a!, b!, { transA, transB, alpha: 0.7 }) });
+        await gradcheck({
           shapes: [
             [3, 1, ...sa],
             [2, ...sb],
@@ -93,13 +110,12 @@ describe('matmul', () => {
       }
   });
 
-  it('linear is x @ W^T + b', () => {
-    tidy(() => {
-      const x = tensor([1, 2, 3, 4], [2, 2]);
-      const w = tensor([1, 0, 1, 1, 0, 2], [3, 2]);
-      const b = tensor([0.5, 0, -1], [3]);
-      expect(linear(x, w, b).toArray()).toEqual([1.5, 3, 3, 3.5, 7, 7]);
-    });
-    gradcheck({ shapes: [[2, 3, 4], [5, 4], [5]], f: ([x, w, b]) => linear(x!, w!, b!) });
+  it('linear is x @ W^T + b', async () => {
+    expect(
+      await values(() =>
+        linear(tensor([1, 2, 3, 4], [2, 2]), tensor([1, 0, 1, 1, 0, 2], [3, 2]), tensor([0.5, 0, -1], [3])),
+      ),
+    ).toEqual([1.5, 3, 3, 3.5, 7, 7]);
+    await gradcheck({ shapes: [[2, 3, 4], [5, 4], [5]], f: ([x, w, b]) => linear(x!, w!, b!) });
   });
 });

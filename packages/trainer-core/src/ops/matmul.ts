@@ -2,7 +2,7 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { recordOp, shouldRecord } from '../autograd/record.js';
-import { Matmul } from '../backend/kernel-defs.js';
+import { Matmul } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { isContiguous, shapeSize } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -47,11 +47,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const [out] = runKernel(Matmul, [oa.t, ob.t], { transA: oa.trans, transB: ob.trans, alpha: attrs.alpha });
   if (oa.temp) oa.t.dispose();
   if (ob.temp) ob.t.dispose();
-  if (shouldRecord([a, b])) recordOp('Matmul', [a, b], [out!], attrs, [a, b]);
+  if (shouldRecord([a, b])) recordOp(Matmul, [a, b], [out!], attrs, [a, b]);
   return out!;
 }
 
-registerGradient<{ transA: boolean; transB: boolean; alpha: number }>('Matmul', {
+registerGradient(Matmul, {
   save: (inputs) => [inputs[0]!, inputs[1]!],
   grad: ({ dy, saved, attrs, inputs, needsGrad }) => {
     const [a, b] = saved as [Tensor, Tensor];

@@ -2,7 +2,7 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { LayerNorm, LayerNormGrad, RmsNorm, RmsNormGrad } from '../backend/kernel-defs.js';
+import { LayerNorm, LayerNormGrad, RmsNorm, RmsNormGrad } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -20,7 +20,7 @@ export function rmsNorm(x: Tensor, weight: Tensor, options: RmsNormOptions = {})
   return y!;
 }
 
-registerGradient<{ eps: number; weightOffset: number }>('RmsNorm', {
+registerGradient(RmsNorm, {
   save: (inputs, outputs) => [inputs[0]!, inputs[1]!, outputs[1]!],
   differentiableOutputs: [0],
   grad: ({ dy, saved, attrs }) =>
@@ -37,7 +37,7 @@ export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor | undefined, e
   return y!;
 }
 
-registerGradient<{ eps: number }>('LayerNorm', {
+registerGradient(LayerNorm, {
   save: (inputs, outputs) => [inputs[0]!, inputs[1]!, outputs[1]!, outputs[2]!],
   differentiableOutputs: [0],
   grad: ({ dy, saved, inputs }) => {

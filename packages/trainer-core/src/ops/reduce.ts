@@ -2,7 +2,7 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { Max, MaxGrad, Sum } from '../backend/kernel-defs.js';
+import { Max, MaxGrad, Sum } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { formatShape, normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -16,7 +16,7 @@ export function sum(x: Tensor, axes?: number | readonly number[], keepDims = fal
   return runOp(Sum, [x], { axes: list, keepDims })[0]!;
 }
 
-registerGradient<{ axes: number[]; keepDims: boolean }>('Sum', {
+registerGradient(Sum, {
   grad: ({ dy, attrs, inputs }) => {
     const inShape = inputs[0]!.shape;
     const kept = inShape.map((d, i) => (attrs.axes.includes(i) ? 1 : d));
@@ -54,7 +54,7 @@ export function max(x: Tensor, axis?: number, keepDims = false): Tensor {
   return values!;
 }
 
-registerGradient<{ axis: number; keepDims: boolean }>('Max', {
+registerGradient(Max, {
   save: (_inputs, outputs) => [outputs[1]!],
   differentiableOutputs: [0],
   grad: ({ dy, saved, attrs, inputs }) =>

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { Rng } from '../random/rng.js';
+import { expect, it } from 'vitest';
+import { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
+import { describeEachBackend } from '../test-utils/backends.js';
+import { floatChecks } from '../test-utils/float-dtypes.js';
+import { expectClose, gradcheck } from '../test-utils/gradcheck.js';
+import { values } from '../test-utils/read.js';
 import { tensor } from './create.js';
 import { rope } from './rope.js';
-import { expectClose, gradcheck } from './test-utils/gradcheck.js';
 
 /**
  * The torch_peer.py formula written out independently, on its [B, H, T, D] layout:
@@ -34,63 +37,95 @@ function peerRope(
   return out;
 }
 
-describe('rope', () => {
+describeEachBackend('rope', ({ case: c }) => {
   const [B, T, H, D] = [2, 5, 3, 8];
-  const rng = new Rng(11);
+  const rng = new TrainingRng(11);
   const x = new Float64Array(B * T * H * D);
   rng.fillNormal(x);
+  // The same values in both dtypes, so one f64 expectation serves both.
+  const xs = x.map(Math.fround);
+  // cos and sin are rounded to f32 as in torch, so even the f64 path agrees with the formula to ~1e-7.
+  const checks = floatChecks(c, { f32: 2e-6, f64: 2e-6 });
+  const run = (dtype: 'f32' | 'f64', options: Parameters<typeof rope>[1] & { pos?: Int32Array } = {}) => {
+    const { pos, ...rest } = options;
+    return values(() =>
+      rope(tensor(xs, [B, T, H, D], dtype), { ...rest, ...(pos ? { positions: tensor(pos, [B, T], 'i32') } : {}) }),
+    );
+  };
 
-  it('matches the rotate_half formula of the PyTorch peer', () => {
-    tidy(() => {
-      const y = rope(tensor(x, [B, T, H, D], 'f64'), { theta: 10000 });
+  it('matches the rotate_half formula of the PyTorch peer', async () => {
+    for (const { dtype, tol } of checks) {
       expectClose(
-        y.toArray(),
-        peerRope(x, B, T, H, D, 10000, (_b, t) => t),
-        2e-6,
-        'rope',
+        await run(dtype, { theta: 10000 }),
+        peerRope(xs, B, T, H, D, 10000, (_b, t) => t),
+        tol,
+        `rope ${dtype}`,
       );
-      const off = rope(tensor(x, [B, T, H, D], 'f64'), { theta: 500, positionOffset: 7 });
       expectClose(
-        off.toArray(),
-        peerRope(x, B, T, H, D, 500, (_b, t) => t + 7),
-        2e-6,
-        'rope offset',
+        await run(dtype, { theta: 500, positionOffset: 7 }),
+        peerRope(xs, B, T, H, D, 500, (_b, t) => t + 7),
+        tol,
+        `rope offset ${dtype}`,
       );
-    });
+    }
   });
 
-  it('takes explicit positions per batch row (left padding)', () => {
-    tidy(() => {
-      const pos = new Int32Array([0, 0, 0, 1, 2, 0, 1, 2, 3, 4]);
-      const y = rope(tensor(x, [B, T, H, D], 'f64'), { positions: tensor(pos, [B, T], 'i32') });
+  it('takes explicit positions per batch row (left padding)', async () => {
+    const pos = new Int32Array([0, 0, 0, 1, 2, 0, 1, 2, 3, 4]);
+    for (const { dtype, tol } of checks) {
       expectClose(
-        y.toArray(),
-        peerRope(x, B, T, H, D, 10000, (b, t) => pos[b * T + t]!),
-        2e-6,
-        'rope positions',
+        await run(dtype, { pos }),
+        peerRope(xs, B, T, H, D, 10000, (b, t) => pos[b * T + t]!),
+        tol,
+        `rope positions ${dtype}`,
       );
-    });
+    }
   });
 
-  it('keeps norms (a rotation) and rejects odd head dims', () => {
-    tidy(() => {
-      const y = rope(tensor(x, [B, T, H, D], 'f64')).toArray();
+  it('trusts its positions: a negative one rotates by the negative angle', async () => {
+    const pos = new Int32Array([-3, -1, 0, 2, 700, 5, -700, 1, 1, -2]);
+    for (const { dtype, tol } of checks) {
+      expectClose(
+        await run(dtype, { pos }),
+        peerRope(xs, B, T, H, D, 10000, (b, t) => pos[b * T + t]!),
+        tol,
+        `negative positions ${dtype}`,
+      );
+      expectClose(
+        await run(dtype, { positionOffset: -2 }),
+        peerRope(xs, B, T, H, D, 10000, (_b, t) => t - 2),
+        tol,
+        `negative offset ${dtype}`,
+      );
+    }
+  });
+
+  it('keeps norms (a rotation) and rejects odd head dims', async () => {
+    for (const { dtype } of checks) {
+      const y = await run(dtype);
       let nx = 0;
       let ny = 0;
-      for (let i = 0; i < x.length; i++) {
-        nx += x[i]! ** 2;
+      for (let i = 0; i < xs.length; i++) {
+        nx += xs[i]! ** 2;
         ny += y[i]! ** 2;
       }
-      // cos and sin are rounded to f32 as in torch, so cos^2 + sin^2 = 1 to ~1e-7.
-      expect(Math.abs(ny - nx) / nx).toBeLessThan(1e-7);
+      // cos and sin are rounded to f32 as in torch, so cos^2 + sin^2 = 1 to ~1e-7 (f32 outputs add their rounding).
+      expect(Math.abs(ny - nx) / nx, dtype).toBeLessThan(dtype === 'f64' ? 1e-7 : 1e-6);
+    }
+    tidy(() => {
       expect(() => rope(tensor(new Float32Array(6), [1, 1, 2, 3]))).toThrow(/must be even/);
     });
   });
 
-  it('differentiates (the backward rotates by the negative angle)', () => {
-    gradcheck({ shapes: [[2, 3, 2, 6]], f: ([v]) => rope(v!, { theta: 100 }) });
-    const pos = tensor(new Int32Array([3, 1, 4, 1, 5, 9]), [2, 3], 'i32');
-    gradcheck({ shapes: [[2, 3, 1, 4]], f: ([v]) => rope(v!, { positions: pos }) });
-    pos.dispose();
+  it('differentiates (the backward rotates by the negative angle)', async () => {
+    await gradcheck({ shapes: [[2, 3, 2, 6]], f: ([v]) => rope(v!, { theta: 100 }) });
+    await gradcheck({
+      shapes: [[2, 3, 1, 4]],
+      f: ([v]) => rope(v!, { positions: tensor(new Int32Array([3, 1, 4, 1, 5, 9]), [2, 3], 'i32') }),
+    });
+    await gradcheck({
+      shapes: [[1, 3, 1, 4]],
+      f: ([v]) => rope(v!, { positions: tensor(new Int32Array([-4, 0, 2]), [1, 3], 'i32') }),
+    });
   });
 });

@@ -2,9 +2,10 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { Rope } from '../backend/kernel-defs.js';
+import { Rope } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkPositions, debugInts } from './validate-data.js';
 
 export interface RopeOptions {
   /** Base of the frequencies (config `rope_theta`, default 10000). */
@@ -18,11 +19,13 @@ export interface RopeOptions {
 export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
   x.assertAlive('rope');
   const attrs = { theta: options.theta ?? 10000, positionOffset: options.positionOffset ?? 0, inverse: false };
+  const positions = debugInts(options.positions);
+  if (positions) checkPositions(positions);
   const inputs = options.positions ? [x, options.positions] : [x];
   return runOp(Rope, inputs, attrs)[0]!;
 }
 
-registerGradient<{ theta: number; positionOffset: number; inverse: boolean }>('Rope', {
+registerGradient(Rope, {
   save: (inputs) => inputs.slice(1),
   grad: ({ dy, saved, attrs }) => [runKernel(Rope, [dy, ...saved], { ...attrs, inverse: !attrs.inverse })[0]!, null],
 });

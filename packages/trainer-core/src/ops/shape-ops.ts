@@ -5,22 +5,23 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { recordOp, runOp, shouldRecord } from '../autograd/record.js';
-import { Concat, Copy, SliceGrad } from '../backend/kernel-defs.js';
+import type { ViewDef } from '../kernels/define.js';
+import { Concat, Copy, Expand, Permute, Reshape, Slice, SliceGrad } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { contiguousStrides, formatShape, normalizeAxis, shapeSize, shapesEqual } from '../tensor/shape.js';
 import { type Tensor, viewTensor } from '../tensor/tensor.js';
 import { sumToShape } from './reduce.js';
 
-function viewOp(
-  name: string,
+function viewOp<A>(
+  def: ViewDef<A>,
   x: Tensor,
   shape: readonly number[],
   strides: readonly number[],
   offset: number,
-  attrs: unknown,
+  attrs: A,
 ): Tensor {
   const out = viewTensor(x, shape, strides, offset);
-  if (shouldRecord([x])) recordOp(name, [x], [out], attrs, []);
+  if (shouldRecord([x])) recordOp(def, [x], [out], attrs, []);
   return out;
 }
 
@@ -31,7 +32,7 @@ export function contiguous(x: Tensor): Tensor {
   return runOp(Copy, [x], {})[0]!;
 }
 
-registerGradient('Copy', { grad: ({ dy }) => [dy] });
+registerGradient(Copy, { grad: ({ dy }) => [dy] });
 
 /** Resolves one -1 and checks the element count. */
 export function resolveShape(shape: readonly number[], size: number, what: string): number[] {
@@ -57,14 +58,14 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   x.assertAlive('reshape');
   const target = resolveShape(shape, x.size, `reshape of ${x.describe()}`);
   if (shapesEqual(target, x.shape)) return x;
-  if (x.isContiguous) return viewOp('Reshape', x, target, contiguousStrides(target), x.offset, {});
+  if (x.isContiguous) return viewOp(Reshape, x, target, contiguousStrides(target), x.offset, {});
   const c = contiguous(x);
   const out = reshape(c, target);
   c.dispose();
   return out;
 }
 
-registerGradient('Reshape', { grad: ({ dy, inputs }) => [reshape(dy, inputs[0]!.shape)] });
+registerGradient(Reshape, { grad: ({ dy, inputs }) => [reshape(dy, inputs[0]!.shape)] });
 
 export function flatten(x: Tensor): Tensor {
   return reshape(x, [x.size]);
@@ -92,7 +93,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   }
   if (p.every((a, i) => a === i)) return x;
   return viewOp(
-    'Permute',
+    Permute,
     x,
     p.map((a) => x.shape[a]!),
     p.map((a) => x.strides[a]!),
@@ -101,7 +102,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   );
 }
 
-registerGradient<{ perm: number[] }>('Permute', {
+registerGradient(Permute, {
   grad: ({ dy, attrs }) => {
     const inverse = new Array<number>(attrs.perm.length);
     attrs.perm.forEach((a, i) => {
@@ -145,10 +146,10 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   starts.forEach((s, i) => {
     offset += s * x.strides[i]!;
   });
-  return viewOp('Slice', x, shape, x.strides, offset, { starts });
+  return viewOp(Slice, x, shape, x.strides, offset, { starts });
 }
 
-registerGradient<{ starts: number[] }>('Slice', {
+registerGradient(Slice, {
   grad: ({ dy, attrs, inputs }) => runKernel(SliceGrad, [dy], { inShape: inputs[0]!.shape, starts: attrs.starts }),
 });
 
@@ -173,10 +174,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     throw new RangeError(`expand: cannot expand ${x.describe()} to ${formatShape(shape)}`);
   });
   if (shapesEqual(shape, x.shape)) return x;
-  return viewOp('Expand', x, [...shape], strides, x.offset, {});
+  return viewOp(Expand, x, [...shape], strides, x.offset, {});
 }
 
-registerGradient('Expand', {
+registerGradient(Expand, {
   grad: ({ dy, inputs }) => [sumToShape(dy, inputs[0]!.shape)],
 });
 
@@ -195,7 +196,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   return runOp(Concat, xs, { axis: a })[0]!;
 }
 
-registerGradient<{ axis: number }>('Concat', {
+registerGradient(Concat, {
   grad: ({ dy, attrs, inputs, needsGrad }) => {
     let start = 0;
     return inputs.map((meta, i) => {

@@ -2,7 +2,7 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { LogSoftmax, LogSoftmaxGrad, Softmax, SoftmaxGrad } from '../backend/kernel-defs.js';
+import { LogSoftmax, LogSoftmaxGrad, Softmax, SoftmaxGrad } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -21,7 +21,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return runOp(Softmax, [x], {})[0]!;
 }
 
-registerGradient('Softmax', {
+registerGradient(Softmax, {
   save: (_inputs, outputs) => [outputs[0]!],
   grad: ({ dy, saved }) => runKernel(SoftmaxGrad, [saved[0]!, dy], {}),
 });
@@ -31,7 +31,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return runOp(LogSoftmax, [x], {})[0]!;
 }
 
-registerGradient('LogSoftmax', {
+registerGradient(LogSoftmax, {
   save: (_inputs, outputs) => [outputs[0]!],
   grad: ({ dy, saved }) => runKernel(LogSoftmaxGrad, [saved[0]!, dy], {}),
 });

@@ -1,5 +1,5 @@
 /** torch.optim.AdamW, with state saveable and loadable by parameter name. */
-import { AdamWUpdate } from '../backend/kernel-defs.js';
+import { AdamWUpdate } from '../kernels/index.js';
 import { tensor, zeros } from '../ops/create.js';
 import { runKernel } from '../tensor/engine.js';
 import { keep } from '../tensor/scope.js';

@@ -1,36 +1,37 @@
-/** Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_). */
-import { Add, ScaleInPlace, SumSquares } from '../backend/kernel-defs.js';
+/** Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_), with nothing read back to the host. */
+import { noGrad } from '../autograd/grad-mode.js';
+import { Add, Div, Minimum } from '../kernels/elementwise.js';
+import { ScaleInPlace } from '../kernels/memory.js';
+import { SumSquares } from '../kernels/reduce.js';
+import { full } from '../ops/create.js';
+import { affine, sqrt } from '../ops/elementwise.js';
 import { runKernel } from '../tensor/engine.js';
+import { keep, tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
- * Scales every gradient by max_norm / (total_norm + 1e-6) when that is below 1 and returns the
- * total L2 norm before clipping (what the Hugging Face Trainer logs as `grad_norm`). A non-finite
- * norm is returned as is and, as in PyTorch, propagates into the gradients.
+ * Scales every gradient by min(1, max_norm / (total_norm + 1e-6)) and returns the total L2 norm
+ * before clipping (what the Hugging Face Trainer logs as `grad_norm`), as a scalar tensor on the
+ * gradients' device: the coefficient is computed and applied there, as torch does, so clipping
+ * never waits for the device. A non-finite norm propagates into the gradients, as in PyTorch.
  */
-export async function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): Promise<number> {
-  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: max norm must be > 0, got ${maxNorm}`);
+export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): Tensor {
+  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) {
+    throw new RangeError(`clipGradNorm: max norm must be a finite number > 0, got ${maxNorm}`);
+  }
   const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null && !g.isDisposed);
-  if (grads.length === 0) return 0;
-  let total: Tensor | undefined;
-  for (const g of grads) {
-    const sq = runKernel(SumSquares, [g], {})[0]!;
-    if (total) {
-      const next = runKernel(Add, [total, sq], {})[0]!;
-      total.dispose();
-      sq.dispose();
-      total = next;
-    } else {
-      total = sq;
-    }
-  }
-  let norm: number;
-  try {
-    norm = Math.sqrt(await total!.item());
-  } finally {
-    total!.dispose();
-  }
-  const coef = maxNorm / (norm + 1e-6);
-  if (!(coef >= 1)) for (const g of grads) runKernel(ScaleInPlace, [g], { scale: coef });
-  return norm;
+  const first = grads[0];
+  if (!first) return full([], 0, 'f32');
+  return noGrad(() =>
+    tidy(() => {
+      let total = runKernel(SumSquares, [first], {})[0]!;
+      for (const g of grads.slice(1)) total = runKernel(Add, [total, runKernel(SumSquares, [g], {})[0]!], {})[0]!;
+      const norm = keep(sqrt(total));
+      const options = { backend: first.backend };
+      const ratio = runKernel(Div, [full([], maxNorm, first.dtype, options), affine(norm, 1, 1e-6)], {})[0]!;
+      const coef = runKernel(Minimum, [ratio, full([], 1, first.dtype, options)], {})[0]!;
+      for (const g of grads) runKernel(ScaleInPlace, [g, coef], {});
+      return norm;
+    }),
+  );
 }

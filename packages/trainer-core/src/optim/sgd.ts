@@ -1,5 +1,5 @@
 /** torch.optim.SGD with momentum, dampening, Nesterov and (coupled) weight decay. */
-import { SgdUpdate } from '../backend/kernel-defs.js';
+import { SgdUpdate } from '../kernels/index.js';
 import { zeros } from '../ops/create.js';
 import { runKernel } from '../tensor/engine.js';
 import { keep } from '../tensor/scope.js';

@@ -6,7 +6,7 @@
 import { runBackward } from '../autograd/backward.js';
 import type { GradNode } from '../autograd/node.js';
 import type { Backend, TensorInfo } from '../backend/backend.js';
-import { Copy } from '../backend/kernel-defs.js';
+import { Copy } from '../kernels/memory.js';
 import { type DType, isFloatDType, type TypedArray } from './dtype.js';
 import { runKernel } from './engine.js';
 import { type Scope, trackTensor, untrackTensor } from './scope.js';
@@ -188,8 +188,13 @@ export class Tensor {
     return this.dataSync()[0]!;
   }
 
-  /** Plain array of the values (numbers), row-major. For tests and small tensors. */
-  toArray(): number[] {
+  /** Plain array of the values (numbers), row-major; waits for pending device work. */
+  async array(): Promise<number[]> {
+    return Array.from(await this.data());
+  }
+
+  /** Synchronous `array()` (cpu). For tests and small tensors. */
+  arraySync(): number[] {
     return Array.from(this.dataSync());
   }
 

@@ -38,6 +38,7 @@ export function registerEvalStatic(evalCommand: Command): void {
     )
     .action(async (opts: StaticOptions) => {
       const metrics = await evalStatic(opts);
+      for (const line of warningLines(metrics)) console.error(line);
       console.log(formatStaticSummary(opts.format, metrics));
     });
 }
@@ -65,6 +66,14 @@ function score(opts: StaticOptions): Promise<StaticMetrics> {
     case 'coords':
       return scoreCoordsFile(opts.predictions);
   }
+}
+
+/** The scorer's warnings (odyssey), at most 10 on the terminal; all of them are in the metrics file. */
+export function warningLines(m: StaticMetrics): string[] {
+  const warnings = 'warnings' in m ? m.warnings : [];
+  const shown = warnings.slice(0, 10).map((w) => `warning: ${w}`);
+  const more = warnings.length - shown.length;
+  return more > 0 ? [...shown, `warning: ... and ${more} more (see "warnings" in the metrics file)`] : shown;
 }
 
 const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}%`);

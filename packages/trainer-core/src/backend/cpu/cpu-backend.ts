@@ -1,27 +1,20 @@
 /**
  * The CPU backend: tensor data lives in one shared `CpuHeap` (a WebAssembly.Memory), so the
- * fast WASM kernels and their worker threads work on it in place. Each kernel (kernels/*.ts)
- * calls the fast kernel when one is given and applies, otherwise the plain TypeScript
- * reference in reference/*.ts, which is also the oracle for tests and the only path for f64.
+ * fast WASM kernels and their worker threads work on it in place. Kernels run at once, on the
+ * calling thread (and the pool's workers), so `flush` and `sync` have nothing to wait for. Each
+ * kernel file (kernels/*.ts) registers a reference path and, where one exists, a fast path
+ * through `registerCpuKernel`.
  */
 import { bytesPerElement, type DType, type FloatArray, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
-import { shapeSize } from '../../tensor/shape.js';
-import type { Backend, KernelOutput, TensorInfo } from '../backend.js';
+import type { Backend, BackendLimits, TensorInfo } from '../backend.js';
 import type { CpuFastKernels } from './fast-kernels.js';
-import { CpuHeap } from './heap.js';
+import { CpuHeap, MAX_PAGES, PAGE_BYTES } from './heap.js';
 import './kernels/index.js';
 
 export interface CpuBackendOptions {
   heap?: CpuHeap;
   /** Fast WASM SIMD kernels over the same heap; the reference kernels run when absent. */
   fast?: CpuFastKernels;
-}
-
-/** What a kernel that computes in f32/f64 says about another dtype (f16/bf16 only store data). */
-function notComputed(dtype: DType): string {
-  return dtype === 'f16' || dtype === 'bf16'
-    ? `${dtype} is a storage type: cast it to f32 first`
-    : `kernels compute in f32/f64, not ${dtype}`;
 }
 
 /** Elements a strided view touches, from its first element to its last. */
@@ -32,8 +25,16 @@ function span(info: TensorInfo): number {
   return last + 1;
 }
 
+const CPU_LIMITS: BackendLimits = {
+  // wasm32 addresses 4 GiB; one allocation can take at most what is left of it.
+  maxAllocationBytes: MAX_PAGES * PAGE_BYTES,
+  maxBindingsPerKernel: Number.POSITIVE_INFINITY,
+  computeDTypes: ['f32', 'f64'],
+};
+
 export class CpuBackend implements Backend<number> {
   readonly name = 'cpu';
+  readonly limits = CPU_LIMITS;
   readonly heap: CpuHeap;
   readonly fast: CpuFastKernels | undefined;
 
@@ -46,6 +47,7 @@ export class CpuBackend implements Backend<number> {
     return this.heap.alloc(size * bytesPerElement(dtype));
   }
 
+  /** Kernels have finished by the time the caller frees, so the block is reused at once. */
   free(handle: number): void {
     this.heap.release(handle);
   }
@@ -66,6 +68,19 @@ export class CpuBackend implements Backend<number> {
     return typedArrayFor(dtype, this.heap.buffer, handle + offset * bytesPerElement(dtype), size).slice();
   }
 
+  flush(): void {}
+
+  sync(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Kernels run synchronously, so the device time of `fn`'s work is its wall time. */
+  time(fn: () => void): Promise<number> {
+    const start = performance.now();
+    fn();
+    return Promise.resolve(performance.now() - start);
+  }
+
   dispose(): void {
     this.fast?.dispose();
   }
@@ -82,36 +97,12 @@ export class CpuBackend implements Backend<number> {
     return typedArrayFor(info.dtype, this.heap.buffer, this.pointer(info), span(info));
   }
 
-  /** Float view (f32 or f64); throws naming the kernel for other dtypes. */
-  floats(info: TensorInfo, what: string): FloatArray {
-    if (info.dtype !== 'f32' && info.dtype !== 'f64') {
-      throw new TypeError(`${what}: expected an f32 or f64 tensor, got ${info.dtype} (${notComputed(info.dtype)})`);
-    }
+  /** Float view; the definition's `infer` has already checked the dtype is f32 or f64. */
+  floats(info: TensorInfo): FloatArray {
     return this.view(info) as FloatArray;
   }
 
-  ints(info: TensorInfo, what: string): Int32Array {
-    if (info.dtype !== 'i32') throw new TypeError(`${what}: expected an i32 tensor, got ${info.dtype}`);
+  ints(info: TensorInfo): Int32Array {
     return this.view(info) as Int32Array;
-  }
-
-  /** A new contiguous output and a typed view of it. */
-  output(dtype: DType, shape: readonly number[]): { out: KernelOutput; data: TypedArray; ptr: number } {
-    const size = shapeSize(shape);
-    const ptr = this.allocate(dtype, size);
-    return { out: { handle: ptr, dtype, shape }, data: typedArrayFor(dtype, this.heap.buffer, ptr, size), ptr };
-  }
-
-  floatOutput(dtype: DType, shape: readonly number[]): { out: KernelOutput; data: FloatArray; ptr: number } {
-    if (dtype !== 'f32' && dtype !== 'f64') {
-      throw new TypeError(`expected f32 or f64 data, got ${dtype} (${notComputed(dtype)})`);
-    }
-    const o = this.output(dtype, shape);
-    return { out: o.out, data: o.data as FloatArray, ptr: o.ptr };
-  }
-
-  /** Whether the fast kernels apply: present and the data is f32. */
-  fastFor(dtype: DType): CpuFastKernels | undefined {
-    return dtype === 'f32' ? this.fast : undefined;
   }
 }

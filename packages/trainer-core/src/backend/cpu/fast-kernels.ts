@@ -11,8 +11,9 @@
  * The kernel side owns this file after the first version and may add kernels; changing the
  * meaning of an existing field needs both sides updated in the same commit.
  */
-import type { AdamWAttrs } from '../kernel-defs.js';
-import type { AttentionDims } from './reference/attention.js';
+
+import type { AdamWAttrs } from '../../kernels/optim.js';
+import type { AttentionDims } from '../../kernels/shapes/attention-dims.js';
 
 /** C[b] = alpha * op(A[b]) @ op(B[b]) (+ C[b] when accumulate), for b < batch. */
 export interface MatmulArgs {
@@ -39,9 +40,10 @@ export interface MatmulArgs {
  * Fused scaled-dot-product attention over [batch, seq, heads, headDim] layouts (the natural
  * output of the q/k/v projections, so no transposes are materialised). Grouped-query attention:
  * query head h reads key/value head floor(h / (heads / kvHeads)). The sizes, scale and causal
- * flag are the reference kernel's `AttentionDims`.
+ * flag are the definition's `AttentionDims`; there is no sliding window (the CPU kernel runs the
+ * reference where a window cuts keys off).
  */
-export interface AttentionArgs extends AttentionDims {
+export interface AttentionArgs extends Omit<AttentionDims, 'window'> {
   q: number;
   k: number;
   v: number;
@@ -127,7 +129,7 @@ export interface RmsNormGradArgs {
  * Fused token cross-entropy over `rows` rows of `vocab` logits with i32 labels: rows whose label
  * is the ignore index, or whose i32 mask value is 0 (mask pointer 0 = no mask), are left out.
  * Writes dlogits = (softmax - onehot) / tokens (0 for left-out rows) unless its pointer is 0.
- * Labels outside [0, vocab) that are not the ignore index throw, naming the row.
+ * Rows whose label lies outside [0, vocab) are left out too.
  */
 export interface CrossEntropyArgs {
   logits: number;

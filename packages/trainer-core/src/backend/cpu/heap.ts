@@ -10,10 +10,10 @@
 
 import './wasm-globals.js';
 
-const PAGE_BYTES = 64 * 1024;
+export const PAGE_BYTES = 64 * 1024;
 export const HEAP_ALIGN = 64;
 /** wasm32's ceiling: 65,536 pages = 4 GiB of address space. */
-const MAX_PAGES = 65536;
+export const MAX_PAGES = 65536;
 /** Offsets below this are never handed out: 0 stays an invalid pointer, and kernels may keep scratch there. */
 export const HEAP_RESERVED_BYTES = 1 << 16;
 

@@ -1,10 +1,8 @@
-import { Affine } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Affine } from '../../../kernels/elementwise.js';
 import { affine } from '../reference/elementwise.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { scale: number; bias: number }>(Affine, 'cpu', ({ backend, inputs: [x], attrs }) => {
-  const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
-  affine(data, backend.floats(x!, 'Affine'), x!.size, attrs.scale, attrs.bias);
-  return [out];
+registerCpuKernel(Affine, {
+  reference: ({ backend, inputs: [x], outputs: [y], attrs }) =>
+    affine(backend.floats(y!), backend.floats(x!), x!.size, attrs.scale, attrs.bias),
 });

@@ -1,11 +1,6 @@
-import { Assign } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Assign } from '../../../kernels/memory.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(Assign, 'cpu', ({ backend, inputs: [dst, src] }) => {
-  if (dst!.size !== src!.size || dst!.dtype !== src!.dtype) {
-    throw new RangeError(`Assign: ${src!.size} ${src!.dtype} values into ${dst!.size} ${dst!.dtype}`);
-  }
-  backend.view(dst!).set(backend.view(src!) as never);
-  return [];
+registerCpuKernel(Assign, {
+  reference: ({ backend, inputs: [dst, src] }) => backend.view(dst!).set(backend.view(src!) as never),
 });

@@ -1,45 +1,41 @@
-import { AttentionGrad } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { AttentionGrad } from '../../../kernels/attention.js';
+import { attentionDims, windowBites } from '../../../kernels/shapes/attention-dims.js';
 import { attentionBackward } from '../reference/attention.js';
-import { attentionDims } from './attention-shape.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { causal: boolean; scale: number }>(AttentionGrad, 'cpu', ({ backend, inputs, attrs }) => {
-  const [q, k, v, out, lse, dout, mask] = inputs;
-  const d = attentionDims(q!, k!, v!, mask, attrs.causal, attrs.scale);
-  const dq = backend.floatOutput(q!.dtype, q!.shape);
-  const dk = backend.floatOutput(q!.dtype, k!.shape);
-  const dv = backend.floatOutput(q!.dtype, v!.shape);
-  const fast = backend.fastFor(q!.dtype);
-  if (fast) {
-    fast.attentionBackward({
-      q: backend.pointer(q!),
-      k: backend.pointer(k!),
-      v: backend.pointer(v!),
-      out: backend.pointer(out!),
-      lse: backend.pointer(lse!),
-      dout: backend.pointer(dout!),
-      dq: dq.ptr,
-      dk: dk.ptr,
-      dv: dv.ptr,
-      ...d,
-      keyMask: mask ? backend.pointer(mask) : 0,
-    });
-  } else {
-    const f = (t: typeof q) => backend.floats(t!, 'AttentionGrad');
+registerCpuKernel(AttentionGrad, {
+  reference: ({ backend, inputs: [q, k, v, out, lse, dout, mask], outputs: [dq, dk, dv], attrs }) => {
+    const f = backend.floats.bind(backend);
     attentionBackward(
-      dq.data,
-      dk.data,
-      dv.data,
-      f(q),
-      f(k),
-      f(v),
-      f(out),
-      f(lse),
-      f(dout),
-      mask ? backend.ints(mask, 'AttentionGrad key mask') : undefined,
-      d,
+      f(dq!),
+      f(dk!),
+      f(dv!),
+      f(q!),
+      f(k!),
+      f(v!),
+      f(out!),
+      f(lse!),
+      f(dout!),
+      mask ? backend.ints(mask) : undefined,
+      attentionDims(q!, k!, v!, mask, attrs),
     );
-  }
-  return [dq.out, dk.out, dv.out];
+  },
+  fastWhen: ({ inputs: [q, k, v, , , , mask], attrs }) => !windowBites(attentionDims(q!, k!, v!, mask, attrs)),
+  fast: (fast, { backend, inputs: [q, k, v, out, lse, dout, mask], outputs: [dq, dk, dv], attrs }) => {
+    const { window: _, ...d } = attentionDims(q!, k!, v!, mask, attrs);
+    const p = backend.pointer.bind(backend);
+    fast.attentionBackward({
+      q: p(q!),
+      k: p(k!),
+      v: p(v!),
+      out: p(out!),
+      lse: p(lse!),
+      dout: p(dout!),
+      dq: p(dq!),
+      dk: p(dk!),
+      dv: p(dv!),
+      keyMask: mask ? p(mask) : 0,
+      ...d,
+    });
+  },
 });

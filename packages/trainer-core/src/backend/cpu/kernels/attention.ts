@@ -1,35 +1,30 @@
-import { Attention } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Attention } from '../../../kernels/attention.js';
+import { attentionDims, windowBites } from '../../../kernels/shapes/attention-dims.js';
 import { attentionForward } from '../reference/attention.js';
-import { attentionDims } from './attention-shape.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { causal: boolean; scale: number }>(Attention, 'cpu', ({ backend, inputs, attrs }) => {
-  const [q, k, v, mask] = inputs;
-  const d = attentionDims(q!, k!, v!, mask, attrs.causal, attrs.scale);
-  const out = backend.floatOutput(q!.dtype, q!.shape);
-  const lse = backend.floatOutput(q!.dtype, [d.batch, d.heads, d.tq]);
-  const fast = backend.fastFor(q!.dtype);
-  if (fast) {
+registerCpuKernel(Attention, {
+  reference: ({ backend, inputs: [q, k, v, mask], outputs: [out, lse], attrs }) =>
+    attentionForward(
+      backend.floats(out!),
+      backend.floats(lse!),
+      backend.floats(q!),
+      backend.floats(k!),
+      backend.floats(v!),
+      mask ? backend.ints(mask) : undefined,
+      attentionDims(q!, k!, v!, mask, attrs),
+    ),
+  fastWhen: ({ inputs: [q, k, v, mask], attrs }) => !windowBites(attentionDims(q!, k!, v!, mask, attrs)),
+  fast: (fast, { backend, inputs: [q, k, v, mask], outputs: [out, lse], attrs }) => {
+    const { window: _, ...d } = attentionDims(q!, k!, v!, mask, attrs);
     fast.attention({
       q: backend.pointer(q!),
       k: backend.pointer(k!),
       v: backend.pointer(v!),
-      out: out.ptr,
-      lse: lse.ptr,
-      ...d,
+      out: backend.pointer(out!),
+      lse: backend.pointer(lse!),
       keyMask: mask ? backend.pointer(mask) : 0,
+      ...d,
     });
-  } else {
-    attentionForward(
-      out.data,
-      lse.data,
-      backend.floats(q!, 'Attention'),
-      backend.floats(k!, 'Attention'),
-      backend.floats(v!, 'Attention'),
-      mask ? backend.ints(mask, 'Attention key mask') : undefined,
-      d,
-    );
-  }
-  return [out.out, lse.out];
+  },
 });

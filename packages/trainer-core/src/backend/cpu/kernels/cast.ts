@@ -1,3 +1,4 @@
+import { Cast } from '../../../kernels/memory.js';
 import type { DType, TypedArray } from '../../../tensor/dtype.js';
 import {
   bf16ArrayToF32,
@@ -7,9 +8,7 @@ import {
   f32ToBf16Bits,
   f32ToF16Bits,
 } from '../../../tensor/half.js';
-import { Cast } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
 function decoder(dtype: DType): ((x: number) => number) | undefined {
   if (dtype === 'f16') return f16BitsToF32;
@@ -54,8 +53,7 @@ export function castValues(out: TypedArray, outType: DType, x: TypedArray, inTyp
   }
 }
 
-registerKernel<CpuBackend, { dtype: DType }>(Cast, 'cpu', ({ backend, inputs: [x], attrs }) => {
-  const { out, data } = backend.output(attrs.dtype, x!.shape);
-  castValues(data, attrs.dtype, backend.view(x!), x!.dtype);
-  return [out];
+registerCpuKernel(Cast, {
+  reference: ({ backend, inputs: [x], outputs: [y] }) =>
+    castValues(backend.view(y!), y!.dtype, backend.view(x!), x!.dtype),
 });

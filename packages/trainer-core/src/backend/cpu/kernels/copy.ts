@@ -1,11 +1,8 @@
-import { contiguousStrides } from '../../../tensor/shape.js';
-import { Copy } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Copy } from '../../../kernels/memory.js';
 import { stridedCopy } from '../reference/elementwise.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(Copy, 'cpu', ({ backend, inputs: [x] }) => {
-  const { out, data } = backend.output(x!.dtype, x!.shape);
-  stridedCopy(data, contiguousStrides(x!.shape), backend.view(x!), x!.strides, x!.shape);
-  return [out];
+registerCpuKernel(Copy, {
+  reference: ({ backend, inputs: [x], outputs: [y] }) =>
+    stridedCopy(backend.view(y!), y!.strides, backend.view(x!), x!.strides, x!.shape),
 });

@@ -1,53 +1,54 @@
-import { CrossEntropy } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { CrossEntropy } from '../../../kernels/loss.js';
+import type { CrossEntropyStats } from '../fast-kernels.js';
 import { crossEntropyRows } from '../reference/cross-entropy.js';
-import { checkLabels } from '../reference/validate.js';
-import { lastAxisRows } from './rows.js';
+import { type CpuKernelArgs, registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { ignoreIndex: number; withGrad: boolean }>(
-  CrossEntropy,
-  'cpu',
-  ({ backend, inputs: [logits, labels, mask], attrs }) => {
-    const { rows, n } = lastAxisRows(logits!.shape);
-    if (labels!.size !== rows) {
-      throw new RangeError(`CrossEntropy: ${labels!.size} labels for ${rows} rows of logits`);
-    }
-    if (mask && mask.size !== rows) throw new RangeError(`CrossEntropy: ${mask.size} mask values for ${rows} rows`);
-    checkLabels(
-      backend.ints(labels!, 'CrossEntropy labels'),
-      mask ? backend.view(mask) : undefined,
-      n,
+/** The scalar outputs: loss, accuracy, tokens. */
+function writeStats({ backend, outputs: [loss, accuracy, tokens] }: CpuKernelArgs<unknown>, r: CrossEntropyStats) {
+  backend.floats(loss!)[0] = r.loss;
+  backend.floats(accuracy!)[0] = r.accuracy;
+  backend.ints(tokens!)[0] = r.tokens;
+}
+
+registerCpuKernel(CrossEntropy, {
+  reference: (args) => {
+    const {
+      backend,
+      inputs: [logits, labels, mask],
+      outputs,
+      attrs,
+    } = args;
+    const [rows, vocab] = logits!.shape as [number, number];
+    const dlogits = outputs[3];
+    const r = crossEntropyRows(
+      backend.floats(logits!),
+      backend.ints(labels!),
+      mask ? backend.ints(mask) : undefined,
+      rows,
+      vocab,
       attrs.ignoreIndex,
+      dlogits ? backend.floats(dlogits) : undefined,
     );
-    const dtype = logits!.dtype;
-    const grad = attrs.withGrad ? backend.floatOutput(dtype, logits!.shape) : undefined;
-    const fast = labels!.dtype === 'i32' && (!mask || mask.dtype === 'i32') ? backend.fastFor(dtype) : undefined;
-    const r = fast
-      ? fast.crossEntropy({
-          logits: backend.pointer(logits!),
-          labels: backend.pointer(labels!),
-          mask: mask ? backend.pointer(mask) : 0,
-          rows,
-          vocab: n,
-          ignoreIndex: attrs.ignoreIndex,
-          dlogits: grad ? grad.ptr : 0,
-        })
-      : crossEntropyRows(
-          backend.floats(logits!, 'CrossEntropy'),
-          backend.ints(labels!, 'CrossEntropy labels'),
-          mask ? backend.view(mask) : undefined,
-          rows,
-          n,
-          attrs.ignoreIndex,
-          grad?.data,
-        );
-    const loss = backend.floatOutput(dtype, []);
-    const accuracy = backend.floatOutput(dtype, []);
-    const tokens = backend.output('i32', []);
-    loss.data[0] = r.loss;
-    accuracy.data[0] = r.accuracy;
-    tokens.data[0] = r.tokens;
-    return grad ? [loss.out, accuracy.out, tokens.out, grad.out] : [loss.out, accuracy.out, tokens.out];
+    writeStats(args, r);
   },
-);
+  fast: (fast, args) => {
+    const {
+      backend,
+      inputs: [logits, labels, mask],
+      outputs,
+      attrs,
+    } = args;
+    const [rows, vocab] = logits!.shape as [number, number];
+    const dlogits = outputs[3];
+    const r = fast.crossEntropy({
+      logits: backend.pointer(logits!),
+      labels: backend.pointer(labels!),
+      mask: mask ? backend.pointer(mask) : 0,
+      rows,
+      vocab,
+      ignoreIndex: attrs.ignoreIndex,
+      dlogits: dlogits ? backend.pointer(dlogits) : 0,
+    });
+    writeStats(args, r);
+  },
+});

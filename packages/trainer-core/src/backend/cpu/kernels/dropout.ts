@@ -1,10 +1,8 @@
-import { Dropout } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Dropout } from '../../../kernels/elementwise.js';
 import { dropout } from '../reference/elementwise.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { p: number; seed: number }>(Dropout, 'cpu', ({ backend, inputs: [x], attrs }) => {
-  const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
-  dropout(data, backend.floats(x!, 'Dropout'), x!.size, attrs.p, attrs.seed);
-  return [out];
+registerCpuKernel(Dropout, {
+  reference: ({ backend, inputs: [x], outputs: [y], attrs }) =>
+    dropout(backend.floats(y!), backend.floats(x!), x!.size, attrs.p, attrs.seed),
 });

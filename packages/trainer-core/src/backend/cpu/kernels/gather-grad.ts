@@ -1,16 +1,11 @@
-import { GatherGrad } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { GatherGrad } from '../../../kernels/indexing.js';
+import { aroundAxis } from '../../../kernels/shapes/axis-split.js';
 import { gatherAxisGrad } from '../reference/gather.js';
-import { aroundAxis } from '../reference/strided.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { axis: number; inShape: readonly number[] }>(
-  GatherGrad,
-  'cpu',
-  ({ backend, inputs: [dy, indices], attrs }) => {
+registerCpuKernel(GatherGrad, {
+  reference: ({ backend, inputs: [dy, indices], outputs: [dx], attrs }) => {
     const { outer, n, inner } = aroundAxis(attrs.inShape, attrs.axis);
-    const { out, data } = backend.floatOutput(dy!.dtype, attrs.inShape);
-    gatherAxisGrad(data, backend.floats(dy!, 'GatherGrad'), backend.ints(indices!, 'GatherGrad'), outer, n, inner);
-    return [out];
+    gatherAxisGrad(backend.floats(dx!), backend.floats(dy!), backend.ints(indices!), outer, n, inner);
   },
-);
+});

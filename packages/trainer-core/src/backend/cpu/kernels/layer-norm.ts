@@ -1,26 +1,12 @@
-import { LayerNorm } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { LayerNorm } from '../../../kernels/norm.js';
+import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
 import { layerNormRows } from '../reference/norm.js';
-import { lastAxisRows } from './rows.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { eps: number }>(LayerNorm, 'cpu', ({ backend, inputs: [x, w, b], attrs }) => {
-  const { rows, n } = lastAxisRows(x!.shape);
-  if (w!.size !== n || (b && b.size !== n)) throw new RangeError(`LayerNorm: weight/bias must have ${n} elements`);
-  const k = 'LayerNorm';
-  const y = backend.floatOutput(x!.dtype, x!.shape);
-  const mean = backend.floatOutput(x!.dtype, [rows]);
-  const rstd = backend.floatOutput(x!.dtype, [rows]);
-  layerNormRows(
-    y.data,
-    mean.data,
-    rstd.data,
-    backend.floats(x!, k),
-    backend.floats(w!, k),
-    b ? backend.floats(b, k) : undefined,
-    rows,
-    n,
-    attrs.eps,
-  );
-  return [y.out, mean.out, rstd.out];
+registerCpuKernel(LayerNorm, {
+  reference: ({ backend, inputs: [x, w, b], outputs: [y, mean, rstd], attrs }) => {
+    const { rows, n } = lastAxisRows(x!.shape);
+    const f = backend.floats.bind(backend);
+    layerNormRows(f(y!), f(mean!), f(rstd!), f(x!), f(w!), b ? f(b) : undefined, rows, n, attrs.eps);
+  },
 });

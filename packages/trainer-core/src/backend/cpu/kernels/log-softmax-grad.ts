@@ -1,12 +1,11 @@
-import { LogSoftmaxGrad } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
+import { LogSoftmaxGrad } from '../../../kernels/softmax.js';
 import { logSoftmaxGradRows } from '../reference/softmax.js';
-import { lastAxisRows } from './rows.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(LogSoftmaxGrad, 'cpu', ({ backend, inputs: [y, dy] }) => {
-  const { rows, n } = lastAxisRows(y!.shape);
-  const { out, data } = backend.floatOutput(y!.dtype, y!.shape);
-  logSoftmaxGradRows(data, backend.floats(y!, 'LogSoftmaxGrad'), backend.floats(dy!, 'LogSoftmaxGrad'), rows, n);
-  return [out];
+registerCpuKernel(LogSoftmaxGrad, {
+  reference: ({ backend, inputs: [y, dy], outputs: [dx] }) => {
+    const { rows, n } = lastAxisRows(y!.shape);
+    logSoftmaxGradRows(backend.floats(dx!), backend.floats(y!), backend.floats(dy!), rows, n);
+  },
 });

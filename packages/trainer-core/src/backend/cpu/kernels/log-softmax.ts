@@ -1,12 +1,11 @@
-import { LogSoftmax } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
+import { LogSoftmax } from '../../../kernels/softmax.js';
 import { logSoftmaxRows } from '../reference/softmax.js';
-import { lastAxisRows } from './rows.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(LogSoftmax, 'cpu', ({ backend, inputs: [x] }) => {
-  const { rows, n } = lastAxisRows(x!.shape);
-  const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
-  logSoftmaxRows(data, backend.floats(x!, 'LogSoftmax'), rows, n);
-  return [out];
+registerCpuKernel(LogSoftmax, {
+  reference: ({ backend, inputs: [x], outputs: [y] }) => {
+    const { rows, n } = lastAxisRows(x!.shape);
+    logSoftmaxRows(backend.floats(y!), backend.floats(x!), rows, n);
+  },
 });

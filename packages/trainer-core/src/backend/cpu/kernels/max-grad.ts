@@ -1,16 +1,11 @@
-import { MaxGrad } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { MaxGrad } from '../../../kernels/reduce.js';
+import { aroundAxis } from '../../../kernels/shapes/axis-split.js';
 import { maxAxisGrad } from '../reference/reduce.js';
-import { aroundAxis } from '../reference/strided.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { axis: number; inShape: readonly number[] }>(
-  MaxGrad,
-  'cpu',
-  ({ backend, inputs: [dy, indices], attrs }) => {
+registerCpuKernel(MaxGrad, {
+  reference: ({ backend, inputs: [dy, indices], outputs: [dx], attrs }) => {
     const { outer, n, inner } = aroundAxis(attrs.inShape, attrs.axis);
-    const { out, data } = backend.floatOutput(dy!.dtype, attrs.inShape);
-    maxAxisGrad(data, backend.floats(dy!, 'MaxGrad'), backend.ints(indices!, 'MaxGrad'), outer, n, inner);
-    return [out];
+    maxAxisGrad(backend.floats(dx!), backend.floats(dy!), backend.ints(indices!), outer, n, inner);
   },
-);
+});

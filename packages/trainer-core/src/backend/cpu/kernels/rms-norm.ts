@@ -1,34 +1,17 @@
-import { RmsNorm } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { RmsNorm } from '../../../kernels/norm.js';
+import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
 import { rmsNormRows } from '../reference/norm.js';
-import { lastAxisRows } from './rows.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { eps: number; weightOffset: number }>(
-  RmsNorm,
-  'cpu',
-  ({ backend, inputs: [x, w], attrs }) => {
+registerCpuKernel(RmsNorm, {
+  reference: ({ backend, inputs: [x, w], outputs: [y, rstd], attrs: { eps, weightOffset } }) => {
     const { rows, n } = lastAxisRows(x!.shape);
-    if (w!.size !== n) throw new RangeError(`RmsNorm: weight has ${w!.size} elements, the normalised axis ${n}`);
-    const y = backend.floatOutput(x!.dtype, x!.shape);
-    const rstd = backend.floatOutput(x!.dtype, [rows]);
-    const fast = w!.dtype === x!.dtype ? backend.fastFor(x!.dtype) : undefined;
-    if (fast) {
-      const { eps, weightOffset } = attrs;
-      const [px, pw] = [backend.pointer(x!), backend.pointer(w!)];
-      fast.rmsNorm({ x: px, weight: pw, out: y.ptr, rstd: rstd.ptr, rows, dim: n, eps, weightOffset });
-      return [y.out, rstd.out];
-    }
-    rmsNormRows(
-      y.data,
-      rstd.data,
-      backend.floats(x!, 'RmsNorm'),
-      backend.floats(w!, 'RmsNorm'),
-      rows,
-      n,
-      attrs.eps,
-      attrs.weightOffset,
-    );
-    return [y.out, rstd.out];
+    const f = backend.floats.bind(backend);
+    rmsNormRows(f(y!), f(rstd!), f(x!), f(w!), rows, n, eps, weightOffset);
   },
-);
+  fast: (fast, { backend, inputs: [x, w], outputs: [y, rstd], attrs: { eps, weightOffset } }) => {
+    const { rows, n } = lastAxisRows(x!.shape);
+    const p = backend.pointer.bind(backend);
+    fast.rmsNorm({ x: p(x!), weight: p(w!), out: p(y!), rstd: p(rstd!), rows, dim: n, eps, weightOffset });
+  },
+});

@@ -1,49 +1,43 @@
-import { Rope } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Rope } from '../../../kernels/rope.js';
 import { rope } from '../reference/rope.js';
-import { checkPositions } from '../reference/validate.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { theta: number; positionOffset: number; inverse: boolean }>(
-  Rope,
-  'cpu',
-  ({ backend, inputs: [x, positions], attrs }) => {
-    if (x!.shape.length !== 4) throw new RangeError('Rope: expected x of shape [batch, seq, heads, headDim]');
-    const [batch, seq, heads, dim] = x!.shape as [number, number, number, number];
-    if (positions && positions.size !== batch * seq) {
-      throw new RangeError(`Rope: positions must have batch * seq = ${batch * seq} elements, got ${positions.size}`);
-    }
-    if (dim % 2 !== 0) throw new RangeError(`Rope: head dim ${dim} must be even`);
-    if (positions) checkPositions(backend.ints(positions, 'Rope positions'));
-    const { out, data, ptr } = backend.floatOutput(x!.dtype, x!.shape);
-    const fast = backend.fastFor(x!.dtype);
-    if (fast) {
-      fast.rope({
-        x: backend.pointer(x!),
-        out: ptr,
-        batch,
-        seq,
-        heads,
-        dim,
-        theta: attrs.theta,
-        positions: positions ? backend.pointer(positions) : 0,
-        positionOffset: attrs.positionOffset,
-        inverse: attrs.inverse,
-      });
-      return [out];
-    }
+function sizes(shape: readonly number[]) {
+  return shape as [number, number, number, number];
+}
+
+registerCpuKernel(Rope, {
+  reference: ({ backend, inputs: [x, positions], outputs: [y], attrs }) => {
+    const [batch, seq, heads, dim] = sizes(x!.shape);
     rope(
-      data,
-      backend.floats(x!, 'Rope'),
+      backend.floats(y!),
+      backend.floats(x!),
       batch,
       seq,
       heads,
       dim,
       attrs.theta,
-      positions ? backend.ints(positions, 'Rope positions') : undefined,
+      positions ? backend.ints(positions) : undefined,
       attrs.positionOffset,
       attrs.inverse,
     );
-    return [out];
   },
-);
+  // The fast kernel's cos/sin tables start at position 0; negative positions take the reference.
+  fastWhen: ({ backend, inputs: [, positions], attrs }) =>
+    positions ? backend.ints(positions).every((p) => p >= 0) : attrs.positionOffset >= 0,
+  fast: (fast, { backend, inputs: [x, positions], outputs: [y], attrs }) => {
+    const [batch, seq, heads, dim] = sizes(x!.shape);
+    fast.rope({
+      x: backend.pointer(x!),
+      out: backend.pointer(y!),
+      batch,
+      seq,
+      heads,
+      dim,
+      theta: attrs.theta,
+      positions: positions ? backend.pointer(positions) : 0,
+      positionOffset: attrs.positionOffset,
+      inverse: attrs.inverse,
+    });
+  },
+});

@@ -1,10 +1,11 @@
-import { ScaleInPlace } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { ScaleInPlace } from '../../../kernels/memory.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { scale: number }>(ScaleInPlace, 'cpu', ({ backend, inputs: [x], attrs }) => {
-  const d = backend.floats(x!, 'ScaleInPlace');
-  const n = x!.size;
-  for (let i = 0; i < n; i++) d[i]! *= attrs.scale;
-  return [];
+registerCpuKernel(ScaleInPlace, {
+  reference: ({ backend, inputs: [x, scale] }) => {
+    const d = backend.floats(x!);
+    const s = backend.floats(scale!)[0]!;
+    const n = x!.size;
+    for (let i = 0; i < n; i++) d[i]! *= s;
+  },
 });

@@ -1,10 +1,8 @@
-import { type SgdAttrs, SgdUpdate } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { SgdUpdate } from '../../../kernels/optim.js';
 import { sgd } from '../reference/optim.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, SgdAttrs>(SgdUpdate, 'cpu', ({ backend, inputs: [p, g, buf], attrs }) => {
-  const k = 'SgdUpdate';
-  sgd(backend.floats(p!, k), backend.floats(g!, k), buf ? backend.floats(buf, k) : undefined, p!.size, attrs);
-  return [];
+registerCpuKernel(SgdUpdate, {
+  reference: ({ backend, inputs: [p, g, buf], attrs }) =>
+    sgd(backend.floats(p!), backend.floats(g!), buf ? backend.floats(buf) : undefined, p!.size, attrs),
 });

@@ -1,21 +1,15 @@
-import { contiguousStrides } from '../../../tensor/shape.js';
-import { SliceGrad } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { SliceGrad } from '../../../kernels/memory.js';
 import { stridedCopy } from '../reference/elementwise.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { inShape: readonly number[]; starts: readonly number[] }>(
-  SliceGrad,
-  'cpu',
-  ({ backend, inputs: [dy], attrs }) => {
-    const { out, data } = backend.floatOutput(dy!.dtype, attrs.inShape);
+registerCpuKernel(SliceGrad, {
+  reference: ({ backend, inputs: [dy], outputs: [dx], attrs: { starts } }) => {
+    const data = backend.floats(dx!);
     data.fill(0);
-    const strides = contiguousStrides(attrs.inShape);
     let offset = 0;
-    attrs.starts.forEach((s, i) => {
-      offset += s * strides[i]!;
+    starts.forEach((s, i) => {
+      offset += s * dx!.strides[i]!;
     });
-    stridedCopy(data.subarray(offset), strides, backend.view(dy!), dy!.strides, dy!.shape);
-    return [out];
+    stridedCopy(data.subarray(offset), dx!.strides, backend.view(dy!), dy!.strides, dy!.shape);
   },
-);
+});

@@ -1,12 +1,11 @@
-import { SoftmaxGrad } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
+import { SoftmaxGrad } from '../../../kernels/softmax.js';
 import { softmaxGradRows } from '../reference/softmax.js';
-import { lastAxisRows } from './rows.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(SoftmaxGrad, 'cpu', ({ backend, inputs: [y, dy] }) => {
-  const { rows, n } = lastAxisRows(y!.shape);
-  const { out, data } = backend.floatOutput(y!.dtype, y!.shape);
-  softmaxGradRows(data, backend.floats(y!, 'SoftmaxGrad'), backend.floats(dy!, 'SoftmaxGrad'), rows, n);
-  return [out];
+registerCpuKernel(SoftmaxGrad, {
+  reference: ({ backend, inputs: [y, dy], outputs: [dx] }) => {
+    const { rows, n } = lastAxisRows(y!.shape);
+    softmaxGradRows(backend.floats(dx!), backend.floats(y!), backend.floats(dy!), rows, n);
+  },
 });

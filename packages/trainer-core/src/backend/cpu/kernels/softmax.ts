@@ -1,12 +1,11 @@
-import { Softmax } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
+import { Softmax } from '../../../kernels/softmax.js';
 import { softmaxRows } from '../reference/softmax.js';
-import { lastAxisRows } from './rows.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(Softmax, 'cpu', ({ backend, inputs: [x] }) => {
-  const { rows, n } = lastAxisRows(x!.shape);
-  const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
-  softmaxRows(data, backend.floats(x!, 'Softmax'), rows, n);
-  return [out];
+registerCpuKernel(Softmax, {
+  reference: ({ backend, inputs: [x], outputs: [y] }) => {
+    const { rows, n } = lastAxisRows(x!.shape);
+    softmaxRows(backend.floats(y!), backend.floats(x!), rows, n);
+  },
 });

@@ -1,10 +1,9 @@
-import { SumSquares } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { SumSquares } from '../../../kernels/reduce.js';
 import { sumSquares } from '../reference/reduce.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, unknown>(SumSquares, 'cpu', ({ backend, inputs: [x] }) => {
-  const { out, data } = backend.floatOutput('f32', []);
-  data[0] = sumSquares(backend.floats(x!, 'SumSquares'), x!.size);
-  return [out];
+registerCpuKernel(SumSquares, {
+  reference: ({ backend, inputs: [x], outputs: [y] }) => {
+    backend.floats(y!)[0] = sumSquares(backend.floats(x!), x!.size);
+  },
 });

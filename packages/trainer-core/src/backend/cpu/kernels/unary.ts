@@ -1,10 +1,8 @@
-import { Unary, type UnaryOp } from '../../kernel-defs.js';
-import { registerKernel } from '../../registry.js';
-import type { CpuBackend } from '../cpu-backend.js';
+import { Unary } from '../../../kernels/elementwise.js';
 import { unary } from '../reference/elementwise.js';
+import { registerCpuKernel } from '../register-kernel.js';
 
-registerKernel<CpuBackend, { op: UnaryOp }>(Unary, 'cpu', ({ backend, inputs: [x], attrs }) => {
-  const { out, data } = backend.floatOutput(x!.dtype, x!.shape);
-  unary(attrs.op, data, backend.floats(x!, `Unary(${attrs.op})`), x!.size);
-  return [out];
+registerCpuKernel(Unary, {
+  reference: ({ backend, inputs: [x], outputs: [y], attrs }) =>
+    unary(attrs.op, backend.floats(y!), backend.floats(x!), x!.size),
 });

@@ -2,31 +2,10 @@
  * Fused scaled-dot-product attention over [batch, seq, heads, headDim] layouts with grouped-query
  * heads, the oracle for the fast kernels. The forward keeps only the output and the row
  * log-sum-exp; the backward recomputes each probability from the lse (flash-attention style), so
- * no [Tq, Tk] matrix is ever stored.
+ * no [Tq, Tk] matrix is ever stored. Sizes and masking rules: kernels/shapes/attention-dims.ts.
  */
+import { type AttentionDims, keyRange } from '../../../kernels/shapes/attention-dims.js';
 import type { FloatArray } from '../../../tensor/dtype.js';
-
-export interface AttentionDims {
-  batch: number;
-  heads: number;
-  kvHeads: number;
-  tq: number;
-  tk: number;
-  headDim: number;
-  scale: number;
-  causal: boolean;
-}
-
-/** Keys query row i may see: j < end, where causal masking is bottom-right aligned. */
-function keyEnd(d: AttentionDims, i: number): number {
-  return d.causal ? Math.max(0, Math.min(d.tk, i + d.tk - d.tq + 1)) : d.tk;
-}
-
-export function checkAttentionDims(d: AttentionDims): void {
-  if (d.kvHeads <= 0 || d.heads % d.kvHeads !== 0) {
-    throw new RangeError(`Attention: ${d.heads} query heads are not a multiple of ${d.kvHeads} key/value heads`);
-  }
-}
 
 export function attentionForward(
   out: FloatArray,
@@ -37,7 +16,6 @@ export function attentionForward(
   keyMask: Int32Array | undefined,
   d: AttentionDims,
 ): void {
-  checkAttentionDims(d);
   const { batch, heads, kvHeads, tq, tk, headDim: D, scale } = d;
   const group = heads / kvHeads;
   const scores = new Float64Array(tk);
@@ -48,9 +26,9 @@ export function attentionForward(
       for (let i = 0; i < tq; i++) {
         const qb = ((b * tq + i) * heads + h) * D;
         const ob = qb;
-        const end = keyEnd(d, i);
+        const [start, end] = keyRange(d, i);
         let m = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j < end; j++) {
+        for (let j = start; j < end; j++) {
           if (keyMask && keyMask[b * tk + j] === 0) {
             scores[j] = Number.NEGATIVE_INFINITY;
             continue;
@@ -70,7 +48,7 @@ export function attentionForward(
         }
         acc.fill(0);
         let l = 0;
-        for (let j = 0; j < end; j++) {
+        for (let j = start; j < end; j++) {
           const s = scores[j]!;
           if (s === Number.NEGATIVE_INFINITY) continue;
           const p = Math.exp(s - m);
@@ -100,7 +78,6 @@ export function attentionBackward(
   keyMask: Int32Array | undefined,
   d: AttentionDims,
 ): void {
-  checkAttentionDims(d);
   const { batch, heads, kvHeads, tq, tk, headDim: D, scale } = d;
   const group = heads / kvHeads;
   dk.fill(0);
@@ -116,8 +93,8 @@ export function attentionBackward(
         if (rowLse !== Number.NEGATIVE_INFINITY) {
           let di = 0;
           for (let c = 0; c < D; c++) di += dout[qb + c]! * out[qb + c]!;
-          const end = keyEnd(d, i);
-          for (let j = 0; j < end; j++) {
+          const [start, end] = keyRange(d, i);
+          for (let j = start; j < end; j++) {
             if (keyMask && keyMask[b * tk + j] === 0) continue;
             const kb = ((b * tk + j) * kvHeads + kh) * D;
             let s = 0;

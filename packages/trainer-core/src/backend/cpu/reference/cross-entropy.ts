@@ -1,7 +1,8 @@
 /**
  * Token cross-entropy, fused: one pass per row computes the loss term, whether the first argmax
  * equals the label, and (optionally) the gradient of the mean loss with respect to the logits,
- * (softmax - onehot) / tokens, so the backward is a single scale.
+ * (softmax - onehot) / tokens, so the backward is a single scale. Rows whose label is the ignore
+ * index or outside [0, vocab), or whose mask is 0, count nowhere.
  */
 import type { FloatArray } from '../../../tensor/dtype.js';
 
@@ -20,25 +21,19 @@ export function crossEntropyRows(
   ignoreIndex: number,
   dlogits: FloatArray | undefined,
 ): CrossEntropyResult {
-  let tokens = 0;
-  for (let r = 0; r < rows; r++) {
+  const counted = (r: number) => {
     const label = labels[r]!;
-    if (label === ignoreIndex || (mask && mask[r] === 0)) continue;
-    if (label < 0 || label >= vocab || !Number.isInteger(label)) {
-      throw new RangeError(
-        `CrossEntropy: label ${label} at row ${r} is outside [0, ${vocab}) and is not the ignore index ${ignoreIndex}`,
-      );
-    }
-    tokens++;
-  }
+    return label !== ignoreIndex && label >= 0 && label < vocab && !(mask && mask[r] === 0);
+  };
+  let tokens = 0;
+  for (let r = 0; r < rows; r++) if (counted(r)) tokens++;
   const invTokens = tokens > 0 ? 1 / tokens : 0;
   let lossSum = 0;
   let correct = 0;
   for (let r = 0; r < rows; r++) {
     const base = r * vocab;
     const label = labels[r]!;
-    const counted = !(label === ignoreIndex || (mask && mask[r] === 0));
-    if (!counted) {
+    if (!counted(r)) {
       if (dlogits) dlogits.fill(0, base, base + vocab);
       continue;
     }

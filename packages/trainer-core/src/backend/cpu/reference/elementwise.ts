@@ -3,12 +3,10 @@
  * dispatch), and every function works on f32 and f64 arrays alike.
  */
 
+import type { BinaryOp, GatedActivation, UnaryOp } from '../../../kernels/elementwise.js';
 import { hash2 } from '../../../random/hash.js';
 import type { FloatArray } from '../../../tensor/dtype.js';
-import type { GatedActivation, UnaryOp } from '../../kernel-defs.js';
 import { forEachRow } from './strided.js';
-
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
 type Row = (
   o: FloatArray,
@@ -34,7 +32,32 @@ const mulRow: Row = (o, oo, a, ao, sa, b, bo, sb, n) => {
 const divRow: Row = (o, oo, a, ao, sa, b, bo, sb, n) => {
   for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! / b[bo]!;
 };
-const ROWS: Record<BinaryOp, Row> = { add: addRow, sub: subRow, mul: mulRow, div: divRow };
+// NaN in either operand gives NaN, as torch.minimum / torch.maximum (Math.min / Math.max agree).
+const minimumRow: Row = (o, oo, a, ao, sa, b, bo, sb, n) => {
+  for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = Math.min(a[ao]!, b[bo]!);
+};
+const maximumRow: Row = (o, oo, a, ao, sa, b, bo, sb, n) => {
+  for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = Math.max(a[ao]!, b[bo]!);
+};
+function compareRow(test: (x: number, y: number) => boolean): Row {
+  return (o, oo, a, ao, sa, b, bo, sb, n) => {
+    for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = test(a[ao]!, b[bo]!) ? 1 : 0;
+  };
+}
+const ROWS: Record<BinaryOp, Row> = {
+  lt: compareRow((x, y) => x < y),
+  le: compareRow((x, y) => x <= y),
+  gt: compareRow((x, y) => x > y),
+  ge: compareRow((x, y) => x >= y),
+  eq: compareRow((x, y) => x === y),
+  ne: compareRow((x, y) => x !== y),
+  add: addRow,
+  sub: subRow,
+  mul: mulRow,
+  div: divRow,
+  minimum: minimumRow,
+  maximum: maximumRow,
+};
 
 /**
  * out = a op b over `shape`, reading a and b through (broadcast) strides; out is contiguous with
@@ -115,11 +138,6 @@ export function unary(op: UnaryOp, out: FloatArray, x: FloatArray, n: number): v
       }
       return;
   }
-}
-
-/** Whether UnaryGrad for `op` takes the forward output (else the forward input). */
-export function unaryGradUsesOutput(op: UnaryOp): boolean {
-  return op === 'exp' || op === 'tanh' || op === 'sigmoid' || op === 'sqrt';
 }
 
 /** dx = f'(.) * dy; `s` is the forward output or input as unaryGradUsesOutput says. */

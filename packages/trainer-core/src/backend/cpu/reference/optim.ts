@@ -1,6 +1,7 @@
 /** In-place optimizer updates, element by element, exactly as torch.optim's single-tensor paths. */
+
+import type { AdamWAttrs, SgdAttrs } from '../../../kernels/optim.js';
 import type { FloatArray } from '../../../tensor/dtype.js';
-import type { AdamWAttrs, SgdAttrs } from '../../kernel-defs.js';
 
 /**
  * torch.optim.AdamW: p *= 1 - lr * wd; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;

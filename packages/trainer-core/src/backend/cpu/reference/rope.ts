@@ -54,7 +54,8 @@ export function ropeTable(theta: number, dim: number, maxPosition: number): Rope
 
 /**
  * x, out: [batch, seq, heads, dim]. Position of (b, t) is positions[b * seq + t] when given, else
- * positionOffset + t. `inverse` rotates by -angle (the backward: the rotation is orthogonal).
+ * positionOffset + t (negative positions rotate by negative angles). `inverse` rotates by -angle
+ * (the backward: the rotation is orthogonal).
  */
 export function rope(
   out: FloatArray,
@@ -68,28 +69,25 @@ export function rope(
   positionOffset: number,
   inverse: boolean,
 ): void {
-  if (dim % 2 !== 0) throw new RangeError(`Rope: head dim ${dim} must be even`);
   const half = dim / 2;
-  let maxPos = positionOffset + seq - 1;
+  let maxPos = Math.max(Math.abs(positionOffset), Math.abs(positionOffset + seq - 1));
   if (positions) {
     maxPos = 0;
-    for (let i = 0; i < positions.length; i++) {
-      const p = positions[i]!;
-      if (p < 0) throw new RangeError(`Rope: position ${p} at index ${i} is negative`);
-      if (p > maxPos) maxPos = p;
-    }
+    for (let i = 0; i < positions.length; i++) maxPos = Math.max(maxPos, Math.abs(positions[i]!));
   }
-  const table = ropeTable(theta, dim, Math.max(maxPos, 0));
+  const table = ropeTable(theta, dim, maxPos);
   const sign = inverse ? -1 : 1;
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < seq; t++) {
       const pos = positions ? positions[b * seq + t]! : positionOffset + t;
-      const tb = pos * half;
+      // A negative position rotates by a negative angle: cos is even, sin is odd.
+      const tb = Math.abs(pos) * half;
+      const rsign = pos < 0 ? -sign : sign;
       for (let h = 0; h < heads; h++) {
         const base = ((b * seq + t) * heads + h) * dim;
         for (let i = 0; i < half; i++) {
           const c = table.cos[tb + i]!;
-          const s = sign * table.sin[tb + i]!;
+          const s = rsign * table.sin[tb + i]!;
           const x1 = x[base + i]!;
           const x2 = x[base + half + i]!;
           out[base + i] = x1 * c - x2 * s;

@@ -7,16 +7,16 @@ import os from 'node:os';
 import type { CpuFastKernels } from '../fast-kernels.js';
 import type { CpuHeap } from '../heap.js';
 import { WorkerPool } from '../threads/pool.js';
+import { runAttention, runAttentionBackward } from './calls/attention.js';
+import { CONTEXT_TABLE_BYTES, type KernelContext, SharedScratch } from './calls/context.js';
+import { runCrossEntropy } from './calls/cross-entropy.js';
+import { runAdamW, runAddInPlace, runBinary, runGatedAct, runGatedActGrad } from './calls/elementwise.js';
+import { DEFAULT_SHARED_SLAB_BYTES, planGemmBlocks, runMatmul } from './calls/matmul.js';
+import { runRmsNorm, runRmsNormGrad } from './calls/norm.js';
+import { RopeTables, runRope } from './calls/rope.js';
+import { SCRATCH_BYTES_PER_THREAD } from './calls/scratch.js';
 import { relaxedSimdSupported } from './features.js';
 import { buildKernelModuleBytes, HOST_MATH, KERNEL_EXPORTS, kernelImports } from './kernel-module.js';
-import { runAttention, runAttentionBackward } from './ops/attention-op.js';
-import { CONTEXT_TABLE_BYTES, type KernelContext, SharedScratch } from './ops/context.js';
-import { runCrossEntropy } from './ops/cross-entropy-op.js';
-import { runAdamW, runAddInPlace, runBinary, runGatedAct, runGatedActGrad } from './ops/elementwise-op.js';
-import { DEFAULT_SHARED_SLAB_BYTES, planMatmul, runMatmul } from './ops/matmul-op.js';
-import { runRmsNorm, runRmsNormGrad } from './ops/norm-op.js';
-import { RopeTables, runRope } from './ops/rope-op.js';
-import { SCRATCH_BYTES_PER_THREAD } from './ops/scratch.js';
 
 export interface CpuFastKernelOptions {
   /** Threads to run kernels on, the calling thread included (default: all available cores). */
@@ -71,7 +71,7 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
   return {
     threads,
     fma,
-    matmul: live((args) => runMatmul(ctx, args, planMatmul(args, threads, slabBytes))),
+    matmul: live((args) => runMatmul(ctx, args, planGemmBlocks(args, threads, slabBytes))),
     attention: live((args) => runAttention(ctx, args, threads)),
     attentionBackward: live((args) => runAttentionBackward(ctx, args, threads)),
     binary: live((args) => runBinary(ctx, args, threads)),

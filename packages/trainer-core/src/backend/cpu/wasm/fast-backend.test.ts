@@ -5,12 +5,12 @@
  * decoders with odd sizes, grouped-query heads and padding masks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DecoderConfig, parseDecoderConfig } from '../../../nn/config.js';
-import { DecoderForCausalLM } from '../../../nn/decoder.js';
+import { type LlamaConfig, parseLlamaConfig } from '../../../models/llama/config.js';
+import { LlamaForCausalLM } from '../../../models/llama/modeling.js';
 import { tensor } from '../../../ops/create.js';
 import { crossEntropy, shiftLabels } from '../../../ops/loss.js';
 import { AdamW } from '../../../optim/adamw.js';
-import { Rng } from '../../../random/rng.js';
+import { TrainingRng } from '../../../random/training-rng.js';
 import { getBackend, setBackend } from '../../../tensor/engine.js';
 import { tidy } from '../../../tensor/scope.js';
 import { CpuBackend } from '../cpu-backend.js';
@@ -19,7 +19,7 @@ import { createCpuFastKernels } from './create-fast-kernels.js';
 import { relativeError } from './test-utils/attention-oracle.js';
 
 interface TrainCase {
-  config: DecoderConfig;
+  config: LlamaConfig;
   batch: number;
   seq: number;
   /** Flat [begin, end) of the [batch, seq] attention mask that is padding (0). */
@@ -44,11 +44,11 @@ function train(backend: CpuBackend, c: TrainCase): Run {
   setBackend(backend);
   try {
     const { batch: B, seq: T } = c;
-    const rng = new Rng(c.dataSeed);
+    const rng = new TrainingRng(c.dataSeed);
     const ids = new Int32Array(B * T).map(() => rng.int(c.config.vocabSize));
     const mask = new Int32Array(B * T).fill(1).fill(0, ...c.padding);
     const labels = shiftLabels(ids, B, T, mask);
-    const model = new DecoderForCausalLM(c.config, { seed: c.modelSeed });
+    const model = new LlamaForCausalLM(c.config, { seed: c.modelSeed });
     const opt = new AdamW(model.namedParameters(), { lr: 1e-2 });
     const [idsT, maskT, labelsT] = [
       tensor(ids, [B, T], 'i32'),
@@ -62,14 +62,14 @@ function train(backend: CpuBackend, c: TrainCase): Run {
           const logits = model.forward(idsT, { attentionMask: maskT });
           const { loss } = crossEntropy(logits, labelsT);
           loss.backward();
-          if (step === 0) run.logits = logits.toArray();
+          if (step === 0) run.logits = logits.arraySync();
           return loss.itemSync();
         }),
       );
-      if (step === 0) for (const [name, p] of model.namedParameters()) run.grads.set(name, p.grad!.toArray());
+      if (step === 0) for (const [name, p] of model.namedParameters()) run.grads.set(name, p.grad!.arraySync());
       opt.step();
       opt.zeroGrad();
-      run.params.push(new Map(model.namedParameters().map(([name, p]) => [name, p.toArray()])));
+      run.params.push(new Map(model.namedParameters().map(([name, p]) => [name, p.arraySync()])));
     }
     for (const t of [idsT, maskT, labelsT]) t.dispose();
     opt.dispose();
@@ -100,7 +100,7 @@ describe('CpuBackend with fast kernels', () => {
 
   it('takes an AdamW step of an odd-sized single-kv-head decoder as the reference does, leaving nothing behind', () => {
     const c: TrainCase = {
-      config: parseDecoderConfig({
+      config: parseLlamaConfig({
         vocab_size: 37,
         hidden_size: 24,
         intermediate_size: 40,
@@ -132,7 +132,7 @@ describe('CpuBackend with fast kernels', () => {
 
   it('trains a padded GQA decoder exactly as the reference backend does (loss, gradients, two AdamW steps)', () => {
     const c: TrainCase = {
-      config: parseDecoderConfig({
+      config: parseLlamaConfig({
         vocab_size: 61,
         hidden_size: 48,
         intermediate_size: 80,

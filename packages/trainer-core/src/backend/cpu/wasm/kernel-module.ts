@@ -4,16 +4,17 @@
  * single truth: the same code runs under vitest from TypeScript and from dist/, and the FMA and
  * mul+add variants come from one generator. Building and compiling takes milliseconds.
  */
+
+import { emitAttention } from './codegen/attention/attention.js';
+import { emitCrossEntropy } from './codegen/cross-entropy.js';
+import { emitElementwise, emitTailFns } from './codegen/elementwise.js';
+import { kernelEnv } from './codegen/kernel-env.js';
+import { emitMatmul } from './codegen/matmul.js';
+import { emitRmsNorm } from './codegen/norm.js';
+import { emitRope } from './codegen/rope.js';
+import { emitRowFns } from './codegen/row-fns.js';
 import type { FuncRef } from './emit/function-builder.js';
 import { ModuleBuilder } from './emit/module-builder.js';
-import { emitAttention } from './kernels/attention/attention.js';
-import { emitCrossEntropy } from './kernels/cross-entropy.js';
-import { emitElementwise, emitTailFns } from './kernels/elementwise.js';
-import { kernelEnv } from './kernels/kernel-env.js';
-import { emitMatmul } from './kernels/matmul.js';
-import { emitRmsNorm } from './kernels/norm.js';
-import { emitRope } from './kernels/rope.js';
-import { emitRowFns } from './kernels/rows.js';
 
 /** Exported kernels that jobs may run, in a fixed order shared with the workers. */
 export const KERNEL_EXPORTS = [

@@ -3,7 +3,7 @@
  * (bottom-right aligned) causal and key masks, and differentiates the softmax in its textbook
  * form dS = P (dP - sum_k P_k dP_k), independent of the kernels' flash formulation.
  */
-import type { AttentionDims } from '../../reference/attention.js';
+import type { AttentionDims } from '../../../../kernels/shapes/attention-dims.js';
 
 export interface AttentionData {
   q: Float32Array;

@@ -1,17 +1,13 @@
 /** Plain-TypeScript oracles (f64 accumulation) and seeded data for the fast-kernel tests. */
+
+import { TrainingRng } from '../../../../random/training-rng.js';
 import type { MatmulArgs } from '../../fast-kernels.js';
 import type { CpuHeap } from '../../heap.js';
 
-/** Mulberry32: a tiny seeded generator so every test run sees the same data. */
+/** Uniform [0, 1) draws from the project's seeded generator, so every test run sees the same data. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new TrainingRng(seed);
+  return () => r.uniform();
 }
 
 /** Allocates `values.length` f32 on the heap and fills it. */
