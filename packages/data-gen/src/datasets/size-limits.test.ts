@@ -25,7 +25,7 @@ describe('GE-Lab dataset size limits', () => {
     ).toThrow(
       /^huge\.json: 8191 pages \(33,546,240 navigation tasks\) would need about 768 GiB of memory; this process may use .*Use a smaller world/,
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // at once, not after minutes of work
   });
 
   it('refuse --icon-samples that cannot fit, and take the limit into account', () => {
