@@ -56,6 +56,7 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export * from './io/safetensors/index.js';
 export {
   allDefinitions,
   defineKernel,
@@ -68,8 +69,13 @@ export {
   variantKey,
 } from './kernels/define.js';
 export * as kernels from './kernels/index.js';
+export { crc32c, maskedCrc32c } from './log/crc32c.js';
+export { encodeEvent, frameRecord, TensorBoardWriter } from './log/tensorboard.js';
+export { type LogRecord, TrainingLog } from './log/training-log.js';
+export * from './lora/index.js';
 export * from './models/index.js';
 export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
+export { dropoutRng, setDropoutRng } from './nn/dropout-rng.js';
 export {
   buildModule,
   constantInit,
@@ -116,7 +122,7 @@ export {
 } from './optim/schedule.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
 export { fmix32, hash2 } from './random/hash.js';
-export { TrainingRng } from './random/training-rng.js';
+export { TrainingRng, type TrainingRngState } from './random/training-rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
 export { getBackend, type KernelProfiler, runKernel, setBackend, setKernelProfiler } from './tensor/engine.js';
 export {
@@ -132,3 +138,4 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
+export * from './train/index.js';
