@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../program.js';
-import { runBench } from './bench.js';
+import { maxBenchThreads, runBench } from './bench.js';
 
 describe('guinav bench', () => {
   it('--json prints one {"workload","value","unit"} object per line with the peer names', async () => {
@@ -57,5 +57,16 @@ describe('guinav bench', () => {
     await expect(program.parseAsync(['node', 'guinav', 'bench', '--reps', '0'])).rejects.toThrow(
       /option '--reps <n>' argument '0' is invalid\. expected a positive integer/,
     );
+  });
+
+  it('refuses --threads 1000 by the flag, before the backend sees it', async () => {
+    expect([maxBenchThreads(2), maxBenchThreads(16), maxBenchThreads(128)]).toEqual([8, 64, 256]);
+    const program = buildProgram();
+    program.commands.find((c) => c.name() === 'bench')?.configureOutput({ writeErr: () => {} });
+    const max = maxBenchThreads();
+    await expect(program.parseAsync(['node', 'guinav', 'bench', '--threads', '1000'])).rejects.toThrow(
+      `option '--threads <n>' argument '1000' is invalid. expected an integer from 1 to ${max}.`,
+    );
+    await expect(program.parseAsync(['node', 'guinav', 'bench', '--threads', '0'])).rejects.toThrow(/from 1 to/);
   });
 });

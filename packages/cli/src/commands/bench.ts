@@ -18,7 +18,7 @@ import {
   type WebGpuBenchWorkload,
 } from '@guinav/trainer-core';
 import type { Command } from 'commander';
-import { positiveInteger } from '../option-parsers.js';
+import { boundedInteger, positiveInteger } from '../option-parsers.js';
 
 export interface BenchOptions {
   device: string;
@@ -93,6 +93,11 @@ async function runWebGpu(
   return report.results;
 }
 
+/** Kernel threads worth asking for: at most 4 per core (and the pool's 256). */
+export function maxBenchThreads(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(256, 4 * cores));
+}
+
 export function registerBench(program: Command): void {
   program
     .command('bench')
@@ -104,7 +109,11 @@ export function registerBench(program: Command): void {
       'timed repetitions per workload; the median is reported (default 7, 3 with --quick)',
       positiveInteger,
     )
-    .option('--threads <n>', 'cpu: kernel threads, the calling thread included (default: all cores)', positiveInteger)
+    .option(
+      '--threads <n>',
+      `cpu: kernel threads, the calling thread included, 1..${maxBenchThreads()} on this machine (default: all cores)`,
+      boundedInteger(1, maxBenchThreads()),
+    )
     .option(
       '--workloads <list>',
       `comma-separated subset: cpu ${CPU_BENCH_WORKLOADS.join(', ')}; webgpu ${[...WEBGPU_BENCH_WORKLOADS, ...WEBGPU_QUICK_WORKLOADS].join(', ')}`,

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   type AdapterReport,
   chooseComputeDevice,
@@ -18,8 +22,32 @@ export interface DoctorReport {
   autoDevice: { device: string; reason: string };
 }
 
-export async function collectDoctorReport(): Promise<DoctorReport> {
-  const adapters = await listWebGpuAdapters();
+/**
+ * The adapters, found in a child process (adapter-probe.ts) whose stderr, where Dawn prints its
+ * native warnings, is shown only when `verbose`. From sources (tests without a build) the probe
+ * runs in this process.
+ */
+async function probeAdapters(verbose: boolean): Promise<AdapterReport[]> {
+  const probe = fileURLToPath(new URL('./adapter-probe.js', import.meta.url));
+  if (!existsSync(probe)) return listWebGpuAdapters();
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [probe], {
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+    });
+    if (verbose && stderr) process.stderr.write(stderr);
+    return JSON.parse(stdout) as AdapterReport[];
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    if (verbose && e.stderr) process.stderr.write(e.stderr);
+    throw new Error(
+      `could not list the WebGPU adapters (${e.message.split('\n')[0]}); run with --verbose for Dawn's messages`,
+    );
+  }
+}
+
+export async function collectDoctorReport(options: { verbose?: boolean } = {}): Promise<DoctorReport> {
+  const adapters = await probeAdapters(options.verbose ?? false);
   return {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
@@ -67,8 +95,9 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('Report Node, CPU, the WebGPU adapters found and the compute device `auto` picks')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const report = await collectDoctorReport();
+    .option('--verbose', "also show Dawn's own messages (e.g. a missing Vulkan loader)")
+    .action(async (opts: { json?: boolean; verbose?: boolean }) => {
+      const report = await collectDoctorReport({ verbose: opts.verbose ?? false });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
     });
 }
