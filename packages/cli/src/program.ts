@@ -4,6 +4,7 @@ import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerModel } from './commands/model.js';
+import { registerTrain } from './commands/train/train.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
@@ -16,6 +17,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerData,
   registerBench,
   registerModel,
+  registerTrain,
 ];
 
 export function buildProgram(): Command {

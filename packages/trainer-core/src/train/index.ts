@@ -28,6 +28,7 @@ export {
 } from './config.js';
 export * from './data/index.js';
 export { MetricSums } from './metric-sums.js';
+export { type AdapterTargetOptions, adapterTarget } from './adapter-target.js';
 export { type ModuleTargetOptions, moduleTarget } from './module-target.js';
 export { causalLMLogits, type LogitsModel, SftObjective } from './sft-objective.js';
 export {
