@@ -56,6 +56,11 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export { BYTE_CHARS, fromByteLevel, toByteLevel } from './bpe/byte-level.js';
+export { ISOLATED_PATTERN, splitIsolated, splitSpecialTokens } from './bpe/pieces.js';
+export { byteLevelBpeTokenizerJson, type TokenizerJson } from './bpe/tokenizer-json.js';
+export { type BpeTrainingOptions, type TrainedBpe, trainByteLevelBpe } from './bpe/train.js';
+export * from './io/safetensors/index.js';
 export {
   allDefinitions,
   defineKernel,
@@ -132,3 +137,12 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
+export {
+  type ImageProcessorConfig,
+  type ImageProcessorConfigJson,
+  ImageProcessorConfigSchema,
+  PIL_RESAMPLE,
+  parseImageProcessorConfig,
+  siglipImageProcessorJson,
+} from './vision/image-processor-config.js';
+export { ImagePreprocessor, type ImagePreprocessorOptions, type PixelValues } from './vision/preprocess.js';

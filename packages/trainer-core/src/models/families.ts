@@ -10,6 +10,9 @@ import { parseGemma3TextConfig } from './gemma3/config.js';
 import { Gemma3ForCausalLM } from './gemma3/modeling.js';
 import { parseLlamaConfig } from './llama/config.js';
 import { LlamaForCausalLM } from './llama/modeling.js';
+import { llavaCheckpointKey } from './llava/checkpoint-keys.js';
+import { type LlavaConfig, type LlavaTextPart, parseLlavaConfig } from './llava/config.js';
+import { LlavaForConditionalGeneration } from './llava/modeling.js';
 import { parseQwen2Config } from './qwen2/config.js';
 import { Qwen2ForCausalLM } from './qwen2/modeling.js';
 
@@ -50,7 +53,22 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     create: (c, o) => new Gemma3ForCausalLM(c, o),
     checkpointKey: decoderCheckpointKeys,
   }),
+  family<LlavaConfig>({
+    modelType: 'llava',
+    architecture: 'LlavaForConditionalGeneration',
+    parseConfig: (json, source) => parseLlavaConfig(json, llavaTextPart, source),
+    create: (c, o) => new LlavaForConditionalGeneration(c, o),
+    checkpointKey: llavaCheckpointKey,
+  }),
 ];
+
+/** A LLaVA text_config resolved by its own family (any decoder family but llava itself). */
+function llavaTextPart(json: Record<string, unknown>, source: string): LlavaTextPart {
+  const f = modelFamilyOf(json, source);
+  if (f.modelType === 'llava') throw new Error(`${source}: field "model_type": a LLaVA text model cannot be llava`);
+  const config = f.parseConfig(json, source);
+  return { config, create: (seed) => f.create(config, { seed }) };
+}
 
 /** The family of a config.json object, by its model_type (default llama, as transformers' LlamaConfig). */
 export function modelFamilyOf(json: unknown, source = 'config.json'): ModelFamily {
