@@ -60,6 +60,23 @@ export { BYTE_CHARS, fromByteLevel, toByteLevel } from './bpe/byte-level.js';
 export { ISOLATED_PATTERN, splitIsolated, splitSpecialTokens } from './bpe/pieces.js';
 export { byteLevelBpeTokenizerJson, type TokenizerJson } from './bpe/tokenizer-json.js';
 export { type BpeTrainingOptions, type TrainedBpe, trainByteLevelBpe } from './bpe/train.js';
+export { GenerationBatcher, type GenerationBatcherOptions } from './generate/batcher.js';
+export {
+  type FinishReason,
+  type GenerateOptions,
+  type GenerationRequest,
+  type GenerationResult,
+  type GenerationTokenizer,
+  generate,
+} from './generate/generate.js';
+export { KvCache } from './generate/kv-cache.js';
+export {
+  argmaxRow,
+  checkSamplingOptions,
+  chooseToken,
+  type SamplingOptions,
+  samplingDistribution,
+} from './generate/sampling.js';
 export * from './io/safetensors/index.js';
 export {
   allDefinitions,
@@ -74,7 +91,12 @@ export {
 } from './kernels/define.js';
 export * as kernels from './kernels/index.js';
 export * from './models/index.js';
-export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
+export {
+  type AttentionInputs,
+  type KeyValueCache,
+  SelfAttention,
+  type SelfAttentionOptions,
+} from './nn/attention.js';
 export {
   buildModule,
   constantInit,
