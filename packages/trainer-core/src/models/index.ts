@@ -43,6 +43,7 @@ export {
   llavaProcessorJson,
   type ProcessedPrompt,
   renderChatTemplate,
+  type SupervisedExample,
 } from './llava/processor.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';
 export { Qwen2ForCausalLM } from './qwen2/modeling.js';

@@ -135,6 +135,14 @@ export interface ProcessedPrompt {
   pixelValues?: { data: Float32Array; shape: [number, 3, number, number] };
 }
 
+/** One supervised example: the prompt and answer as ids, and next-token labels on the answer only. */
+export interface SupervisedExample extends ProcessedPrompt {
+  /** labels[t] = ids[t + 1] where that token belongs to the answer (its end token included), else -100. */
+  labels: number[];
+  /** Prompt tokens (the answer starts at this index). */
+  promptLength: number;
+}
+
 export class LlavaProcessor {
   readonly imageToken: string;
   readonly imageTokenId: number;
@@ -177,6 +185,23 @@ export class LlavaProcessor {
   /** Token ids of `text`, each image placeholder expanded to the vision tower's feature count. */
   encode(text: string): number[] {
     return this.tokenizer.encode(text.split(this.imageToken).join(this.imageToken.repeat(this.tokensPerImage)));
+  }
+
+  /**
+   * A training example: the prompt turns rendered with the generation prompt, then the answer and
+   * the end token, tokenized exactly as generation sees them; the loss covers the answer only.
+   */
+  async supervisedExample(
+    messages: readonly ChatTurn[],
+    answer: string,
+    imageFiles: readonly string[] = [],
+  ): Promise<SupervisedExample> {
+    const eos = this.tokenizer.eosTokenId;
+    if (eos === undefined) throw new Error('processor: the tokenizer has no eos_token to end the answer with');
+    const prompt = await this.process(this.applyChatTemplate(messages, true), imageFiles);
+    const ids = [...prompt.ids, ...this.tokenizer.encode(answer), eos];
+    const labels = ids.map((_, t) => (t + 1 >= prompt.ids.length && t + 1 < ids.length ? ids[t + 1]! : -100));
+    return { ...prompt, ids, labels, promptLength: prompt.ids.length };
   }
 
   /** A rendered prompt and its images (one per placeholder, in order). */
