@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CausalLM } from '../models/causal-lm.js';
+import { createCausalLM } from '../models/families.js';
 import { loadLlava } from '../models/llava/folder.js';
 import type { LlavaForConditionalGeneration } from '../models/llava/modeling.js';
 import { LlavaProcessor } from '../models/llava/processor.js';
@@ -60,6 +61,35 @@ describeEachBackend('generate (tiny LLaVA fixture)', () => {
     const a = await sample(1);
     expect(await sample(1)).toEqual(a);
     expect((await sample(2)).map((r) => r.tokens)).not.toEqual(a.map((r) => r.tokens));
+  });
+});
+
+describeEachBackend('generate (text decoders)', () => {
+  const gemma = {
+    model_type: 'gemma3_text',
+    vocab_size: 40,
+    hidden_size: 16,
+    intermediate_size: 24,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    head_dim: 8,
+    sliding_window: 3,
+    layer_types: ['sliding_attention', 'full_attention'],
+    initializer_range: 0.5,
+  };
+  const llama = { ...gemma, model_type: 'llama', layer_types: undefined, sliding_window: undefined };
+  it('cache and no cache agree for Llama (GQA) and Gemma 3 (a sliding window shorter than the text)', async () => {
+    const prompts = [{ ids: [1, 2, 3, 4, 5, 6] }, { ids: [7, 8] }, { ids: [9, 10, 11, 12] }];
+    for (const config of [llama, gemma]) {
+      const model = createCausalLM(config, { seed: 4 });
+      const cached = await generate(model, prompts, { maxNewTokens: 6 });
+      const plain = await generate(model, prompts, { maxNewTokens: 6, useCache: false });
+      const alone = await Promise.all(prompts.map((p) => generate(model, [p], { maxNewTokens: 6 })));
+      expect(cached.map((r) => r.tokens)).toEqual(plain.map((r) => r.tokens));
+      expect(cached.map((r) => r.tokens)).toEqual(alone.map((r) => r[0]!.tokens));
+      model.dispose();
+    }
   });
 });
 
