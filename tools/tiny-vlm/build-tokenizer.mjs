@@ -21,10 +21,9 @@ import {
   WORLD_PRESETS,
 } from '@guinav/data-gen';
 import {
-  renderChatTemplate,
-  TINY_VLM_CHAT_TEMPLATE,
   TINY_VLM_SPECIAL_TOKENS,
   TINY_VLM_VOCAB_SIZE,
+  tinyVlmTokenizer,
   trainByteLevelBpe,
 } from '@guinav/trainer-core';
 
@@ -32,7 +31,9 @@ const out = path.resolve(import.meta.dirname, '../../packages/trainer-core/src/m
 const world = parseWorld(generateWorld({ nodesPerLevel: WORLD_PRESETS.gelab, seed: 42 }), 'gelab preset');
 const data = buildGelabDatasets(world, { imageOf: (page) => `${page}.png` });
 
-const chat = (messages) => renderChatTemplate(TINY_VLM_CHAT_TEMPLATE, messages, { addGenerationPrompt: false });
+// Only the chat template is used here (rendering does not depend on the merges being learned).
+const template = tinyVlmTokenizer();
+const chat = (messages) => template.applyChatTemplate(messages, { addGenerationPrompt: false });
 const corpus = [...data.sft, ...data.test].map((r) => chat(r.messages));
 corpus.push(chat([{ role: 'system', content: GELAB_SYSTEM_PROMPT }]));
 for (const id of world.pageIds) {

@@ -4,7 +4,7 @@ torch and, for the LoRA part, peft).
 
 1. transformers loads config, processor (image processor + tokenizer + chat template) and the
    weights of LlavaForConditionalGeneration with no missing or unexpected keys;
-2. on test-fixtures/tiny-llava, its logits match the committed golden logits (which guinav's
+2. on test-fixtures/models/llava, its logits match the committed golden logits (which guinav's
    tests match too);
 3. the processor expands <image> to the vision tower's patch count and generate() runs;
 4. PEFT wraps the model with LoRA on the attention projections and saves an adapter.
@@ -19,11 +19,11 @@ import torch
 from PIL import Image
 from transformers import AutoProcessor, LlavaForConditionalGeneration
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "golden"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fixtures"))
 from llava_golden import read_safetensors  # noqa: E402
 
 root = os.path.join(os.path.dirname(__file__), "..", "..")
-model_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "test-fixtures", "tiny-llava")
+model_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "test-fixtures", "models", "llava")
 image = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "test-fixtures", "worlds", "mini", "images", "page_3.png")
 
 model, info = LlavaForConditionalGeneration.from_pretrained(

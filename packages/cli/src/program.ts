@@ -4,6 +4,7 @@ import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfer } from './commands/infer.js';
+import { registerModel } from './commands/model.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
@@ -16,6 +17,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerData,
   registerBench,
   registerInfer,
+  registerModel,
 ];
 
 export function buildProgram(): Command {

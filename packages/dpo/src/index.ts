@@ -1,2 +1,9 @@
-// Public API of @guinav/dpo; modules are exported here as they land.
-export {};
+/** Public API of @guinav/dpo: DPO losses, the preference batches and the DPO objective for the trainer-core Trainer. */
+export { type DpoLogps, type DpoLossOptions, type DpoLossResult, type DpoLossType, dpoLoss } from './dpo-loss.js';
+export { DpoObjective, type DpoObjectiveOptions } from './dpo-objective.js';
+export {
+  collatePreference,
+  type PreferenceBatch,
+  type PreferenceCollateOptions,
+  type PreferenceExample,
+} from './preference-batch.js';

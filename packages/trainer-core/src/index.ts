@@ -22,7 +22,12 @@ export type {
   RmsNormGradArgs,
   RopeArgs,
 } from './backend/cpu/fast-kernels.js';
-export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
+export {
+  CpuHeap,
+  type HeapStats,
+  MAX_PAGES as CPU_HEAP_MAX_PAGES,
+  PAGE_BYTES as CPU_HEAP_PAGE_BYTES,
+} from './backend/cpu/heap.js';
 export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
 export {
   type InitBackendOptions,
@@ -77,6 +82,7 @@ export {
   type SamplingOptions,
   samplingDistribution,
 } from './generate/sampling.js';
+export { readJsonFile, sortedJson, writeTextFileAtomic } from './io/files.js';
 export * from './io/safetensors/index.js';
 export {
   allDefinitions,
@@ -90,6 +96,16 @@ export {
   variantKey,
 } from './kernels/define.js';
 export * as kernels from './kernels/index.js';
+export {
+  DEFAULT_ROPE_SCALING,
+  type RopeScaling,
+  ropeInvFreq,
+  ropeScalingKey,
+} from './kernels/shapes/rope-frequencies.js';
+export { crc32c, maskedCrc32c } from './log/crc32c.js';
+export { encodeEvent, frameRecord, TensorBoardWriter } from './log/tensorboard.js';
+export { type LogRecord, TrainingLog } from './log/training-log.js';
+export * from './lora/index.js';
 export * from './models/index.js';
 export {
   type AttentionInputs,
@@ -97,6 +113,7 @@ export {
   SelfAttention,
   type SelfAttentionOptions,
 } from './nn/attention.js';
+export { dropoutRng, setDropoutRng } from './nn/dropout-rng.js';
 export {
   buildModule,
   constantInit,
@@ -143,7 +160,7 @@ export {
 } from './optim/schedule.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
 export { fmix32, hash2 } from './random/hash.js';
-export { TrainingRng } from './random/training-rng.js';
+export { TrainingRng, type TrainingRngState } from './random/training-rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
 export { getBackend, type KernelProfiler, runKernel, setBackend, setKernelProfiler } from './tensor/engine.js';
 export {
@@ -168,3 +185,5 @@ export {
   siglipImageProcessorJson,
 } from './vision/image-processor-config.js';
 export { ImagePreprocessor, type ImagePreprocessorOptions, type PixelValues } from './vision/preprocess.js';
+export * from './tokenizer/index.js';
+export * from './train/index.js';

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
-const MODEL = path.join(FIXTURES, 'tiny-llava');
+const MODEL = path.join(FIXTURES, 'models', 'llava');
 const IMAGE = path.join(FIXTURES, 'worlds', 'mini', 'images', 'page_3.png');
 const { guinav, stdout, stderr } = cliHarness();
 let dir = '';
@@ -38,7 +38,10 @@ describe('guinav infer', () => {
   it('names what is wrong: a text-only folder, a missing image, a bad flag', async () => {
     const text = path.join(dir, 'text-model');
     await import('node:fs/promises').then((fs) => fs.mkdir(text));
-    await writeFile(path.join(text, 'config.json'), JSON.stringify({ model_type: 'llama' }));
+    await writeFile(
+      path.join(text, 'config.json'),
+      JSON.stringify({ model_type: 'llama', vocab_size: 8, hidden_size: 8, intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 2 }),
+    );
     expect(await guinav('infer', '--model', text, '--image', IMAGE, '--prompt', 'x')).toBe(1);
     expect(stderr()).toContain('infer runs vision-language (model_type "llava") folders; this one is "llama"');
     expect(await guinav('infer', '--model', MODEL, '--image', path.join(dir, 'none.png'), '--prompt', 'x')).toBe(1);
@@ -46,6 +49,6 @@ describe('guinav infer', () => {
     expect(await guinav('infer', '--model', MODEL, '--image', IMAGE, '--prompt', 'x', '--top-p', '2')).toBe(1);
     expect(stderr()).toContain('--top-p: expected a number in (0, 1], got 2');
     expect(await guinav('infer', '--model', path.join(dir, 'nope'), '--image', IMAGE, '--prompt', 'x')).toBe(1);
-    expect(stderr()).toContain('no such model folder');
+    expect(stderr()).toContain(`--model ${path.join(dir, 'nope')}: no such folder`);
   });
 });

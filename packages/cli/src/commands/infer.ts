@@ -3,7 +3,7 @@
  * out. The prompt goes through the model folder's chat template as the user turn, with the
  * image placeholder first unless the prompt places it.
  */
-import { initBackend, LlavaChat, parseDeviceRequest, readConfigJson } from '@guinav/trainer-core';
+import { initBackend, LlavaChat, parseDeviceRequest, readModelConfig } from '@guinav/trainer-core';
 import type { Command } from 'commander';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 
@@ -27,15 +27,16 @@ const IMAGE = '<image>';
 export async function runInfer(opts: InferOptions, print: (line: string) => void = console.log) {
   if (opts.topP !== undefined && opts.topP > 1)
     throw new Error(`--top-p: expected a number in (0, 1], got ${opts.topP}`);
-  const modelType = (readConfigJson(opts.model) as { model_type?: unknown })?.model_type;
-  if (modelType !== 'llava') {
+  const { family } = readModelConfig(opts.model, '--model');
+  if (family.modelType !== 'llava') {
     throw new Error(
-      `${opts.model}: infer runs vision-language (model_type "llava") folders; this one is ${JSON.stringify(modelType)}`,
+      `--model ${opts.model}: infer runs vision-language (model_type "llava") folders; this one is "${family.modelType}"`,
     );
   }
   const { backend } = await initBackend(parseDeviceRequest(opts.device));
   const chat = await LlavaChat.fromFolder(opts.model, {
     backend,
+    label: '--model',
     generation: {
       maxNewTokens: opts.maxNewTokens,
       temperature: opts.temperature,

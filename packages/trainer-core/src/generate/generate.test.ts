@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CausalLM } from '../models/causal-lm.js';
 import { createCausalLM } from '../models/families.js';
-import { loadLlava } from '../models/llava/folder.js';
+import { loadLlava } from '../models/llava/load.js';
 import type { LlavaForConditionalGeneration } from '../models/llava/modeling.js';
 import { LlavaProcessor } from '../models/llava/processor.js';
 import type { AttentionInputs } from '../nn/attention.js';
@@ -10,6 +10,7 @@ import { Module } from '../nn/module.js';
 import { tensor } from '../ops/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeEachBackend } from '../test-utils/backends.js';
+import { MODEL_FIXTURES } from '../test-utils/model-fixtures.js';
 import { BatchItemFailure, GenerationBatcher } from './batcher.js';
 import { type GenerationRequest, type GenerationResult, generate } from './generate.js';
 
@@ -21,8 +22,8 @@ describeEachBackend('generate (tiny LLaVA fixture)', () => {
   let processor: LlavaProcessor;
   let prompts: GenerationRequest[];
   beforeAll(async () => {
-    model = (await loadLlava(path.join(FIXTURES, 'tiny-llava'))).model;
-    processor = LlavaProcessor.fromFolder(path.join(FIXTURES, 'tiny-llava'));
+    model = (await loadLlava(path.join(MODEL_FIXTURES, 'llava'))).model;
+    processor = LlavaProcessor.fromFolder(path.join(MODEL_FIXTURES, 'llava'));
     const texts = [
       'Instruction: from page_3 to page_12. History: Null',
       'Instruction: from page_1 to page_2. History: step1: click home icon on page_9.step2: click back icon on page_0.',

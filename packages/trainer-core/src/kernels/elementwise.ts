@@ -56,14 +56,28 @@ export const BINARY_OPS = new Map<KernelDef<NoAttrs>, BinaryOp>([
   [Maximum, 'maximum'],
 ]);
 
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sigmoid' | 'silu' | 'gelu' | 'relu' | 'sqrt' | 'square';
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'tanh'
+  | 'sigmoid'
+  | 'log_sigmoid'
+  | 'silu'
+  | 'gelu'
+  | 'relu'
+  | 'sqrt'
+  | 'square';
 
 /** Unary ops whose derivative is cheaper from the forward output than from its input. */
 export function unaryGradUsesOutput(op: UnaryOp): boolean {
   return op === 'exp' || op === 'tanh' || op === 'sigmoid' || op === 'sqrt';
 }
 
-/** [x] -> f(x). `gelu` is the tanh approximation (gelu_pytorch_tanh). */
+/**
+ * [x] -> f(x). `gelu` is the tanh approximation (gelu_pytorch_tanh); `log_sigmoid` is computed
+ * without overflow for any |x| (x - log1p(e^x) below 0, -log1p(e^-x) above).
+ */
 export const Unary = defineKernel<{ op: UnaryOp }>('Unary', {
   inputs: ['x'],
   outputs: ['y'],

@@ -42,3 +42,47 @@ export const CrossEntropy = defineKernel<{ ignoreIndex: number; withGrad: boolea
     return out;
   },
 });
+
+/**
+ * [logits [N, V], labels i32 [N]] -> [logp [N]]: log_softmax(logits)[label] per row, 0 for a label
+ * outside [0, V) (the ignore index). Sequence log-probabilities (DPO, GRPO) sum these.
+ */
+export const TokenLogProbs = defineKernel<Record<string, never>>('TokenLogProbs', {
+  inputs: ['logits', 'labels'],
+  outputs: ['logp'],
+  differentiable: true,
+  infer: ([logits, labels]) => {
+    const K = 'TokenLogProbs';
+    const dtype = floatDType(K, [logits], ['logits']);
+    requireRank(K, logits!, 'logits', 2, '[N, V]');
+    requireDType(K, labels!, 'labels', 'i32');
+    const rows = logits!.shape[0]!;
+    if (labels!.shape.length !== 1 || labels!.shape[0] !== rows) {
+      throw new RangeError(`${K}: labels must be [${rows}], got ${formatShape(labels!.shape)}`);
+    }
+    return [{ shape: [rows], dtype }];
+  },
+});
+
+/** [logits, labels, dlogp [N]] -> [dlogits [N, V]] = dlogp * (onehot(label) - softmax(logits)); 0 rows where left out. */
+export const TokenLogProbsGrad = defineKernel<Record<string, never>>('TokenLogProbsGrad', {
+  inputs: ['logits', 'labels', 'dlogp'],
+  outputs: ['dlogits'],
+  differentiable: false,
+  infer: ([logits, labels, dlogp]) => {
+    const K = 'TokenLogProbsGrad';
+    const dtype = floatDType(K, [logits, dlogp], ['logits', 'dlogp']);
+    requireRank(K, logits!, 'logits', 2, '[N, V]');
+    requireDType(K, labels!, 'labels', 'i32');
+    const rows = logits!.shape[0]!;
+    for (const [t, name] of [
+      [labels!, 'labels'],
+      [dlogp!, 'dlogp'],
+    ] as const) {
+      if (t.shape.length !== 1 || t.shape[0] !== rows) {
+        throw new RangeError(`${K}: ${name} must be [${rows}], got ${formatShape(t.shape)}`);
+      }
+    }
+    return [{ shape: logits!.shape, dtype }];
+  },
+});

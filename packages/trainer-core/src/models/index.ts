@@ -1,12 +1,16 @@
 /** Model families: config schemas, modules and checkpoint-key maps, one folder each. */
 export type { CausalLM, CausalLMOptions } from './causal-lm.js';
 export { type CheckpointKeyMap, decoderCheckpointKeys } from './checkpoint-keys.js';
-export type { Activation, DecoderDims } from './config-common.js';
+export type { Activation, DecoderDims, RopeSpec } from './config-common.js';
 export { DecoderBody, DecoderForCausalLM, type DecoderLayerModule, type DecoderParts } from './decoder-base.js';
+export { describeModelFolder, type ModelFolderSummary } from './describe.js';
 export {
   type CreateCausalLMOptions,
   createCausalLM,
+  defineModelFamily,
+  familyOfModelType,
   MODEL_FAMILIES,
+  type ModelConfig,
   type ModelFamily,
   modelFamilyOf,
 } from './families.js';
@@ -29,7 +33,7 @@ export {
   type LlavaTextPart,
   parseLlavaConfig,
 } from './llava/config.js';
-export { type LoadLlavaOptions, loadLlava, readConfigJson, saveLlava } from './llava/folder.js';
+export { type LoadedLlava, loadLlava } from './llava/load.js';
 export {
   imageScatterIndex,
   LlavaForConditionalGeneration,
@@ -37,12 +41,10 @@ export {
   type VisionInputs,
 } from './llava/modeling.js';
 export {
-  type ChatTurn,
-  FolderTokenizer,
   LlavaProcessor,
+  type LlavaProcessorOptions,
   llavaProcessorJson,
   type ProcessedPrompt,
-  renderChatTemplate,
   type SupervisedExample,
 } from './llava/processor.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';
@@ -78,5 +80,9 @@ export {
   TINY_VLM_SPECIAL_TOKENS,
   TINY_VLM_VOCAB_SIZE,
   tinyVlmBpe,
+  tinyVlmTokenizer,
   tinyVlmTokenizerFiles,
 } from './tiny-vlm/tokenizer-spec.js';
+export { type GenerationTokens, type LoadedModel, type LoadModelOptions, loadModel, readModelConfig } from './load.js';
+export { CONFIG_FILE, resolveModelFolder, type SaveDType } from './model-folder.js';
+export { type SaveModelOptions, savedConfigJson, saveModel } from './save.js';

@@ -148,6 +148,11 @@ export class Module {
     return new Map([...this.namedParameters(), ...this.namedBuffers('', true)]);
   }
 
+  /** This module's direct children by their registered names. */
+  namedChildren(): [string, Module][] {
+    return [...this.children];
+  }
+
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
     this.walk((m, p) => out.push([p.replace(/\.$/, ''), m]), prefix);

@@ -41,7 +41,7 @@ export interface LoadReport {
 }
 
 /** Host conversions that lose nothing: f16/bf16/f64 storage into f32 parameters. */
-function toF32(data: TypedArray, from: DType): Float32Array | undefined {
+export function toF32(data: TypedArray, from: DType): Float32Array | undefined {
   if (from === 'f16') return f16ArrayToF32(data as Uint16Array);
   if (from === 'bf16') return bf16ArrayToF32(data as Uint16Array);
   if (from === 'f64') return Float32Array.from(data as Float64Array);

@@ -17,6 +17,7 @@ import {
   geglu,
   gelu,
   log,
+  logSigmoid,
   maskedFill,
   maximum,
   minimum,
@@ -203,6 +204,17 @@ describeEachBackend('unary ops', () => {
     expectClose(await values(() => sqrt(tensor([4, 9]))), [2, 3], 1e-6);
     await gradcheck({ shapes: [[11]], f: ([x]) => log(x!), init: uniformInit(0.5, 3) });
     await gradcheck({ shapes: [[11]], f: ([x]) => sqrt(x!), init: uniformInit(0.5, 3) });
+  });
+
+  it('logSigmoid is exact and finite at any magnitude (|x| = 1000 included), with gradient sigmoid(-x)', async () => {
+    const got = await values(() => logSigmoid(tensor([-1000, -20, 0, 3, 1000])));
+    expectClose(got, [-1000, -20.000000002061153, -Math.LN2, -0.04858735157374206, 0], 1e-6);
+    await gradcheck({ shapes: [[9]], f: ([x]) => logSigmoid(x!), init: uniformInit(-8, 8) });
+    const x = tensor([-1000, 1000]);
+    x.requiresGrad = true;
+    tidy(() => sum(logSigmoid(x)).backward());
+    expect(await x.grad!.array()).toEqual([1, 0]);
+    x.dispose();
   });
 
   it('sigmoid is stable for large magnitudes', async () => {

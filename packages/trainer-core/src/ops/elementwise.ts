@@ -180,6 +180,8 @@ export const exp = (x: Tensor): Tensor => unaryOp('exp', x);
 export const log = (x: Tensor): Tensor => unaryOp('log', x);
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x);
+/** log(sigmoid(x)), stable for any magnitude (DPO losses). */
+export const logSigmoid = (x: Tensor): Tensor => unaryOp('log_sigmoid', x);
 export const silu = (x: Tensor): Tensor => unaryOp('silu', x);
 /** GELU, tanh approximation (HF `gelu_pytorch_tanh`, Gemma's `hidden_activation`). */
 export const gelu = (x: Tensor): Tensor => unaryOp('gelu', x);

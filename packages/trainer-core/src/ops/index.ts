@@ -25,6 +25,7 @@ export {
   geglu,
   gelu,
   log,
+  logSigmoid,
   maskedFill,
   maximum,
   minimum,
@@ -42,7 +43,14 @@ export {
   where,
 } from './elementwise.js';
 export { embedding, gather } from './indexing.js';
-export { type CrossEntropyOptions, type CrossEntropyResult, crossEntropy, IGNORE_INDEX, shiftLabels } from './loss.js';
+export {
+  type CrossEntropyOptions,
+  type CrossEntropyResult,
+  crossEntropy,
+  IGNORE_INDEX,
+  shiftLabels,
+  tokenLogProbs,
+} from './loss.js';
 export { linear, type MatmulOptions, matmul } from './matmul.js';
 export { layerNorm, type RmsNormOptions, rmsNorm } from './norm.js';
 export { argmax, max, mean, sum, sumToShape } from './reduce.js';

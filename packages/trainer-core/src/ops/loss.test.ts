@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
 import { floatChecks } from '../test-utils/float-dtypes.js';
-import { gradcheck } from '../test-utils/gradcheck.js';
-import { valuesOf } from '../test-utils/read.js';
+import { expectClose, gradcheck } from '../test-utils/gradcheck.js';
+import { values, valuesOf } from '../test-utils/read.js';
 import { tensor } from './create.js';
-import { crossEntropy, shiftLabels } from './loss.js';
+import { crossEntropy, shiftLabels, tokenLogProbs } from './loss.js';
 import { setDebugChecks } from './validate-data.js';
 
 function refCrossEntropy(logits: number[][], labels: number[], keep: boolean[]): { loss: number; acc: number } {
@@ -155,5 +155,22 @@ describe('shiftLabels', () => {
     const ids = new Int32Array([5, 6, 7, 8, 1, 2, 0, 0]);
     expect(Array.from(shiftLabels(ids, 2, 4))).toEqual([6, 7, 8, -100, 2, 0, 0, -100]);
     expect(Array.from(shiftLabels(ids, 2, 4, [1, 1, 1, 1, 1, 1, 0, 0]))).toEqual([6, 7, 8, -100, 2, -100, -100, -100]);
+  });
+});
+
+describeEachBackend('tokenLogProbs', () => {
+  it('is log_softmax at the label, 0 for ignored positions (hand-computed)', async () => {
+    // Row [1, 2, 3]: logsumexp = 3 + log(1 + e^-1 + e^-2) = 3.40760596.
+    const got = await values(() =>
+      tokenLogProbs(tensor([1, 2, 3, 0, 0, 0], [1, 2, 3]), tensor(new Int32Array([0, -100]), [1, 2], 'i32')),
+    );
+    expectClose(got, [1 - 3.40760596444438, 0], 1e-6);
+  });
+
+  it('differentiates against finite differences, sending nothing through ignored rows', async () => {
+    await gradcheck({
+      shapes: [[2, 3, 5]],
+      f: ([x]) => tokenLogProbs(x!, tensor(new Int32Array([4, 0, -100, 2, 1, 3]), [2, 3], 'i32')),
+    });
   });
 });

@@ -1,8 +1,8 @@
 /** Token-level cross-entropy (the causal-LM / SFT loss) with ignore label and mask. */
 
 import { registerGradient } from '../autograd/gradients.js';
-import { recordOp, shouldRecord } from '../autograd/record.js';
-import { CrossEntropy, Mul } from '../kernels/index.js';
+import { recordOp, runOp, shouldRecord } from '../autograd/record.js';
+import { CrossEntropy, Mul, TokenLogProbs, TokenLogProbsGrad } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -86,6 +86,34 @@ registerGradient(CrossEntropy, {
     const scaled = runKernel(Mul, [saved[0]!, dy], {})[0]!;
     return [reshape(scaled, inputs[0]!.shape)];
   },
+});
+
+/**
+ * log p(label) under log_softmax(logits) for every position: logits [..., V], i32 labels [...]
+ * -> [...]; 0 where the label is the ignore index (or out of range). Summing over a sequence's
+ * completion positions gives its log-probability (DPO, GRPO). Fused: no [.., V] log-softmax is
+ * kept; the backward recomputes the softmax from the saved logits.
+ */
+export function tokenLogProbs(logits: Tensor, labels: Tensor): Tensor {
+  logits.assertAlive('tokenLogProbs');
+  labels.assertAlive('tokenLogProbs');
+  const vocab = logits.shape[logits.rank - 1] ?? 0;
+  if (labels.size * vocab !== logits.size || logits.rank !== labels.rank + 1) {
+    throw new RangeError(
+      `tokenLogProbs: logits ${formatShape(logits.shape)} do not match labels ${formatShape(labels.shape)} (expected [..., V] and [...])`,
+    );
+  }
+  const flatLogits = reshape(logits, [labels.size, vocab]);
+  const flatLabels = reshape(labels, [labels.size]);
+  const [logp] = runOp(TokenLogProbs, [flatLogits, flatLabels], {});
+  const out = reshape(logp!, labels.shape);
+  for (const t of [flatLogits, flatLabels, logp!]) if (t !== logits && t !== labels && t !== out) t.dispose();
+  return out;
+}
+
+registerGradient(TokenLogProbs, {
+  save: (inputs) => [inputs[0]!, inputs[1]!],
+  grad: ({ dy, saved }) => [runKernel(TokenLogProbsGrad, [saved[0]!, saved[1]!, dy], {})[0]!, null],
 });
 
 /**

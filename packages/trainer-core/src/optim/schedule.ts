@@ -81,6 +81,13 @@ export class LrScheduler {
     this.apply();
   }
 
+  /** Continues from a checkpoint: `steps` optimizer steps were taken before it. */
+  restore(steps: number): void {
+    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`LrScheduler.restore: bad step count ${steps}`);
+    this.steps = steps;
+    this.apply();
+  }
+
   private apply(): void {
     const m = this.lambda(this.steps);
     for (const g of this.optimizer.groups) g.lr = g.initialLr * m;

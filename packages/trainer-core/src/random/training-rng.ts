@@ -11,6 +11,12 @@ const MUL_LO = 0x4c957f2d;
 const INC_HI = 0x14057b7e;
 const INC_LO = 0xf767814f;
 
+export interface TrainingRngState {
+  hi: number;
+  lo: number;
+  spareNormal: number | null;
+}
+
 export class TrainingRng {
   private hi: number;
   private lo: number;
@@ -100,6 +106,22 @@ export class TrainingRng {
       items[j] = t;
     }
     return items;
+  }
+
+  /** The generator's full state, for checkpoints (restoring it continues the same sequence). */
+  getState(): TrainingRngState {
+    return { hi: this.hi, lo: this.lo, spareNormal: this.spareNormal ?? null };
+  }
+
+  setState(state: TrainingRngState): void {
+    for (const k of ['hi', 'lo'] as const) {
+      if (!Number.isInteger(state[k]) || state[k] < 0 || state[k] > 0xffffffff) {
+        throw new RangeError(`TrainingRng.setState: ${k} must be a u32, got ${state[k]}`);
+      }
+    }
+    this.hi = state.hi;
+    this.lo = state.lo;
+    this.spareNormal = state.spareNormal ?? undefined;
   }
 
   /** A 32-bit seed for a derived stream (e.g. one dropout call). */

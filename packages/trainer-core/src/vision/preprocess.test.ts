@@ -60,7 +60,7 @@ describe('ImagePreprocessor', () => {
     expect([...(await p.resizedRgb(gray))]).toEqual([200, 200, 200]);
   });
 
-  it("resizes bicubically close to PIL's Image.BICUBIC (tools/golden/pil_resize_golden.py)", async () => {
+  it("resizes bicubically close to PIL's Image.BICUBIC (tools/fixtures/pil_resize_golden.py)", async () => {
     for (const [w, h] of [
       [32, 32],
       [64, 48],

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../generate/generate.js';
+import { MODEL_FIXTURES } from '../../test-utils/model-fixtures.js';
 import { LlavaChat } from './chat.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures');
@@ -8,7 +9,7 @@ const PAGE = (n: number) => path.join(FIXTURES, 'worlds', 'mini', 'images', `pag
 
 describe('LlavaChat', () => {
   it('answers concurrent prompts in one batch, each as it would alone', async () => {
-    const chat = await LlavaChat.fromFolder(path.join(FIXTURES, 'tiny-llava'), { generation: { maxNewTokens: 5 } });
+    const chat = await LlavaChat.fromFolder(path.join(MODEL_FIXTURES, 'llava'), { generation: { maxNewTokens: 5 } });
     const prompts = [1, 2, 3].map((n) => ({
       messages: [{ role: 'user', content: `<image>Instruction: from page_${n} to page_0. History: Null` }],
       images: [PAGE(n)],
@@ -20,7 +21,7 @@ describe('LlavaChat', () => {
       const { ids, pixelValues } = await processor.process(processor.applyChatTemplate(p.messages), p.images);
       const [alone] = await generate(model, [{ ids, pixelValues }], {
         maxNewTokens: 5,
-        eosTokenIds: [processor.tokenizer.eosTokenId!],
+        eosTokenIds: [processor.eosTokenId!],
         suppressTokenIds: [processor.imageTokenId],
         tokenizer: processor.tokenizer,
       });

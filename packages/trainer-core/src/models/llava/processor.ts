@@ -1,112 +1,16 @@
 /**
- * What transformers' LlavaProcessor does, for guinav: render the chat template, expand each
- * `<image>` to the vision tower's feature count, tokenize, and preprocess the images. Reads a
- * model folder's tokenizer.json, tokenizer_config.json, chat_template.jinja (or the template in
- * tokenizer_config.json), processor_config.json and preprocessor_config.json.
- *
- * The tokenizer here is a small stand-in for the model-folder Tokenizer of issue 10 section 1
- * (src/tokenizer/): encode, decode and the special ids generation needs, on @huggingface/tokenizers.
+ * What transformers' LlavaProcessor does, for guinav: render the folder's chat template, expand
+ * each `<image>` to the vision tower's feature count, tokenize, and preprocess the images, from a
+ * model folder's tokenizer files, processor_config.json and preprocessor_config.json.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { Template } from '@huggingface/jinja';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
+import { readJsonFile } from '../../io/files.js';
+import { loadTokenizer } from '../../tokenizer/files.js';
+import type { ChatMessage, Tokenizer } from '../../tokenizer/types.js';
 import { parseImageProcessorConfig } from '../../vision/image-processor-config.js';
 import { ImagePreprocessor, type ImagePreprocessorOptions } from '../../vision/preprocess.js';
 import { configError, parseConfigJson } from '../config-common.js';
-
-/** A chat turn: text, or parts in transformers' processor format. */
-export interface ChatTurn {
-  role: string;
-  content: string | readonly ({ type: 'image' } | { type: 'text'; text: string })[];
-}
-
-export function renderChatTemplate(
-  template: string,
-  messages: readonly ChatTurn[],
-  options: { addGenerationPrompt?: boolean; variables?: Record<string, unknown> } = {},
-): string {
-  return new Template(template).render({
-    ...options.variables,
-    messages,
-    add_generation_prompt: options.addGenerationPrompt ?? false,
-  });
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-}
-
-const tokenName = z.union([z.string(), z.object({ content: z.string() }).loose()]).nullish();
-
-const TokenizerConfigSchema = z
-  .object({
-    eos_token: tokenName,
-    pad_token: tokenName,
-    chat_template: z.string().nullish(),
-  })
-  .loose();
-
-const nameOf = (t: z.infer<typeof tokenName>) => (typeof t === 'string' ? t : (t?.content ?? undefined));
-
-/** Encode/decode over a folder's tokenizer.json, with the ids generation needs. */
-export class FolderTokenizer {
-  readonly eosTokenId: number | undefined;
-  readonly padTokenId: number | undefined;
-
-  constructor(
-    private readonly tokenizer: Tokenizer,
-    readonly chatTemplate: string | undefined,
-    eos: string | undefined,
-    pad: string | undefined,
-  ) {
-    this.eosTokenId = eos === undefined ? undefined : this.tokenToId(eos);
-    this.padTokenId = pad === undefined ? undefined : this.tokenToId(pad);
-  }
-
-  static fromFolder(dir: string): FolderTokenizer {
-    const json = readJson(path.join(dir, 'tokenizer.json'));
-    const configFile = path.join(dir, 'tokenizer_config.json');
-    const config = fs.existsSync(configFile)
-      ? parseConfigJson(TokenizerConfigSchema, readJson(configFile), configFile)
-      : parseConfigJson(TokenizerConfigSchema, {}, configFile);
-    const templateFile = path.join(dir, 'chat_template.jinja');
-    const template = fs.existsSync(templateFile) ? fs.readFileSync(templateFile, 'utf8') : config.chat_template;
-    let tokenizer: Tokenizer;
-    try {
-      tokenizer = new Tokenizer(json as object, config);
-    } catch (err) {
-      throw new Error(`${path.join(dir, 'tokenizer.json')}: not a tokenizer the tokenizers library reads (${err})`);
-    }
-    return new FolderTokenizer(tokenizer, template ?? undefined, nameOf(config.eos_token), nameOf(config.pad_token));
-  }
-
-  tokenToId(token: string): number {
-    const id = this.tokenizer.token_to_id(token);
-    if (id === undefined) throw new Error(`tokenizer: no token ${JSON.stringify(token)}`);
-    return id;
-  }
-
-  /** Token ids of text (special tokens written in it are recognised; nothing is added). */
-  encode(text: string): number[] {
-    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
-  }
-
-  decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
-    return this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
-  }
-}
 
 const ProcessorConfigSchema = z
   .object({
@@ -143,6 +47,12 @@ export interface SupervisedExample extends ProcessedPrompt {
   promptLength: number;
 }
 
+export interface LlavaProcessorOptions {
+  images?: ImagePreprocessorOptions;
+  /** The folder's tokenizer when it is already loaded. */
+  tokenizer?: Tokenizer;
+}
+
 export class LlavaProcessor {
   readonly imageToken: string;
   readonly imageTokenId: number;
@@ -150,7 +60,7 @@ export class LlavaProcessor {
   readonly tokensPerImage: number;
 
   constructor(
-    readonly tokenizer: FolderTokenizer,
+    readonly tokenizer: Tokenizer,
     readonly images: ImagePreprocessor,
     config: z.output<typeof ProcessorConfigSchema>,
     source: string,
@@ -165,43 +75,32 @@ export class LlavaProcessor {
       config.num_additional_image_tokens -
       (strategy === 'default' ? 1 : 0);
     this.imageToken = config.image_token;
-    this.imageTokenId = tokenizer.tokenToId(config.image_token);
+    const id = tokenizer.tokenToId(config.image_token);
+    if (id === undefined) throw configError(source, 'image_token', `${config.image_token} is not a token of the tokenizer`);
+    this.imageTokenId = id;
   }
 
-  static fromFolder(dir: string, options: ImagePreprocessorOptions = {}): LlavaProcessor {
+  static fromFolder(dir: string, options: LlavaProcessorOptions = {}): LlavaProcessor {
     const source = path.join(dir, 'processor_config.json');
-    const config = parseConfigJson(ProcessorConfigSchema, readJson(source), source);
+    const config = parseConfigJson(ProcessorConfigSchema, readJsonFile(source), source);
     const preSource = path.join(dir, 'preprocessor_config.json');
-    const images = new ImagePreprocessor(parseImageProcessorConfig(readJson(preSource), preSource), options);
-    return new LlavaProcessor(FolderTokenizer.fromFolder(dir), images, config, source);
+    const images = new ImagePreprocessor(parseImageProcessorConfig(readJsonFile(preSource), preSource), options.images);
+    return new LlavaProcessor(options.tokenizer ?? loadTokenizer(dir), images, config, source);
   }
 
-  applyChatTemplate(messages: readonly ChatTurn[], addGenerationPrompt = true): string {
-    const template = this.tokenizer.chatTemplate;
-    if (!template) throw new Error('processor: the model folder has no chat template (chat_template.jinja)');
-    return renderChatTemplate(template, messages, { addGenerationPrompt });
+  /** The end-of-turn id answers finish with. */
+  get eosTokenId(): number | undefined {
+    return this.tokenizer.specialTokens.eos?.id;
+  }
+
+  applyChatTemplate(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+    return this.tokenizer.applyChatTemplate(messages, { addGenerationPrompt });
   }
 
   /** Token ids of `text`, each image placeholder expanded to the vision tower's feature count. */
   encode(text: string): number[] {
-    return this.tokenizer.encode(text.split(this.imageToken).join(this.imageToken.repeat(this.tokensPerImage)));
-  }
-
-  /**
-   * A training example: the prompt turns rendered with the generation prompt, then the answer and
-   * the end token, tokenized exactly as generation sees them; the loss covers the answer only.
-   */
-  async supervisedExample(
-    messages: readonly ChatTurn[],
-    answer: string,
-    imageFiles: readonly string[] = [],
-  ): Promise<SupervisedExample> {
-    const eos = this.tokenizer.eosTokenId;
-    if (eos === undefined) throw new Error('processor: the tokenizer has no eos_token to end the answer with');
-    const prompt = await this.process(this.applyChatTemplate(messages, true), imageFiles);
-    const ids = [...prompt.ids, ...this.tokenizer.encode(answer), eos];
-    const labels = ids.map((_, t) => (t + 1 >= prompt.ids.length && t + 1 < ids.length ? ids[t + 1]! : -100));
-    return { ...prompt, ids, labels, promptLength: prompt.ids.length };
+    const expanded = text.split(this.imageToken).join(this.imageToken.repeat(this.tokensPerImage));
+    return this.tokenizer.encode(expanded, { addSpecialTokens: false });
   }
 
   /** A rendered prompt and its images (one per placeholder, in order). */
@@ -215,5 +114,22 @@ export class LlavaProcessor {
     const ids = this.encode(text);
     if (imageFiles.length === 0) return { ids };
     return { ids, pixelValues: await this.images.loadBatch(imageFiles) };
+  }
+
+  /**
+   * A training example: the prompt turns rendered with the generation prompt, then the answer and
+   * the end token, tokenized exactly as generation sees them; the loss covers the answer only.
+   */
+  async supervisedExample(
+    messages: readonly ChatMessage[],
+    answer: string,
+    imageFiles: readonly string[] = [],
+  ): Promise<SupervisedExample> {
+    const eos = this.eosTokenId;
+    if (eos === undefined) throw new Error('processor: the tokenizer has no eos_token to end the answer with');
+    const prompt = await this.process(this.applyChatTemplate(messages, true), imageFiles);
+    const ids = [...prompt.ids, ...this.tokenizer.encode(answer, { addSpecialTokens: false }), eos];
+    const labels = ids.map((_, t) => (t + 1 >= prompt.ids.length && t + 1 < ids.length ? ids[t + 1]! : -100));
+    return { ...prompt, ids, labels, promptLength: prompt.ids.length };
   }
 }

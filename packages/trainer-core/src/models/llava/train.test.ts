@@ -73,7 +73,7 @@ describeEachBackend(
 
       const [reply] = await generate(model, [{ ids: ex.ids.slice(0, ex.promptLength), pixelValues: ex.pixelValues }], {
         maxNewTokens: 40,
-        eosTokenIds: [processor.tokenizer.eosTokenId!],
+        eosTokenIds: [processor.eosTokenId!],
         suppressTokenIds: [processor.imageTokenId],
         tokenizer: processor.tokenizer,
       });

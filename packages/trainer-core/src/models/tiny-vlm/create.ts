@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Backend } from '../../backend/backend.js';
 import { siglipImageProcessorJson } from '../../vision/image-processor-config.js';
+import { sortedJson, writeTextFileAtomic } from '../../io/files.js';
 import { createCausalLM } from '../families.js';
-import { saveLlava, writeFileAtomic } from '../llava/folder.js';
 import { LlavaForConditionalGeneration } from '../llava/modeling.js';
 import { llavaProcessorJson } from '../llava/processor.js';
+import { saveModel } from '../save.js';
 import {
   TINY_VLM_MAX_POSITIONS,
   TINY_VLM_SIZES,
@@ -50,15 +51,14 @@ export async function createTinyVlm(
   if (!(model instanceof LlavaForConditionalGeneration)) throw new Error('tiny VLM: expected a LLaVA model');
   const tmp = path.join(path.dirname(dir), `.${path.basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    await saveLlava(model, tmp);
-    const json = (name: string, value: unknown) =>
-      writeFileAtomic(path.join(tmp, name), `${JSON.stringify(value, null, 2)}\n`);
-    json('generation_config.json', tinyVlmGenerationConfigJson());
-    json('preprocessor_config.json', siglipImageProcessorJson(size.image.size));
-    json('processor_config.json', llavaProcessorJson(size.image.patch));
-    for (const [name, text] of Object.entries(tinyVlmTokenizerFiles(TINY_VLM_MAX_POSITIONS))) {
-      writeFileAtomic(path.join(tmp, name), text);
-    }
+    await saveModel(tmp, model);
+    const files: Record<string, string> = {
+      'generation_config.json': sortedJson(tinyVlmGenerationConfigJson()),
+      'preprocessor_config.json': sortedJson(siglipImageProcessorJson(size.image.size)),
+      'processor_config.json': sortedJson(llavaProcessorJson(size.image.patch)),
+      ...tinyVlmTokenizerFiles(TINY_VLM_MAX_POSITIONS),
+    };
+    for (const [name, text] of Object.entries(files)) await writeTextFileAtomic(path.join(tmp, name), text);
     if (fs.existsSync(dir)) fs.rmdirSync(dir);
     fs.renameSync(tmp, dir);
   } catch (err) {

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCausalLM } from '../families.js';
-import { loadLlava } from '../llava/folder.js';
-import { LlavaProcessor, renderChatTemplate } from '../llava/processor.js';
+import { MODEL_FIXTURES } from '../../test-utils/model-fixtures.js';
+import { loadLlava } from '../llava/load.js';
+import { LlavaProcessor } from '../llava/processor.js';
 import { createTinyVlm } from './create.js';
 import { tinyVlmConfigJson } from './sizes.js';
-import { TINY_VLM_CHAT_TEMPLATE, tinyVlmBpe, tinyVlmTokenizerFiles } from './tokenizer-spec.js';
+import { TINY_VLM_CHAT_TEMPLATE, tinyVlmBpe, tinyVlmTokenizer, tinyVlmTokenizerFiles } from './tokenizer-spec.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-tiny-vlm-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -22,6 +23,8 @@ const MICRO = {
 const files = tinyVlmTokenizerFiles(2048);
 const tokenizer = new Tokenizer(JSON.parse(files['tokenizer.json']!), JSON.parse(files['tokenizer_config.json']!));
 const encode = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+/** guinav's Tokenizer over the same files (chat template included). */
+const chat = tinyVlmTokenizer();
 
 const USER = '<image>Instruction: from page_3 to page_12. History: step1: click Shopping_41 icon on page_3.';
 const CLICK =
@@ -30,14 +33,12 @@ const COMPLETE = 'Explain: this is target page.\tAction: complete';
 
 describe('tiny VLM tokenizer', () => {
   it('renders ChatML with images where the messages put them (string or parts)', () => {
-    const asText = renderChatTemplate(TINY_VLM_CHAT_TEMPLATE, [{ role: 'user', content: '<image>hi' }], {
-      addGenerationPrompt: true,
-    });
-    const asParts = renderChatTemplate(
-      TINY_VLM_CHAT_TEMPLATE,
+    const asText = chat.applyChatTemplate([{ role: 'user', content: '<image>hi' }], { addGenerationPrompt: true });
+    const asParts = chat.applyChatTemplate(
       [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'hi' }] }],
       { addGenerationPrompt: true },
     );
+    expect(files['chat_template.jinja']).toBe(TINY_VLM_CHAT_TEMPLATE);
     expect(asText).toBe('<|im_start|>user\n<image>hi<|im_end|>\n<|im_start|>assistant\n');
     expect(asParts).toBe(asText);
   });
@@ -53,10 +54,9 @@ describe('tiny VLM tokenizer', () => {
   });
 
   it('encodes the answer the same alone as after the generation prompt', () => {
-    const prompt = renderChatTemplate(TINY_VLM_CHAT_TEMPLATE, [{ role: 'user', content: USER }], {
-      addGenerationPrompt: true,
-    });
+    const prompt = chat.applyChatTemplate([{ role: 'user', content: USER }], { addGenerationPrompt: true });
     expect(encode(prompt + CLICK)).toEqual([...encode(prompt), ...encode(CLICK)]);
+    expect(chat.encode(prompt + CLICK)).toEqual(encode(prompt + CLICK));
   });
 
   it('round-trips any text and keeps special tokens whole', () => {
@@ -118,7 +118,7 @@ describe('createTinyVlm', () => {
 });
 
 describe('LlavaProcessor', () => {
-  const fixture = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures', 'tiny-llava');
+  const fixture = path.join(MODEL_FIXTURES, 'llava');
   it('expands each <image> to (S/p)^2 tokens and checks the image count', async () => {
     const p = LlavaProcessor.fromFolder(fixture);
     expect(p.tokensPerImage).toBe(16);

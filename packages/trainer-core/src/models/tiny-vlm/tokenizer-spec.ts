@@ -6,6 +6,9 @@
  */
 import { BYTE_CHARS } from '../../bpe/byte-level.js';
 import { byteLevelBpeTokenizerJson } from '../../bpe/tokenizer-json.js';
+import { sortedJson } from '../../io/files.js';
+import { createTokenizer } from '../../tokenizer/files.js';
+import type { Tokenizer } from '../../tokenizer/types.js';
 import type { TrainedBpe } from '../../bpe/train.js';
 import { TINY_VLM_MERGES } from './merges.js';
 
@@ -75,13 +78,12 @@ function addedTokensDecoder() {
   );
 }
 
-/** The files of the tokenizer, by name: tokenizer.json, tokenizer_config.json, special_tokens_map.json, chat_template.jinja. */
-export function tinyVlmTokenizerFiles(modelMaxLength: number): Record<string, string> {
-  const json = byteLevelBpeTokenizerJson(tinyVlmBpe(), TINY_VLM_SPECIAL_TOKENS);
-  const extra = ['<|im_start|>', IMAGE_TOKEN, '<|box_start|>', '<|box_end|>'];
-  const config = {
+const EXTRA_SPECIAL = ['<|im_start|>', IMAGE_TOKEN, '<|box_start|>', '<|box_end|>'];
+
+function tokenizerConfig(modelMaxLength: number) {
+  return {
     added_tokens_decoder: addedTokensDecoder(),
-    additional_special_tokens: extra,
+    additional_special_tokens: EXTRA_SPECIAL,
     bos_token: null,
     clean_up_tokenization_spaces: false,
     eos_token: EOS_TOKEN,
@@ -93,15 +95,29 @@ export function tinyVlmTokenizerFiles(modelMaxLength: number): Record<string, st
     tokenizer_class: 'PreTrainedTokenizerFast',
     unk_token: null,
   };
+}
+
+/** The tokenizer in memory (for rendering and encoding without a folder). */
+export function tinyVlmTokenizer(modelMaxLength = 2048): Tokenizer {
+  return createTokenizer(byteLevelBpeTokenizerJson(tinyVlmBpe(), TINY_VLM_SPECIAL_TOKENS), {
+    config: tokenizerConfig(modelMaxLength),
+    chatTemplate: TINY_VLM_CHAT_TEMPLATE,
+  });
+}
+
+/** The files of the tokenizer, by name: tokenizer.json, tokenizer_config.json, special_tokens_map.json, chat_template.jinja. */
+export function tinyVlmTokenizerFiles(modelMaxLength: number): Record<string, string> {
+  const json = byteLevelBpeTokenizerJson(tinyVlmBpe(), TINY_VLM_SPECIAL_TOKENS);
+  const config = tokenizerConfig(modelMaxLength);
   const specialMap = {
-    additional_special_tokens: extra,
+    additional_special_tokens: EXTRA_SPECIAL,
     eos_token: EOS_TOKEN,
     pad_token: PAD_TOKEN,
   };
   return {
     'tokenizer.json': `${JSON.stringify(json, null, 2)}\n`,
-    'tokenizer_config.json': `${JSON.stringify(config, null, 2)}\n`,
-    'special_tokens_map.json': `${JSON.stringify(specialMap, null, 2)}\n`,
+    'tokenizer_config.json': sortedJson(config),
+    'special_tokens_map.json': sortedJson(specialMap),
     'chat_template.jinja': TINY_VLM_CHAT_TEMPLATE,
   };
 }

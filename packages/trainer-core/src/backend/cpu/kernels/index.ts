@@ -33,6 +33,8 @@ import './softmax-grad.js';
 import './softmax.js';
 import './sum-squares.js';
 import './sum.js';
+import './token-log-probs-grad.js';
+import './token-log-probs.js';
 import './unary-grad.js';
 import './unary.js';
 import './where.js';

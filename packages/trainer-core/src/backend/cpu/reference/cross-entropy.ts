@@ -65,3 +65,52 @@ export function crossEntropyRows(
   }
   return { loss: lossSum * invTokens, accuracy: correct * invTokens, tokens };
 }
+
+/** Per row: log_softmax(logits)[label], 0 for labels outside [0, vocab). */
+export function tokenLogProbRows(
+  out: FloatArray,
+  logits: FloatArray,
+  labels: Int32Array,
+  rows: number,
+  vocab: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const label = labels[r]!;
+    if (label < 0 || label >= vocab) {
+      out[r] = 0;
+      continue;
+    }
+    const base = r * vocab;
+    let m = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < vocab; j++) m = Math.max(m, logits[base + j]!);
+    let s = 0;
+    for (let j = 0; j < vocab; j++) s += Math.exp(logits[base + j]! - m);
+    out[r] = logits[base + label]! - m - Math.log(s);
+  }
+}
+
+/** dlogits = dlogp * (onehot(label) - softmax(logits)) per row; zero rows for labels outside [0, vocab). */
+export function tokenLogProbGradRows(
+  dlogits: FloatArray,
+  logits: FloatArray,
+  labels: Int32Array,
+  dlogp: FloatArray,
+  rows: number,
+  vocab: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * vocab;
+    const label = labels[r]!;
+    if (label < 0 || label >= vocab) {
+      dlogits.fill(0, base, base + vocab);
+      continue;
+    }
+    let m = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < vocab; j++) m = Math.max(m, logits[base + j]!);
+    let s = 0;
+    for (let j = 0; j < vocab; j++) s += Math.exp(logits[base + j]! - m);
+    const g = dlogp[r]!;
+    for (let j = 0; j < vocab; j++) dlogits[base + j] = -g * (Math.exp(logits[base + j]! - m) / s);
+    dlogits[base + label]! += g;
+  }
+}

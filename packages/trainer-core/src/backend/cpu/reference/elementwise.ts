@@ -87,6 +87,11 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** log(sigmoid(x)) without overflow or cancellation, as torch.nn.functional.logsigmoid. */
+export function logSigmoid(x: number): number {
+  return x < 0 ? x - Math.log1p(Math.exp(x)) : -Math.log1p(Math.exp(-x));
+}
+
 export function gelu(x: number): number {
   return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_C * x * x * x)));
 }
@@ -112,6 +117,9 @@ export function unary(op: UnaryOp, out: FloatArray, x: FloatArray, n: number): v
       return;
     case 'sigmoid':
       for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!);
+      return;
+    case 'log_sigmoid':
+      for (let i = 0; i < n; i++) out[i] = logSigmoid(x[i]!);
       return;
     case 'silu':
       for (let i = 0; i < n; i++) {
@@ -163,6 +171,10 @@ export function unaryGrad(op: UnaryOp, dx: FloatArray, s: FloatArray, dy: FloatA
         const y = s[i]!;
         dx[i] = dy[i]! * y * (1 - y);
       }
+      return;
+    case 'log_sigmoid':
+      // d/dx log sigmoid(x) = sigmoid(-x), from the forward input.
+      for (let i = 0; i < n; i++) dx[i] = dy[i]! * sigmoid(-s[i]!);
       return;
     case 'silu':
       for (let i = 0; i < n; i++) {

@@ -1,0 +1,19 @@
+export {
+  applyLora,
+  type LoraOptions,
+  loraLayers,
+  matchesTarget,
+  mergeLora,
+  setLoraEnabled,
+  withLoraDisabled,
+} from './apply-lora.js';
+export { LoraLinear, type LoraSettings, loraScaling } from './lora-linear.js';
+export {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  type AdapterConfig,
+  loadAdapter,
+  readAdapterConfig,
+  type SaveAdapterOptions,
+  saveAdapter,
+} from './peft-adapter.js';

@@ -1,0 +1,91 @@
+/**
+ * A Linear layer with a LoRA adapter, laid out as PEFT's `lora.Linear`: the frozen `base_layer`
+ * plus `lora_A` [r, in] and `lora_B` [out, r], y = base(x) + lora_B(lora_A(dropout(x))) * scaling,
+ * scaling = alpha / r (alpha / sqrt(r) with rsLoRA). A is initialised as PEFT does
+ * (kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in))), B = 0, so a fresh adapter
+ * changes nothing. The adapter can be disabled (the reference model of DPO and GRPO) and merged.
+ */
+
+import { noGrad } from '../autograd/grad-mode.js';
+import { dropoutRng } from '../nn/dropout-rng.js';
+import { constantInit, kaimingUniformInit } from '../nn/init.js';
+import { Linear } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+import { add, dropout, scale } from '../ops/elementwise.js';
+import { matmul } from '../ops/matmul.js';
+import { assign } from '../ops/transfer.js';
+import { TrainingRng } from '../random/training-rng.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface LoraSettings {
+  r: number;
+  alpha: number;
+  dropout: number;
+  /** rsLoRA: scale by alpha / sqrt(r). */
+  rslora: boolean;
+}
+
+export function loraScaling(s: Pick<LoraSettings, 'r' | 'alpha' | 'rslora'>): number {
+  return s.rslora ? s.alpha / Math.sqrt(s.r) : s.alpha / s.r;
+}
+
+export class LoraLinear extends Module {
+  readonly base_layer: Linear;
+  readonly lora_A: Linear;
+  readonly lora_B: Linear;
+  readonly scaling: number;
+  /** false: the layer computes base(x) only (the adapter's reference model). */
+  enabled = true;
+
+  constructor(
+    base: Linear,
+    readonly settings: LoraSettings,
+    rng: TrainingRng = new TrainingRng(0),
+  ) {
+    super();
+    const { r } = settings;
+    if (!Number.isInteger(r) || r < 1) throw new RangeError(`LoRA: r must be a positive integer, got ${r}`);
+    if (!(settings.dropout >= 0 && settings.dropout < 1))
+      throw new RangeError(`LoRA: dropout must be in [0, 1), got ${settings.dropout}`);
+    const backend = base.weight.backend;
+    this.base_layer = this.addModule('base_layer', base);
+    base.freeze();
+    this.lora_A = this.addModule('lora_A', new Linear(base.inFeatures, r, { init: kaimingUniformInit(), rng }));
+    this.lora_B = this.addModule('lora_B', new Linear(r, base.outFeatures, { init: constantInit(0), rng }));
+    if (this.lora_A.weight.backend !== backend) throw new Error("LoRA: build the adapter on the base layer's backend");
+    this.scaling = loraScaling(settings);
+  }
+
+  get inFeatures(): number {
+    return this.base_layer.inFeatures;
+  }
+
+  get outFeatures(): number {
+    return this.base_layer.outFeatures;
+  }
+
+  forward(x: Tensor): Tensor {
+    return tidy(() => {
+      const y = this.base_layer.forward(x);
+      if (!this.enabled) return y;
+      const p = this.settings.dropout;
+      const h = this.training && p > 0 ? dropout(x, p, dropoutRng()) : x;
+      return add(y, scale(this.lora_B.forward(this.lora_A.forward(h)), this.scaling));
+    });
+  }
+
+  /** W + (B @ A) * scaling as a plain Linear (the base layer, updated in place). */
+  merge(): Linear {
+    const base = this.base_layer;
+    noGrad(() =>
+      tidy(() => {
+        const delta = matmul(this.lora_B.weight, this.lora_A.weight, { alpha: this.scaling });
+        assign(base.weight, add(base.weight, delta));
+      }),
+    );
+    this.lora_A.dispose();
+    this.lora_B.dispose();
+    return base;
+  }
+}

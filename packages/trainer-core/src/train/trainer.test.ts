@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseLlamaConfig } from '../models/llama/config.js';
+import { LlamaForCausalLM } from '../models/llama/modeling.js';
+import { IGNORE_INDEX } from '../ops/loss.js';
+import { TrainingRng } from '../random/training-rng.js';
+import { ExampleBatches } from './batches.js';
+import { type CausalLMBatch, collateCausalLM, type TokenizedExample } from './causal-lm-batch.js';
+import { listCheckpoints } from './checkpoint.js';
+import { parseTrainingConfig, SftConfigSchema } from './config.js';
+import { moduleTarget } from './module-target.js';
+import { causalLMLogits, SftObjective } from './sft-objective.js';
+import { Trainer, type TrainerEvent } from './trainer.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-trainer-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+let runs = 0;
+
+const modelConfig = parseLlamaConfig({
+  vocab_size: 16,
+  hidden_size: 16,
+  intermediate_size: 32,
+  num_hidden_layers: 1,
+  num_attention_heads: 2,
+});
+
+/** "prompt" tokens a, b then the completion: a+1, b+1 (mod 14), 15 as end; loss on the completion only. */
+function examples(n: number, seed: number): TokenizedExample[] {
+  const rng = new TrainingRng(seed);
+  return Array.from({ length: n }, () => {
+    const a = 1 + rng.int(13);
+    const b = 1 + rng.int(13);
+    const ids = Int32Array.from([a, b, 1 + (a % 14), 1 + (b % 14), 15]);
+    const labels = Int32Array.from([IGNORE_INDEX, IGNORE_INDEX, ids[2]!, ids[3]!, 15]);
+    return { inputIds: ids, labels };
+  });
+}
+
+function setup(overrides: Record<string, unknown>, data = examples(24, 1)) {
+  const config = parseTrainingConfig(SftConfigSchema, {
+    output_dir: path.join(root, `run-${runs++}`),
+    learning_rate: 1e-2,
+    per_device_train_batch_size: 4,
+    logging_steps: 1,
+    save_steps: 1000,
+    ...overrides,
+  });
+  const model = new LlamaForCausalLM(modelConfig, { seed: 3 });
+  const batches = new ExampleBatches(data, (es) => collateCausalLM(es, { padId: 0 }), {
+    batchSize: config.per_device_train_batch_size,
+    seed: config.seed,
+  });
+  return { config, model, batches };
+}
+
+function trainer(
+  s: ReturnType<typeof setup>,
+  extra: { signal?: AbortSignal; onEvent?: (e: TrainerEvent) => void } = {},
+) {
+  return new Trainer<CausalLMBatch>({
+    config: s.config,
+    target: moduleTarget(s.model),
+    objective: new SftObjective(causalLMLogits(s.model)),
+    train: s.batches,
+    ...extra,
+  });
+}
+
+const losses = (history: Record<string, number>[]) => history.filter((r) => 'loss' in r).map((r) => r.loss!);
+
+describe('Trainer (SFT objective)', () => {
+  it('learns, logs TRL keys to metrics.jsonl and TensorBoard, and writes checkpoints and the final model', async () => {
+    const s = setup({ max_steps: 60, save_steps: 20, save_total_limit: 2, logging_steps: 10, learning_rate: 3e-2 });
+    const result = await trainer(s).run();
+    expect(result.status).toBe('completed');
+    const ls = losses(result.logHistory);
+    expect(ls[0]).toBeGreaterThan(1);
+    expect(ls.at(-1)).toBeLessThan(ls[0]! * 0.6);
+    const acc = result.logHistory.map((r) => r.mean_token_accuracy!);
+    expect(acc.at(-1)).toBeGreaterThan(acc[0]! + 0.2);
+    const last = result.logHistory.at(-1)!;
+    expect(Object.keys(last).sort()).toEqual(
+      ['epoch', 'grad_norm', 'learning_rate', 'loss', 'mean_token_accuracy', 'num_tokens', 'step'].sort(),
+    );
+    expect(last.step).toBe(60);
+    expect(last.epoch).toBeCloseTo(60 / 6, 10);
+    // 60 steps x 4 examples x 5 tokens.
+    expect(last.num_tokens).toBe(1200);
+    // Linear decay to 0 after the last step, logged as the next step's rate (as transformers does).
+    expect(last.learning_rate).toBe(0);
+    const out = s.config.output_dir;
+    const jsonl = fs
+      .readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(jsonl.map((r) => r.step)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(fs.readdirSync(path.join(out, 'runs')).some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
+    expect(listCheckpoints(out).map((c) => c.step)).toEqual([40, 60]);
+    for (const f of [
+      'model.safetensors',
+      'optimizer.safetensors',
+      'optimizer.json',
+      'trainer_state.json',
+      'scheduler.json',
+      'rng_state.json',
+    ]) {
+      expect(fs.existsSync(path.join(out, 'checkpoint-60', f)), f).toBe(true);
+    }
+    const state = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint-60', 'trainer_state.json'), 'utf8'));
+    expect(state).toMatchObject({ global_step: 60, max_steps: 60, logging_steps: 10, train_batch_size: 4 });
+    expect(fs.existsSync(path.join(out, 'final_model', 'model.safetensors'))).toBe(true);
+    expect(fs.readdirSync(out).filter((f) => f.includes('staging'))).toEqual([]);
+    s.model.dispose();
+  });
+
+  it('resumes exactly: the loss curve after resuming equals an uninterrupted run, step for step', async () => {
+    const straight = setup({ max_steps: 8 });
+    const full = losses((await trainer(straight).run()).logHistory);
+    straight.model.dispose();
+    // Stop after step 4 (as Ctrl-C would), then resume in a new process-like Trainer.
+    const first = setup({ max_steps: 8 });
+    const controller = new AbortController();
+    const stopped = await trainer(first, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.step === 4) controller.abort();
+      },
+    }).run();
+    expect(stopped.status).toBe('interrupted');
+    expect(path.basename(stopped.dir)).toBe('checkpoint-4');
+    first.model.dispose();
+    const second = setup({ max_steps: 8, output_dir: first.config.output_dir, resume_from_checkpoint: 'latest' });
+    const resumed = await trainer(second).run();
+    expect(resumed.status).toBe('completed');
+    expect(losses(resumed.logHistory)).toEqual(full);
+    second.model.dispose();
+  });
+
+  it('accumulates gradients: batch 4 equals 2 micro-batches of 2 (equal token counts)', async () => {
+    const a = setup({ max_steps: 3, per_device_train_batch_size: 4 });
+    const b = setup({ max_steps: 3, per_device_train_batch_size: 2, gradient_accumulation_steps: 2 });
+    // Same example order: no shuffle differences, so give both the same 12 examples in order.
+    const data = examples(12, 5);
+    const order = { seed: 1, shuffle: false };
+    a.batches = new ExampleBatches(data, (es) => collateCausalLM(es, { padId: 0 }), { ...order, batchSize: 4 });
+    b.batches = new ExampleBatches(data, (es) => collateCausalLM(es, { padId: 0 }), { ...order, batchSize: 2 });
+    const la = losses((await trainer(a).run()).logHistory);
+    const lb = losses((await trainer(b).run()).logHistory);
+    la.forEach((v, i) => {
+      expect(lb[i]).toBeCloseTo(v, 5);
+    });
+    a.model.dispose();
+    b.model.dispose();
+  });
+
+  it('stops with a clear message when the loss goes non-finite, naming the last good checkpoint', async () => {
+    const s = setup({ max_steps: 20, learning_rate: 1e30, max_grad_norm: null, save_steps: 1 });
+    await expect(trainer(s).run()).rejects.toThrow(
+      /training diverged at step \d+ \(loss = (NaN|Infinity).*the last good checkpoint is .*checkpoint-\d+\. Lower learning_rate/,
+    );
+    s.model.dispose();
+  });
+});
+
+describe('training config', () => {
+  it('fills TRL defaults and names unknown keys and wrong types with their path', () => {
+    const c = parseTrainingConfig(SftConfigSchema, { output_dir: 'out' });
+    expect(c).toMatchObject({ learning_rate: 1e-4, per_device_train_batch_size: 2, lora_r: 16, max_steps: -1 });
+    expect(() => parseTrainingConfig(SftConfigSchema, { output_dir: 'o', max_step: 4 }, 'sft.yaml')).toThrow(
+      'sft.yaml: unknown key "max_step"',
+    );
+    expect(() => parseTrainingConfig(SftConfigSchema, { output_dir: 'o', learning_rate: 'high' }, 'sft.yaml')).toThrow(
+      /sft\.yaml: field "learning_rate"/,
+    );
+    expect(() => parseTrainingConfig(SftConfigSchema, { output_dir: 'o', lora_target_modules: [] }, 'x')).toThrow(
+      /field "lora_target_modules"/,
+    );
+  });
+});
