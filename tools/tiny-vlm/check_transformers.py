@@ -20,7 +20,7 @@ from PIL import Image
 from transformers import AutoProcessor, LlavaForConditionalGeneration
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fixtures"))
-from llava_golden import read_safetensors  # noqa: E402
+from model_goldens import read_safetensors  # noqa: E402
 
 root = os.path.join(os.path.dirname(__file__), "..", "..")
 model_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "test-fixtures", "models", "llava")

@@ -176,6 +176,8 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
+export * from './tokenizer/index.js';
+export * from './train/index.js';
 export {
   type ImageProcessorConfig,
   type ImageProcessorConfigJson,
@@ -185,5 +187,3 @@ export {
   siglipImageProcessorJson,
 } from './vision/image-processor-config.js';
 export { ImagePreprocessor, type ImagePreprocessorOptions, type PixelValues } from './vision/preprocess.js';
-export * from './tokenizer/index.js';
-export * from './train/index.js';

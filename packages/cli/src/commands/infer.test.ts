@@ -40,7 +40,14 @@ describe('guinav infer', () => {
     await import('node:fs/promises').then((fs) => fs.mkdir(text));
     await writeFile(
       path.join(text, 'config.json'),
-      JSON.stringify({ model_type: 'llama', vocab_size: 8, hidden_size: 8, intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 2 }),
+      JSON.stringify({
+        model_type: 'llama',
+        vocab_size: 8,
+        hidden_size: 8,
+        intermediate_size: 8,
+        num_hidden_layers: 1,
+        num_attention_heads: 2,
+      }),
     );
     expect(await guinav('infer', '--model', text, '--image', IMAGE, '--prompt', 'x')).toBe(1);
     expect(stderr()).toContain('infer runs vision-language (model_type "llava") folders; this one is "llama"');

@@ -1,21 +1,19 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CausalLM } from '../models/causal-lm.js';
-import { createCausalLM } from '../models/families.js';
 import { loadLlava } from '../models/llava/load.js';
 import type { LlavaForConditionalGeneration } from '../models/llava/modeling.js';
 import { LlavaProcessor } from '../models/llava/processor.js';
+import { loadModel } from '../models/load.js';
 import type { AttentionInputs } from '../nn/attention.js';
 import { Module } from '../nn/module.js';
 import { tensor } from '../ops/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeEachBackend } from '../test-utils/backends.js';
+import { miniScreenshot } from '../test-utils/micro-vlm.js';
 import { MODEL_FIXTURES } from '../test-utils/model-fixtures.js';
 import { BatchItemFailure, GenerationBatcher } from './batcher.js';
 import { type GenerationRequest, type GenerationResult, generate } from './generate.js';
-
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
-const PAGE = (n: number) => path.join(FIXTURES, 'worlds', 'mini', 'images', `page_${n}.png`);
 
 describeEachBackend('generate (tiny LLaVA fixture)', () => {
   let model: LlavaForConditionalGeneration;
@@ -33,7 +31,7 @@ describeEachBackend('generate (tiny LLaVA fixture)', () => {
       texts.map((text, i) =>
         processor.process(
           processor.applyChatTemplate([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text }] }]),
-          [PAGE(i + 1)],
+          [miniScreenshot(i + 1)],
         ),
       ),
     );
@@ -66,24 +64,10 @@ describeEachBackend('generate (tiny LLaVA fixture)', () => {
 });
 
 describeEachBackend('generate (text decoders)', () => {
-  const gemma = {
-    model_type: 'gemma3_text',
-    vocab_size: 40,
-    hidden_size: 16,
-    intermediate_size: 24,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    head_dim: 8,
-    sliding_window: 3,
-    layer_types: ['sliding_attention', 'full_attention'],
-    initializer_range: 0.5,
-  };
-  const llama = { ...gemma, model_type: 'llama', layer_types: undefined, sliding_window: undefined };
-  it('cache and no cache agree for Llama (GQA) and Gemma 3 (a sliding window shorter than the text)', async () => {
+  it('cache and no cache agree for Llama (GQA, llama3 RoPE) and Gemma 3 (a 4-key sliding window)', async () => {
     const prompts = [{ ids: [1, 2, 3, 4, 5, 6] }, { ids: [7, 8] }, { ids: [9, 10, 11, 12] }];
-    for (const config of [llama, gemma]) {
-      const model = createCausalLM(config, { seed: 4 });
+    for (const name of ['llama', 'gemma3_text']) {
+      const { model } = await loadModel(path.join(MODEL_FIXTURES, name), { tokenizer: false });
       const cached = await generate(model, prompts, { maxNewTokens: 6 });
       const plain = await generate(model, prompts, { maxNewTokens: 6, useCache: false });
       const alone = await Promise.all(prompts.map((p) => generate(model, [p], { maxNewTokens: 6 })));

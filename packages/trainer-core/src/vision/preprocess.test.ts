@@ -1,21 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { miniScreenshot } from '../test-utils/micro-vlm.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 import { parseImageProcessorConfig, siglipImageProcessorJson } from './image-processor-config.js';
 import { ImagePreprocessor } from './preprocess.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
-const PAGE = path.join(FIXTURES, 'worlds', 'mini', 'images', 'page_3.png');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-preprocess-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const PAGE = miniScreenshot(3);
+const tmp = tempDirs('guinav-preprocess-');
 
 const siglip = (size: number) => parseImageProcessorConfig(siglipImageProcessorJson(size));
 
 /** A w x h image of raw pixels written as PNG. */
 async function png(name: string, w: number, h: number, channels: 1 | 3 | 4, pixels: number[]): Promise<string> {
-  const file = path.join(tmp, name);
+  const file = path.join(tmp(), name);
   await sharp(Buffer.from(pixels), { raw: { width: w, height: h, channels } })
     .png()
     .toFile(file);
@@ -103,10 +103,11 @@ describe('ImagePreprocessor', () => {
 
   it('names the file it cannot read', async () => {
     const p = new ImagePreprocessor(siglip(2));
-    await expect(p.load(path.join(tmp, 'missing.png'))).rejects.toThrow(
+    const dir = tmp();
+    await expect(p.load(path.join(dir, 'missing.png'))).rejects.toThrow(
       /missing\.png: cannot read the image \(ENOENT\)/,
     );
-    fs.writeFileSync(path.join(tmp, 'bad.png'), 'not a png');
-    await expect(p.load(path.join(tmp, 'bad.png'))).rejects.toThrow(/bad\.png: not a readable image/);
+    fs.writeFileSync(path.join(dir, 'bad.png'), 'not a png');
+    await expect(p.load(path.join(dir, 'bad.png'))).rejects.toThrow(/bad\.png: not a readable image/);
   });
 });

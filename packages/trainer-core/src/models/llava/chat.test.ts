@@ -1,18 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../generate/generate.js';
+import { miniScreenshot } from '../../test-utils/micro-vlm.js';
 import { MODEL_FIXTURES } from '../../test-utils/model-fixtures.js';
 import { LlavaChat } from './chat.js';
-
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures');
-const PAGE = (n: number) => path.join(FIXTURES, 'worlds', 'mini', 'images', `page_${n}.png`);
 
 describe('LlavaChat', () => {
   it('answers concurrent prompts in one batch, each as it would alone', async () => {
     const chat = await LlavaChat.fromFolder(path.join(MODEL_FIXTURES, 'llava'), { generation: { maxNewTokens: 5 } });
     const prompts = [1, 2, 3].map((n) => ({
       messages: [{ role: 'user', content: `<image>Instruction: from page_${n} to page_0. History: Null` }],
-      images: [PAGE(n)],
+      images: [miniScreenshot(n)],
     }));
     const replies = await Promise.all(prompts.map((p) => chat.respond(p)));
     expect(chat.batchSizes).toEqual([3]);

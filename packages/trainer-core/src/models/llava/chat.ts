@@ -71,7 +71,10 @@ export class LlavaChat {
   }
 
   /** Prepares every prompt of a batch (images decoded in parallel) and generates for those that could be. */
-  private async run(prompts: ChatPrompt[], generation: GenerateOptions): Promise<(GenerationResult | BatchItemFailure)[]> {
+  private async run(
+    prompts: ChatPrompt[],
+    generation: GenerateOptions,
+  ): Promise<(GenerationResult | BatchItemFailure)[]> {
     const prepared = await Promise.allSettled(prompts.map((p) => this.prepare(p)));
     const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
     const results = await generate(this.model, ready, generation);

@@ -76,7 +76,8 @@ export class LlavaProcessor {
       (strategy === 'default' ? 1 : 0);
     this.imageToken = config.image_token;
     const id = tokenizer.tokenToId(config.image_token);
-    if (id === undefined) throw configError(source, 'image_token', `${config.image_token} is not a token of the tokenizer`);
+    if (id === undefined)
+      throw configError(source, 'image_token', `${config.image_token} is not a token of the tokenizer`);
     this.imageTokenId = id;
   }
 

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generate } from '../../generate/generate.js';
 import { tensor } from '../../ops/create.js';
 import { crossEntropy } from '../../ops/loss.js';
@@ -9,19 +7,13 @@ import { readScalars } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { tidy } from '../../tensor/scope.js';
 import { describeEachBackend } from '../../test-utils/backends.js';
+import { MICRO_VLM, miniScreenshot } from '../../test-utils/micro-vlm.js';
+import { tempDirs } from '../../test-utils/temp-dirs.js';
 import { createTinyVlm } from '../tiny-vlm/create.js';
 import { LlavaProcessor } from './processor.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures');
-const PAGE = path.join(FIXTURES, 'worlds', 'mini', 'images', 'page_3.png');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-vlm-train-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const MICRO = {
-  image: { size: 32, patch: 8 },
-  vision: { hidden: 32, layers: 1, heads: 2, intermediate: 64 },
-  text: { hidden: 64, layers: 2, heads: 2, kvHeads: 1, intermediate: 128 },
-};
+const PAGE = miniScreenshot(3);
+const tmp = tempDirs('guinav-vlm-train-');
 const ANSWER =
   "Explain:click Shopping_41 icon on page_3.\tAction: click(start_box='<|box_start|>(207,582)<|box_end|>')";
 
@@ -29,8 +21,8 @@ describeEachBackend(
   'tiny VLM training',
   (b) => {
     it('gives every parameter a gradient, then overfits one screenshot -> action pair in 60 AdamW steps and then generates it exactly', async () => {
-      const dir = path.join(tmp, b.case.name);
-      const { model } = await createTinyVlm({ dir, size: MICRO, seed: 2 });
+      const dir = path.join(tmp(), b.case.name);
+      const { model } = await createTinyVlm({ dir, size: MICRO_VLM, seed: 2 });
       const processor = LlavaProcessor.fromFolder(dir);
       const messages = [{ role: 'user', content: '<image>Instruction: from page_3 to page_12. History: Null' }];
       const ex = await processor.supervisedExample(messages, ANSWER, [PAGE]);

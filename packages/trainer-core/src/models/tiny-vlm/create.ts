@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Backend } from '../../backend/backend.js';
-import { siglipImageProcessorJson } from '../../vision/image-processor-config.js';
 import { sortedJson, writeTextFileAtomic } from '../../io/files.js';
+import { siglipImageProcessorJson } from '../../vision/image-processor-config.js';
 import { createCausalLM } from '../families.js';
 import { LlavaForConditionalGeneration } from '../llava/modeling.js';
 import { llavaProcessorJson } from '../llava/processor.js';

@@ -1,24 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createCausalLM } from '../families.js';
+import { describe, expect, it } from 'vitest';
+import { MICRO_VLM } from '../../test-utils/micro-vlm.js';
 import { MODEL_FIXTURES } from '../../test-utils/model-fixtures.js';
+import { tempDirs } from '../../test-utils/temp-dirs.js';
+import { createCausalLM } from '../families.js';
 import { loadLlava } from '../llava/load.js';
 import { LlavaProcessor } from '../llava/processor.js';
 import { createTinyVlm } from './create.js';
 import { tinyVlmConfigJson } from './sizes.js';
 import { TINY_VLM_CHAT_TEMPLATE, tinyVlmBpe, tinyVlmTokenizer, tinyVlmTokenizerFiles } from './tokenizer-spec.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-tiny-vlm-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const MICRO = {
-  image: { size: 32, patch: 8 },
-  vision: { hidden: 16, layers: 1, heads: 2, intermediate: 32 },
-  text: { hidden: 16, layers: 2, heads: 2, kvHeads: 1, intermediate: 32 },
-};
+const tmp = tempDirs('guinav-tiny-vlm-');
 
 const files = tinyVlmTokenizerFiles(2048);
 const tokenizer = new Tokenizer(JSON.parse(files['tokenizer.json']!), JSON.parse(files['tokenizer_config.json']!));
@@ -84,8 +78,8 @@ describe('createTinyVlm', () => {
   });
 
   it('writes a complete HF folder that loads back with the same weights', async () => {
-    const dir = path.join(tmp, 'micro');
-    const { model } = await createTinyVlm({ dir, size: MICRO, seed: 3 });
+    const dir = path.join(tmp(), 'micro');
+    const { model } = await createTinyVlm({ dir, size: MICRO_VLM, seed: 3 });
     expect(fs.readdirSync(dir).sort()).toEqual([
       'chat_template.jinja',
       'config.json',
@@ -110,10 +104,11 @@ describe('createTinyVlm', () => {
   it('declares 144 image tokens for small, and refuses a non-empty folder without touching it', async () => {
     const config = tinyVlmConfigJson('small');
     expect(config.image_seq_length).toBe(144);
-    fs.mkdirSync(path.join(tmp, 'taken'));
-    fs.writeFileSync(path.join(tmp, 'taken', 'keep.txt'), 'mine');
-    await expect(createTinyVlm({ dir: path.join(tmp, 'taken') })).rejects.toThrow(/not empty \(refusing to overwrite/);
-    expect(fs.readFileSync(path.join(tmp, 'taken', 'keep.txt'), 'utf8')).toBe('mine');
+    const taken = tmp();
+    fs.writeFileSync(path.join(taken, 'keep.txt'), 'mine');
+    await expect(createTinyVlm({ dir: taken })).rejects.toThrow(/not empty \(refusing to overwrite/);
+    expect(fs.readdirSync(taken)).toEqual(['keep.txt']);
+    expect(fs.readFileSync(path.join(taken, 'keep.txt'), 'utf8')).toBe('mine');
   });
 });
 

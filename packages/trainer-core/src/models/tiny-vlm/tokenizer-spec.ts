@@ -6,10 +6,10 @@
  */
 import { BYTE_CHARS } from '../../bpe/byte-level.js';
 import { byteLevelBpeTokenizerJson } from '../../bpe/tokenizer-json.js';
+import type { TrainedBpe } from '../../bpe/train.js';
 import { sortedJson } from '../../io/files.js';
 import { createTokenizer } from '../../tokenizer/files.js';
 import type { Tokenizer } from '../../tokenizer/types.js';
-import type { TrainedBpe } from '../../bpe/train.js';
 import { TINY_VLM_MERGES } from './merges.js';
 
 /** Ids 0..5, in this order. */
