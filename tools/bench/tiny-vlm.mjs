@@ -13,14 +13,15 @@ import { parseArgs } from 'node:util';
 import {
   AdamW,
   clipGradNorm,
+  collateVisionLM,
   createTinyVlm,
-  crossEntropy,
   generate,
   initBackend,
   LlavaProcessor,
   readScalars,
-  tensor,
+  SftObjective,
   tidy,
+  visionLMLogits,
 } from '@guinav/trainer-core';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -96,7 +97,8 @@ try {
     console.log(results.at(-1));
   }
 
-  // Training: batch 4 of GE-Lab SFT samples (right-padded), full fine-tuning with AdamW.
+  // Training: batch 4 of GE-Lab SFT samples collated and scored as the Trainer does (right padding,
+  // completion-only loss), full fine-tuning with AdamW.
   const answer = (i) =>
     i % 4 === 3
       ? 'Explain: this is target page.\tAction: complete'
@@ -104,29 +106,18 @@ try {
   const examples = await Promise.all(
     [0, 1, 2, 3].map((i) => processor.supervisedExample(messages(i), answer(i), [page(2 + i)])),
   );
-  const length = Math.max(...examples.map((e) => e.ids.length));
-  const pad = processor.tokenizer.padTokenId;
-  const ids = new Int32Array(4 * length).fill(pad);
-  const labels = new Int32Array(4 * length).fill(-100);
-  const mask = new Int32Array(4 * length);
-  const pixels = new Float32Array(examples.reduce((n, e) => n + e.pixelValues.data.length, 0));
-  examples.forEach((e, r) => {
-    ids.set(e.ids, r * length);
-    labels.set(e.labels, r * length);
-    mask.fill(1, r * length, r * length + e.ids.length);
-    pixels.set(e.pixelValues.data, r * e.pixelValues.data.length);
+  const batch = collateVisionLM(examples, {
+    padId: processor.tokenizer.specialTokens.pad.id,
+    imageTokenId: processor.imageTokenId,
+    tokensPerImage: processor.tokensPerImage,
   });
-  const pixelShape = [4, ...examples[0].pixelValues.shape.slice(1)];
+  const length = batch.seq;
+  const objective = new SftObjective(visionLMLogits(model));
   const opt = new AdamW(model.namedParameters(), { lr: 1e-4 });
   const step = async () => {
     const t = performance.now();
     const metrics = tidy(() => {
-      const logits = model.forward(tensor(ids, [4, length], 'i32'), {
-        pixelValues: tensor(pixels, pixelShape, 'f32'),
-        attentionMask: tensor(mask, [4, length], 'i32'),
-        hostIds: ids,
-      });
-      const { loss } = crossEntropy(logits, tensor(labels, [4, length], 'i32'));
+      const { loss } = objective.forward(batch);
       loss.backward();
       return { loss: loss.detach(), gradNorm: clipGradNorm(model.parameters(), 1) };
     });

@@ -24,6 +24,13 @@ export {
 export { Gemma3DecoderLayer, Gemma3ForCausalLM, Gemma3TextModel } from './gemma3/modeling.js';
 export { type LlamaConfig, type LlamaConfigJson, LlamaConfigSchema, parseLlamaConfig } from './llama/config.js';
 export { LlamaDecoderLayer, LlamaForCausalLM, LlamaModel } from './llama/modeling.js';
+export {
+  collateVisionLM,
+  type VisionCollateOptions,
+  type VisionExample,
+  type VisionLMBatch,
+  visionLMLogits,
+} from './llava/batch.js';
 export { type ChatGenerationOptions, type ChatPrompt, LlavaChat, type LlavaChatOptions } from './llava/chat.js';
 export { llavaCheckpointKey } from './llava/checkpoint-keys.js';
 export {

@@ -6,6 +6,7 @@ import { tensor } from '../../ops/create.js';
 import { describeEachBackend } from '../../test-utils/backends.js';
 import { MODEL_FIXTURES } from '../../test-utils/model-fixtures.js';
 import { createCausalLM } from '../families.js';
+import { collateVisionLM } from './batch.js';
 import { llavaCheckpointKey } from './checkpoint-keys.js';
 import { loadLlava } from './load.js';
 import { imageScatterIndex, type LlavaForConditionalGeneration } from './modeling.js';
@@ -129,6 +130,33 @@ describe('imageScatterIndex', () => {
     expect([...imageScatterIndex(new Int32Array([9, 1, 9, 2, 9, 3]), 9, 3)]).toEqual([6, 1, 7, 3, 8, 5]);
     expect(() => imageScatterIndex(new Int32Array([9, 1]), 9, 4)).toThrow(
       /Image features and image tokens do not match: tokens: 1, features 4/,
+    );
+  });
+});
+
+describe('collateVisionLM', () => {
+  const px = (n: number, v: number) => ({ data: new Float32Array(n * 3 * 2 * 2).fill(v), shape: [n, 3, 2, 2] });
+  const example = (ids: number[], images: number, v: number) => ({
+    inputIds: Int32Array.from(ids),
+    labels: Int32Array.from(ids.map((id, i) => (i < 3 ? -100 : id))),
+    ...(images ? { pixelValues: px(images, v) } : {}),
+  });
+  const options = { padId: 0, imageTokenId: 9, tokensPerImage: 2 };
+
+  it("pads like collateCausalLM and stacks the examples' images in order", () => {
+    const b = collateVisionLM(
+      [example([9, 9, 5, 6], 1, 1), example([7, 8], 0, 0), example([9, 9, 9, 9, 4], 2, 2)],
+      options,
+    );
+    expect([b.batch, b.seq]).toEqual([3, 5]);
+    expect([...b.inputIds.subarray(5, 10)]).toEqual([7, 8, 0, 0, 0]);
+    expect(b.pixelValues!.shape).toEqual([3, 3, 2, 2]);
+    expect([b.pixelValues!.data[0], b.pixelValues!.data[12], b.pixelValues!.data[24]]).toEqual([1, 2, 2]);
+  });
+
+  it('refuses image tokens that do not match the images (a maxLength cutting into them)', () => {
+    expect(() => collateVisionLM([example([9, 9, 9, 9, 4], 2, 1)], { ...options, maxLength: 3 })).toThrow(
+      /example 0 has 3 image tokens for 2 image\(s\) of 2 \(maxLength 3 cuts into the image tokens\?\)/,
     );
   });
 });

@@ -111,6 +111,11 @@ export class LlavaForConditionalGeneration extends Module implements CausalLM {
 
   private mergeImages(embeds: Tensor, ids: Tensor, pixels: Tensor, hostIds: Int32Array | undefined): Tensor {
     const [b, t, h] = embeds.shape as [number, number, number];
+    if (!hostIds && !ids.backend.downloadSync) {
+      throw new Error(
+        `llava: pass inputs.hostIds (the ids as host data) with pixelValues: the ${ids.device} backend cannot read ids back without a stall`,
+      );
+    }
     const host = hostIds ?? (ids.dataSync() as Int32Array);
     if (host.length !== b * t) {
       throw new RangeError(`llava: hostIds has ${host.length} ids, the batch is ${b} x ${t}`);

@@ -6,8 +6,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readJsonFile } from '../../io/files.js';
+import { IGNORE_INDEX } from '../../ops/loss.js';
 import { loadTokenizer } from '../../tokenizer/files.js';
 import type { ChatMessage, Tokenizer } from '../../tokenizer/types.js';
+import type { TokenizedExample } from '../../train/causal-lm-batch.js';
 import { parseImageProcessorConfig } from '../../vision/image-processor-config.js';
 import { ImagePreprocessor, type ImagePreprocessorOptions } from '../../vision/preprocess.js';
 import { configError, parseConfigJson } from '../config-common.js';
@@ -39,10 +41,10 @@ export interface ProcessedPrompt {
   pixelValues?: { data: Float32Array; shape: [number, 3, number, number] };
 }
 
-/** One supervised example: the prompt and answer as ids, and next-token labels on the answer only. */
-export interface SupervisedExample extends ProcessedPrompt {
-  /** labels[t] = ids[t + 1] where that token belongs to the answer (its end token included), else -100. */
-  labels: number[];
+/** One supervised example in the Trainer's layout (labels aligned with the ids; the objective shifts them). */
+export interface SupervisedExample extends TokenizedExample {
+  /** The example's images [n, 3, H, W] (absent without images). */
+  pixelValues?: ProcessedPrompt['pixelValues'];
   /** Prompt tokens (the answer starts at this index). */
   promptLength: number;
 }
@@ -119,7 +121,8 @@ export class LlavaProcessor {
 
   /**
    * A training example: the prompt turns rendered with the generation prompt, then the answer and
-   * the end token, tokenized exactly as generation sees them; the loss covers the answer only.
+   * the end token, tokenized exactly as generation sees them; labels are the ids on the answer and
+   * its end token, -100 on the prompt (completion-only loss).
    */
   async supervisedExample(
     messages: readonly ChatMessage[],
@@ -129,8 +132,12 @@ export class LlavaProcessor {
     const eos = this.eosTokenId;
     if (eos === undefined) throw new Error('processor: the tokenizer has no eos_token to end the answer with');
     const prompt = await this.process(this.applyChatTemplate(messages, true), imageFiles);
-    const ids = [...prompt.ids, ...this.tokenizer.encode(answer, { addSpecialTokens: false }), eos];
-    const labels = ids.map((_, t) => (t + 1 >= prompt.ids.length && t + 1 < ids.length ? ids[t + 1]! : -100));
-    return { ...prompt, ids, labels, promptLength: prompt.ids.length };
+    const inputIds = Int32Array.from([
+      ...prompt.ids,
+      ...this.tokenizer.encode(answer, { addSpecialTokens: false }),
+      eos,
+    ]);
+    const labels = inputIds.map((id, t) => (t < prompt.ids.length ? IGNORE_INDEX : id));
+    return { inputIds, labels, pixelValues: prompt.pixelValues, promptLength: prompt.ids.length };
   }
 }

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { generate } from '../../generate/generate.js';
-import { tensor } from '../../ops/create.js';
-import { crossEntropy } from '../../ops/loss.js';
 import { readScalars } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { tidy } from '../../tensor/scope.js';
 import { describeEachBackend } from '../../test-utils/backends.js';
 import { MICRO_VLM, miniScreenshot } from '../../test-utils/micro-vlm.js';
 import { tempDirs } from '../../test-utils/temp-dirs.js';
+import { SftObjective } from '../../train/sft-objective.js';
 import { createTinyVlm } from '../tiny-vlm/create.js';
+import { collateVisionLM, visionLMLogits } from './batch.js';
 import { LlavaProcessor } from './processor.js';
 
 const PAGE = miniScreenshot(3);
@@ -26,16 +26,18 @@ describeEachBackend(
       const processor = LlavaProcessor.fromFolder(dir);
       const messages = [{ role: 'user', content: '<image>Instruction: from page_3 to page_12. History: Null' }];
       const ex = await processor.supervisedExample(messages, ANSWER, [PAGE]);
-      const n = ex.ids.length;
+      // The Trainer's path: collated batch, the SFT objective (completion-only loss) on the VLM's logits.
+      const batch = collateVisionLM([ex], {
+        padId: processor.tokenizer.specialTokens.pad!.id,
+        imageTokenId: processor.imageTokenId,
+        tokensPerImage: processor.tokensPerImage,
+      });
+      const objective = new SftObjective(visionLMLogits(model));
       const step = () =>
         tidy(() => {
-          const logits = model.forward(tensor(Int32Array.from(ex.ids), [1, n], 'i32'), {
-            pixelValues: tensor(ex.pixelValues!.data, ex.pixelValues!.shape, 'f32'),
-            hostIds: Int32Array.from(ex.ids),
-          });
-          const { loss, accuracy } = crossEntropy(logits, tensor(Int32Array.from(ex.labels), [1, n], 'i32'));
+          const { loss, metrics } = objective.forward(batch);
           loss.backward();
-          return { loss: loss.detach(), accuracy: accuracy.detach() };
+          return { loss: loss.detach(), accuracy: metrics.mean_token_accuracy!.detach() };
         });
 
       const first = await readScalars(step());
@@ -63,7 +65,8 @@ describeEachBackend(
       expect(last.loss).toBeLessThan(0.1);
       expect(last.accuracy).toBe(1);
 
-      const [reply] = await generate(model, [{ ids: ex.ids.slice(0, ex.promptLength), pixelValues: ex.pixelValues }], {
+      const prompt = [...ex.inputIds.subarray(0, ex.promptLength)];
+      const [reply] = await generate(model, [{ ids: prompt, pixelValues: ex.pixelValues }], {
         maxNewTokens: 40,
         eosTokenIds: [processor.eosTokenId!],
         suppressTokenIds: [processor.imageTokenId],
