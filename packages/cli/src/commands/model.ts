@@ -200,7 +200,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
     backend,
     tokenizer: false,
     label: '--model',
-    onTensor: (done, total) => progress.update({ done, total }),
+    onTensor: (done, total) => progress.update({ phase: 'loading', done, total }),
   }).finally(() => progress.stop());
   const { model } = loaded;
   try {
