@@ -20,19 +20,36 @@ const logitsOf = async (file: string) => (JSON.parse(await readFile(file, 'utf8'
 describe('guinav model (vision-language folders)', () => {
   it('info names the vision tower and its image tokens', async () => {
     expect(await guinav('model', 'info', '--model', MODEL)).toBe(0);
-    expect(stdout()).toContain('vision       SigLIP, 2 layers, hidden 32; 32x32 images, patch 8: 16 image tokens (id 3)');
+    expect(stdout()).toContain(
+      'vision       SigLIP, 2 layers, hidden 32; 32x32 images, patch 8: 16 image tokens (id 3)',
+    );
   });
 
   it('forward --image expands one image token as the processor does (same logits as the expanded ids)', async () => {
     // <|im_start|> user \n <image> Instruction:... <|im_end|>
     const once = path.join(dir, 'once.json');
-    expect(await guinav('model', 'forward', '--model', MODEL, '--input-ids', '1,301,16,3,326,2', '--image', IMAGE, '--out', once)).toBe(0);
+    expect(
+      await guinav(
+        'model',
+        'forward',
+        '--model',
+        MODEL,
+        '--input-ids',
+        '1,301,16,3,326,2',
+        '--image',
+        IMAGE,
+        '--out',
+        once,
+      ),
+    ).toBe(0);
     expect(stderr()).toContain('logits [21, 704]');
     expect(stderr()).toContain('expanded to 16 image tokens');
     vi.restoreAllMocks();
     const expanded = path.join(dir, 'expanded.json');
     const ids = ['1', '301', '16', ...new Array(16).fill('3'), '326', '2'].join(',');
-    expect(await guinav('model', 'forward', '--model', MODEL, '--input-ids', ids, '--image', IMAGE, '--out', expanded)).toBe(0);
+    expect(
+      await guinav('model', 'forward', '--model', MODEL, '--input-ids', ids, '--image', IMAGE, '--out', expanded),
+    ).toBe(0);
     expect(await logitsOf(expanded)).toEqual(await logitsOf(once));
   });
 
@@ -40,14 +57,20 @@ describe('guinav model (vision-language folders)', () => {
     const out = path.join(dir, 'bad.json');
     expect(await guinav('model', 'forward', '--model', MODEL, '--input-ids', '1,3,2', '--out', out)).toBe(1);
     expect(stderr()).toContain('--input-ids: holds the image token 3; pass the screenshot with --image');
-    expect(await guinav('model', 'forward', '--model', MODEL, '--input-ids', '3,3', '--image', IMAGE, '--out', out)).toBe(1);
-    expect(stderr()).toContain('expected the image token 3 once (or 16 times, already expanded) for --image, found it 2 times');
+    expect(
+      await guinav('model', 'forward', '--model', MODEL, '--input-ids', '3,3', '--image', IMAGE, '--out', out),
+    ).toBe(1);
+    expect(stderr()).toContain(
+      'expected the image token 3 once (or 16 times, already expanded) for --image, found it 2 times',
+    );
   });
 
   it('create writes a tiny VLM folder that info reads back', async () => {
     const out = path.join(dir, 'tiny');
     expect(await guinav('model', 'create', '--out', out, '--seed', '1')).toBe(0);
-    expect(stdout()).toContain('the tiny VLM (LLaVA: SigLIP + Llama), 2,612,928 parameters, seed 1; 224x224 screenshots as 64 image tokens');
+    expect(stdout()).toContain(
+      'the tiny VLM (LLaVA: SigLIP + Llama), 2,612,928 parameters, seed 1; 224x224 screenshots as 64 image tokens',
+    );
     vi.restoreAllMocks();
     expect(await guinav('model', 'info', '--model', out)).toBe(0);
     expect(stdout()).toContain('parameters   2,612,928');

@@ -46,7 +46,7 @@ describeEachBackend('SigLIP patch embedding', () => {
     const m = new SiglipVisionModel(config, new TrainingRng(2));
     const rng = new TrainingRng(3);
     const pixels = new Float32Array(2 * 3 * 6 * 6).map(() => rng.uniformRange(-1, 1));
-    const w = m.getParameter('vision_model.embeddings.patch_embedding.weight')!.dataSync();
+    const w = await m.getParameter('vision_model.embeddings.patch_embedding.weight')!.data();
     const bias = [0.5, -1, 2, 0, 0.25, 1, -0.5, 3];
     assign(m.getParameter('vision_model.embeddings.patch_embedding.bias')!, Float32Array.from(bias));
     const got = await values(() =>
