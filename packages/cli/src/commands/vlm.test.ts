@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
@@ -11,8 +11,9 @@ const { guinav, stdout, stderr } = cliHarness();
 let dir = '';
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-model-vlm-'));
+  dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-vlm-cli-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 const logitsOf = async (file: string) => (JSON.parse(await readFile(file, 'utf8')) as { logits: number[][] }).logits;
@@ -78,5 +79,38 @@ describe('guinav model (vision-language folders)', () => {
     expect(stderr()).toContain('not empty (refusing to overwrite it)');
     expect(await guinav('model', 'create', '--out', path.join(dir, 'x'), '--size', 'huge')).toBe(1);
     expect(stderr()).toContain('--size: expected one of tiny, small, got "huge"');
+  });
+});
+
+describe('guinav infer', () => {
+  it('prints the reply; greedy is deterministic and --json adds tokens and the finish reason', async () => {
+    const args = [
+      'infer',
+      '--model',
+      MODEL,
+      '--image',
+      IMAGE,
+      '--prompt',
+      'Instruction: from page_3 to page_12. History: Null',
+    ];
+    expect(await guinav(...args, '--max-new-tokens', '6', '--json')).toBe(0);
+    const reply = JSON.parse(stdout()) as { text: string; tokens: number[]; finish_reason: string };
+    expect(reply.tokens.length).toBeLessThanOrEqual(6);
+    expect(['length', 'eos']).toContain(reply.finish_reason);
+    vi.restoreAllMocks();
+    expect(await guinav(...args, '--max-new-tokens', '6')).toBe(0);
+    expect(stdout()).toBe(reply.text);
+  });
+
+  it('names what is wrong: a text-only folder, a missing image, a bad flag', async () => {
+    const text = path.join(FIXTURES, 'models', 'llama');
+    expect(await guinav('infer', '--model', text, '--image', IMAGE, '--prompt', 'x')).toBe(1);
+    expect(stderr()).toContain('infer runs vision-language (model_type "llava") folders; this one is "llama"');
+    expect(await guinav('infer', '--model', MODEL, '--image', path.join(dir, 'none.png'), '--prompt', 'x')).toBe(1);
+    expect(stderr()).toMatch(/none\.png: cannot read the image \(ENOENT\)/);
+    expect(await guinav('infer', '--model', MODEL, '--image', IMAGE, '--prompt', 'x', '--top-p', '2')).toBe(1);
+    expect(stderr()).toContain('--top-p: expected a number in (0, 1], got 2');
+    expect(await guinav('infer', '--model', path.join(dir, 'nope'), '--image', IMAGE, '--prompt', 'x')).toBe(1);
+    expect(stderr()).toContain(`--model ${path.join(dir, 'nope')}: no such folder`);
   });
 });
