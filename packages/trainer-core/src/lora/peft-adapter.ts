@@ -114,7 +114,8 @@ function parseKey(key: string): [string, 'lora_A' | 'lora_B'] | undefined {
 function adapterEntries(file: SafetensorsFile) {
   return file.keys().map((k) => {
     const parsed = parseKey(k);
-    if (!parsed) throw new Error(`${file.name}: tensor ${k} is not a LoRA A/B weight (base_model.model.<path>.lora_A.weight)`);
+    if (!parsed)
+      throw new Error(`${file.name}: tensor ${k} is not a LoRA A/B weight (base_model.model.<path>.lora_A.weight)`);
     return { key: k, path: parsed[0], part: parsed[1] };
   });
 }
@@ -128,7 +129,9 @@ function fillAdapter(file: SafetensorsFile, model: Module, entries: ReturnType<t
     const dst = layer[e.part].weight;
     const meta = file.meta(e.key);
     if (!shapesEqual(meta.shape, dst.shape)) {
-      throw new RangeError(`${file.name}: tensor ${e.key} has shape ${formatShape(meta.shape)}, the model expects ${formatShape(dst.shape)}`);
+      throw new RangeError(
+        `${file.name}: tensor ${e.key} has shape ${formatShape(meta.shape)}, the model expects ${formatShape(dst.shape)}`,
+      );
     }
     const data = file.read(e.key);
     const converted = meta.dtype === dst.dtype ? data : dst.dtype === 'f32' ? toF32(data, meta.dtype) : undefined;
