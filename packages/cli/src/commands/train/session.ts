@@ -1,18 +1,18 @@
 /**
  * One training run from the CLI: the config (defaults < --config file < flags), the backend, the
- * model (a Hugging Face folder), LoRA when asked, the data tokenized through the model's chat
- * template, the objective (SFT or DPO) and the shared Trainer, with Ctrl-C / SIGTERM saving a
+ * model (a Hugging Face folder, or the built-in tiny VLM), LoRA when asked, the data tokenized for
+ * that model, the objective (SFT or DPO) and the shared Trainer, with Ctrl-C / SIGTERM saving a
  * checkpoint before exiting.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { checkOutputApart } from '@guinav/data-gen';
-import { collatePreference, DpoObjective, type PreferenceBatch, type PreferenceExample } from '@guinav/dpo';
+import { DpoObjective, type PreferenceExample } from '@guinav/dpo';
 import {
   adapterTarget,
   applyLora,
   type CausalLMBatch,
-  causalLMLogits,
-  collateCausalLM,
+  createTinyVlm,
   type DpoConfig,
   DpoConfigSchema,
   ExampleBatches,
@@ -35,16 +35,16 @@ import {
   type Tokenizer,
   Trainer,
   type TrainerEvent,
+  type TrainingConfig,
   type TrainingObjective,
   type TrainingTarget,
   type TrainResult,
-  tokenizePreference,
-  tokenizePromptCompletion,
   withLoraDisabled,
 } from '@guinav/trainer-core';
 import { InterruptedError, interruptible } from '../../interrupt.js';
 import { createProgressDisplay } from '../../progress.js';
 import { configFromFlags } from './config-flags.js';
+import { type ModelData, modelData } from './model-data.js';
 
 export type TrainStage = 'sft' | 'dpo';
 
@@ -58,12 +58,28 @@ export interface TrainCommandOptions {
   [flag: string]: unknown;
 }
 
-/** The stage's config: defaults, then the --config file, then the flags. */
+/**
+ * The built-in tiny VLM's recipe: full fine-tuning with these settings unless the config or
+ * flags say otherwise (measured on the mini world; BENCHMARKS.md).
+ */
+export const TINY_VLM_DEFAULTS = {
+  sft: {
+    learning_rate: 1e-3,
+    num_train_epochs: 8,
+    per_device_train_batch_size: 8,
+    warmup_ratio: 0.05,
+    lr_scheduler_type: 'cosine',
+  },
+  dpo: { learning_rate: 1e-4, num_train_epochs: 2, per_device_train_batch_size: 4, beta: 0.1 },
+} as const;
+
+/** The stage's config: defaults (the tiny VLM's recipe when no --model), then the --config file, then the flags. */
 export function resolveTrainConfig(stage: 'sft', opts: TrainCommandOptions): SftConfig;
 export function resolveTrainConfig(stage: 'dpo', opts: TrainCommandOptions): DpoConfig;
 export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig {
   const file = opts.config ? readConfigFile(opts.config) : {};
-  const merged = { output_dir: path.join('runs', `train-${stage}`), ...file, ...configFromFlags(opts) };
+  const recipe = opts.model ? {} : TINY_VLM_DEFAULTS[stage];
+  const merged = { output_dir: path.join('runs', `train-${stage}`), ...recipe, ...file, ...configFromFlags(opts) };
   const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
   return stage === 'sft'
     ? parseTrainingConfig(SftConfigSchema, merged, source)
@@ -76,31 +92,35 @@ function requireTokenizer(loaded: LoadedModel): Tokenizer {
   return loaded.tokenizer;
 }
 
-function refuseImages(records: readonly { images: readonly string[]; where: string }[], model: string): void {
-  const withImages = records.find((r) => r.images.length > 0);
-  if (withImages) {
-    throw new Error(
-      `${withImages.where}: the record has images, but --model ${model} is a text model; ` +
-        'train a vision-language model on image records, or give it text observations',
-    );
-  }
-}
-
 /** What training writes: the adapter (LoRA) or the whole model, with its tokenizer. */
 function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, baseName: string): TrainingTarget {
   const model = loaded.model;
+  const extraFiles = async (dir: string) => {
+    // A VLM folder's processor files travel with it.
+    for (const f of ['preprocessor_config.json', 'processor_config.json']) {
+      const from = path.join(loaded.dir, f);
+      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, f));
+    }
+  };
   if (lora) {
     return adapterTarget(model, {
       baseModelNameOrPath: baseName,
       writeFiles: async (dir) => {
         await saveTokenizer(dir, tokenizer);
+        await extraFiles(dir);
       },
     });
   }
-  return { ...moduleTarget(model), save: async (dir) => void (await saveModel(dir, model, { tokenizer })) };
+  return {
+    ...moduleTarget(model),
+    save: async (dir) => {
+      await saveModel(dir, model, { tokenizer });
+      await extraFiles(dir);
+    },
+  };
 }
 
-function progressListener(stage: TrainStage): { onEvent: (e: TrainerEvent) => void; stop: () => void } {
+function progressListener(stage: string): { onEvent: (e: TrainerEvent) => void; stop: () => void } {
   const display = createProgressDisplay(stage);
   let last: Record<string, string> = {};
   return {
@@ -121,7 +141,6 @@ function progressListener(stage: TrainStage): { onEvent: (e: TrainerEvent) => vo
           info: { epoch: e.epoch.toFixed(2), ...last, 'tok/s': e.tokensPerSecond.toFixed(0) },
         });
       }
-      if (e.type === 'checkpoint') process.stderr.write(`\nsaved ${e.dir}\n`);
     },
     stop: () => display.stop(),
   };
@@ -132,32 +151,45 @@ export interface TrainOutcome {
   outputDir: string;
 }
 
-export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Promise<TrainOutcome> {
-  const config = stage === 'sft' ? resolveTrainConfig('sft', opts) : resolveTrainConfig('dpo', opts);
-  if (!opts.model) {
-    throw new Error('--model: give a Hugging Face model folder (the built-in tiny VLM arrives with the models work)');
+/** The model to train: --model, or (SFT) the built-in tiny VLM created in the output folder. */
+async function modelFolder(stage: TrainStage, opts: TrainCommandOptions, config: TrainingConfig): Promise<string> {
+  if (opts.model) return opts.model;
+  if (stage === 'dpo') throw new Error("--model: give the model DPO starts from (e.g. the SFT run's final_model)");
+  const dir = path.join(config.output_dir, 'base_model');
+  if (!fs.existsSync(path.join(dir, 'config.json'))) {
+    const { model } = await createTinyVlm({ dir, size: 'tiny', seed: config.seed });
+    model.dispose();
   }
+  return dir;
+}
+
+export async function runTrain(
+  stage: TrainStage,
+  opts: TrainCommandOptions,
+  events?: (e: TrainerEvent) => void,
+): Promise<TrainOutcome> {
+  const config = stage === 'sft' ? resolveTrainConfig('sft', opts) : resolveTrainConfig('dpo', opts);
   await checkOutputApart(
     { label: 'output_dir', path: config.output_dir, files: [config.output_dir] },
     [
       { label: '--dataset', path: opts.dataset },
       { label: '--eval-dataset', path: opts.evalDataset ?? '' },
-      { label: '--model', path: opts.model },
+      { label: '--model', path: opts.model ?? '' },
       { label: '--adapter', path: opts.adapter ?? '' },
     ].filter((p) => p.path !== ''),
   );
   const { backend } = await initBackend(config.device);
-  const loaded = await loadModel(opts.model, { backend, label: '--model' });
+  const folder = await modelFolder(stage, opts, config);
+  const loaded = await loadModel(folder, { backend, label: '--model' });
   const tokenizer = requireTokenizer(loaded);
-  const padId =
-    tokenizer.specialTokens.pad?.id ?? loaded.generation.padTokenId ?? loaded.generation.eosTokenIds[0] ?? 0;
-  let baseName = path.resolve(opts.model);
+  const data = modelData(loaded, tokenizer);
+  let start = path.resolve(folder);
   if (stage === 'dpo' && opts.adapter) {
     // The SFT adapter becomes part of the base; DPO's reference is that merged SFT model.
     loadAdapter(opts.adapter, loaded.model);
     mergeLora(loaded.model);
-    baseName = path.resolve(config.output_dir, 'sft_merged');
-    await saveModel(baseName, loaded.model, { tokenizer });
+    start = path.resolve(config.output_dir, 'sft_merged');
+    await saveModel(start, loaded.model, { tokenizer });
   }
   if (config.use_peft) {
     applyLora(loaded.model, {
@@ -169,25 +201,27 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
       seed: config.seed,
     });
   }
-  const target = makeTarget(loaded, tokenizer, config.use_peft, baseName);
-  const build =
+  const target = makeTarget(loaded, tokenizer, config.use_peft, start);
+  const parts =
     stage === 'sft'
-      ? sftParts(config as SftConfig, opts, loaded, tokenizer, padId)
-      : await dpoParts(config as DpoConfig, opts, loaded, tokenizer, padId, baseName);
+      ? sftParts(config as SftConfig, opts, loaded, data)
+      : await dpoParts(config as DpoConfig, opts, loaded, data, start, backend);
   const progress = progressListener(stage);
   try {
-    const result = await interruptible(async (signal) => {
-      const trainer = new Trainer<CausalLMBatch>({
+    const result = await interruptible(async (signal) =>
+      new Trainer<CausalLMBatch>({
         config,
         target,
-        objective: build.objective as TrainingObjective<CausalLMBatch>,
-        train: build.train as ExampleBatches<unknown, CausalLMBatch>,
-        eval: build.eval as ExampleBatches<unknown, CausalLMBatch> | undefined,
+        objective: parts.objective,
+        train: parts.train,
+        eval: parts.eval,
         signal,
-        onEvent: progress.onEvent,
-      });
-      return trainer.run();
-    });
+        onEvent: (e) => {
+          progress.onEvent(e);
+          events?.(e);
+        },
+      }).run(),
+    );
     if (result.status === 'interrupted') {
       process.stderr.write(
         `\nstopped at step ${result.globalStep}; resume with --resume-from-checkpoint ${result.dir}\n`,
@@ -197,33 +231,40 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
     return { result, outputDir: config.output_dir };
   } finally {
     progress.stop();
+    loaded.model.dispose();
   }
 }
 
-function sftParts(
-  config: SftConfig,
-  opts: TrainCommandOptions,
-  loaded: LoadedModel,
-  tokenizer: Tokenizer,
-  padId: number,
+interface StageParts {
+  objective: TrainingObjective<CausalLMBatch>;
+  train: ExampleBatches<unknown, CausalLMBatch>;
+  eval?: ExampleBatches<unknown, CausalLMBatch>;
+}
+
+function batches<E>(
+  examples: E[],
+  collate: (es: E[]) => CausalLMBatch | Promise<CausalLMBatch>,
+  batchSize: number,
+  seed: number,
+  shuffle: boolean,
+  lengthOf?: (e: E) => number,
 ) {
-  const tokenize = (file: string) => {
-    const records = readPromptCompletions(file);
-    refuseImages(records, loaded.dir);
-    return records.map((r) => tokenizePromptCompletion(tokenizer, r));
-  };
-  const collate = (es: TokenizedExample[]) => collateCausalLM(es, { padId, maxLength: config.max_length });
-  const batches = (examples: TokenizedExample[], batchSize: number, shuffle: boolean) =>
-    new ExampleBatches(examples, collate, {
-      batchSize,
-      seed: config.seed,
-      shuffle,
-      lengthOf: config.group_by_length ? (e: TokenizedExample) => e.inputIds.length : undefined,
-    });
+  return new ExampleBatches(examples, collate, { batchSize, seed, shuffle, lengthOf }) as ExampleBatches<
+    unknown,
+    CausalLMBatch
+  >;
+}
+
+function sftParts(config: SftConfig, opts: TrainCommandOptions, loaded: LoadedModel, data: ModelData): StageParts {
+  const examples = (file: string) => readPromptCompletions(file).map((r) => data.sftExample(r));
+  const collate = (es: TokenizedExample[]) => data.collateSft(es, config.max_length);
+  const lengthOf = config.group_by_length ? (e: TokenizedExample) => e.inputIds.length : undefined;
   return {
-    objective: new SftObjective(causalLMLogits(loaded.model)),
-    train: batches(tokenize(opts.dataset), config.per_device_train_batch_size, true),
-    eval: opts.evalDataset ? batches(tokenize(opts.evalDataset), config.per_device_eval_batch_size, false) : undefined,
+    objective: new SftObjective(data.logits(loaded.model)),
+    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true, lengthOf),
+    eval: opts.evalDataset
+      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
+      : undefined,
   };
 }
 
@@ -231,36 +272,29 @@ async function dpoParts(
   config: DpoConfig,
   opts: TrainCommandOptions,
   loaded: LoadedModel,
-  tokenizer: Tokenizer,
-  padId: number,
+  data: ModelData,
   /** The folder of the model DPO starts from (the merged SFT model when an adapter was given). */
   startFolder: string,
-) {
-  const policy = causalLMLogits(loaded.model);
-  let reference: ((b: PreferenceBatch) => ReturnType<typeof policy>) | undefined;
+  backend: Awaited<ReturnType<typeof initBackend>>['backend'],
+): Promise<StageParts> {
+  const policy = data.logits(loaded.model);
+  let reference: (b: CausalLMBatch) => ReturnType<typeof policy>;
   if (config.use_peft) {
     // With an adapter, the model without it is the reference (the merged SFT model, or the base).
     reference = (b) => withLoraDisabled(loaded.model, () => policy(b));
   } else {
     // Full fine-tuning: a frozen copy of the model DPO starts from.
-    const frozen = await loadModel(startFolder, { backend: loaded.model.parameters()[0]?.backend, tokenizer: false });
-    frozen.model.freeze();
-    reference = causalLMLogits(frozen.model);
+    const frozen = await loadModel(startFolder, { backend, tokenizer: false });
+    frozen.model.freeze().eval();
+    reference = data.logits(frozen.model);
   }
-  const tokenize = (file: string): PreferenceExample[] => {
-    const pairs = readPreferencePairs(file);
-    refuseImages(pairs, loaded.dir);
-    return pairs.map((p) => tokenizePreference(tokenizer, p));
-  };
+  const examples = (file: string) => readPreferencePairs(file).map((p) => data.preferenceExample(p));
   const collate = (es: PreferenceExample[]) =>
-    collatePreference(es, {
-      padId,
+    data.collatePreference(es, {
       maxPromptLength: config.max_prompt_length,
       maxCompletionLength: config.max_completion_length,
       maxLength: config.max_length,
     });
-  const batches = (examples: PreferenceExample[], batchSize: number, shuffle: boolean) =>
-    new ExampleBatches(examples, collate, { batchSize, seed: config.seed, shuffle });
   return {
     objective: new DpoObjective({
       policy,
@@ -268,8 +302,10 @@ async function dpoParts(
       beta: config.beta,
       lossType: config.loss_type,
       labelSmoothing: config.label_smoothing,
-    }),
-    train: batches(tokenize(opts.dataset), config.per_device_train_batch_size, true),
-    eval: opts.evalDataset ? batches(tokenize(opts.evalDataset), config.per_device_eval_batch_size, false) : undefined,
+    }) as unknown as TrainingObjective<CausalLMBatch>,
+    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true),
+    eval: opts.evalDataset
+      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
+      : undefined,
   };
 }
