@@ -80,6 +80,7 @@ export {
   SiglipVisionTransformer,
 } from './siglip/modeling.js';
 export { type CreateTinyVlmOptions, createTinyVlm } from './tiny-vlm/create.js';
+export { TINY_VLM_RECIPE } from './tiny-vlm/recipe.js';
 export {
   isTinyVlmSize,
   TINY_VLM_MAX_POSITIONS,

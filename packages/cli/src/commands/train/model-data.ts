@@ -14,9 +14,12 @@ import {
 } from '@guinav/dpo';
 import {
   type CausalLMBatch,
+  type ChatPrompt,
   causalLMLogits,
   collateCausalLM,
   collateVisionExamples,
+  LlavaChat,
+  type LlavaChatOptions,
   LlavaForConditionalGeneration,
   LlavaProcessor,
   type LoadedModel,
@@ -45,7 +48,13 @@ export interface ModelData {
     options: Omit<PreferenceCollateOptions, 'padId'>,
   ): PreferenceBatch | Promise<PreferenceBatch>;
   logits(model: LoadedModel['model']): (batch: CausalLMBatch) => Tensor;
+  /** Replies of the model in memory (the one being trained) to chat prompts, generated in batches. */
+  responder(model: LoadedModel['model'], options: ChatOptions): Responder;
 }
+
+/** A chat prompt in, the model's reply out; calls made together are generated as one batch. */
+export type Responder = (prompt: ChatPrompt) => Promise<string>;
+export type ChatOptions = Pick<LlavaChatOptions, 'generation' | 'maxBatch'>;
 
 function textData(loaded: LoadedModel, tokenizer: Tokenizer, padId: number): ModelData {
   const refuseImages = (r: { images: readonly string[]; where: string }) => {
@@ -69,6 +78,10 @@ function textData(loaded: LoadedModel, tokenizer: Tokenizer, padId: number): Mod
     },
     collatePreference: (es, o) => collatePreference(es, { ...o, padId }),
     logits: (model) => causalLMLogits(model),
+    responder: () => {
+      // TEMP(lead): TextChat arrives with the serve-predict branch.
+      throw new Error(`--model ${loaded.dir}: generating with a text model during training is not available yet`);
+    },
   };
 }
 
@@ -96,6 +109,10 @@ function visionData(loaded: LoadedModel, tokenizer: Tokenizer, padId: number): M
         (lists) => loadPixels(processor, lists),
       ),
     logits: (model) => visionLMLogits(model as LlavaForConditionalGeneration) as (b: CausalLMBatch) => Tensor,
+    responder: (model, options) => {
+      const chat = new LlavaChat(model as LlavaForConditionalGeneration, processor, options, loaded.generation);
+      return async (p) => (await chat.respond(p)).text ?? '';
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { DpoObjective, type PreferenceExample } from '@guinav/dpo';
 import {
   adapterTarget,
   applyLora,
+  type Backend,
   type CausalLMBatch,
   createTinyVlm,
   type DpoConfig,
@@ -31,6 +32,7 @@ import {
   SftObjective,
   saveModel,
   saveTokenizer,
+  TINY_VLM_RECIPE,
   type TokenizedExample,
   type Tokenizer,
   Trainer,
@@ -48,37 +50,17 @@ import { type ModelData, modelData } from './model-data.js';
 
 export type TrainStage = 'sft' | 'dpo';
 
-export interface TrainCommandOptions {
-  dataset: string;
-  evalDataset?: string;
+export interface TrainCommandOptions extends TrainInputs {
   config?: string;
-  model?: string;
-  /** DPO: the SFT adapter DPO starts from (merged into the base; a fresh adapter trains on top). */
-  adapter?: string;
   [flag: string]: unknown;
 }
-
-/**
- * The built-in tiny VLM's recipe: full fine-tuning with these settings unless the config or
- * flags say otherwise (measured on the mini world; BENCHMARKS.md).
- */
-export const TINY_VLM_DEFAULTS = {
-  sft: {
-    learning_rate: 1e-3,
-    num_train_epochs: 8,
-    per_device_train_batch_size: 8,
-    warmup_ratio: 0.05,
-    lr_scheduler_type: 'cosine',
-  },
-  dpo: { learning_rate: 1e-4, num_train_epochs: 2, per_device_train_batch_size: 4, beta: 0.1 },
-} as const;
 
 /** The stage's config: defaults (the tiny VLM's recipe when no --model), then the --config file, then the flags. */
 export function resolveTrainConfig(stage: 'sft', opts: TrainCommandOptions): SftConfig;
 export function resolveTrainConfig(stage: 'dpo', opts: TrainCommandOptions): DpoConfig;
 export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig {
   const file = opts.config ? readConfigFile(opts.config) : {};
-  const recipe = opts.model ? {} : TINY_VLM_DEFAULTS[stage];
+  const recipe = opts.model ? {} : TINY_VLM_RECIPE[stage];
   const merged = { output_dir: path.join('runs', `train-${stage}`), ...recipe, ...file, ...configFromFlags(opts) };
   const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
   return stage === 'sft'
@@ -151,8 +133,34 @@ export interface TrainOutcome {
   outputDir: string;
 }
 
+/** The files a training run reads. */
+export interface TrainInputs {
+  dataset: string;
+  evalDataset?: string;
+  /** A model folder; none: (SFT) the built-in tiny VLM, created in the output folder. */
+  model?: string;
+  /** DPO: the SFT adapter DPO starts from (merged into the base; a fresh adapter trains on top). */
+  adapter?: string;
+}
+
+/** The model being trained, as hooks see it. */
+export interface TrainingSession {
+  loaded: LoadedModel;
+  data: ModelData;
+}
+
+export interface TrainHooks {
+  onEvent?: (e: TrainerEvent) => void;
+  /** Metrics that need the model being trained (generated replies), computed at each evaluation. */
+  evalMetrics?: (session: TrainingSession) => () => Promise<Record<string, number>>;
+  /** Label of the progress line (default the stage). */
+  label?: string;
+  /** The backend to train on (default: a new one for config.device). */
+  backend?: Backend;
+}
+
 /** The model to train: --model, or (SFT) the built-in tiny VLM created in the output folder. */
-async function modelFolder(stage: TrainStage, opts: TrainCommandOptions, config: TrainingConfig): Promise<string> {
+async function modelFolder(stage: TrainStage, opts: TrainInputs, config: TrainingConfig): Promise<string> {
   if (opts.model) return opts.model;
   if (stage === 'dpo') throw new Error("--model: give the model DPO starts from (e.g. the SFT run's final_model)");
   const dir = path.join(config.output_dir, 'base_model');
@@ -163,12 +171,35 @@ async function modelFolder(stage: TrainStage, opts: TrainCommandOptions, config:
   return dir;
 }
 
+/** `guinav train sft|dpo`: the config from defaults, file and flags, then the run; Ctrl-C saves a checkpoint. */
 export async function runTrain(
   stage: TrainStage,
   opts: TrainCommandOptions,
   events?: (e: TrainerEvent) => void,
 ): Promise<TrainOutcome> {
   const config = stage === 'sft' ? resolveTrainConfig('sft', opts) : resolveTrainConfig('dpo', opts);
+  const outcome = await interruptible((signal) => trainModel(stage, config, opts, { onEvent: events }, signal));
+  if (outcome.result.status === 'interrupted') {
+    process.stderr.write(
+      `\nstopped at step ${outcome.result.globalStep}; resume with --resume-from-checkpoint ${outcome.result.dir}\n`,
+    );
+    throw new InterruptedError();
+  }
+  return outcome;
+}
+
+/**
+ * One training run with a resolved config: the backend, the model, LoRA when asked, the data
+ * tokenized for that model, the objective and the Trainer. Aborting `signal` stops at the next
+ * step with a checkpoint (status `interrupted`).
+ */
+export async function trainModel(
+  stage: TrainStage,
+  config: SftConfig | DpoConfig,
+  opts: TrainInputs,
+  hooks: TrainHooks = {},
+  signal?: AbortSignal,
+): Promise<TrainOutcome> {
   await checkOutputApart(
     { label: 'output_dir', path: config.output_dir, files: [config.output_dir] },
     [
@@ -178,7 +209,7 @@ export async function runTrain(
       { label: '--adapter', path: opts.adapter ?? '' },
     ].filter((p) => p.path !== ''),
   );
-  const { backend } = await initBackend(config.device);
+  const backend = hooks.backend ?? (await initBackend(config.device)).backend;
   const folder = await modelFolder(stage, opts, config);
   const loaded = await loadModel(folder, { backend, label: '--model' });
   const tokenizer = requireTokenizer(loaded);
@@ -206,28 +237,21 @@ export async function runTrain(
     stage === 'sft'
       ? sftParts(config as SftConfig, opts, loaded, data)
       : await dpoParts(config as DpoConfig, opts, loaded, data, start, backend);
-  const progress = progressListener(stage);
+  const progress = progressListener(hooks.label ?? stage);
   try {
-    const result = await interruptible(async (signal) =>
-      new Trainer<CausalLMBatch>({
-        config,
-        target,
-        objective: parts.objective,
-        train: parts.train,
-        eval: parts.eval,
-        signal,
-        onEvent: (e) => {
-          progress.onEvent(e);
-          events?.(e);
-        },
-      }).run(),
-    );
-    if (result.status === 'interrupted') {
-      process.stderr.write(
-        `\nstopped at step ${result.globalStep}; resume with --resume-from-checkpoint ${result.dir}\n`,
-      );
-      throw new InterruptedError();
-    }
+    const result = await new Trainer<CausalLMBatch>({
+      config,
+      target,
+      objective: parts.objective,
+      train: parts.train,
+      eval: parts.eval,
+      evalMetrics: hooks.evalMetrics?.({ loaded, data }),
+      signal,
+      onEvent: (e) => {
+        progress.onEvent(e);
+        hooks.onEvent?.(e);
+      },
+    }).run();
     return { result, outputDir: config.output_dir };
   } finally {
     progress.stop();
@@ -255,7 +279,7 @@ function batches<E>(
   >;
 }
 
-function sftParts(config: SftConfig, opts: TrainCommandOptions, loaded: LoadedModel, data: ModelData): StageParts {
+function sftParts(config: SftConfig, opts: TrainInputs, loaded: LoadedModel, data: ModelData): StageParts {
   const examples = (file: string) => readPromptCompletions(file).map((r) => data.sftExample(r));
   const collate = (es: TokenizedExample[]) => data.collateSft(es, config.max_length);
   const lengthOf = config.group_by_length ? (e: TokenizedExample) => e.inputIds.length : undefined;
@@ -270,12 +294,12 @@ function sftParts(config: SftConfig, opts: TrainCommandOptions, loaded: LoadedMo
 
 async function dpoParts(
   config: DpoConfig,
-  opts: TrainCommandOptions,
+  opts: TrainInputs,
   loaded: LoadedModel,
   data: ModelData,
   /** The folder of the model DPO starts from (the merged SFT model when an adapter was given). */
   startFolder: string,
-  backend: Awaited<ReturnType<typeof initBackend>>['backend'],
+  backend: Backend,
 ): Promise<StageParts> {
   const policy = data.logits(loaded.model);
   let reference: (b: CausalLMBatch) => ReturnType<typeof policy>;

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadModel, readAdapterConfig } from '@guinav/trainer-core';
+import { loadModel, readAdapterConfig, TINY_VLM_RECIPE } from '@guinav/trainer-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../../test-utils/cli-harness.js';
-import { TINY_VLM_DEFAULTS } from './session.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures');
 const MODEL = path.join(FIXTURES, 'models', 'qwen2');
@@ -178,7 +177,7 @@ describe('guinav train', () => {
       expect(fs.existsSync(path.join(out, 'final_model', f)), f).toBe(true);
     }
     // The tiny VLM's recipe applies when no model and no learning rate were given (after 1 warmup step).
-    expect(metrics(out)[0]!.learning_rate).toBeCloseTo(TINY_VLM_DEFAULTS.sft.learning_rate, 10);
+    expect(metrics(out)[0]!.learning_rate).toBeCloseTo(TINY_VLM_RECIPE.sft.learning_rate, 10);
     const dpo = path.join(dir, 'dpo.jsonl');
     fs.writeFileSync(
       dpo,
