@@ -154,6 +154,11 @@ export function stageTrainingConfig(
   config: PipelineConfig,
   stage: 'sft' | 'dpo',
   outputDir: string,
+): SftConfig | DpoConfig;
+export function stageTrainingConfig(
+  config: PipelineConfig,
+  stage: 'sft' | 'dpo',
+  outputDir: string,
 ): SftConfig | DpoConfig {
   const recipe = config.model ? {} : TINY_VLM_RECIPE[stage];
   const evaluation =

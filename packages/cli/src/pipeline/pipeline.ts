@@ -12,6 +12,7 @@ import { type Backend, createTinyVlm, type DeviceChoice, initBackend } from '@gu
 import { InterruptedError } from '../interrupt.js';
 import { phaseProgress } from '../progress.js';
 import type { PipelineConfig } from './config.js';
+import { estimateRemaining, formatEstimate } from './estimate.js';
 import { writeManifest } from './manifest.js';
 import { newestRun, type PipelineState, RUNS_DIR, RunFolder, runTimestamp, type StageName } from './run-folder.js';
 import { evaluateGelabStage } from './stages/evaluate-gelab.js';
@@ -217,11 +218,16 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   print(`guinav pipeline: run ${run.dir} on ${choice.device} (${choice.reason})`);
   const ctx: StageContext = { run, config, state, backend, device: choice, signal: request.signal, startedAt };
   let files: string[] = [];
+  let estimated = false;
   for (const spec of STAGES) {
     if (!spec.modes.includes(request.mode)) continue;
     if (state.stages[spec.name] && !spec.always) {
       print(`${spec.name}: done earlier`);
       continue;
+    }
+    if (!estimated && (spec.name === 'sft' || spec.name === 'dpo')) {
+      estimated = true;
+      print(await estimate(ctx, request.mode));
     }
     const progress = phaseProgress(spec.name);
     const started = performance.now();
@@ -243,6 +249,17 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
     print(`${spec.name}: ${outcome.note} (${seconds.toFixed(0)} s)`);
   }
   return { runDir: run.dir, stages: stageSummaries(state), files };
+}
+
+/** The time the training and evaluations ahead will take, timed on this machine. */
+async function estimate(ctx: StageContext, mode: PipelineMode): Promise<string> {
+  const measured = ctx.state.stages['eval-base'] ?? ctx.state.stages['eval-sft'];
+  const start = mode === 'dpo-only' ? trained(ctx, 'sft') : await baseModel(ctx);
+  const e = await estimateRemaining(ctx.run, ctx.config, start, ctx.backend, measured?.seconds ?? 0, {
+    sft: mode !== 'dpo-only' && !ctx.state.stages.sft,
+    dpo: mode !== 'sft-only',
+  });
+  return formatEstimate(e);
 }
 
 function stoppedAt(run: RunFolder, stage: string, signal: AbortSignal | undefined): InterruptedError {
