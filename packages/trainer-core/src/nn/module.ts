@@ -17,11 +17,17 @@ import { Tensor } from '../tensor/tensor.js';
 export interface BufferOptions {
   /** Saved and loaded with the parameters (default true); false for derived tables (RoPE cos/sin). */
   persistent?: boolean;
+  /**
+   * The buffer's checkpoint key below this module when it differs from its name; it may contain
+   * dots (bitsandbytes saves `weight.absmax` next to `weight`, which a registered name cannot).
+   */
+  stateKey?: string;
 }
 
 interface BufferEntry {
   tensor: Tensor;
   persistent: boolean;
+  stateKey?: string;
 }
 
 export class Module {
@@ -57,7 +63,11 @@ export class Module {
   /** Registers a non-trainable tensor of any dtype (packed weights, masks, tables). */
   protected addBuffer(name: string, t: Tensor, options: BufferOptions = {}): Tensor {
     this.claim(name);
-    this.buffers.set(name, { tensor: this.adopt(t, false), persistent: options.persistent ?? true });
+    this.buffers.set(name, {
+      tensor: this.adopt(t, false),
+      persistent: options.persistent ?? true,
+      stateKey: options.stateKey,
+    });
     this.defineAccessor(
       name,
       () => this.buffers.get(name)?.tensor,
@@ -103,7 +113,7 @@ export class Module {
     const old = this.buffers.get(name);
     if (!old) throw new Error(`Module.setBuffer: no buffer named ${name}`);
     if (!(t instanceof Tensor)) throw new TypeError(`Module.setBuffer: ${name} must be a Tensor`);
-    this.buffers.set(name, { tensor: this.adopt(t, false), persistent: old.persistent });
+    this.buffers.set(name, { ...old, tensor: this.adopt(t, false) });
   }
 
   /** Visits every module once, depth first, with its dotted prefix ('' for this one). */
@@ -134,11 +144,13 @@ export class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
-  /** [dotted name, buffer] pairs; `persistentOnly` keeps those saved in checkpoints. */
+  /** [checkpoint key, buffer] pairs; `persistentOnly` keeps those saved in checkpoints. */
   namedBuffers(prefix = '', persistentOnly = false): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     this.walk((m, p) => {
-      for (const [name, b] of m.buffers) if (!persistentOnly || b.persistent) out.push([p + name, b.tensor]);
+      for (const [name, b] of m.buffers) {
+        if (!persistentOnly || b.persistent) out.push([p + (b.stateKey ?? name), b.tensor]);
+      }
     }, prefix);
     return out;
   }

@@ -19,7 +19,7 @@ export function ftz(x: number): number {
 export function fmaxf(a: number, b: number): number {
   if (Number.isNaN(a)) return b;
   if (Number.isNaN(b)) return a;
-  return a > b ? a : b;
+  return Math.max(a, b);
 }
 
 /** The f32 product of two f32 values, flushed (both the operands and the result). */

@@ -102,11 +102,11 @@ export function quantizeNf4(values: Float32Array, blocksize = 64): Nf4Quantized 
     scale = reciprocalFtz(m);
     for (let i = start; i < end; i++) {
       const q = nf4Index(mulFtz(values[i]!, scale));
-      packed[i >> 1] |= (i & 1) === 0 ? q << 4 : q;
+      packed[i >> 1]! |= (i & 1) === 0 ? q << 4 : q;
     }
   }
   // The padding element of an odd count is 0.0, quantized with the last block's scale.
-  if (n & 1) packed[n >> 1] |= nf4Index(mulFtz(0, scale));
+  if (n & 1) packed[n >> 1]! |= nf4Index(mulFtz(0, scale));
   return { packed, absmax };
 }
 
