@@ -86,3 +86,16 @@ export const Nf4Matmul = defineKernel<Nf4MatmulAttrs>(K, {
     return [{ shape: [...x!.shape.slice(0, -1), outer], dtype }];
   },
 });
+
+export type Nf4DequantizeAttrs = Omit<Nf4MatmulAttrs, 'transposed'>;
+
+/** [weight, code, absmax, nestedAbsmax?, nestedCode?] -> the f32 weight [outFeatures, inFeatures] (merging LoRA into it). */
+export const Nf4Dequantize = defineKernel<Nf4DequantizeAttrs>('Nf4Dequantize', {
+  inputs: ['weight', 'code', 'absmax', 'nestedAbsmax?', 'nestedCode?'],
+  outputs: ['w'],
+  differentiable: false,
+  infer: (quantized, attrs) => {
+    checkQuantized(quantized, { ...attrs, transposed: false });
+    return [{ shape: [attrs.outFeatures, attrs.inFeatures], dtype: 'f32' }];
+  },
+});

@@ -2,7 +2,7 @@
 
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
-import { Nf4Matmul, type Nf4MatmulAttrs } from '../kernels/index.js';
+import { Nf4Dequantize, Nf4Matmul, type Nf4MatmulAttrs } from '../kernels/index.js';
 import { runKernel } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -40,6 +40,12 @@ function quantizedInputs(w: Nf4WeightTensors): Tensor[] {
 export function nf4Matmul(x: Tensor, w: Nf4WeightTensors, transposed = false): Tensor {
   x.assertAlive('nf4Matmul');
   return runOp(Nf4Matmul, [x, ...quantizedInputs(w)], attrsOf(w, transposed))[0]!;
+}
+
+/** The f32 weight [out, in] an NF4 weight stands for (code * absmax per element). */
+export function nf4Dequantize(w: Nf4WeightTensors): Tensor {
+  const { transposed: _, ...attrs } = attrsOf(w, false);
+  return runKernel(Nf4Dequantize, quantizedInputs(w), attrs)[0]!;
 }
 
 registerGradient(Nf4Matmul, {

@@ -12,7 +12,7 @@ import type { Backend } from '../backend/backend.js';
 import { Module } from '../nn/module.js';
 import { tensor } from '../ops/create.js';
 import { add } from '../ops/elementwise.js';
-import { type Nf4WeightTensors, nf4Matmul } from '../ops/quant-matmul.js';
+import { type Nf4WeightTensors, nf4Dequantize, nf4Matmul } from '../ops/quant-matmul.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { dequantizeAbsmax, doubleQuantize, NESTED_BLOCKSIZE } from './double-quant.js';
 import { dequantizeNf4, NF4_CODE, quantizeNf4 } from './nf4.js';
@@ -148,6 +148,11 @@ export class Nf4Linear extends Module {
     const out = add(y, this.bias);
     y.dispose();
     return out;
+  }
+
+  /** The f32 weight [out, in] this layer stands for, on its backend (a new tensor). */
+  dequantize(): Tensor {
+    return nf4Dequantize(this.tensors);
   }
 
   /** The host arrays of the quantized weight (read from the backend). */

@@ -1,4 +1,4 @@
-import { Nf4Matmul, type Nf4MatmulAttrs } from '../../../kernels/quant.js';
+import { Nf4Dequantize, Nf4Matmul, type Nf4MatmulAttrs } from '../../../kernels/quant.js';
 import { lastAxisRows } from '../../../kernels/shapes/last-axis-rows.js';
 import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
@@ -6,7 +6,10 @@ import { matmulReference } from '../reference/matmul.js';
 import { dequantizeNf4Into, type Nf4Arrays } from '../reference/nf4.js';
 import { registerCpuKernel } from '../register-kernel.js';
 
-function quantized(backend: CpuBackend, [weight, code, absmax, nestedAbsmax, nestedCode]: TensorInfo[]): Nf4Arrays {
+function quantized(
+  backend: CpuBackend,
+  [weight, code, absmax, nestedAbsmax, nestedCode]: readonly TensorInfo[],
+): Nf4Arrays {
   return {
     weight: backend.view(weight!) as Uint8Array,
     code: backend.view(code!) as Float32Array,
@@ -51,5 +54,11 @@ registerCpuKernel(Nf4Matmul, {
       nestedBlocksize: attrs.nestedBlocksize,
       offset: attrs.nestedOffset,
     });
+  },
+});
+
+registerCpuKernel(Nf4Dequantize, {
+  reference: ({ backend, inputs, outputs: [w], attrs }) => {
+    dequantizeNf4Into(backend.floats(w!), quantized(backend, inputs), attrs);
   },
 });
