@@ -1,22 +1,35 @@
 /**
  * The CPU benchmark workloads, with the names and units of the PyTorch peer so the two can be
- * compared line by line: f32 matmul GFLOP/s at 256/512/1024 and one full training step
- * (forward, causal-LM loss over ids[:, 1:], backward, AdamW lr 1e-4) of the reference decoder.
+ * compared line by line: f32 matmul GFLOP/s at 256/512/1024 and one training step (forward,
+ * causal-LM loss over ids[:, 1:], backward, AdamW lr 1e-4) of the reference decoder, full
+ * fine-tuning and LoRA r=16 (alpha 32 on q,k,v,o,gate,up,down; embeddings and head frozen). The
+ * LoRA step also runs on an NF4 base (QLoRA; no peer workload) and reports the heap's peak.
+ * Each workload gets a fresh backend, so its heap figures are its own.
  */
+import type { CpuBackend } from '../backend/cpu/cpu-backend.js';
 import { createCpuBackend } from '../backend/cpu/create-cpu-backend.js';
+import { applyLora } from '../lora/apply-lora.js';
 import { parseLlamaConfig } from '../models/llama/config.js';
 import { LlamaForCausalLM } from '../models/llama/modeling.js';
 import { tensor } from '../ops/create.js';
 import { crossEntropy } from '../ops/loss.js';
 import { matmul } from '../ops/matmul.js';
 import { AdamW } from '../optim/adamw.js';
+import { quantizableLinears, quantizeModelNf4 } from '../quant/quantize-model.js';
 import { TrainingRng } from '../random/training-rng.js';
-import { peekBackend, setBackend } from '../tensor/engine.js';
+import { getBackend, peekBackend, setBackend } from '../tensor/engine.js';
 import { tidy } from '../tensor/scope.js';
 import { type BenchDecoderShape, benchDecoderConfig, REF_DECODER } from './ref-decoder.js';
 import { medianMs } from './timing.js';
 
-export const CPU_BENCH_WORKLOADS = ['matmul_f32_256', 'matmul_f32_512', 'matmul_f32_1024', 'train_step_full'] as const;
+export const CPU_BENCH_WORKLOADS = [
+  'matmul_f32_256',
+  'matmul_f32_512',
+  'matmul_f32_1024',
+  'train_step_full',
+  'train_step_lora16',
+  'train_step_lora16_nf4',
+] as const;
 export type CpuBenchWorkload = (typeof CPU_BENCH_WORKLOADS)[number];
 
 export interface BenchResult {
@@ -54,34 +67,69 @@ export async function runCpuBenchmarks(opts: CpuBenchOptions = {}): Promise<CpuB
     }
   }
   const reps = opts.reps ?? 7;
-  const backend = await createCpuBackend({ heapBytes: 64 << 20, threads: opts.threads, fma: opts.fma });
-  const fast = backend.fast!;
-  const previous = peekBackend();
-  setBackend(backend);
   const results: BenchResult[] = [];
   const emit = (workload: string, value: number, unit: string) => {
     const r = { workload, value: round3(value), unit };
     results.push(r);
     opts.onResult?.(r);
   };
-  try {
-    for (const w of workloads) {
-      if (w === 'train_step_full') {
-        const shape = opts.decoder ?? REF_DECODER;
-        const ms = trainStepMs(shape, reps);
-        emit('train_step_full', ms, 'ms');
-        emit('train_step_full_tokens_per_s', (shape.batch * shape.seq) / (ms / 1000), 'tokens/s');
-      } else {
+  const shape = opts.decoder ?? REF_DECODER;
+  const tokens = shape.batch * shape.seq;
+  let kernels = { threads: 0, fma: false };
+  for (const w of workloads) {
+    const backend = await createCpuBackend({ heapBytes: 64 << 20, threads: opts.threads, fma: opts.fma });
+    kernels = { threads: backend.fast!.threads, fma: backend.fast!.fma };
+    const previous = peekBackend();
+    setBackend(backend);
+    try {
+      if (w.startsWith('matmul_f32_')) {
         const n = Number(w.slice('matmul_f32_'.length));
         emit(w, (2 * n ** 3) / (matmulMs(n, reps) / 1000) / 1e9, 'GFLOP/s');
+        continue;
       }
+      const step = await trainStep(shape, TRAIN_SETUPS[w as TrainWorkload]);
+      backend.heap.resetPeak();
+      const ms = step.medianMs(reps);
+      emit(w, ms, 'ms');
+      emit(`${w}_tokens_per_s`, tokens / (ms / 1000), 'tokens/s');
+      if (w !== 'train_step_full') {
+        // The kernels' scratch and every tensor of the step (weights, adapters, AdamW state, activations).
+        emit(`${w}_peak_heap`, backend.heap.stats().peakLiveBytes / MIB, 'MiB');
+        emit(`${w}_model_heap`, step.modelBytes / MIB, 'MiB');
+      }
+      if (step.quantized) emit('nf4_linear_bytes_per_param', step.quantized.bytes / step.quantized.params, 'B/param');
+      step.dispose();
+    } finally {
+      setBackend(previous);
+      backend.dispose();
     }
-  } finally {
-    setBackend(previous);
-    backend.dispose();
   }
-  return { threads: fast.threads, fma: fast.fma, results };
+  return { ...kernels, results };
 }
+
+const MIB = 1 << 20;
+
+type TrainWorkload = Exclude<CpuBenchWorkload, `matmul_f32_${string}`>;
+
+interface TrainSetup {
+  lora: boolean;
+  nf4: boolean;
+}
+
+const TRAIN_SETUPS: Record<TrainWorkload, TrainSetup> = {
+  train_step_full: { lora: false, nf4: false },
+  train_step_lora16: { lora: true, nf4: false },
+  train_step_lora16_nf4: { lora: true, nf4: true },
+};
+
+/** The peer's LoRA: r 16, alpha 32, no dropout, on every projection of the decoder layers. */
+const BENCH_LORA = {
+  r: 16,
+  alpha: 32,
+  dropout: 0,
+  rslora: false,
+  targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+};
 
 function matmulMs(n: number, reps: number): number {
   const rng = new TrainingRng(0);
@@ -100,10 +148,34 @@ function matmulMs(n: number, reps: number): number {
   }
 }
 
+interface PreparedStep {
+  medianMs(reps: number): number;
+  /** Heap bytes of the model (weights, adapters) before the first step. */
+  modelBytes: number;
+  /** Heap bytes and parameter count of the NF4 linear layers. */
+  quantized?: { bytes: number; params: number };
+  dispose(): void;
+}
+
 /** One step as the peer's: logits of ids[:, :-1], cross-entropy against ids[:, 1:], backward, AdamW. */
-function trainStepMs(shape: BenchDecoderShape, reps: number): number {
+async function trainStep(shape: BenchDecoderShape, setup: TrainSetup): Promise<PreparedStep> {
+  const heap = (getBackend() as CpuBackend).heap;
+  const start = heap.stats().liveBytes;
   const model = new LlamaForCausalLM(parseLlamaConfig(benchDecoderConfig(shape), 'bench decoder'), { seed: 0 });
-  const opt = new AdamW(model.namedParameters(), { lr: 1e-4 });
+  let quantized: PreparedStep['quantized'];
+  if (setup.nf4) {
+    const linears = quantizableLinears(model);
+    const params = linears.reduce((n, l) => n + l.linear.weight.size, 0);
+    const before = heap.stats().liveBytes - params * 4;
+    await quantizeModelNf4(model, { doubleQuant: true });
+    quantized = { bytes: heap.stats().liveBytes - before, params };
+  }
+  if (setup.lora) applyLora(model, BENCH_LORA);
+  const modelBytes = heap.stats().liveBytes - start;
+  const opt = new AdamW(
+    model.namedParameters().filter(([, t]) => t.requiresGrad),
+    { lr: 1e-4 },
+  );
   const { batch, seq, vocab } = shape;
   const rng = new TrainingRng(1);
   const ids = new Int32Array(batch * seq);
@@ -120,11 +192,14 @@ function trainStepMs(shape: BenchDecoderShape, reps: number): number {
     opt.step();
     opt.zeroGrad();
   };
-  try {
-    return medianMs(step, { reps, warmup: 3 });
-  } finally {
-    for (const t of [idsT, labelsT]) t.dispose();
-    opt.dispose();
-    model.dispose();
-  }
+  return {
+    medianMs: (reps) => medianMs(step, { reps, warmup: 3 }),
+    modelBytes,
+    quantized,
+    dispose: () => {
+      for (const t of [idsT, labelsT]) t.dispose();
+      opt.dispose();
+      model.dispose();
+    },
+  };
 }
