@@ -3,6 +3,7 @@ import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerModel } from './commands/model.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
@@ -14,6 +15,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerWorld,
   registerData,
   registerBench,
+  registerModel,
 ];
 
 export function buildProgram(): Command {

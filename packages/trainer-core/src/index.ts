@@ -22,7 +22,12 @@ export type {
   RmsNormGradArgs,
   RopeArgs,
 } from './backend/cpu/fast-kernels.js';
-export { CpuHeap, type HeapStats } from './backend/cpu/heap.js';
+export {
+  CpuHeap,
+  type HeapStats,
+  MAX_PAGES as CPU_HEAP_MAX_PAGES,
+  PAGE_BYTES as CPU_HEAP_PAGE_BYTES,
+} from './backend/cpu/heap.js';
 export { type CpuFastKernelOptions, createCpuFastKernels } from './backend/cpu/wasm/create-fast-kernels.js';
 export {
   type InitBackendOptions,
@@ -56,6 +61,7 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export { readJsonFile, sortedJson, writeTextFileAtomic } from './io/files.js';
 export * from './io/safetensors/index.js';
 export {
   allDefinitions,
@@ -69,6 +75,12 @@ export {
   variantKey,
 } from './kernels/define.js';
 export * as kernels from './kernels/index.js';
+export {
+  DEFAULT_ROPE_SCALING,
+  type RopeScaling,
+  ropeInvFreq,
+  ropeScalingKey,
+} from './kernels/shapes/rope-frequencies.js';
 export { crc32c, maskedCrc32c } from './log/crc32c.js';
 export { encodeEvent, frameRecord, TensorBoardWriter } from './log/tensorboard.js';
 export { type LogRecord, TrainingLog } from './log/training-log.js';
@@ -138,4 +150,5 @@ export {
 export { dispose, keep, tidy } from './tensor/scope.js';
 export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
+export * from './tokenizer/index.js';
 export * from './train/index.js';

@@ -90,7 +90,9 @@ describe('variantKey', () => {
     expect(variantKey(Matmul, { transA: true, transB: false, alpha: -2 })).toBe(matmul);
     expect(variantKey(Attention, { causal: true, scale: 0.1, window: 0 })).toBe('Attention{causal=true}');
     expect(variantKey(Attention, { causal: true, scale: 0.7, window: 512 })).toBe('Attention{causal=true}');
-    expect(variantKey(Rope, { theta: 1e6, positionOffset: 17, inverse: true })).toBe('Rope');
+    expect(
+      variantKey(Rope, { theta: 1e6, positionOffset: 17, inverse: true, scaling: { type: 'linear', factor: 8 } }),
+    ).toBe('Rope');
     expect(variantKey(Dropout, { p: 0.1, seed: 42 })).toBe('Dropout');
     expect(variantKey(Fill, { shape: [3, 4], dtype: 'f32', value: 2 })).toBe('Fill{dtype="f32"}');
     const runtime = new Set(['step', 'lr', 'seed', 'p', 'positionOffset', 'theta', 'eps', 'scale', 'window', 'alpha']);

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readJsonFile, sortKeys, writeTextFileAtomic } from '../io/files.js';
 import { SafetensorsFile } from '../io/safetensors/reader.js';
 import { writeSafetensors } from '../io/safetensors/writer.js';
 import type { Module } from '../nn/module.js';
@@ -40,19 +41,6 @@ const AdapterConfigSchema = z
   .loose();
 
 export type AdapterConfig = z.output<typeof AdapterConfigSchema>;
-
-/** Sorts object keys recursively, as Python's json.dumps(sort_keys=True). */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
 
 export interface SaveAdapterOptions {
   /** Written as base_model_name_or_path: the model the adapter applies to (after SFT: the merged SFT model). */
@@ -93,21 +81,12 @@ export async function saveAdapter(dir: string, model: Module, options: SaveAdapt
     use_dora: false,
     use_rslora: s.rslora,
   };
-  const file = path.join(dir, ADAPTER_CONFIG_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(sortKeys(config), null, 2));
-  fs.renameSync(tmp, file);
+  await writeTextFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), JSON.stringify(sortKeys(config), null, 2));
 }
 
 export function readAdapterConfig(dir: string): AdapterConfig {
   const file = path.join(dir, ADAPTER_CONFIG_FILE);
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: cannot read the adapter config (${(err as Error).message})`);
-  }
-  const parsed = AdapterConfigSchema.safeParse(json);
+  const parsed = AdapterConfigSchema.safeParse(readJsonFile(file));
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new Error(`${file}: field "${i.path.join('.')}": ${i.message}`);

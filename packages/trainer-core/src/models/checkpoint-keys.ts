@@ -6,7 +6,7 @@
 import type { DecoderDims } from './config-common.js';
 
 /** Module key for a checkpoint key, or null for a tensor the model ignores. */
-export type CheckpointKeyMap = (key: string, config: DecoderDims) => string | null;
+export type CheckpointKeyMap<C = DecoderDims> = (key: string, config: C) => string | null;
 
 /** Llama, Qwen2 and Gemma 3: identity, minus old rotary tables and a tied head's duplicate. */
 export const decoderCheckpointKeys: CheckpointKeyMap = (key, config) => {

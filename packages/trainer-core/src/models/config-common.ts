@@ -4,6 +4,7 @@
  * and resolves them into the config its modules use.
  */
 import { z } from 'zod';
+import { DEFAULT_ROPE_SCALING, type RopeScaling } from '../kernels/shapes/rope-frequencies.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -105,14 +106,24 @@ export function resolveDims(c: CommonParsed, tieWordEmbeddings: boolean, source:
   };
 }
 
-/** A RoPE setting block: `rope_type` (or the older `type`) and `rope_theta`. */
+/** A layer's RoPE: its base and frequency scaling. */
 export interface RopeSpec {
   theta: number;
+  scaling: RopeScaling;
+}
+
+function scalingNumber(block: Record<string, unknown>, name: string, key: string, source: string): number {
+  const v = block[name];
+  if (typeof v !== 'number' || !(v > 0)) {
+    throw configError(source, `${key}.${name}`, `expected a positive number, got ${JSON.stringify(v ?? null)}`);
+  }
+  return v;
 }
 
 /**
- * The RoPE base of a rope-parameters block, refusing scaling types the kernels do not implement
- * yet (rather than computing different angles than transformers does).
+ * The RoPE of a rope-parameters block (`rope_scaling`, or transformers 5's `rope_parameters`):
+ * `rope_type` (or the older `type`) default, linear or llama3, and `rope_theta`. Other types
+ * (dynamic, yarn, longrope) are refused rather than computing different angles than transformers.
  */
 export function ropeSpec(
   block: Record<string, unknown> | null | undefined,
@@ -121,15 +132,30 @@ export function ropeSpec(
   source: string,
 ): RopeSpec {
   const type = block?.rope_type ?? block?.type ?? 'default';
-  if (type !== 'default') {
-    throw configError(
-      source,
-      `${key}.rope_type`,
-      `"${String(type)}" RoPE scaling is not supported yet (only "default")`,
-    );
-  }
   const theta = block?.rope_theta ?? fallbackTheta;
   if (typeof theta !== 'number' || !(theta > 0))
     throw configError(source, `${key}.rope_theta`, 'expected a positive number');
-  return { theta };
+  const num = (name: string) => scalingNumber(block ?? {}, name, key, source);
+  let scaling: RopeScaling;
+  if (type === 'default') scaling = DEFAULT_ROPE_SCALING;
+  else if (type === 'linear') scaling = { type: 'linear', factor: num('factor') };
+  else if (type === 'llama3') {
+    scaling = {
+      type: 'llama3',
+      factor: num('factor'),
+      lowFreqFactor: num('low_freq_factor'),
+      highFreqFactor: num('high_freq_factor'),
+      originalMaxPositionEmbeddings: num('original_max_position_embeddings'),
+    };
+    if (!(scaling.highFreqFactor > scaling.lowFreqFactor)) {
+      throw configError(source, `${key}.high_freq_factor`, 'must be greater than low_freq_factor');
+    }
+  } else {
+    throw configError(
+      source,
+      `${key}.rope_type`,
+      `"${String(type)}" RoPE scaling is not supported yet (supported: default, linear, llama3)`,
+    );
+  }
+  return { theta, scaling };
 }

@@ -4,6 +4,7 @@
  * families: projection biases (Qwen2 on q/k/v; Llama's attention_bias on all four), per-head
  * RMSNorm of queries and keys before RoPE and a sliding window (Gemma 3).
  */
+import type { RopeScaling } from '../kernels/shapes/rope-frequencies.js';
 import { attention } from '../ops/attention.js';
 import { rope } from '../ops/rope.js';
 import { reshape } from '../ops/shape-ops.js';
@@ -20,6 +21,8 @@ export interface SelfAttentionOptions {
   numKvHeads: number;
   headDim: number;
   ropeTheta: number;
+  /** RoPE frequency scaling (linear, llama3); default none. */
+  ropeScaling?: RopeScaling;
   /** Biases on q/k/v projections (Qwen2; Llama with attention_bias). */
   qkvBias?: boolean;
   /** Bias on o_proj (Llama with attention_bias; not Qwen2). */
@@ -75,7 +78,7 @@ export class SelfAttention extends Module {
   forward(x: Tensor, inputs: AttentionInputs = {}): Tensor {
     return tidy(() => {
       const [b, t] = x.shape as [number, number];
-      const { numHeads, numKvHeads, headDim, ropeTheta } = this.options;
+      const { numHeads, numKvHeads, headDim, ropeTheta, ropeScaling } = this.options;
       let q = reshape(this.q_proj.forward(x), [b, t, numHeads, headDim]);
       let k = reshape(this.k_proj.forward(x), [b, t, numKvHeads, headDim]);
       const v = reshape(this.v_proj.forward(x), [b, t, numKvHeads, headDim]);
@@ -83,7 +86,12 @@ export class SelfAttention extends Module {
         q = this.q_norm.forward(q);
         k = this.k_norm.forward(k);
       }
-      const ropeOptions = { theta: ropeTheta, positions: inputs.positions, positionOffset: inputs.positionOffset };
+      const ropeOptions = {
+        theta: ropeTheta,
+        scaling: ropeScaling,
+        positions: inputs.positions,
+        positionOffset: inputs.positionOffset,
+      };
       q = rope(q, ropeOptions);
       k = rope(k, ropeOptions);
       const a = attention(q, k, v, {

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { RopeScaling } from '../kernels/shapes/rope-frequencies.js';
 import { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
@@ -20,6 +21,7 @@ function peerRope(
   d: number,
   theta: number,
   pos: (b: number, t: number) => number,
+  invFreq?: readonly number[],
 ): Float64Array {
   const out = new Float64Array(x.length);
   const half = d / 2;
@@ -30,7 +32,7 @@ function peerRope(
         const xv = Array.from(x.subarray(base, base + d));
         const rotated = [...xv.slice(half).map((v) => -v), ...xv.slice(0, half)];
         for (let j = 0; j < d; j++) {
-          const ang = pos(bi, ti) * theta ** (-(2 * (j % half)) / d);
+          const ang = pos(bi, ti) * (invFreq?.[j % half] ?? theta ** (-(2 * (j % half)) / d));
           out[base + j] = xv[j]! * Math.cos(ang) + rotated[j]! * Math.sin(ang);
         }
       }
@@ -98,6 +100,39 @@ describeEachBackend('rope', ({ case: c }) => {
         `negative offset ${dtype}`,
       );
     }
+  });
+
+  it('scales frequencies: linear (position p at factor 8 = position p / 8) and llama3 (torch inv_freq)', async () => {
+    const pos = new Int32Array([0, 8, 16, 24, 32, 40, 48, 56, 64, 72]);
+    const plain = new Int32Array(pos.map((p) => p / 8));
+    for (const { dtype, tol } of checks) {
+      expectClose(
+        await run(dtype, { pos, scaling: { type: 'linear', factor: 8 } }),
+        await run(dtype, { pos: plain }),
+        0,
+        `linear ${dtype}`,
+      );
+      // transformers' _compute_llama3_parameters in torch (kernels/shapes/rope-frequencies.test.ts).
+      const llama3: RopeScaling = {
+        type: 'llama3',
+        factor: 32,
+        lowFreqFactor: 1,
+        highFreqFactor: 4,
+        originalMaxPositionEmbeddings: 64,
+      };
+      const torchInv = [1.0, 0.00372535502538085, 0.0003124999930150807, 3.125000148429535e-5];
+      expectClose(
+        await run(dtype, { positionOffset: 3, scaling: llama3 }),
+        peerRope(xs, B, T, H, D, 10000, (_b, t) => t + 3, torchInv),
+        tol,
+        `llama3 ${dtype}`,
+      );
+    }
+    tidy(() => {
+      expect(() => rope(tensor(xs, [B, T, H, D]), { scaling: { type: 'linear', factor: 0 } })).toThrow(
+        /Rope: rope scaling factor must be > 0/,
+      );
+    });
   });
 
   it('keeps norms (a rotation) and rejects odd head dims', async () => {

@@ -3,6 +3,7 @@
 import { registerGradient } from '../autograd/gradients.js';
 import { runOp } from '../autograd/record.js';
 import { Rope } from '../kernels/index.js';
+import { DEFAULT_ROPE_SCALING, type RopeScaling } from '../kernels/shapes/rope-frequencies.js';
 import { runKernel } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkPositions, debugInts } from './validate-data.js';
@@ -14,11 +15,18 @@ export interface RopeOptions {
   positions?: Tensor;
   /** First position when `positions` is not given (generation with a KV cache). */
   positionOffset?: number;
+  /** Frequency scaling (config `rope_scaling` / `rope_parameters`: linear, llama3); default none. */
+  scaling?: RopeScaling;
 }
 
 export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
   x.assertAlive('rope');
-  const attrs = { theta: options.theta ?? 10000, positionOffset: options.positionOffset ?? 0, inverse: false };
+  const attrs = {
+    theta: options.theta ?? 10000,
+    positionOffset: options.positionOffset ?? 0,
+    inverse: false,
+    scaling: options.scaling ?? DEFAULT_ROPE_SCALING,
+  };
   const positions = debugInts(options.positions);
   if (positions) checkPositions(positions);
   const inputs = options.positions ? [x, options.positions] : [x];

@@ -14,6 +14,7 @@
 
 import type { AdamWAttrs } from '../../kernels/optim.js';
 import type { AttentionDims } from '../../kernels/shapes/attention-dims.js';
+import type { RopeScaling } from '../../kernels/shapes/rope-frequencies.js';
 
 /** C[b] = alpha * op(A[b]) @ op(B[b]) (+ C[b] when accumulate), for b < batch. */
 export interface MatmulArgs {
@@ -164,6 +165,8 @@ export interface RopeArgs {
   positions: number;
   positionOffset: number;
   inverse: boolean;
+  /** Frequency scaling (default none). */
+  scaling?: RopeScaling;
 }
 
 /** torch.optim.AdamW's update of one parameter, in place on param, expAvg and expAvgSq. */

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { TensorMeta } from '../../kernels/define.js';
 import type { TensorSource } from '../../nn/state-dict.js';
 import type { TypedArray } from '../../tensor/dtype.js';
+import { readJsonFile } from '../files.js';
 import { SafetensorsFile } from './reader.js';
 import { layoutSafetensors, type TensorToWrite, writeSafetensors } from './writer.js';
 
@@ -34,19 +35,23 @@ export class CheckpointFolder implements TensorSource {
     if (fs.existsSync(indexPath)) return CheckpointFolder.openSharded(dir, indexPath);
     const single = path.join(dir, SAFETENSORS_FILE);
     if (!fs.existsSync(single)) {
-      throw new Error(`${dir}: no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX} (is this a Hugging Face model folder?)`);
+      const pickle = ['pytorch_model.bin', 'pytorch_model.bin.index.json'].some((f) =>
+        fs.existsSync(path.join(dir, f)),
+      );
+      throw new Error(
+        `${dir}: no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX}` +
+          (pickle
+            ? ' (only PyTorch .bin weights: guinav reads safetensors; convert them once with transformers, ' +
+              'from_pretrained(dir).save_pretrained(dir, safe_serialization=True))'
+            : ' (is this a Hugging Face model folder?)'),
+      );
     }
     const file = SafetensorsFile.open(single);
     return new CheckpointFolder(dir, new Map([[single, file]]), new Map(file.keys().map((k) => [k, file])));
   }
 
   private static openSharded(dir: string, indexPath: string): CheckpointFolder {
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(indexPath, 'utf8'));
-    } catch (err) {
-      throw new Error(`${indexPath}: not valid JSON (${(err as Error).message})`);
-    }
+    const json = readJsonFile(indexPath);
     const parsed = IndexSchema.safeParse(json);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
@@ -94,6 +99,12 @@ export class CheckpointFolder implements TensorSource {
     return this.file(key).read(key);
   }
 
+  /** Bytes of the tensor's data in its file. */
+  byteLength(key: string): number {
+    const e = this.file(key).entry(key);
+    return e.end - e.begin;
+  }
+
   close(): void {
     for (const f of this.files.values()) f.close();
   }
@@ -133,6 +144,7 @@ export async function writeCheckpointFolder(
   if (shards.length === 1) {
     fs.rmSync(path.join(dir, SAFETENSORS_INDEX), { force: true });
     await writeSafetensors(path.join(dir, SAFETENSORS_FILE), tensors, { metadata });
+    removeStaleShards(dir, []);
     return [SAFETENSORS_FILE];
   }
   const n = String(shards.length).padStart(5, '0');
@@ -148,5 +160,13 @@ export async function writeCheckpointFolder(
   fs.writeFileSync(tmp, `${JSON.stringify(index, null, 2)}\n`);
   fs.renameSync(tmp, path.join(dir, SAFETENSORS_INDEX));
   fs.rmSync(path.join(dir, SAFETENSORS_FILE), { force: true });
+  removeStaleShards(dir, names);
   return [...names, SAFETENSORS_INDEX];
+}
+
+/** Shards of an earlier save that the new one does not use (as save_pretrained cleans them up). */
+function removeStaleShards(dir: string, keep: readonly string[]): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (/^model-\d{5}-of-\d{5}\.safetensors$/.test(name) && !keep.includes(name)) fs.rmSync(path.join(dir, name));
+  }
 }

@@ -5,6 +5,7 @@
  * RoPE base (rope_local_base_freq, 10k), full layers with rope_theta (1M).
  */
 import { z } from 'zod';
+import type { RopeScaling } from '../../kernels/shapes/rope-frequencies.js';
 import {
   activation,
   commonDecoderKeys,
@@ -40,6 +41,7 @@ export interface Gemma3LayerSpec {
   /** Keys per query (the sliding window) or 0 for a full-attention layer. */
   window: number;
   ropeTheta: number;
+  ropeScaling: RopeScaling;
 }
 
 export interface Gemma3TextConfig extends DecoderDims {
@@ -91,8 +93,8 @@ export function parseGemma3TextConfig(json: unknown, source = 'config.json'): Ge
     attentionScale: c.query_pre_attn_scalar ** -0.5,
     layers: types.map((t) =>
       t === 'sliding_attention'
-        ? { window: c.sliding_window, ropeTheta: local.theta }
-        : { window: 0, ropeTheta: full.theta },
+        ? { window: c.sliding_window, ropeTheta: local.theta, ropeScaling: local.scaling }
+        : { window: 0, ropeTheta: full.theta, ropeScaling: full.scaling },
     ),
   };
 }

@@ -47,12 +47,19 @@ describe('parseGemma3TextConfig', () => {
         sliding_attention: { rope_type: 'default', rope_theta: 2e4 },
       },
     });
+    const none = { type: 'default' };
     expect(c.layers).toEqual([
-      { window: 3, ropeTheta: 2e4 },
-      { window: 0, ropeTheta: 5e5 },
+      { window: 3, ropeTheta: 2e4, ropeScaling: none },
+      { window: 0, ropeTheta: 5e5, ropeScaling: none },
     ]);
-    expect(() => parseGemma3TextConfig({ ...tiny, rope_scaling: { rope_type: 'linear', factor: 8 } })).toThrow(
-      /"rope_scaling.rope_type": "linear" RoPE scaling is not supported yet/,
+    // Gemma 3 4B's older keys: rope_scaling applies to the full-attention layers only.
+    const scaled = parseGemma3TextConfig({ ...tiny, rope_scaling: { rope_type: 'linear', factor: 8 } });
+    expect(scaled.layers.map((l) => l.ropeScaling)).toEqual([none, { type: 'linear', factor: 8 }]);
+    expect(() => parseGemma3TextConfig({ ...tiny, rope_scaling: { rope_type: 'yarn', factor: 8 } })).toThrow(
+      /"rope_scaling.rope_type": "yarn" RoPE scaling is not supported yet/,
+    );
+    expect(() => parseGemma3TextConfig({ ...tiny, rope_scaling: { rope_type: 'linear' } })).toThrow(
+      /"rope_scaling.factor": expected a positive number, got null/,
     );
     expect(() => parseGemma3TextConfig({ ...tiny, final_logit_softcapping: 30 })).toThrow(
       /"final_logit_softcapping": 30 is not supported yet/,

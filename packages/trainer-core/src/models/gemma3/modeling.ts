@@ -45,6 +45,7 @@ export class Gemma3DecoderLayer extends Module {
         numKvHeads: config.numKvHeads,
         headDim: config.headDim,
         ropeTheta: spec.ropeTheta,
+        ropeScaling: spec.ropeScaling,
         qkNorm: { eps, weightOffset: 1 },
         scale: config.attentionScale,
         window: spec.window,

@@ -1,5 +1,6 @@
 /** config.json of `model_type: "llama"` (and the Llama-shaped families built on it). */
 import { z } from 'zod';
+import type { RopeScaling } from '../../kernels/shapes/rope-frequencies.js';
 import {
   type Activation,
   activation,
@@ -27,6 +28,7 @@ export interface LlamaConfig extends DecoderDims {
   modelType: string;
   hiddenAct: Activation;
   ropeTheta: number;
+  ropeScaling: RopeScaling;
   /** Biases on q/k/v (Qwen2 always; Llama with attention_bias). */
   qkvBias: boolean;
   /** Bias on o_proj (Llama with attention_bias; never Qwen2). */
@@ -40,13 +42,14 @@ export function parseLlamaConfig(json: unknown, source = 'config.json'): LlamaCo
   const c = parseConfigJson(LlamaConfigSchema, json, source);
   const dims = resolveDims(c, c.tie_word_embeddings, source);
   const rope = c.rope_parameters ?? c.rope_scaling;
+  const spec = ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source);
   const bias = c.attention_bias ?? false;
   return {
     ...dims,
     modelType: c.model_type,
     hiddenAct: c.hidden_act,
-    ropeTheta: ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source)
-      .theta,
+    ropeTheta: spec.theta,
+    ropeScaling: spec.scaling,
     qkvBias: bias,
     outputBias: bias,
     mlpBias: c.mlp_bias,

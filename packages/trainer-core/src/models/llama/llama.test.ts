@@ -59,6 +59,22 @@ describe('parseLlamaConfig', () => {
       head_dim: 32,
     });
     expect(c.ropeTheta).toBe(5e5);
+    expect(c.ropeScaling).toEqual({ type: 'default' });
+    // Llama 3.2's block, as its config.json writes it.
+    const llama32 = {
+      factor: 32.0,
+      high_freq_factor: 4.0,
+      low_freq_factor: 1.0,
+      original_max_position_embeddings: 8192,
+      rope_type: 'llama3',
+    };
+    expect(parseLlamaConfig({ ...base, rope_theta: 5e5, rope_scaling: llama32 }).ropeScaling).toEqual({
+      type: 'llama3',
+      factor: 32,
+      lowFreqFactor: 1,
+      highFreqFactor: 4,
+      originalMaxPositionEmbeddings: 8192,
+    });
     expect([c.qkvBias, c.outputBias]).toEqual([true, true]);
     expect(c.headDim).toBe(32);
     expect(c.raw.torch_dtype).toBe('bfloat16');
@@ -75,7 +91,10 @@ describe('parseLlamaConfig', () => {
     expect(() => parseLlamaConfig({ ...base, num_attention_heads: 3 })).toThrow(/"head_dim": missing/);
     expect(() => parseLlamaConfig({ ...base, hidden_act: 'gelu' })).toThrow(/"hidden_act"/);
     expect(() => parseLlamaConfig({ ...base, rope_scaling: { rope_type: 'llama3', factor: 8 } })).toThrow(
-      /field "rope_scaling.rope_type": "llama3" RoPE scaling is not supported yet/,
+      /field "rope_scaling.low_freq_factor": expected a positive number/,
+    );
+    expect(() => parseLlamaConfig({ ...base, rope_scaling: { type: 'dynamic', factor: 2 } })).toThrow(
+      /field "rope_scaling.rope_type": "dynamic" RoPE scaling is not supported yet/,
     );
   });
 });

@@ -37,6 +37,7 @@ export class LlamaDecoderLayer extends Module {
         numKvHeads: config.numKvHeads,
         headDim: config.headDim,
         ropeTheta: config.ropeTheta,
+        ropeScaling: config.ropeScaling,
         qkvBias: config.qkvBias,
         outputBias: config.outputBias,
         window: config.layerWindows[layerIndex] ?? 0,

@@ -44,12 +44,13 @@ export function parseQwen2Config(json: unknown, source = 'config.json'): Qwen2Co
     throw configError(source, 'sliding_window', 'a sliding layer needs use_sliding_window and a sliding_window size');
   }
   const rope = c.rope_parameters ?? c.rope_scaling;
+  const spec = ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source);
   return {
     ...dims,
     modelType: 'qwen2',
     hiddenAct: c.hidden_act,
-    ropeTheta: ropeSpec(rope, c.rope_theta ?? 10000, c.rope_parameters ? 'rope_parameters' : 'rope_scaling', source)
-      .theta,
+    ropeTheta: spec.theta,
+    ropeScaling: spec.scaling,
     qkvBias: true,
     outputBias: false,
     mlpBias: false,

@@ -20,6 +20,7 @@ registerCpuKernel(Rope, {
       positions ? backend.ints(positions) : undefined,
       attrs.positionOffset,
       attrs.inverse,
+      attrs.scaling,
     );
   },
   // The fast kernel's cos/sin tables start at position 0; negative positions take the reference.
@@ -38,6 +39,7 @@ registerCpuKernel(Rope, {
       positions: positions ? backend.pointer(positions) : 0,
       positionOffset: attrs.positionOffset,
       inverse: attrs.inverse,
+      scaling: attrs.scaling,
     });
   },
 });

@@ -3,10 +3,19 @@
  * /shared/bench/torch_peer.py and transformers' apply_rotary_pos_emb): for i < D/2,
  *   out[i]       = x[i] * cos(a_i) - x[i + D/2] * sin(a_i)
  *   out[i + D/2] = x[i + D/2] * cos(a_i) + x[i] * sin(a_i)
- * with a_i = position * inv_freq[i], inv_freq[i] = 1 / theta^(2i / D), computed in f32 as torch
- * does. The cos/sin tables are cached per (theta, D) and grown to the largest position seen.
+ * with a_i = position * inv_freq[i], inv_freq[i] = 1 / theta^(2i / D) (rescaled as the RoPE
+ * scaling says), computed in f32 as torch does. The cos/sin tables are cached per (theta, D,
+ * scaling) and grown to the largest position seen.
  */
+import {
+  DEFAULT_ROPE_SCALING,
+  type RopeScaling,
+  ropeInvFreq,
+  ropeScalingKey,
+} from '../../../kernels/shapes/rope-frequencies.js';
 import type { FloatArray } from '../../../tensor/dtype.js';
+
+export { ropeInvFreq };
 
 interface RopeTable {
   invFreq: Float64Array;
@@ -18,24 +27,18 @@ interface RopeTable {
 const tables = new Map<string, RopeTable>();
 const MAX_TABLES = 8;
 
-/** inv_freq as torch computes it: 1.0 / (theta ** (arange(0, D, 2).float() / D)) in f32. */
-export function ropeInvFreq(theta: number, dim: number): Float64Array {
-  const half = dim / 2;
-  const inv = new Float64Array(half);
-  for (let i = 0; i < half; i++) {
-    const e = Math.fround(Math.fround(2 * i) / dim);
-    inv[i] = Math.fround(1 / Math.fround(theta ** e));
-  }
-  return inv;
-}
-
 /** cos/sin rows for positions 0 .. maxPosition (f32-rounded, as torch's f32 cos/sin). */
-export function ropeTable(theta: number, dim: number, maxPosition: number): RopeTable {
-  const key = `${theta}:${dim}`;
+export function ropeTable(
+  theta: number,
+  dim: number,
+  maxPosition: number,
+  scaling: RopeScaling = DEFAULT_ROPE_SCALING,
+): RopeTable {
+  const key = `${theta}:${dim}:${ropeScalingKey(scaling)}`;
   let t = tables.get(key);
   if (t && t.positions > maxPosition) return t;
   const half = dim / 2;
-  const invFreq = t?.invFreq ?? ropeInvFreq(theta, dim);
+  const invFreq = t?.invFreq ?? ropeInvFreq(theta, dim, scaling);
   const positions = Math.max(maxPosition + 1, (t?.positions ?? 0) * 2, 64);
   const cos = new Float64Array(positions * half);
   const sin = new Float64Array(positions * half);
@@ -68,6 +71,7 @@ export function rope(
   positions: Int32Array | undefined,
   positionOffset: number,
   inverse: boolean,
+  scaling: RopeScaling = DEFAULT_ROPE_SCALING,
 ): void {
   const half = dim / 2;
   let maxPos = Math.max(Math.abs(positionOffset), Math.abs(positionOffset + seq - 1));
@@ -75,7 +79,7 @@ export function rope(
     maxPos = 0;
     for (let i = 0; i < positions.length; i++) maxPos = Math.max(maxPos, Math.abs(positions[i]!));
   }
-  const table = ropeTable(theta, dim, maxPos);
+  const table = ropeTable(theta, dim, maxPos, scaling);
   const sign = inverse ? -1 : 1;
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < seq; t++) {

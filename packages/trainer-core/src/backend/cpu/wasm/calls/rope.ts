@@ -2,6 +2,7 @@
  * Rope wrapper: keeps f32 cos/sin tables in the heap per (theta, dim), grown to the largest
  * position seen, with exactly the reference's values (torch's f32 inv_freq, angle and cos/sin).
  */
+import { DEFAULT_ROPE_SCALING, type RopeScaling, ropeScalingKey } from '../../../../kernels/shapes/rope-frequencies.js';
 import type { RopeArgs } from '../../fast-kernels.js';
 import type { CpuHeap } from '../../heap.js';
 import { ropeTable } from '../../reference/rope.js';
@@ -15,17 +16,17 @@ interface HeapTable {
   positions: number;
 }
 
-/** cos table at ptr, sin table right after it, each [positions][dim / 2] f32. */
+/** cos table at ptr, sin table right after it, each [positions][dim / 2] f32, per (theta, dim, scaling). */
 export class RopeTables {
   private readonly tables = new Map<string, HeapTable>();
 
   constructor(private readonly heap: CpuHeap) {}
 
-  get(theta: number, dim: number, maxPosition: number): HeapTable {
-    const key = `${theta}:${dim}`;
+  get(theta: number, dim: number, maxPosition: number, scaling: RopeScaling = DEFAULT_ROPE_SCALING): HeapTable {
+    const key = `${theta}:${dim}:${ropeScalingKey(scaling)}`;
     const have = this.tables.get(key);
     if (have && have.positions > maxPosition) return have;
-    const t = ropeTable(theta, dim, maxPosition);
+    const t = ropeTable(theta, dim, maxPosition, scaling);
     const half = dim / 2;
     const size = t.positions * half;
     const ptr = this.heap.alloc(size * 8);
@@ -66,7 +67,7 @@ export function runRope(ctx: KernelContext, tables: RopeTables, args: RopeArgs, 
     }
   }
   if (size === 0) return;
-  const table = tables.get(args.theta, dim, Math.max(maxPos, 0));
+  const table = tables.get(args.theta, dim, Math.max(maxPos, 0), args.scaling);
   const half = dim / 2;
   dispatch(
     ctx,

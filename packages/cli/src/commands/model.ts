@@ -1,0 +1,213 @@
+/**
+ * `guinav model info|forward`: what a Hugging Face model folder holds, and its logits for given
+ * token ids (for checking guinav against other implementations, e.g. transformers).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkOutputFile } from '@guinav/data-gen';
+import {
+  CPU_HEAP_MAX_PAGES,
+  CPU_HEAP_PAGE_BYTES,
+  type DecoderDims,
+  describeModelFolder,
+  initBackend,
+  loadModel,
+  type ModelFolderSummary,
+  noGrad,
+  parseDeviceRequest,
+  readModelConfig,
+  tensor,
+  writeTextFileAtomic,
+} from '@guinav/trainer-core';
+import { type Command, InvalidArgumentError } from 'commander';
+import { createProgressDisplay } from '../progress.js';
+
+const CPU_HEAP_BYTES = CPU_HEAP_MAX_PAGES * CPU_HEAP_PAGE_BYTES;
+
+export interface ModelInfoOptions {
+  model: string;
+  json?: boolean;
+}
+
+export interface ModelForwardOptions {
+  model: string;
+  inputIds: number[];
+  out: string;
+  device: string;
+}
+
+/** `1,5,9` -> [1, 5, 9]: at least one id, each an integer >= 0. */
+export function tokenIdList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (value.trim() === '' || parts.some((p) => !/^\d+$/.test(p) || !Number.isSafeInteger(Number(p)))) {
+    throw new InvalidArgumentError('expected comma-separated token ids >= 0, e.g. 1,5,9.');
+  }
+  return parts.map(Number);
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function formatModelInfo(s: ModelFolderSummary): string {
+  const lines = [`model        ${s.dir}`, `architecture ${s.family.architecture} (model_type ${s.family.modelType})`];
+  const d = s.dims;
+  if (d) {
+    lines.push(
+      `layers       ${d.numLayers}, hidden ${d.hiddenSize}, intermediate ${d.intermediateSize}`,
+      `attention    ${d.numHeads} heads, ${d.numKvHeads} kv heads, head dim ${d.headDim}`,
+      `vocab        ${count(d.vocabSize)}${d.tieWordEmbeddings ? ', head tied to the embeddings' : ''}`,
+    );
+  }
+  lines.push(
+    `parameters   ${count(s.parameters)}`,
+    `dtype        ${s.checkpointDTypes.join(', ') || '-'} in the checkpoint (${bytes(s.checkpointBytes)}); loads as f32`,
+    `memory       ${bytes(s.loadedBytes)} of f32 parameters for inference ` +
+      (s.loadedBytes < CPU_HEAP_BYTES
+        ? `(the CPU backend holds up to ${bytes(CPU_HEAP_BYTES)} in all)`
+        : `(more than the CPU backend's ${bytes(CPU_HEAP_BYTES)} heap: use --device webgpu)`),
+  );
+  const t = s.tokenizer;
+  if (t) {
+    const special = [t.bos && `bos ${t.bos.content} (${t.bos.id})`, t.eos && `eos ${t.eos.content} (${t.eos.id})`];
+    lines.push(
+      `tokenizer    ${count(t.vocabSize)} tokens${special
+        .filter(Boolean)
+        .map((x) => `, ${x}`)
+        .join('')}; ` + `chat template ${t.chatTemplates.length ? t.chatTemplates.join(', ') : 'none'}`,
+    );
+  } else {
+    lines.push('tokenizer    none (no tokenizer.json)');
+  }
+  if (s.generation.eosTokenIds.length) lines.push(`stops at     ids ${s.generation.eosTokenIds.join(', ')}`);
+  return lines.join('\n');
+}
+
+function infoJson(s: ModelFolderSummary) {
+  return {
+    model: s.dir,
+    architecture: s.family.architecture,
+    modelType: s.family.modelType,
+    ...(s.dims
+      ? {
+          layers: s.dims.numLayers,
+          hiddenSize: s.dims.hiddenSize,
+          intermediateSize: s.dims.intermediateSize,
+          heads: s.dims.numHeads,
+          kvHeads: s.dims.numKvHeads,
+          headDim: s.dims.headDim,
+          vocabSize: s.dims.vocabSize,
+          tiedEmbeddings: s.dims.tieWordEmbeddings,
+        }
+      : {}),
+    parameters: s.parameters,
+    checkpointDTypes: s.checkpointDTypes,
+    checkpointBytes: s.checkpointBytes,
+    loadedBytes: s.loadedBytes,
+    tokenizer: s.tokenizer ?? null,
+    generation: s.generation,
+  };
+}
+
+export function modelInfo(opts: ModelInfoOptions): string {
+  const summary = describeModelFolder(opts.model, '--model');
+  return opts.json ? JSON.stringify(infoJson(summary), null, 2) : formatModelInfo(summary);
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** `--out` must not overwrite a file of the model folder (every file there is an input). */
+function checkOutNotInput(out: string, modelDir: string): void {
+  const target = path.join(realPath(path.dirname(path.resolve(out))), path.basename(out));
+  const folder = realPath(modelDir);
+  if (path.dirname(target) === folder && fs.existsSync(target)) {
+    throw new Error(`--out ${out}: is a file of the model folder --model ${modelDir} (an input); write elsewhere`);
+  }
+}
+
+/** Runs the model on one sequence and writes `{"logits": [[...], ...]}` (one row per position). */
+export async function modelForward(opts: ModelForwardOptions): Promise<{ positions: number; vocab: number }> {
+  const device = parseDeviceRequest(opts.device);
+  if (opts.inputIds.length === 0) throw new Error('--input-ids: expected at least one token id');
+  await checkOutputFile(opts.out, '--out');
+  checkOutNotInput(opts.out, opts.model);
+  // Ids are checked against the config before any weight is read.
+  const { config } = readModelConfig(opts.model, '--model');
+  const vocab = (config as Partial<DecoderDims>).vocabSize ?? Number.POSITIVE_INFINITY;
+  const bad = opts.inputIds.findIndex((id) => id >= vocab);
+  if (bad >= 0) {
+    throw new Error(
+      `--input-ids: id ${opts.inputIds[bad]} at position ${bad} is out of range (the model's vocab_size is ${vocab})`,
+    );
+  }
+  const { backend, choice } = await initBackend(device);
+  const progress = createProgressDisplay('loading');
+  const loaded = await loadModel(opts.model, {
+    backend,
+    tokenizer: false,
+    label: '--model',
+    onTensor: (done, total) => progress.update({ done, total }),
+  }).finally(() => progress.stop());
+  const { model } = loaded;
+  try {
+    const vocab = model.config.vocabSize;
+    const ids = tensor(Int32Array.from(opts.inputIds), [1, opts.inputIds.length], 'i32');
+    const logits = noGrad(() => model.forward(ids));
+    ids.dispose();
+    const data = (await logits.data()) as Float32Array;
+    logits.dispose();
+    const rows: string[] = [];
+    for (let t = 0; t < opts.inputIds.length; t++) {
+      rows.push(`[${Array.from(data.subarray(t * vocab, (t + 1) * vocab)).join(', ')}]`);
+    }
+    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+    await writeTextFileAtomic(opts.out, `{"logits": [\n${rows.join(',\n')}\n]}\n`);
+    console.error(
+      `wrote ${opts.out}: logits [${opts.inputIds.length}, ${vocab}] from ${loaded.family.architecture} on ${choice.device}`,
+    );
+    return { positions: opts.inputIds.length, vocab };
+  } finally {
+    model.dispose();
+  }
+}
+
+export function registerModel(program: Command): void {
+  const model = program
+    .command('model')
+    .description('Inspect Hugging Face model folders (llama, qwen2, gemma3_text) and check their logits');
+
+  model
+    .command('info')
+    .description('Architecture, sizes, parameters, dtype, memory and tokenizer of a model folder (reads no weights)')
+    .requiredOption('--model <dir>', 'a local model folder (config.json, *.safetensors, tokenizer.json)')
+    .option('--json', 'print the summary as JSON')
+    .action((opts: ModelInfoOptions) => {
+      console.log(modelInfo(opts));
+    });
+
+  model
+    .command('forward')
+    .description('Run the model on token ids and write its logits as JSON: {"logits": [[...], ...]}, one row per id')
+    .requiredOption('--model <dir>', 'a local model folder (config.json, *.safetensors)')
+    .requiredOption('--input-ids <ids>', 'comma-separated token ids, e.g. 1,5,9', tokenIdList)
+    .requiredOption('--out <file>', 'where to write the logits JSON (f32 values)')
+    .option('--device <device>', 'auto, cpu or webgpu', 'cpu')
+    .action(async (opts: ModelForwardOptions) => {
+      await modelForward(opts);
+    });
+}
