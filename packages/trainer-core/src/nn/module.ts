@@ -10,6 +10,7 @@
  * module (never disposed by `tidy`) and freed by `dispose()`.
  */
 import type { Backend } from '../backend/backend.js';
+import { empty } from '../ops/create.js';
 import { toBackend } from '../ops/transfer.js';
 import { keep } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -241,6 +242,33 @@ export class Module {
       for (const [name, b] of m.buffers) m.buffers.set(name, { ...b, tensor: keep(await move(b.tensor)) });
     }
     for (const [old, m] of moved) if (m !== old) old.dispose();
+    return this;
+  }
+
+  /**
+   * Gives every parameter and buffer that lives on `from` (the meta backend: shapes, no memory) a
+   * fresh, uninitialised allocation on `to`, keeping names, trainability and ties; loading fills
+   * them afterwards. Modules built on the meta backend cost nothing until this runs, so a loader
+   * can swap some of them (quantized layers) first.
+   */
+  allocateOn(to: Backend, from: Backend): this {
+    const made = new Map<Tensor, Tensor>();
+    const fresh = (t: Tensor): Tensor => {
+      if (t.backend !== from) return t;
+      let m = made.get(t);
+      if (!m) {
+        m = empty(t.shape, t.dtype, { backend: to });
+        m.name = t.name;
+        if (t.requiresGrad) m.requiresGrad = true;
+        made.set(t, m);
+      }
+      return m;
+    };
+    this.walk((m) => {
+      for (const [name, t] of m.params) m.params.set(name, keep(fresh(t)));
+      for (const [name, b] of m.buffers) m.buffers.set(name, { ...b, tensor: keep(fresh(b.tensor)) });
+    });
+    for (const old of made.keys()) old.dispose();
     return this;
   }
 

@@ -76,6 +76,19 @@ export function checkBlocksize(blocksize: number, allowed: readonly number[], wh
   }
 }
 
+/** The absmax of every block, as the kernel takes it (the first pass of quantizeNf4). */
+export function nf4BlockAbsmax(values: Float32Array, blocksize = 64): Float32Array {
+  checkBlocksize(blocksize, NF4_BLOCKSIZES, 'nf4BlockAbsmax');
+  const blocks = Math.ceil(values.length / blocksize);
+  const absmax = new Float32Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    const start = b * blocksize;
+    const end = Math.min(values.length, start + blocksize);
+    absmax[b] = blockAbsmax(values, start, end, end - start < blocksize);
+  }
+  return absmax;
+}
+
 export interface Nf4Quantized {
   /** Two codes per byte, element 2i in the high nibble; (n + 1) >> 1 bytes. */
   packed: Uint8Array;
@@ -88,18 +101,14 @@ export interface Nf4Quantized {
  * bitsandbytes.functional.quantize_4bit(quant_type='nf4') does on CUDA.
  */
 export function quantizeNf4(values: Float32Array, blocksize = 64): Nf4Quantized {
-  checkBlocksize(blocksize, NF4_BLOCKSIZES, 'quantizeNf4');
   const n = values.length;
-  const blocks = Math.ceil(n / blocksize);
+  const absmax = nf4BlockAbsmax(values, blocksize);
   const packed = new Uint8Array((n + 1) >> 1);
-  const absmax = new Float32Array(blocks);
   let scale = 0;
-  for (let b = 0; b < blocks; b++) {
+  for (let b = 0; b < absmax.length; b++) {
     const start = b * blocksize;
     const end = Math.min(n, start + blocksize);
-    const m = blockAbsmax(values, start, end, end - start < blocksize);
-    absmax[b] = m;
-    scale = reciprocalFtz(m);
+    scale = reciprocalFtz(absmax[b]!);
     for (let i = start; i < end; i++) {
       const q = nf4Index(mulFtz(values[i]!, scale));
       packed[i >> 1]! |= (i & 1) === 0 ? q << 4 : q;

@@ -15,6 +15,9 @@ export class PyInt {
 
 export const pyInt = (value: number) => new PyInt(value);
 
+/** A JS number to be written as a Python float (plain numbers are floats already; this documents intent). */
+export const pyFloat = (value: number) => value;
+
 export type PyJson = string | number | boolean | null | PyInt | readonly PyJson[] | { readonly [key: string]: PyJson };
 
 /** repr() of a Python float. */
@@ -56,14 +59,121 @@ function pyString(s: string): string {
   return `${out}"`;
 }
 
-export function pyJsonDumps(value: PyJson): string {
+export interface PyDumpOptions {
+  /** json.dumps(indent=n): one item per line; default none (one line, ", " between items). */
+  indent?: number;
+  /** json.dumps(sort_keys=True). */
+  sortKeys?: boolean;
+}
+
+export function pyJsonDumps(value: PyJson, options: PyDumpOptions = {}, depth = 0): string {
   if (value === null) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'string') return pyString(value);
   if (typeof value === 'number') return pyFloatRepr(value);
   if (value instanceof PyInt) return String(value.value);
-  if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, PyJson>);
-  return `{${entries.map(([k, v]) => `${pyString(k)}: ${pyJsonDumps(v)}`).join(', ')}}`;
+  const items: string[] = Array.isArray(value)
+    ? value.map((v) => pyJsonDumps(v, options, depth + 1))
+    : Object.entries(value as Record<string, PyJson>)
+        .sort(options.sortKeys ? ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0) : () => 0)
+        .map(([k, v]) => `${pyString(k)}: ${pyJsonDumps(v, options, depth + 1)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  if (items.length === 0) return `${open}${close}`;
+  if (options.indent === undefined) return `${open}${items.join(', ')}${close}`;
+  const pad = (d: number) => ' '.repeat(options.indent! * d);
+  return `${open}\n${items.map((i) => pad(depth + 1) + i).join(',\n')}\n${pad(depth)}${close}`;
+}
+
+const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+const STRING = /"(?:[^"\\]|\\.)*"/y;
+
+/**
+ * Parses JSON text keeping Python's view of its numbers: a literal without `.`, `e` or `E` is an
+ * int (PyInt), any other a float, so writing it back with pyJsonDumps keeps `6` and `6.0` apart.
+ */
+export function parsePyJson(text: string): PyJson {
+  let at = 0;
+  const fail = (what: string): never => {
+    throw new SyntaxError(`JSON: ${what} at offset ${at}`);
+  };
+  const ws = () => {
+    while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
+  };
+  const value = (): PyJson => {
+    ws();
+    const c = text[at];
+    if (c === '{') {
+      at++;
+      const obj: Record<string, PyJson> = {};
+      ws();
+      if (text[at] === '}') {
+        at++;
+        return obj;
+      }
+      for (;;) {
+        ws();
+        if (text[at] !== '"') fail('expected a key');
+        const key = str();
+        ws();
+        if (text[at++] !== ':') fail('expected ":"');
+        obj[key] = value();
+        ws();
+        const sep = text[at++];
+        if (sep === '}') return obj;
+        if (sep !== ',') fail('expected "," or "}"');
+      }
+    }
+    if (c === '[') {
+      at++;
+      const arr: PyJson[] = [];
+      ws();
+      if (text[at] === ']') {
+        at++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(value());
+        ws();
+        const sep = text[at++];
+        if (sep === ']') return arr;
+        if (sep !== ',') fail('expected "," or "]"');
+      }
+    }
+    if (c === '"') return str();
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+      ['NaN', Number.NaN],
+      ['Infinity', Number.POSITIVE_INFINITY],
+      ['-Infinity', Number.NEGATIVE_INFINITY],
+    ] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return v;
+      }
+    }
+    NUMBER.lastIndex = at;
+    const m = NUMBER.exec(text);
+    if (!m) return fail('unexpected character');
+    at += m[0].length;
+    const n = Number(m[0]);
+    return m[1] === undefined && m[2] === undefined && Number.isSafeInteger(n) ? new PyInt(n) : n;
+  };
+  const str = (): string => {
+    STRING.lastIndex = at;
+    const m = STRING.exec(text);
+    if (!m) return fail('bad string');
+    at += m[0].length;
+    try {
+      return JSON.parse(m[0]) as string;
+    } catch {
+      return fail('bad string');
+    }
+  };
+  const v = value();
+  ws();
+  if (at !== text.length) fail('trailing text');
+  return v;
 }
