@@ -1,25 +1,31 @@
 /**
- * `guinav model info|forward`: what a Hugging Face model folder holds, and its logits for given
- * token ids (for checking guinav against other implementations, e.g. transformers).
+ * `guinav model info|forward|quantize`: what a Hugging Face model folder holds, its logits for
+ * given token ids (for checking guinav against other implementations, e.g. transformers), and the
+ * folder rewritten with bitsandbytes NF4 / int8 weights as transformers would save it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkOutputFile } from '@guinav/data-gen';
+import { checkOutputDir, checkOutputFile, writeOutputDir } from '@guinav/data-gen';
 import {
   CPU_HEAP_MAX_PAGES,
   CPU_HEAP_PAGE_BYTES,
   type DecoderDims,
   describeModelFolder,
   initBackend,
+  type LoadQuantization,
   loadModel,
   type ModelFolderSummary,
   noGrad,
   parseDeviceRequest,
+  type QuantizeFolderReport,
+  quantizeModelFolder,
   readModelConfig,
   tensor,
   writeTextFileAtomic,
 } from '@guinav/trainer-core';
 import { type Command, InvalidArgumentError } from 'commander';
+import { interruptible } from '../interrupt.js';
+import { positiveInteger } from '../option-parsers.js';
 import { createProgressDisplay } from '../progress.js';
 
 const CPU_HEAP_BYTES = CPU_HEAP_MAX_PAGES * CPU_HEAP_PAGE_BYTES;
@@ -34,6 +40,35 @@ export interface ModelForwardOptions {
   inputIds: number[];
   out: string;
   device: string;
+  /** Load the linear layers in NF4 (bitsandbytes' layout), as QLoRA does. */
+  quantize?: 'nf4';
+  doubleQuant?: boolean;
+}
+
+export interface ModelQuantizeOptions {
+  model: string;
+  out: string;
+  method: 'nf4' | 'int8';
+  doubleQuant?: boolean;
+  blocksize?: number;
+  computeDtype: 'float32' | 'bfloat16' | 'float16';
+  skipModules?: string[];
+}
+
+function choice<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}, got "${value}".`);
+    }
+    return value as T;
+  };
+}
+
+function nameList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim());
+  if (names.some((n) => n === ''))
+    throw new InvalidArgumentError('expected comma-separated module names, e.g. lm_head.');
+  return names;
 }
 
 /** `1,5,9` -> [1, 5, 9]: at least one id, each an integer >= 0. */
@@ -157,10 +192,14 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   }
   const { backend, choice } = await initBackend(device);
   const progress = createProgressDisplay('loading');
+  const quantize: LoadQuantization | undefined = opts.quantize
+    ? { type: opts.quantize, doubleQuant: opts.doubleQuant ?? false }
+    : undefined;
   const loaded = await loadModel(opts.model, {
     backend,
     tokenizer: false,
     label: '--model',
+    quantize,
     onTensor: (done, total) => progress.update({ done, total }),
   }).finally(() => progress.stop());
   const { model } = loaded;
@@ -186,6 +225,50 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   }
 }
 
+function sameFolder(a: string, b: string): boolean {
+  return realPath(a) === realPath(b);
+}
+
+/** Writes the quantized folder into `--out` (new or empty), atomically: all of it or nothing. */
+export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string> {
+  if (sameFolder(opts.out, opts.model) || realPath(opts.out).startsWith(`${realPath(opts.model)}${path.sep}`)) {
+    throw new Error(`--out ${opts.out}: is the model folder --model ${opts.model} (or inside it); write elsewhere`);
+  }
+  await checkOutputDir(opts.out, '--out');
+  if (fs.existsSync(opts.out) && fs.readdirSync(opts.out).length > 0) {
+    throw new Error(`--out ${opts.out}: is not empty; give a new or empty folder (a model folder is written whole)`);
+  }
+  if (opts.method === 'int8' && (opts.doubleQuant || opts.blocksize !== undefined)) {
+    throw new Error('--double-quant and --blocksize apply to --method nf4, not int8');
+  }
+  const progress = createProgressDisplay('quantize');
+  let report: QuantizeFolderReport | undefined;
+  try {
+    await interruptible((signal) =>
+      writeOutputDir(
+        opts.out,
+        async (staging) => {
+          report = await quantizeModelFolder(opts.model, staging, {
+            method: opts.method,
+            doubleQuant: opts.doubleQuant,
+            blocksize: opts.blocksize,
+            computeDType: opts.computeDtype,
+            skipModules: opts.skipModules,
+            signal,
+            label: '--model',
+            onTensor: (done, total) => progress.update({ done, total }),
+          });
+        },
+        { signal },
+      ),
+    );
+  } finally {
+    progress.stop();
+  }
+  const kind = opts.method === 'int8' ? 'LLM.int8()' : `NF4${opts.doubleQuant ? ' with double quantization' : ''}`;
+  return `wrote ${opts.out}: ${report!.quantized.length} linear weights in ${kind}, ${report!.copied} tensors copied (${report!.files.join(', ')})`;
+}
+
 export function registerModel(program: Command): void {
   const model = program
     .command('model')
@@ -207,7 +290,35 @@ export function registerModel(program: Command): void {
     .requiredOption('--input-ids <ids>', 'comma-separated token ids, e.g. 1,5,9', tokenIdList)
     .requiredOption('--out <file>', 'where to write the logits JSON (f32 values)')
     .option('--device <device>', 'auto, cpu or webgpu', 'cpu')
+    .option(
+      '--quantize <type>',
+      'load the linear layers quantized: nf4 (bitsandbytes layout)',
+      choice(['nf4'] as const),
+    )
+    .option('--double-quant', 'with --quantize nf4: quantize the absmax values too')
     .action(async (opts: ModelForwardOptions) => {
       await modelForward(opts);
+    });
+
+  model
+    .command('quantize')
+    .description(
+      'Write the model with its linear layers quantized as bitsandbytes / transformers save them ' +
+        '(NF4 or LLM.int8(); embeddings, norms and the head stay as they are)',
+    )
+    .requiredOption('--model <dir>', 'a local model folder (config.json, *.safetensors)')
+    .requiredOption('--out <dir>', 'a new or empty folder for the quantized model')
+    .option('--method <method>', 'nf4 or int8', choice(['nf4', 'int8'] as const), 'nf4')
+    .option('--double-quant', 'nf4: quantize the absmax values too (bnb_4bit_use_double_quant, QLoRA)')
+    .option('--blocksize <n>', 'nf4: elements per absmax block (32 ... 4096, default 64)', positiveInteger)
+    .option(
+      '--compute-dtype <dtype>',
+      'bnb_4bit_compute_dtype written to config.json',
+      choice(['float32', 'bfloat16', 'float16'] as const),
+      'float32',
+    )
+    .option('--skip-modules <names>', 'comma-separated modules kept in full precision (default lm_head)', nameList)
+    .action(async (opts: ModelQuantizeOptions) => {
+      console.error(await modelQuantize(opts));
     });
 }

@@ -5,7 +5,9 @@
  * and which it refuses (fp4, other quantization methods) with a message naming the field.
  */
 import { z } from 'zod';
-import { type PyJson, pyFloat } from './python-json.js';
+import type { Module } from '../nn/module.js';
+import { Nf4Linear } from './nf4-linear.js';
+import { PyInt, type PyJson, pyFloat, pyJsonDumps } from './python-json.js';
 import type { TorchDType } from './quant-state.js';
 
 export interface Bnb4bitConfig {
@@ -88,4 +90,34 @@ export function storedQuantization(raw: Record<string, unknown>, where: string):
   }
   if (q.load_in_8bit ?? q._load_in_8bit) return { kind: 'int8', skipModules };
   throw new Error(`${where}: field "quantization_config": neither load_in_4bit nor load_in_8bit is set`);
+}
+
+/** The quantization_config a model with NF4 layers is saved with (undefined when it has none). */
+export function quantizationConfigOf(model: Module): Record<string, PyJson> | undefined {
+  const layers = model.namedModules().filter(([, m]) => m instanceof Nf4Linear) as [string, Nf4Linear][];
+  if (layers.length === 0) return undefined;
+  return bnb4bitQuantizationConfig({
+    doubleQuant: layers.some(([, l]) => l.state.nested !== undefined),
+    computeDType: 'float32',
+  });
+}
+
+/** A parsed JSON value for pyJsonDumps: integral numbers as ints (what JSON.stringify would print too). */
+function toPyJson(value: unknown): PyJson {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? new PyInt(value) : value;
+  if (Array.isArray(value)) return value.map(toPyJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPyJson(v)]));
+  }
+  return value as PyJson;
+}
+
+/**
+ * config.json of a model with quantized layers: `config` plus `quantization_config`, sorted and
+ * indented as transformers writes it, floats in the quantization config as Python writes them
+ * (transformers refuses an int llm_int8_threshold).
+ */
+export function quantizedConfigJson(config: Record<string, unknown>, qc: Record<string, PyJson>): string {
+  const { quantization_config: _, ...rest } = config;
+  return `${pyJsonDumps({ ...(toPyJson(rest) as Record<string, PyJson>), quantization_config: qc }, { indent: 2, sortKeys: true })}\n`;
 }

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SafetensorsFile } from '../io/safetensors/reader.js';
 import { loadModel } from '../models/load.js';
+import { saveModel } from '../models/save.js';
 import { Linear } from '../nn/layers.js';
 import { tensor } from '../ops/create.js';
 import { bf16ArrayToF32 } from '../tensor/half.js';
+import { expectClose } from '../test-utils/gradcheck.js';
 import { MODEL_FIXTURES } from '../test-utils/model-fixtures.js';
 import { values } from '../test-utils/read.js';
 import { tempDirs } from '../test-utils/temp-dirs.js';
@@ -101,6 +103,36 @@ describe('guinav model quantize (quantizeModelFolder)', () => {
       expect(await values(() => full.model.forward(ids()))).not.toEqual(a);
     } finally {
       for (const m of [stored, onLoad, full]) m.model.dispose();
+    }
+  });
+
+  it('saveModel writes an NF4 model in the same layout (buffers keep their dtype) and it loads back', async () => {
+    const onLoad = await loadModel(llama, { tokenizer: false, quantize: { type: 'nf4', doubleQuant: true } });
+    const out = temp();
+    try {
+      await saveModel(out, onLoad.model, { dtype: 'bf16' });
+      const file = SafetensorsFile.open(path.join(out, 'model.safetensors'));
+      try {
+        expect(file.meta('model.layers.0.self_attn.o_proj.weight.quant_map').dtype).toBe('f32');
+        expect(file.meta('model.layers.0.self_attn.o_proj.weight.absmax').dtype).toBe('u8');
+        expect(file.meta('model.norm.weight').dtype).toBe('bf16');
+      } finally {
+        file.close();
+      }
+      const config = fs.readFileSync(path.join(out, 'config.json'), 'utf8');
+      expect(config).toContain('"llm_int8_threshold": 6.0,');
+      expect(config).toContain('"bnb_4bit_use_double_quant": true,');
+      const back = await loadModel(out, { tokenizer: false });
+      try {
+        expect(back.model.getModule('model.layers.1.mlp.gate_proj')).toBeInstanceOf(Nf4Linear);
+        const want = await values(() => onLoad.model.forward(ids()));
+        // The norms and embeddings went through bf16; the NF4 layers are bit for bit the same.
+        expectClose(await values(() => back.model.forward(ids())), want, 0.05, 'reloaded logits');
+      } finally {
+        back.model.dispose();
+      }
+    } finally {
+      onLoad.model.dispose();
     }
   });
 
