@@ -13,7 +13,7 @@ import { dropoutRng } from '../nn/dropout-rng.js';
 import { buildModule, constantInit, kaimingUniformInit } from '../nn/init.js';
 import { Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import { add, dropout, scale } from '../ops/elementwise.js';
+import { add, dropout } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { assign } from '../ops/transfer.js';
 import { Nf4Linear } from '../quant/nf4-linear.js';
@@ -81,7 +81,9 @@ export class LoraLinear extends Module {
       if (!this.enabled) return y;
       const p = this.settings.dropout;
       const h = this.training && p > 0 ? dropout(x, p, dropoutRng()) : x;
-      return add(y, scale(this.lora_B.forward(this.lora_A.forward(h)), this.scaling));
+      // lora_B(a) * scaling as one matmul with alpha = scaling (lora_B has no bias).
+      const delta = matmul(this.lora_A.forward(h), this.lora_B.weight, { transB: true, alpha: this.scaling });
+      return add(y, delta);
     });
   }
 
