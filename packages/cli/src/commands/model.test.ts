@@ -133,6 +133,11 @@ describe('guinav model quantize', () => {
       ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].sort(),
     );
 
+    // info counts the quantized weights' parameters from their quant state (26,232 as the f32 folder).
+    expect(await guinav('model', 'info', '--model', out)).toBe(0);
+    expect(stdout()).toMatch(/parameters {3}26,232\n/);
+    expect(stdout()).toMatch(/bitsandbytes NF4: the linear layers load in NF4, the rest as f32/);
+
     const logits = async (dir: string, ...extra: string[]) => {
       const file = path.join(tempDir(), 'logits.json');
       expect(await guinav('model', 'forward', '--model', dir, '--input-ids', '3,17,250', '--out', file, ...extra)).toBe(

@@ -93,6 +93,12 @@ function bytes(n: number): string {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+const LOADS_AS = {
+  f32: 'loads as f32',
+  nf4: 'bitsandbytes NF4: the linear layers load in NF4, the rest as f32',
+  int8: 'bitsandbytes int8: loads dequantized to f32',
+};
+
 export function formatModelInfo(s: ModelFolderSummary): string {
   const lines = [`model        ${s.dir}`, `architecture ${s.family.architecture} (model_type ${s.family.modelType})`];
   const d = s.dims;
@@ -105,8 +111,8 @@ export function formatModelInfo(s: ModelFolderSummary): string {
   }
   lines.push(
     `parameters   ${count(s.parameters)}`,
-    `dtype        ${s.checkpointDTypes.join(', ') || '-'} in the checkpoint (${bytes(s.checkpointBytes)}); loads as f32`,
-    `memory       ${bytes(s.loadedBytes)} of f32 parameters for inference ` +
+    `dtype        ${s.checkpointDTypes.join(', ') || '-'} in the checkpoint (${bytes(s.checkpointBytes)}); ${LOADS_AS[s.quantization ?? 'f32']}`,
+    `memory       ${bytes(s.loadedBytes)} of ${s.quantization === 'nf4' ? 'NF4 and f32' : 'f32'} parameters for inference ` +
       (s.loadedBytes < CPU_HEAP_BYTES
         ? `(the CPU backend holds up to ${bytes(CPU_HEAP_BYTES)} in all)`
         : `(more than the CPU backend's ${bytes(CPU_HEAP_BYTES)} heap: use --device webgpu)`),
@@ -148,6 +154,7 @@ function infoJson(s: ModelFolderSummary) {
     checkpointDTypes: s.checkpointDTypes,
     checkpointBytes: s.checkpointBytes,
     loadedBytes: s.loadedBytes,
+    quantization: s.quantization ?? null,
     tokenizer: s.tokenizer ?? null,
     generation: s.generation,
   };
