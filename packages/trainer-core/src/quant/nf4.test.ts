@@ -28,6 +28,18 @@ describe('NF4 quantization (bitsandbytes CUDA kernel rules, hand-computed)', () 
     expect(nf4Index(Number.NaN)).toBe(0);
   });
 
+  it('reads the threshold literals as the CUDA compiler does (each decimal rounded once to f32)', () => {
+    // 0.1202552504837513 (8|9) lies 6e-18 above the f32 tie 0x3df64862 | 0x3df64863: rounded once
+    // it is 0x3df64863; through a double it would be 0x3df64862 (tie to even). So 0x3df64863 itself
+    // is not above the threshold (code 8) and the next f32 is (code 9).
+    expect(Math.fround(0.1202552504837513)).toBe(f32(0x3df64862));
+    expect(nf4Index(f32(0x3df64863))).toBe(8);
+    expect(nf4Index(f32(0x3df64864))).toBe(9);
+    // Likewise 14|15: 0.8614784181118011 rounds to 0x3f5c89d9.
+    expect(nf4Index(f32(0x3f5c89d9))).toBe(14);
+    expect(nf4Index(f32(0x3f5c89da))).toBe(15);
+  });
+
   it('packs element 2i in the high nibble, one f32 absmax per 64-block', () => {
     const v = values(128, { 0: 1, 1: 0.5, 2: -1, 63: -0.5, 64: 2, 65: -2, 66: 1 });
     const { packed, absmax } = quantizeNf4(v);
@@ -47,7 +59,7 @@ describe('NF4 quantization (bitsandbytes CUDA kernel rules, hand-computed)', () 
     // x * scale rounds to -0.6106328964233398, exactly the 1|2 threshold in f32, so code 1 (lower);
     // x / 3 = -0.6106328368186951 lies above the threshold and would give code 2.
     const x = f32(0xbfea7ba7);
-    expect(Math.fround(x / 3) > Math.fround(-0.6106329262256622)).toBe(true);
+    expect(Math.fround(x / 3) > f32(0xbf1c5270)).toBe(true);
     const { packed, absmax } = quantizeNf4(values(64, { 0: 3, 1: x }));
     expect(absmax[0]).toBe(3);
     expect(packed[0]).toBe(0xf1);

@@ -30,23 +30,31 @@ export const NF4_CODE = Float32Array.of(
   1.0,
 );
 
-/** dQuantizeNF4's decision thresholds exactly as written in the kernel (f32 literals), ascending. */
-const T = Float32Array.of(
-  -0.8480964004993439,
-  -0.6106329262256622,
-  -0.4599952697753906,
-  -0.33967943489551544,
-  -0.23460740596055984,
-  -0.13791173323988914,
-  -0.045525018125772476,
-  0.03979014977812767,
-  0.1202552504837513,
-  0.2035212516784668,
-  0.2920137718319893,
-  0.3893125355243683,
-  0.5016634166240692,
-  0.6427869200706482,
-  0.8614784181118011,
+/**
+ * dQuantizeNF4's decision thresholds as the CUDA compiler reads the kernel's `f`-suffixed literals
+ * (each decimal rounded once to the nearest f32), ascending. The literals are the exact midpoints
+ * of neighbouring codes, printed to 17 digits; four of them (0|1, 8|9, 12|13, 14|15) lie within
+ * 1e-17 of a tie between two f32 values, so reading them as a double first (Math.fround of the
+ * JS number) would round them to the other neighbour. Bit patterns avoid that.
+ */
+const T = new Float32Array(
+  Uint32Array.of(
+    0xbf591cd9, // -0.8480964004993439
+    0xbf1c5270, // -0.6106329262256622
+    0xbeeb8480, // -0.4599952697753906
+    0xbeadea76, // -0.33967943489551544
+    0xbe703cec, // -0.23460740596055984
+    0xbe0d38bc, // -0.13791173323988914
+    0xbd3a7871, // -0.045525018125772476
+    0x3d22faff, // 0.03979014977812767
+    0x3df64863, // 0.1202552504837513
+    0x3e5067e0, // 0.2035212516784668
+    0x3e9582d4, // 0.2920137718319893
+    0x3ec753f9, // 0.3893125355243683
+    0x3f006d03, // 0.5016634166240692
+    0x3f248daf, // 0.6427869200706482
+    0x3f5c89d9, // 0.8614784181118011
+  ).buffer,
 );
 
 /** The code of a normalized value: the kernel's tree of strict `>` tests (NaN fails them all: 0). */
