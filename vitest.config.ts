@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -14,6 +15,8 @@ export function guinavTestConfig(root: string, options: { setupFiles?: string[] 
       environment: 'node',
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      // A temporary root per run, removed at the end (tools/test/temp-root.ts).
+      globalSetup: [path.join(import.meta.dirname, 'tools', 'test', 'temp-root.ts')],
       setupFiles: options.setupFiles ?? [],
     },
   });

@@ -62,3 +62,14 @@ export function choiceList<T extends string>(allowed: readonly T[]): (value: str
     return [...new Set(items)] as T[];
   };
 }
+
+/** An integer in [min, max]; the message gives the range. */
+export function boundedInteger(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}

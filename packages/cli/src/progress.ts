@@ -1,13 +1,5 @@
-import type { OnProgress } from '@guinav/data-gen';
+import type { OnProgress, ProgressEvent } from '@guinav/data-gen';
 import cliProgress from 'cli-progress';
-
-/** What long-running library functions report through their `onProgress` callback. */
-export interface ProgressEvent {
-  done: number;
-  total: number;
-  /** Extra figures worth showing, e.g. `{ success: '71.2%' }`. */
-  info?: Record<string, string | number>;
-}
 
 export interface ProgressDisplay {
   update(event: ProgressEvent): void;
@@ -15,9 +7,9 @@ export interface ProgressDisplay {
 }
 
 /**
- * A bar with ETA on an interactive terminal; on a pipe or in CI, a plain line at most every
- * `plainEverySeconds` (and at the end) so logs stay readable. Writes to stderr so stdout stays
- * clean for JSON output.
+ * A bar with ETA on an interactive terminal; on a pipe or in CI, a plain line at once, then at
+ * most every `plainEverySeconds` (also when nothing moved, so a stuck run still shows it is
+ * alive) and at the end, so logs stay readable. Writes to stderr so stdout stays clean for JSON.
  */
 export function createProgressDisplay(label: string, options: { plainEverySeconds?: number } = {}): ProgressDisplay {
   const stream = process.stderr;
@@ -65,7 +57,9 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: num
   let last: ProgressEvent | undefined;
   let lastWritten: ProgressEvent | undefined;
   const write = (e: ProgressEvent) => {
-    const elapsed = (Date.now() - startedAt) / 1000;
+    lastAt = Date.now();
+    lastWritten = e;
+    const elapsed = (lastAt - startedAt) / 1000;
     const eta = e.done > 0 ? (elapsed / e.done) * (e.total - e.done) : Number.NaN;
     const pct = e.total > 0 ? ((100 * e.done) / e.total).toFixed(1) : '0.0';
     const etaText = Number.isFinite(eta) ? `${eta.toFixed(0)}s` : '?';
@@ -73,43 +67,42 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream, everyMs: num
       `${label}: ${e.done}/${e.total} (${pct}%) elapsed ${elapsed.toFixed(0)}s ETA ${etaText} ${formatInfo(e.info)}\n`,
     );
   };
+  // The heartbeat: a line every `everyMs` even when no event came (a slow agent, a long write).
+  const timer = setInterval(() => {
+    if (last && Date.now() - lastAt >= everyMs) write(last);
+  }, everyMs);
+  timer.unref();
   return {
     update(event) {
       last = event;
-      const now = Date.now();
-      if (now - lastAt >= everyMs) {
-        lastAt = now;
-        lastWritten = event;
-        write(event);
-      }
+      if (Date.now() - lastAt >= everyMs) write(event);
     },
     stop() {
+      clearInterval(timer);
       // The final state always reaches the log, even when it came between two timed lines.
-      if (last && last !== lastWritten) {
-        lastWritten = last;
-        write(last);
-      }
+      if (last && last !== lastWritten) write(last);
     },
   };
 }
 
 /**
- * Draws a library call's progress: one display per phase (e.g. `render`, `datasets`), a bar on a
- * terminal and plain lines in logs. Call `stop()` when the work ends.
+ * Draws a library call's progress: one display per phase (e.g. `render`, `datasets`, `write`),
+ * labelled `<label> <phase>`, a bar on a terminal and plain lines in logs. Call `stop()` when the
+ * work ends.
  */
 export function phaseProgress(label: string): { onProgress: OnProgress; stop: () => void } {
   const displays = new Map<string, ProgressDisplay>();
   let current: ProgressDisplay | undefined;
   return {
-    onProgress: ({ phase, done, total }) => {
-      let display = displays.get(phase);
+    onProgress: (event) => {
+      let display = displays.get(event.phase);
       if (!display) {
         current?.stop();
-        display = createProgressDisplay(`${label} ${phase}`);
-        displays.set(phase, display);
+        display = createProgressDisplay(`${label} ${event.phase}`);
+        displays.set(event.phase, display);
         current = display;
       }
-      display.update({ done, total });
+      display.update(event);
     },
     stop: () => current?.stop(),
   };

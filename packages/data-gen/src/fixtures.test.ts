@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { buildOdysseyDpoPairs } from './odyssey/odyssey-dpo.js';
 import { readOdysseyEpisodes } from './odyssey/read-episodes.js';
 import { syntheticOdysseyEpisodes } from './odyssey/synthetic.js';
+import { FIXTURES_DIR } from './test-utils/fixtures.js';
 import { generateWorld } from './world/generate.js';
 import { WORLD_PRESETS } from './world/presets.js';
 import { loadWorld } from './world/world.js';
 
 /** The committed fixtures (made by tools/fixtures/*.mjs) must match what the code generates today. */
-const fixtures = path.resolve(import.meta.dirname, '..', '..', '..', 'test-fixtures');
+const fixtures = FIXTURES_DIR;
 
 describe('committed test fixtures', () => {
   it('odyssey episodes are the synthetic episodes of seed 1 and read back through the split file', async () => {

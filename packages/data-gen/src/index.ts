@@ -43,6 +43,7 @@ export {
   textMatches,
 } from './actions/odyssey-match.js';
 export { evalPythonLiteral, PythonEvalError, type PyValue } from './actions/python-literal.js';
+export { GELAB_OUTPUT_FILE_NAMES, GELAB_OUTPUT_FILES, type GelabOutputFile } from './datasets/dataset-files.js';
 // GE-Lab datasets
 export {
   buildGelabDatasets,
@@ -81,26 +82,39 @@ export {
   iconOccurrences,
 } from './datasets/icon-samples.js';
 export {
+  checkGelabSize,
+  GELAB_BYTES_PER_ICON_SAMPLE,
+  GELAB_BYTES_PER_TASK,
+  gelabTaskCount,
+} from './datasets/size-limits.js';
+export {
   checkScreenshots,
-  GELAB_OUTPUT_FILES,
   imagePathOf,
   type WriteGelabDatasetsOptions,
   writeGelabDatasets,
 } from './datasets/write-gelab.js';
 // Progress and outputs
 export { mapLimit } from './io/concurrency.js';
+export { checkImageFiles, type ImageCheck, imageFileProblem, listSome } from './io/image-files.js';
 export { IMAGE_PATH_STYLES, type ImagePathStyle, styledImagePath } from './io/image-paths.js';
-export { jsonArrayText, jsonLinesText } from './io/json-files.js';
+export { checkOutputApart, type FlaggedPath, type PlannedOutput } from './io/inputs-apart.js';
+export { jsonArrayChunks, jsonArrayText, jsonLinesChunks, jsonLinesText } from './io/json-files.js';
 export {
   formatJsonPath,
   type JsonPosition,
   JsonSyntaxError,
   jsonPathPosition,
+  MAX_JSON_DEPTH,
   parseJson,
   positionAt,
 } from './io/json-text.js';
-export { checkOutputDir, checkOutputFile, writeOutputDir } from './io/output-dir.js';
+export { checkFitsInMemory, formatBytes, heapLimitBytes } from './io/memory.js';
+export { checkOutputDir, checkOutputFile, type OutputOptions, writeOutputDir } from './io/output-dir.js';
+export { writeOutputFile } from './io/output-file.js';
 export type { OnProgress, ProgressEvent } from './io/progress.js';
+export { removeStagingNow } from './io/staging.js';
+export { decodeUtf8, InvalidUtf8Error, readTextFile } from './io/text-files.js';
+export { writeChunks } from './io/write-chunks.js';
 // GUI-Odyssey episodes and DPO pairs
 export {
   AMS_CLICK_RADIUS,
@@ -159,7 +173,7 @@ export {
   odysseyPrompt,
 } from './prompts/odyssey.js';
 // Random streams
-export { hash32, mix32, Rng } from './random/rng.js';
+export { DataRng, hash32, mix32 } from './random/data-rng.js';
 // Screenshots
 export { loadIconDataUris, scanIconFolder } from './render/icon-folder.js';
 export { DEFAULT_OUTPUT_SIZE, fitOutputSize, type OutputSize, parseOutputSize } from './render/output-size.js';

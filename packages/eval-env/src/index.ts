@@ -2,7 +2,7 @@
 
 // Agents
 export type { ActOptions, Agent } from './agents/agent.js';
-export { AgentCallError, HttpAgent, type HttpAgentOptions } from './agents/http.js';
+export { AgentCallError, DEFAULT_MAX_REPLY_BYTES, HttpAgent, type HttpAgentOptions } from './agents/http.js';
 export { ConcurrencyLimiter } from './agents/limiter.js';
 export { dataUrl, type OpenAiContentPart, type OpenAiMessage, toOpenAiMessages } from './agents/openai-messages.js';
 export { OracleAgent } from './agents/oracle.js';
@@ -42,7 +42,12 @@ export {
   scoreOdysseyStep,
 } from './score/odyssey-ams.js';
 export { hasKey, type Located, readRecords } from './score/records.js';
-export { type InteractiveResultFiles, writeInteractiveResults, writeJsonFile } from './score/results-files.js';
+export {
+  INTERACTIVE_RESULT_FILES,
+  type InteractiveResultFiles,
+  writeInteractiveResults,
+  writeJsonFile,
+} from './score/results-files.js';
 // Simulator and interactive runs
 export {
   DEFAULT_MAX_STEPS,
@@ -55,7 +60,10 @@ export {
   type SuccessVariant,
 } from './sim/episode.js';
 export type { Observation } from './sim/observation.js';
+export { checkInteractiveRunSize, INTERACTIVE_BYTES_PER_STEP } from './sim/run-size.js';
 export {
+  AgentUnavailableError,
+  DEFAULT_MAX_CONSECUTIVE_AGENT_ERRORS,
   type EpisodeRecord,
   episodeSeed,
   type InteractiveRun,

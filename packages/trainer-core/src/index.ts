@@ -45,14 +45,32 @@ export {
   type DeviceChoice,
 } from './backend/select.js';
 export {
+  type CreateWebGpuBackendOptions,
+  createWebGpuBackend,
+} from './backend/webgpu/create-webgpu-backend.js';
+export {
   type AcquireOptions,
   type AdapterKind,
+  type AdapterPreference,
   type AdapterReport,
   acquireWebGpuDevice,
   type KeyLimits,
   listWebGpuAdapters,
   type WebGpuContext,
 } from './backend/webgpu/device.js';
+export {
+  FEATURE_USES,
+  type FeatureStatus,
+  type FeatureUse,
+  featureStatus,
+  type OptionalFeature,
+} from './backend/webgpu/features.js';
+export {
+  WebGpuBackend,
+  type WebGpuBackendOptions,
+  type WebGpuFeatures,
+  type WebGpuStats,
+} from './backend/webgpu/webgpu-backend.js';
 export {
   type BenchResult,
   CPU_BENCH_WORKLOADS,
@@ -62,6 +80,15 @@ export {
   runCpuBenchmarks,
 } from './bench/cpu-bench.js';
 export { type BenchDecoderShape, REF_DECODER } from './bench/ref-decoder.js';
+export {
+  MICRO_DECODER,
+  runWebGpuBenchmarks,
+  WEBGPU_BENCH_WORKLOADS,
+  WEBGPU_QUICK_WORKLOADS,
+  type WebGpuBenchOptions,
+  type WebGpuBenchReport,
+  type WebGpuBenchWorkload,
+} from './bench/webgpu-bench.js';
 export { readJsonFile, sortedJson, writeTextFileAtomic } from './io/files.js';
 export * from './io/safetensors/index.js';
 export {

@@ -1,7 +1,12 @@
 import { access, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeGeneratedWorld, writeSyntheticOdyssey } from '@guinav/data-gen';
+import {
+  GELAB_OUTPUT_FILES as F,
+  GELAB_OUTPUT_FILE_NAMES,
+  writeGeneratedWorld,
+  writeSyntheticOdyssey,
+} from '@guinav/data-gen';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
 
@@ -37,25 +42,16 @@ describe('guinav data gelab', () => {
     const out = path.join(dir, 'gelab');
     expect(await gelab(out, '--dpo', '--seed', '7')).toBe(0);
     expect(stderr()).not.toMatch(/guinav:/);
-    expect((await readdir(out)).sort()).toEqual([
-      'dpo.jsonl',
-      'icon_captioning.json',
-      'icon_grounding.json',
-      'sft.json',
-      'st_rl.json',
-      'stats.json',
-      'tasks_test.json',
-      'test.json',
-    ]);
-    const stats = JSON.parse(await readFile(path.join(out, 'stats.json'), 'utf8'));
+    expect((await readdir(out)).sort()).toEqual([...GELAB_OUTPUT_FILE_NAMES].sort());
+    const stats = JSON.parse(await readFile(path.join(out, F.stats), 'utf8'));
     expect(stats.seed).toBe(7);
     // mini: each subtree has 5 pages; with the root 6 nodes -> 30 ordered pairs
     expect(stats.subtrees.map((s: { tasks: number }) => s.tasks)).toEqual([30, 30, 30, 30, 30]);
     expect(stdout()).toMatch(/subtree\s+root\s+pages\s+tasks\s+len1/);
     expect(stdout()).toMatch(/^\s+4\s+page_5\s+5\s+30\s/m);
     // One column of counts: names padded to the longest, icon_captioning.json (20 characters).
-    expect(stdout()).toContain(`\n  sft.json              ${stats.files['sft.json']}\n`);
-    expect(stdout()).toContain(`\n  icon_captioning.json  ${stats.files['icon_captioning.json']}\n`);
+    expect(stdout()).toContain(`\n  ${F.sft}              ${stats.files[F.sft]}\n`);
+    expect(stdout()).toContain(`\n  ${F.iconCaptioning}  ${stats.files[F.iconCaptioning]}\n`);
   });
 
   it('takes the split, relative image paths, icon samples and DPO strategies', async () => {
@@ -77,12 +73,12 @@ describe('guinav data gelab', () => {
     );
     expect(stderr()).not.toMatch(/guinav:/);
     expect(code).toBe(0);
-    const stats = JSON.parse(await readFile(path.join(out, 'stats.json'), 'utf8'));
+    const stats = JSON.parse(await readFile(path.join(out, F.stats), 'utf8'));
     expect(stats.split).toEqual({ sftSubtrees: [3], rlSubtrees: [], testSubtree: 0 });
     expect(stats.sft).toMatchObject({ captioning: 7, grounding: 7 });
-    const [first] = JSON.parse(await readFile(path.join(out, 'test.json'), 'utf8'));
+    const [first] = JSON.parse(await readFile(path.join(out, F.test), 'utf8'));
     await access(path.resolve(out, first.images[0]));
-    const dpo = (await readFile(path.join(out, 'dpo.jsonl'), 'utf8')).trim().split('\n');
+    const dpo = (await readFile(path.join(out, F.dpo), 'utf8')).trim().split('\n');
     expect(new Set(dpo.map((l) => JSON.parse(l).strategy))).toEqual(new Set(['premature-complete']));
   });
 
@@ -107,6 +103,20 @@ describe('guinav data gelab', () => {
     expect(await gelab(file)).toBe(1);
     expect(stderr()).toContain(`guinav: --out ${file}: exists and is not a directory`);
     expect(stderr()).not.toMatch(/gelab datasets/); // failed before building anything
+  });
+
+  it('refuses --icon-samples that cannot fit in memory at once, and an --out inside --images-dir', async () => {
+    const out = path.join(dir, 'too-many');
+    const started = Date.now();
+    expect(await gelab(out, '--icon-samples', '100000000')).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(stderr()).toMatch(
+      /guinav: .*ui_structure\.json: 26 pages \(\d[\d,]* navigation tasks\) with --icon-samples 100,000,000 would need about \d+ GiB of memory; this process may use/,
+    );
+    await expect(access(out)).rejects.toThrow();
+    const images = path.join(world, 'images');
+    expect(await gelab(path.join(images, 'data'))).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${path.join(images, 'data')}: is inside --images-dir ${images}`);
   });
 });
 
@@ -257,6 +267,16 @@ describe('guinav data odyssey-dpo', () => {
     expect(stderr()).toContain(`guinav: --out ${dir}: is a directory; expected a file path`);
     expect(stderr()).not.toMatch(/odyssey-dpo pairs/);
   });
+
+  it('refuses an --out that would replace an episode file', async () => {
+    const episode = path.join(episodes(), 'synthetic_0001.json');
+    const before = await readFile(episode, 'utf8');
+    expect(await guinav('data', 'odyssey-dpo', '--episodes', episodes(), '--out', episode)).toBe(1);
+    expect(stderr()).toContain(
+      `guinav: --out ${episode}: is inside --episodes ${episodes()}; write the output elsewhere`,
+    );
+    expect(await readFile(episode, 'utf8')).toBe(before);
+  });
 });
 
 describe('Ctrl-C', () => {
@@ -268,9 +288,9 @@ describe('Ctrl-C', () => {
     expect(stderr()).toContain('guinav: interrupted (Ctrl-C); nothing was written');
     await expect(access(out)).rejects.toThrow();
     expect(await guinav(...args, '--seed', '1')).toBe(0);
-    const before = await readFile(path.join(out, 'sft.json'), 'utf8');
+    const before = await readFile(path.join(out, F.sft), 'utf8');
     expect(await interruptedOn(/gelab datasets/, ...args, '--seed', '2')).toBe(130);
-    expect(await readFile(path.join(out, 'sft.json'), 'utf8')).toBe(before);
+    expect(await readFile(path.join(out, F.sft), 'utf8')).toBe(before);
     expect((await readdir(out)).filter((f) => f.includes('staging'))).toEqual([]);
   });
 

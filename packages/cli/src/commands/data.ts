@@ -4,6 +4,8 @@ import {
   DEFAULT_ODYSSEY_SEED,
   DEFAULT_ODYSSEY_SIGMA,
   GELAB_DPO_STRATEGIES,
+  GELAB_OUTPUT_FILE_NAMES,
+  GELAB_OUTPUT_FILES,
   type GelabDpoStrategy,
   type GelabStats,
   IMAGE_PATH_STYLES,
@@ -152,7 +154,9 @@ export function registerData(program: Command): void {
 
   data
     .command('gelab')
-    .description('GE-Lab datasets: sft.json, st_rl.json, test.json, tasks_test.json, stats.json (+ dpo.jsonl)')
+    .description(
+      `GE-Lab datasets: ${GELAB_OUTPUT_FILE_NAMES.filter((f) => f !== GELAB_OUTPUT_FILES.dpo).join(', ')} (+ ${GELAB_OUTPUT_FILES.dpo} with --dpo)`,
+    )
     .requiredOption('--ui-structure <file>', 'the world (ui_structure.json)')
     .requiredOption(
       '--images-dir <dir>',
@@ -160,18 +164,21 @@ export function registerData(program: Command): void {
     )
     .requiredOption('--out <dir>', 'output folder (created, or its dataset files replaced)')
     .addOption(
-      new Option('--sft-subtrees <list>', 'subtrees whose path data goes to sft.json (edge data: all subtrees)')
+      new Option(
+        '--sft-subtrees <list>',
+        `subtrees whose path data goes to ${GELAB_OUTPUT_FILES.sft} (edge data: all subtrees)`,
+      )
         .argParser(integerList)
         .default(DEFAULT_GELAB_SPLIT.sftSubtrees, DEFAULT_GELAB_SPLIT.sftSubtrees.join(',')),
     )
     .addOption(
-      new Option('--rl-subtrees <list>', "subtrees whose path data goes to st_rl.json ('' for none)")
+      new Option('--rl-subtrees <list>', `subtrees whose path data goes to ${GELAB_OUTPUT_FILES.stRl} ('' for none)`)
         .argParser(integerList)
         .default(DEFAULT_GELAB_SPLIT.rlSubtrees, DEFAULT_GELAB_SPLIT.rlSubtrees.join(',')),
     )
     .option(
       '--test-subtree <n>',
-      'subtree of test.json and tasks_test.json',
+      `subtree of ${GELAB_OUTPUT_FILES.test} and ${GELAB_OUTPUT_FILES.tasksTest}`,
       nonNegativeInteger,
       DEFAULT_GELAB_SPLIT.testSubtree,
     )
@@ -181,7 +188,7 @@ export function registerData(program: Command): void {
       nonNegativeInteger,
       DEFAULT_GELAB_SEED,
     )
-    .option('--dpo', 'also write dpo.jsonl: one preference pair per SFT navigation sample')
+    .option('--dpo', `also write ${GELAB_OUTPUT_FILES.dpo}: one preference pair per SFT navigation sample`)
     .option(
       '--dpo-strategies <list>',
       `rejection strategies for --dpo, any of ${GELAB_DPO_STRATEGIES.join(',')} (default: all; implies --dpo)`,

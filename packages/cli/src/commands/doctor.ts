@@ -1,5 +1,15 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { type AdapterReport, chooseComputeDevice, listWebGpuAdapters } from '@guinav/trainer-core';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  type AdapterReport,
+  chooseComputeDevice,
+  type FeatureStatus,
+  featureStatus,
+  listWebGpuAdapters,
+} from '@guinav/trainer-core';
 import type { Command } from 'commander';
 
 export interface DoctorReport {
@@ -8,19 +18,43 @@ export interface DoctorReport {
   cpuCores: number;
   cpuModel: string;
   memoryGiB: number;
-  webgpuAdapters: AdapterReport[];
+  webgpuAdapters: (AdapterReport & { kernelFeatures: FeatureStatus[] })[];
   autoDevice: { device: string; reason: string };
 }
 
-export async function collectDoctorReport(): Promise<DoctorReport> {
-  const adapters = await listWebGpuAdapters();
+/**
+ * The adapters, found in a child process (adapter-probe.ts) whose stderr, where Dawn prints its
+ * native warnings, is shown only when `verbose`. From sources (tests without a build) the probe
+ * runs in this process.
+ */
+async function probeAdapters(verbose: boolean): Promise<AdapterReport[]> {
+  const probe = fileURLToPath(new URL('./adapter-probe.js', import.meta.url));
+  if (!existsSync(probe)) return listWebGpuAdapters();
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [probe], {
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+    });
+    if (verbose && stderr) process.stderr.write(stderr);
+    return JSON.parse(stdout) as AdapterReport[];
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    if (verbose && e.stderr) process.stderr.write(e.stderr);
+    throw new Error(
+      `could not list the WebGPU adapters (${e.message.split('\n')[0]}); run with --verbose for Dawn's messages`,
+    );
+  }
+}
+
+export async function collectDoctorReport(options: { verbose?: boolean } = {}): Promise<DoctorReport> {
+  const adapters = await probeAdapters(options.verbose ?? false);
   return {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpuCores: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    webgpuAdapters: adapters,
+    webgpuAdapters: adapters.map((a) => ({ ...a, kernelFeatures: featureStatus(a.features) })),
     autoDevice: chooseComputeDevice('auto', adapters),
   };
 }
@@ -46,6 +80,11 @@ export function formatDoctorReport(r: DoctorReport): string {
         `workgroup storage ${l.maxComputeWorkgroupStorageSize} B, ` +
         `invocations/workgroup ${l.maxComputeInvocationsPerWorkgroup}`,
     );
+    for (const f of a.kernelFeatures) {
+      lines.push(
+        `    ${f.feature.padEnd(16)} ${f.available ? `used by ${f.usedBy.join('; ')}` : `absent: ${f.fallback}`}`,
+      );
+    }
   }
   lines.push(`device auto ${r.autoDevice.device} (${r.autoDevice.reason})`);
   return lines.join('\n');
@@ -56,8 +95,9 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('Report Node, CPU, the WebGPU adapters found and the compute device `auto` picks')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const report = await collectDoctorReport();
+    .option('--verbose', "also show Dawn's own messages (e.g. a missing Vulkan loader)")
+    .action(async (opts: { json?: boolean; verbose?: boolean }) => {
+      const report = await collectDoctorReport({ verbose: opts.verbose ?? false });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
     });
 }

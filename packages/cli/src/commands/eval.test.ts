@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { generateWorld, parseWorld, subtreeTasks, WORLD_PRESETS } from '@guinav/data-gen';
+import { completion, startChatServer } from '@guinav/eval-env/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.js';
 import { cliHarness } from '../test-utils/cli-harness.js';
@@ -139,7 +140,7 @@ describe('guinav eval interactive', () => {
     ).toBe(1);
     // Pretty-printed: task 1 starts on line 9, its pathLength is on line 12.
     expect(stderr()).toContain(
-      `${bad}: invalid tasks file at tasks.1.pathLength (line 12): Invalid input: expected number`,
+      `${bad}: invalid tasks file at tasks[1].pathLength (line 12): Invalid input: expected number`,
     );
     await writeFile(bad, '{"subtree": 4,\n "tasks": [\n  {"source": "page_0" "target": "page_1", "pathLength": 1}]}');
     expect(
@@ -187,25 +188,139 @@ describe('guinav eval interactive', () => {
   });
 });
 
-describe('guinav eval interactive with an unreachable server', () => {
-  it('records agent errors, finishes, and warns in the summary', async () => {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve())); // nothing listens on the port now
-    const out = path.join(dir, 'down');
-    const code = await interactive(
+describe('guinav eval interactive with an agent that cannot answer', () => {
+  const http = (out: string, baseUrl: string, ...extra: string[]) =>
+    interactive(
       out,
-      ...['--agent', 'http', '--observation', 'text', '--max-steps', '1', '--retries', '0'],
-      ...['--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm'],
+      ...['--agent', 'http', '--observation', 'text', '--retries', '0', '--base-url', baseUrl, '--model', 'm'],
+      ...extra,
     );
-    expect(code).toBe(0);
-    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
-    expect(metrics.stepOutcomes['agent-error']).toBe(taskCount);
-    expect(String(logs().mock.calls[0]?.[0])).toContain(
-      `warning: the agent gave no answer on ${taskCount} of ${taskCount} step(s) (agent-error); episodes.jsonl has the errors`,
+
+  it('stops after 5 refused connections in a row, exits 1 and writes no 0% metrics', async () => {
+    const server = await startChatServer(() => ({ json: {} }));
+    const url = server.baseUrl;
+    await server.close(); // nothing listens on the port now
+    const out = path.join(dir, 'down');
+    const started = Date.now();
+    expect(await http(out, url)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stderr()).toMatch(
+      /guinav: the agent failed 5 calls in a row, so the run was stopped; last error: POST .*ECONNREFUSED/,
     );
+    expect(stderr()).toContain(`nothing was written to ${out}; check --base-url ${url}, --model m and the server`);
+    expect(existsSync(out)).toBe(false);
   });
+
+  it('stops on a server that refuses the key (401), and on one that answers garbage', async () => {
+    for (const [reply, why] of [
+      [{ status: 401, json: { error: { message: 'Invalid API key' } } }, /HTTP 401: Invalid API key/],
+      [{ text: '<html>maintenance</html>' }, /response is not JSON: <html>maintenance<\/html>/],
+    ] as const) {
+      const server = await startChatServer(() => reply);
+      try {
+        const out = path.join(dir, 'refused');
+        expect(await http(out, server.baseUrl, '--concurrency', '4')).toBe(1);
+        expect(stderr()).toMatch(why);
+        // The 5th failure stops the run; the calls already in flight end, no new ones start.
+        expect(server.requests.length).toBeLessThanOrEqual(5 + 3);
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it('fails a run in which every call failed even when it is too short to stop early', async () => {
+    const server = await startChatServer(() => ({ status: 503, json: {} }));
+    try {
+      const tasks = JSON.parse(await readFile(tasksFile, 'utf8'));
+      const three = path.join(dir, 'three_tasks.json');
+      await writeFile(three, JSON.stringify({ subtree: 4, tasks: tasks.tasks.slice(0, 3) }));
+      const out = path.join(dir, 'short');
+      const code = await interactive(
+        out,
+        ...['--agent', 'http', '--observation', 'text', '--retries', '0', '--max-steps', '1', '--tasks', three],
+        ...['--base-url', server.baseUrl, '--model', 'm'],
+      );
+      expect(code).toBe(1);
+      expect(stderr()).toMatch(/every one of the 3 agent call\(s\) failed; last error: .*HTTP 503/);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps going, and warns, when only some calls fail', async () => {
+    const server = await startChatServer((_r, i) =>
+      i % 2 === 0 ? { status: 500, json: {} } : { json: completion('Explain: this is target page.\tAction: complete') },
+    );
+    try {
+      const out = path.join(dir, 'flaky');
+      expect(await http(out, server.baseUrl, '--max-steps', '2')).toBe(0);
+      const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
+      expect(metrics.stepOutcomes['agent-error']).toBe(taskCount);
+      expect(String(logs().mock.calls[0]?.[0])).toContain(
+        `warning: the agent gave no answer on ${taskCount} of ${2 * taskCount} step(s) (agent-error)`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('guinav eval refuses absurd sizes and outputs over inputs', () => {
+  it('--attempts 100000 and --concurrency 1000, before loading anything heavy', async () => {
+    expect(
+      await interactive(path.join(dir, 'x'), '--agent', 'oracle', '--observation', 'text', '--attempts', '100000'),
+    ).toBe(1);
+    expect(stderr()).toMatch(
+      new RegExp(
+        `guinav: ${taskCount} tasks x --attempts 100,000 = ${(100_000 * taskCount).toLocaleString('en-US')} episodes of up to --max-steps 12 steps would need about .* of memory; this process may use`,
+      ),
+    );
+    expect(await interactive(path.join(dir, 'x'), '--agent', 'oracle', '--concurrency', '1000')).toBe(1);
+    expect(stderr()).toMatch(
+      /option '--concurrency <n>' argument '1000' is invalid\. expected an integer from 1 to 256/,
+    );
+    expect(existsSync(path.join(dir, 'x'))).toBe(false);
+  });
+
+  it('eval static --out equal to --predictions: refused, the predictions kept', async () => {
+    const predictions = path.join(dir, 'keep.jsonl');
+    const text = `${JSON.stringify({ prompt: 'p', chosen: 'COMPLETE', pred: 'COMPLETE' })}\n`;
+    await writeFile(predictions, text);
+    expect(
+      await guinav('eval', 'static', '--format', 'coords', '--predictions', predictions, '--out', predictions),
+    ).toBe(1);
+    expect(stderr()).toContain(
+      `guinav: --out ${predictions}: is also the input --predictions ${predictions}; writing it would destroy the input (choose another --out)`,
+    );
+    expect(await readFile(predictions, 'utf8')).toBe(text);
+  });
+
+  it('eval interactive --out whose episodes.jsonl is the --tasks file: refused', async () => {
+    const run = path.join(dir, 'reuse');
+    await mkdir(run, { recursive: true });
+    const tasks = path.join(run, 'episodes.jsonl');
+    await writeFile(tasks, await readFile(tasksFile, 'utf8'));
+    expect(await interactive(run, '--agent', 'oracle', '--observation', 'text', '--tasks', tasks)).toBe(1);
+    expect(stderr()).toContain(`guinav: --out ${run}: would write ${tasks}, which is the input --tasks ${tasks}`);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'names --out and the path when the folder cannot be written (/sys)',
+    async () => {
+      const predictions = path.join(dir, 'one-more.jsonl');
+      await writeFile(predictions, `${JSON.stringify({ prompt: 'p', chosen: 'COMPLETE', pred: 'COMPLETE' })}\n`);
+      const out = '/sys/guinav-test/scores.json';
+      expect(await guinav('eval', 'static', '--format', 'coords', '--predictions', predictions, '--out', out)).toBe(1);
+      expect(stderr()).toMatch(
+        /guinav: --out \/sys\/guinav-test\/scores\.json: cannot write the output \(writing \/sys\/guinav-test\): (permission denied|operation not permitted|read-only file system)/,
+      );
+      expect(await interactive('/sys/guinav-test', '--agent', 'oracle', '--observation', 'text')).toBe(1);
+      expect(stderr()).toMatch(/guinav: --out \/sys\/guinav-test: cannot write the output: .*; nothing was changed/);
+    },
+  );
 });
 
 describe('guinav eval output paths', () => {
@@ -214,7 +329,7 @@ describe('guinav eval output paths', () => {
     await writeFile(file, 'x');
     expect(await interactive(file, '--agent', 'oracle', '--observation', 'text')).toBe(1);
     expect(stderr()).toContain(`guinav: --out ${file}: exists and is not a directory`);
-    expect(stderr()).not.toMatch(/eval interactive:/);
+    expect(stderr()).not.toMatch(/eval interactive episodes:/);
     const predictions = path.join(dir, 'one.jsonl');
     await writeFile(predictions, `${JSON.stringify({ prompt: 'p', chosen: 'COMPLETE', pred: 'COMPLETE' })}\n`);
     expect(await guinav('eval', 'static', '--format', 'coords', '--predictions', predictions, '--out', dir)).toBe(1);
@@ -229,7 +344,7 @@ describe('guinav eval interactive and Ctrl-C', () => {
   it('stops an oracle run (no I/O between steps), exits 130 and writes nothing', async () => {
     const out = path.join(dir, 'interrupted');
     const code = await interruptedOn(
-      /eval interactive: 1\//,
+      /eval interactive episodes: 0\//,
       ...['eval', 'interactive', '--ui-structure', worldFile, '--tasks', tasksFile, '--out', out],
       ...['--agent', 'oracle', '--observation', 'text', '--attempts', '200'],
     );
@@ -261,6 +376,16 @@ describe('guinav eval static', () => {
     expect(Object.keys(m)).toEqual(['count', 'overall', 'buckets', 'byPathLength', 'taskLevel']);
     expect(m.taskLevel.overall).toEqual({ count: 1, correct: 1, accuracy: 100 });
     expect(String(logs().mock.calls[0]?.[0])).toMatch(/steps 2: overall 100\.00%/);
+    expect(String(logs().mock.calls[0]?.[0])).not.toMatch(/incomplete/);
+    // The same task with its last step missing: every step right, yet the task is wrong.
+    await writeFile(
+      predictions,
+      rec('<image>Instruction: from page_7 to page_9. History: Null', click(300), click(300), [207, 222, 377, 300]),
+    );
+    expect(await guinav('eval', 'static', '--format', 'gelab', '--predictions', predictions, '--out', out)).toBe(0);
+    expect(String(logs().mock.calls.at(-1)?.[0])).toContain(
+      'task level: 0.00% of 1 tasks; 1 task(s) are incomplete (their number of records is not path + 1) and count as wrong, which pulls task accuracy below step accuracy',
+    );
   });
 
   it('scores odyssey predictions on a split and coords records', async () => {

@@ -9,9 +9,9 @@ import {
   writeGeneratedWorld,
   writeWorldScreenshots,
 } from '@guinav/data-gen';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { interruptible } from '../interrupt.js';
-import { nonNegativeInteger, positiveIntegerList } from '../option-parsers.js';
+import { boundedInteger, nonNegativeInteger, positiveIntegerList } from '../option-parsers.js';
 import { phaseProgress } from '../progress.js';
 
 interface RenderFlags {
@@ -42,14 +42,12 @@ function addRenderOptions(command: Command): Command {
     .option('--icons <dir>', 'icon artwork laid out as <Category>/PNG/<n>.png (default: procedurally drawn icons)')
     .option('--size <WxH>', 'screenshot size; the canvas is squashed to it unless --keep-aspect', '448x448')
     .option('--keep-aspect', 'keep the 1179x2556 aspect: fit inside --size instead of squashing')
-    .option('--workers <n>', 'render worker threads (default: one per core; 0 = main thread)', workerCount)
+    .option(
+      '--workers <n>',
+      'render worker threads, 0..64 (default: one per core; 0 = main thread)',
+      boundedInteger(0, 64),
+    )
     .option('--force', 're-render every screenshot, even those that are up to date');
-}
-
-function workerCount(value: string): number {
-  const n = nonNegativeInteger(value);
-  if (n > 64) throw new InvalidArgumentError('expected at most 64 workers.');
-  return n;
 }
 
 function renderSettings(opts: RenderFlags) {

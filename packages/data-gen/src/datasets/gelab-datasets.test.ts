@@ -5,6 +5,7 @@ import { TasksFile } from '../tasks/tasks-file.js';
 import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { parseWorld } from '../world/world.js';
+import { GELAB_OUTPUT_FILES as F } from './dataset-files.js';
 import { buildGelabDatasets } from './gelab-datasets.js';
 
 const world = parseWorld(generateWorld({ nodesPerLevel: WORLD_PRESETS.gelab, seed: 3 }), 'gelab.json');
@@ -59,12 +60,12 @@ describe('GE-Lab datasets on the gelab shape', () => {
     expect(published.sft).toHaveLength(30888);
     expect(published.stRl).toHaveLength(24878);
     expect(published.stats.files).toEqual({
-      'sft.json': 30888,
-      'icon_captioning.json': 2320,
-      'icon_grounding.json': 2320,
-      'st_rl.json': 24878,
-      'test.json': 12439,
-      'tasks_test.json': 2162,
+      [F.sft]: 30888,
+      [F.iconCaptioning]: 2320,
+      [F.iconGrounding]: 2320,
+      [F.stRl]: 24878,
+      [F.test]: 12439,
+      [F.tasksTest]: 2162,
     });
   });
 

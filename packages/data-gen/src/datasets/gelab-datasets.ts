@@ -1,9 +1,10 @@
 import type { OnProgress } from '../io/progress.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { type NavigationSample, pathSamples, randomPointPicker } from '../tasks/path-samples.js';
 import { type SubtreeTask, subtreeEdges, subtreeTasks } from '../tasks/shortest-paths.js';
 import type { TasksFile } from '../tasks/tasks-file.js';
 import { subtreePages, type World } from '../world/world.js';
+import { GELAB_OUTPUT_FILES } from './dataset-files.js';
 import { GELAB_DPO_STRATEGIES, type GelabDpoRecord, type GelabDpoStrategy, gelabDpoPairs } from './gelab-dpo.js';
 import {
   type GelabRlRecord,
@@ -16,6 +17,7 @@ import {
   testRecord,
 } from './gelab-records.js';
 import { captioningRecords, chooseOccurrences, groundingRecords } from './icon-samples.js';
+import { checkGelabSize } from './size-limits.js';
 
 export interface GelabSplit {
   sftSubtrees: number[];
@@ -125,13 +127,13 @@ function subtreeData(world: World, index: number): SubtreeData {
 }
 
 /** Samples of every task of a subtree, with click points from a stream of their own. */
-function subtreeSamples(world: World, data: SubtreeData, rng: Rng): NavigationSample[] {
+function subtreeSamples(world: World, data: SubtreeData, rng: DataRng): NavigationSample[] {
   const pickPoint = randomPointPicker(world, rng.fork(`path/${data.index}`));
   return data.tasks.flatMap((task) => pathSamples(world, task, { pickPoint }));
 }
 
 /** Edge data: each edge's click on its page, then `complete` on the page it leads to. */
-function edgeSamples(world: World, index: number, rng: Rng): NavigationSample[] {
+function edgeSamples(world: World, index: number, rng: DataRng): NavigationSample[] {
   const pickPoint = randomPointPicker(world, rng.fork(`edge/${index}`));
   return subtreeEdges(world, index).flatMap((edge) =>
     pathSamples(world, { source: edge.page, target: edge.target, path: [edge] }, { pickPoint }),
@@ -147,8 +149,9 @@ function edgeSamples(world: World, index: number, rng: Rng): NavigationSample[] 
 export function buildGelabDatasets(world: World, options: GelabDatasetOptions): GelabDatasets {
   const split = options.split ?? DEFAULT_GELAB_SPLIT;
   validateSplit(world, split);
+  checkGelabSize(world, options.iconSamples);
   const seed = options.seed ?? DEFAULT_GELAB_SEED;
-  const rng = new Rng(seed);
+  const rng = new DataRng(seed);
   const { imageOf } = options;
   const subtreeCount = world.subtreeRoots.length;
   const steps = subtreeCount + 3;
@@ -201,15 +204,16 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   }
   tick();
 
+  const names = GELAB_OUTPUT_FILES;
   const files: Record<string, number> = {
-    'sft.json': sft.length,
-    'icon_captioning.json': captioning.length,
-    'icon_grounding.json': grounding.length,
-    'st_rl.json': stRl.length,
-    'test.json': test.length,
-    'tasks_test.json': tasksTest.tasks.length,
+    [names.sft]: sft.length,
+    [names.iconCaptioning]: captioning.length,
+    [names.iconGrounding]: grounding.length,
+    [names.stRl]: stRl.length,
+    [names.test]: test.length,
+    [names.tasksTest]: tasksTest.tasks.length,
   };
-  if (dpo) files['dpo.jsonl'] = dpo.length;
+  if (dpo) files[names.dpo] = dpo.length;
   const stats: GelabStats = {
     seed,
     split,

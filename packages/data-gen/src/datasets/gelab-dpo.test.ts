@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pointInBbox } from '../actions/coords.js';
 import { GELAB_COMPLETE_TEXT, type GelabClick, parseGelabAction } from '../actions/gelab.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { pathSamples } from '../tasks/path-samples.js';
 import { shortestPath } from '../tasks/shortest-paths.js';
 import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { parseWorld } from '../world/world.js';
+import { GELAB_OUTPUT_FILES as F } from './dataset-files.js';
 import { buildGelabDatasets } from './gelab-datasets.js';
 import { applicableStrategies, GELAB_DPO_STRATEGIES, rejectGelabSample } from './gelab-dpo.js';
 
@@ -35,7 +36,7 @@ describe('GE-Lab rejection strategies', () => {
 
   it('outside-bbox keeps the explanation but clicks outside the target and every tied alternative', () => {
     for (let seed = 0; seed < 200; seed++) {
-      const rejected = click(rejectGelabSample(world, tiedClick!, 'outside-bbox', new Rng(seed)));
+      const rejected = click(rejectGelabSample(world, tiedClick!, 'outside-bbox', new DataRng(seed)));
       expect(rejected).toMatchObject({ type: 'click', icon: 'back', page: 'page_21' });
       expect(pointInBbox(rejected.point, BACK_NORM)).toBe(false);
       expect(pointInBbox(rejected.point, HOME_NORM)).toBe(false); // home would also be a shortest first step
@@ -47,7 +48,7 @@ describe('GE-Lab rejection strategies', () => {
       (child) => world.structure.pages.page_21?.transitions.find((t) => t.target_page === child)?.action,
     );
     for (let seed = 0; seed < 50; seed++) {
-      const rejected = click(rejectGelabSample(world, tiedClick!, 'wrong-icon', new Rng(seed)));
+      const rejected = click(rejectGelabSample(world, tiedClick!, 'wrong-icon', new DataRng(seed)));
       expect(children).toContain(rejected.icon); // never back or home: both are optimal here
       const bbox = world.structure.pages.page_21?.layout[rejected.icon as string]?.bbox ?? [0, 0, 0, 0];
       const norm: [number, number, number, number] = [
@@ -66,21 +67,21 @@ describe('GE-Lab rejection strategies', () => {
     const leaf = mini.pageIds.find((p) => mini.depth.get(p) === 3) as string;
     const top = mini.parent.get(mini.parent.get(leaf) as string) as string;
     const [first] = pathSamples(mini, { source: leaf, target: top, path: shortestPath(mini, leaf, top) });
-    expect(rejectGelabSample(mini, first!, 'wrong-icon', new Rng(1))).toBeUndefined();
+    expect(rejectGelabSample(mini, first!, 'wrong-icon', new DataRng(1))).toBeUndefined();
   });
 
   it('premature-complete, wrong-page and click-at-target', () => {
-    expect(rejectGelabSample(world, tiedClick!, 'premature-complete', new Rng(1))).toBe(GELAB_COMPLETE_TEXT);
-    const wrongPage = click(rejectGelabSample(world, tiedClick!, 'wrong-page', new Rng(1)));
+    expect(rejectGelabSample(world, tiedClick!, 'premature-complete', new DataRng(1))).toBe(GELAB_COMPLETE_TEXT);
+    const wrongPage = click(rejectGelabSample(world, tiedClick!, 'wrong-page', new DataRng(1)));
     const chosen = click(tiedClick?.answer);
     expect(wrongPage.icon).toBe('back');
     expect(wrongPage.point).toEqual(chosen.point);
     expect(wrongPage.page).not.toBe('page_21');
     expect(world.pageIds).toContain(wrongPage.page);
-    const atTarget = click(rejectGelabSample(world, tiedComplete!, 'click-at-target', new Rng(1)));
+    const atTarget = click(rejectGelabSample(world, tiedComplete!, 'click-at-target', new DataRng(1)));
     expect(atTarget.page).toBe('page_1');
     expect(Object.keys(world.structure.pages.page_1?.layout ?? {})).toContain(atTarget.icon);
-    expect(rejectGelabSample(world, tiedComplete!, 'premature-complete', new Rng(1))).toBeUndefined();
+    expect(rejectGelabSample(world, tiedComplete!, 'premature-complete', new DataRng(1))).toBeUndefined();
   });
 });
 
@@ -91,7 +92,7 @@ describe('GE-Lab DPO pairs', () => {
   it('pairs every SFT navigation sample once, with every strategy in use and never a degenerate pair', () => {
     const navigation = data.stats.sft.path + data.stats.sft.edge;
     expect(data.dpo).toHaveLength(navigation);
-    expect(data.stats.files['dpo.jsonl']).toBe(navigation);
+    expect(data.stats.files[F.dpo]).toBe(navigation);
     const used = new Set(data.dpo?.map((r) => r.strategy));
     expect([...used].sort()).toEqual([...GELAB_DPO_STRATEGIES].sort());
     for (const r of data.dpo ?? []) {

@@ -1,6 +1,6 @@
 import { type NormBbox, normalizeBbox, type Point, pointInBbox } from '../actions/coords.js';
 import { formatGelabClick, GELAB_COMPLETE_TEXT } from '../actions/gelab.js';
-import type { Rng } from '../random/rng.js';
+import type { DataRng } from '../random/data-rng.js';
 import { type NavigationSample, randomPointInBbox } from '../tasks/path-samples.js';
 import { optimalEdges } from '../tasks/shortest-paths.js';
 import { getPage, type World } from '../world/world.js';
@@ -42,7 +42,7 @@ export interface GelabDpoRecord {
   step: number;
 }
 
-type Rejection = (world: World, sample: NavigationSample, rng: Rng) => string | undefined;
+type Rejection = (world: World, sample: NavigationSample, rng: DataRng) => string | undefined;
 
 const outsideBbox: Rejection = (world, sample, rng) => {
   if (sample.action.type !== 'click' || !sample.bboxNorm) return undefined;
@@ -109,7 +109,7 @@ export function rejectGelabSample(
   world: World,
   sample: NavigationSample,
   strategy: GelabDpoStrategy,
-  rng: Rng,
+  rng: DataRng,
 ): string | undefined {
   const rejected = REJECTIONS[strategy](world, sample, rng);
   if (rejected === sample.answer) throw new Error(`internal: ${strategy} produced the chosen answer`);
@@ -124,7 +124,7 @@ export function gelabDpoPairs(
   world: World,
   samples: readonly { sample: NavigationSample; source: string }[],
   enabled: readonly GelabDpoStrategy[],
-  rng: Rng,
+  rng: DataRng,
   imageOf: ImagePathOf,
 ): GelabDpoRecord[] {
   const records: GelabDpoRecord[] = [];

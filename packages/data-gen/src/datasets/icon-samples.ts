@@ -1,7 +1,7 @@
 import { normalizeBbox } from '../actions/coords.js';
 import { formatGelabGroundingAnswer } from '../actions/gelab.js';
 import { gelabCaptionPrompt, gelabGroundingPrompt } from '../prompts/gelab.js';
-import type { Rng } from '../random/rng.js';
+import type { DataRng } from '../random/data-rng.js';
 import { randomPointInBbox } from '../tasks/path-samples.js';
 import type { PixelBbox } from '../world/schema.js';
 import { isSystemAction, type World } from '../world/world.js';
@@ -27,7 +27,7 @@ export function iconOccurrences(world: World): IconOccurrence[] {
  * The occurrences auxiliary samples are made from: one per occurrence by default, or `count`
  * drawn with replacement (the published set drew 2,320 from 230 occurrences).
  */
-export function chooseOccurrences(world: World, count: number | undefined, rng: Rng): IconOccurrence[] {
+export function chooseOccurrences(world: World, count: number | undefined, rng: DataRng): IconOccurrence[] {
   const all = iconOccurrences(world);
   if (count === undefined) return all;
   if (all.length === 0) throw new Error(`${world.source}: the world has no icons to sample`);
@@ -38,7 +38,7 @@ export function chooseOccurrences(world: World, count: number | undefined, rng: 
 export function captioningRecords(
   world: World,
   occurrences: readonly IconOccurrence[],
-  rng: Rng,
+  rng: DataRng,
   imageOf: ImagePathOf,
 ): GelabSftRecord[] {
   return occurrences.map((o) => ({
@@ -57,7 +57,7 @@ export function captioningRecords(
 export function groundingRecords(
   world: World,
   occurrences: readonly IconOccurrence[],
-  rng: Rng,
+  rng: DataRng,
   imageOf: ImagePathOf,
 ): GelabSftRecord[] {
   return occurrences.map((o) => ({

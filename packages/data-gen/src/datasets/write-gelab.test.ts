@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTasksFile } from '../tasks/tasks-file.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { writeGeneratedWorld } from '../world/world-files.js';
+import { GELAB_OUTPUT_FILES as F, GELAB_OUTPUT_FILE_NAMES } from './dataset-files.js';
 import { writeGelabDatasets } from './write-gelab.js';
 
 let tmp: string;
@@ -28,38 +29,29 @@ describe('writeGelabDatasets', () => {
       outDir: out,
       dpo: true,
     });
-    expect((await readdir(out)).sort()).toEqual([
-      'dpo.jsonl',
-      'icon_captioning.json',
-      'icon_grounding.json',
-      'sft.json',
-      'st_rl.json',
-      'stats.json',
-      'tasks_test.json',
-      'test.json',
-    ]);
+    expect((await readdir(out)).sort()).toEqual([...GELAB_OUTPUT_FILE_NAMES].sort());
     expect(files).toHaveLength(8);
-    const sft = await readJson(path.join(out, 'sft.json'));
-    expect(sft).toHaveLength(stats.files['sft.json'] as number);
+    const sft = await readJson(path.join(out, F.sft));
+    expect(sft).toHaveLength(stats.files[F.sft] as number);
     expect(sft[0].images[0]).toBe(path.join(images(), 'page_0.png'));
     await access(sft[0].images[0]);
-    const written = await readJson(path.join(out, 'stats.json'));
+    const written = await readJson(path.join(out, F.stats));
     expect(written).toEqual(JSON.parse(JSON.stringify(stats)));
     expect(written.subtrees[0]).toMatchObject({ index: 0, root: 'page_1', pages: 5, tasks: 30 });
-    const dpoLines = (await readFile(path.join(out, 'dpo.jsonl'), 'utf8')).trim().split('\n');
-    expect(dpoLines).toHaveLength(stats.files['dpo.jsonl'] as number);
+    const dpoLines = (await readFile(path.join(out, F.dpo), 'utf8')).trim().split('\n');
+    expect(dpoLines).toHaveLength(stats.files[F.dpo] as number);
     expect(JSON.parse(dpoLines[0] as string)).toHaveProperty('rejected');
-    const tasks = await loadTasksFile(path.join(out, 'tasks_test.json'));
+    const tasks = await loadTasksFile(path.join(out, F.tasksTest));
     expect(tasks.tasks).toHaveLength(30);
   });
 
   it('writes image paths relative to the output folder when asked, and they resolve', async () => {
     const out = path.join(tmp, 'nested', 'data-rel');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, imagePaths: 'relative' });
-    const [first] = await readJson(path.join(out, 'test.json'));
+    const [first] = await readJson(path.join(out, F.test));
     expect(first.images[0]).toMatch(/^\.\.\/\.\.\/world\/images\/page_\d+\.png$/);
     await access(path.resolve(out, first.images[0]));
-    const [rl] = await readJson(path.join(out, 'st_rl.json'));
+    const [rl] = await readJson(path.join(out, F.stRl));
     await access(path.resolve(out, rl.image));
   });
 
@@ -67,7 +59,7 @@ describe('writeGelabDatasets', () => {
     const out = path.join(tmp, 'data-given');
     const relImages = path.relative(process.cwd(), images());
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: relImages, outDir: out, imagePaths: 'as-given' });
-    const [first] = await readJson(path.join(out, 'icon_grounding.json'));
+    const [first] = await readJson(path.join(out, F.iconGrounding));
     expect(first.images[0]).toBe(`${relImages.split(path.sep).join('/')}/${path.basename(first.images[0])}`);
     await access(path.resolve(process.cwd(), first.images[0]));
   });
@@ -91,7 +83,7 @@ describe('writeGelabDatasets', () => {
   it('names the world file when it is invalid, and keeps an existing output untouched on failure', async () => {
     const out = path.join(tmp, 'data-keep');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out });
-    const before = await readFile(path.join(out, 'sft.json'), 'utf8');
+    const before = await readFile(path.join(out, F.sft), 'utf8');
     const bad = path.join(tmp, 'bad.json');
     await writeFile(bad, JSON.stringify({ pages: {}, metadata: { total_pages: 0 } }));
     await expect(writeGelabDatasets({ uiStructure: bad, imagesDir: images(), outDir: out })).rejects.toThrow(
@@ -105,7 +97,7 @@ describe('writeGelabDatasets', () => {
         split: { sftSubtrees: [0], rlSubtrees: [1], testSubtree: 0 },
       }),
     ).rejects.toThrow(/--test-subtree: subtree 0 is already in --sft-subtrees/);
-    expect(await readFile(path.join(out, 'sft.json'), 'utf8')).toBe(before);
+    expect(await readFile(path.join(out, F.sft), 'utf8')).toBe(before);
     expect((await readdir(out)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
@@ -113,20 +105,69 @@ describe('writeGelabDatasets', () => {
     const out = path.join(tmp, 'data-rerun');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, seed: 1 });
     await writeFile(path.join(out, 'notes.txt'), 'mine');
-    const first = await readFile(path.join(out, 'test.json'), 'utf8');
+    const first = await readFile(path.join(out, F.test), 'utf8');
     await writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: out, seed: 2 });
-    expect(await readFile(path.join(out, 'test.json'), 'utf8')).not.toBe(first);
+    expect(await readFile(path.join(out, F.test), 'utf8')).not.toBe(first);
     expect(await readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await readdir(out)).sort()).toEqual([
-      'icon_captioning.json',
-      'icon_grounding.json',
+      F.iconCaptioning,
+      F.iconGrounding,
       'notes.txt',
-      'sft.json',
-      'st_rl.json',
-      'stats.json',
-      'tasks_test.json',
-      'test.json',
+      F.sft,
+      F.stRl,
+      F.stats,
+      F.tasksTest,
+      F.test,
     ]);
     await rm(out, { recursive: true });
+  });
+});
+
+describe('writeGelabDatasets refuses bad inputs before any work', () => {
+  it('an output inside --images-dir, and screenshots that are not images', async () => {
+    const inImages = path.join(images(), 'data');
+    await expect(writeGelabDatasets({ uiStructure: ui(), imagesDir: images(), outDir: inImages })).rejects.toThrow(
+      `--out ${inImages}: is inside --images-dir ${images()}; write the output elsewhere`,
+    );
+    const broken = path.join(tmp, 'broken-images');
+    await mkdir(broken);
+    for (const f of await readdir(images())) {
+      if (f.endsWith('.png')) await writeFile(path.join(broken, f), await readFile(path.join(images(), f)));
+    }
+    await writeFile(path.join(broken, 'page_3.png'), '<html>404</html>');
+    const out = path.join(tmp, 'data-broken');
+    await expect(writeGelabDatasets({ uiStructure: ui(), imagesDir: broken, outDir: out })).rejects.toThrow(
+      `--images-dir ${broken}: 1 of 26 screenshot(s) are not images: page_3.png (not a PNG image)`,
+    );
+    await expect(access(out)).rejects.toThrow();
+  });
+
+  it('a world file that is not UTF-8', async () => {
+    const latin1 = path.join(tmp, 'latin1.json');
+    const text = (await readFile(ui(), 'utf8')).replace('"page_0.png"', '"page_0\u00e9.png"');
+    await writeFile(latin1, Buffer.from(text, 'latin1'));
+    await expect(
+      writeGelabDatasets({ uiStructure: latin1, imagesDir: images(), outDir: path.join(tmp, 'never') }),
+    ).rejects.toThrow(new RegExp(`^${latin1.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid UTF-8 at line \\d+`));
+  });
+
+  it('reports the write phase in records, ending at the total', async () => {
+    const events: { phase: string; done: number; total: number }[] = [];
+    const out = path.join(tmp, 'data-progress');
+    const { stats } = await writeGelabDatasets({
+      uiStructure: ui(),
+      imagesDir: images(),
+      outDir: out,
+      onProgress: (e) => events.push(e),
+    });
+    const writes = events.filter((e) => e.phase === 'write');
+    const arrays = [F.sft, F.iconCaptioning, F.iconGrounding, F.stRl, F.test];
+    // One chunk per record plus the two brackets of each JSON array, and one per pretty-printed file.
+    const total = arrays.reduce((n, f) => n + (stats.files[f] as number) + 2, 0) + 2;
+    expect(writes[0]).toEqual({ phase: 'write', done: 0, total });
+    expect(writes.at(-1)).toEqual({ phase: 'write', done: total, total });
+    expect(events.findIndex((e) => e.phase === 'write')).toBeGreaterThan(
+      events.findIndex((e) => e.phase === 'datasets'),
+    );
   });
 });

@@ -1,10 +1,15 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { checkImageFiles, listSome } from '../io/image-files.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
-import { jsonArrayText, jsonLinesText, writeText } from '../io/json-files.js';
+import { checkOutputApart } from '../io/inputs-apart.js';
+import { jsonArrayChunks, jsonLinesChunks } from '../io/json-files.js';
 import { checkOutputDir, writeOutputDir } from '../io/output-dir.js';
+import type { OnProgress } from '../io/progress.js';
+import { writeChunks } from '../io/write-chunks.js';
 import { imageFileName } from '../render/render-world.js';
 import { loadWorld, type World } from '../world/world.js';
+import { GELAB_OUTPUT_FILE_NAMES, GELAB_OUTPUT_FILES } from './dataset-files.js';
 import { buildGelabDatasets, type GelabDatasetOptions, type GelabStats } from './gelab-datasets.js';
 import type { ImagePathOf } from './gelab-records.js';
 
@@ -19,75 +24,92 @@ export interface WriteGelabDatasetsOptions extends Omit<GelabDatasetOptions, 'im
   signal?: AbortSignal;
 }
 
-export const GELAB_OUTPUT_FILES = {
-  sft: 'sft.json',
-  iconCaptioning: 'icon_captioning.json',
-  iconGrounding: 'icon_grounding.json',
-  stRl: 'st_rl.json',
-  test: 'test.json',
-  tasksTest: 'tasks_test.json',
-  stats: 'stats.json',
-  dpo: 'dpo.jsonl',
-} as const;
-
 export function imagePathOf(world: World, imagesDir: string, outDir: string, style: ImagePathStyle): ImagePathOf {
   return (page) => styledImagePath(imagesDir, imageFileName(world, page), outDir, style);
 }
 
-/** Every page's screenshot must exist, so no record points at a missing image. */
+/** Every page's screenshot must exist and be an image, so no record points at a missing or broken one. */
 export async function checkScreenshots(world: World, imagesDir: string): Promise<void> {
   try {
     if (!(await stat(imagesDir)).isDirectory()) throw new Error('not a directory');
   } catch (err) {
     throw new Error(`--images-dir ${imagesDir}: not a readable directory (${(err as Error).message})`);
   }
-  const missing: string[] = [];
-  for (const page of world.pageIds) {
-    const file = imageFileName(world, page);
-    try {
-      await stat(path.join(imagesDir, file));
-    } catch {
-      missing.push(file);
-    }
-  }
+  const files = world.pageIds.map((page) => path.join(imagesDir, imageFileName(world, page)));
+  const { missing, notImages } = await checkImageFiles(files, (f) => path.basename(f));
+  const pages = world.pageIds.length;
   if (missing.length) {
     throw new Error(
-      `--images-dir ${imagesDir}: missing the screenshot of ${missing.length} of ${world.pageIds.length} page(s): ` +
-        `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} (render them with \`guinav world render\`)`,
+      `--images-dir ${imagesDir}: missing the screenshot of ${missing.length} of ${pages} page(s): ` +
+        `${listSome(missing)} (render them with \`guinav world render\`)`,
+    );
+  }
+  if (notImages.length) {
+    throw new Error(
+      `--images-dir ${imagesDir}: ${notImages.length} of ${pages} screenshot(s) are not images: ${listSome(notImages, 3)} ` +
+        '(render them again with `guinav world render --force`)',
     );
   }
 }
 
-/** `guinav data gelab`: loads the world, checks the screenshots, and writes every dataset file at once. */
+/** Reports the write phase in records written, a file after another. */
+function writeProgress(total: number, onProgress: OnProgress | undefined) {
+  let before = 0;
+  onProgress?.({ phase: 'write', done: 0, total });
+  return {
+    onWritten: (chunks: number) => onProgress?.({ phase: 'write', done: before + chunks, total }),
+    fileDone: (chunks: number) => {
+      before += chunks;
+    },
+  };
+}
+
+/**
+ * `guinav data gelab`: loads the world, checks the screenshots, and writes every dataset file at
+ * once (staged, see writeOutputDir), each as a stream of records rather than one string.
+ */
 export async function writeGelabDatasets(
   options: WriteGelabDatasetsOptions,
 ): Promise<{ stats: GelabStats; files: string[] }> {
-  await checkOutputDir(options.outDir, '--out');
+  const { outDir, signal } = options;
+  await checkOutputDir(outDir, '--out');
+  await checkOutputApart(
+    { label: '--out', path: outDir, files: GELAB_OUTPUT_FILE_NAMES.map((name) => path.join(outDir, name)) },
+    [
+      { label: '--ui-structure', path: options.uiStructure },
+      { label: '--images-dir', path: options.imagesDir },
+    ],
+  );
   const world = await loadWorld(options.uiStructure);
   await checkScreenshots(world, options.imagesDir);
-  const imageOf = imagePathOf(world, options.imagesDir, options.outDir, options.imagePaths ?? 'absolute');
+  const imageOf = imagePathOf(world, options.imagesDir, outDir, options.imagePaths ?? 'absolute');
   const data = buildGelabDatasets(world, { ...options, imageOf });
   const names = GELAB_OUTPUT_FILES;
-  const outputs: [string, string][] = [
-    [names.sft, jsonArrayText(data.sft)],
-    [names.iconCaptioning, jsonArrayText(data.iconCaptioning)],
-    [names.iconGrounding, jsonArrayText(data.iconGrounding)],
-    [names.stRl, jsonArrayText(data.stRl)],
-    [names.test, jsonArrayText(data.test)],
-    [names.tasksTest, `${JSON.stringify(data.tasksTest, null, 2)}\n`],
-    [names.stats, `${JSON.stringify(data.stats, null, 2)}\n`],
+  const pretty = (value: unknown) => [`${JSON.stringify(value, null, 2)}\n`];
+  // [file, its text as chunks, how many chunks]: one chunk per record, plus the brackets.
+  const outputs: [string, Iterable<string>, number][] = [
+    [names.sft, jsonArrayChunks(data.sft), data.sft.length + 2],
+    [names.iconCaptioning, jsonArrayChunks(data.iconCaptioning), data.iconCaptioning.length + 2],
+    [names.iconGrounding, jsonArrayChunks(data.iconGrounding), data.iconGrounding.length + 2],
+    [names.stRl, jsonArrayChunks(data.stRl), data.stRl.length + 2],
+    [names.test, jsonArrayChunks(data.test), data.test.length + 2],
+    [names.tasksTest, pretty(data.tasksTest), 1],
+    [names.stats, pretty(data.stats), 1],
   ];
-  if (data.dpo) outputs.push([names.dpo, jsonLinesText(data.dpo)]);
-  const { signal } = options;
+  if (data.dpo) outputs.push([names.dpo, jsonLinesChunks(data.dpo), data.dpo.length]);
+  const progress = writeProgress(
+    outputs.reduce((n, [, , chunks]) => n + chunks, 0),
+    options.onProgress,
+  );
   await writeOutputDir(
-    options.outDir,
+    outDir,
     async (staging) => {
-      for (const [name, text] of outputs) {
-        signal?.throwIfAborted();
-        await writeText(path.join(staging, name), text);
+      for (const [name, chunks, count] of outputs) {
+        await writeChunks(path.join(staging, name), chunks, { signal, onWritten: progress.onWritten });
+        progress.fileDone(count);
       }
     },
-    { signal },
+    { signal, label: '--out' },
   );
-  return { stats: data.stats, files: outputs.map(([name]) => path.join(options.outDir, name)) };
+  return { stats: data.stats, files: outputs.map(([name]) => path.join(outDir, name)) };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateJsonKeys, formatJsonPath, JsonSyntaxError, jsonPathPosition, parseJson } from './json-text.js';
+import {
+  duplicateJsonKeys,
+  formatJsonPath,
+  JsonSyntaxError,
+  jsonPathPosition,
+  MAX_JSON_DEPTH,
+  parseJson,
+} from './json-text.js';
 
 const syntaxError = (text: string): JsonSyntaxError => {
   try {
@@ -67,5 +74,21 @@ describe('duplicateJsonKeys', () => {
       { path: ['list', 0], key: 'k', first: { line: 5, column: 12 }, second: { line: 5, column: 20 } },
     ]);
     expect(duplicateJsonKeys('{"a": {"b": 1}, "c": {"b": 2}}')).toEqual([]);
+  });
+});
+
+describe('deep nesting', () => {
+  it('names the file, line and column where the nesting passes the limit, instead of overflowing the stack', () => {
+    const deep = `{"pages":\n${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const e = syntaxError(deep);
+    // `{` is level 1, so the 512th `[` (column 512 of line 2) opens level 513.
+    expect(e.message).toBe(`f.json: not valid JSON at line 2, column 512: nested deeper than ${MAX_JSON_DEPTH} levels`);
+    expect(duplicateJsonKeys(deep)).toEqual([]);
+    expect(jsonPathPosition(deep, ['pages', 0])).toBeUndefined();
+    // Brackets inside strings do not count; the limit itself is accepted.
+    const ok = `${'['.repeat(MAX_JSON_DEPTH - 1)}"[[[\\"[["${']'.repeat(MAX_JSON_DEPTH - 1)}`;
+    expect(() => parseJson(ok, 'f.json')).not.toThrow();
+    expect(() => parseJson(`[${ok}]`, 'f.json')).not.toThrow();
+    expect(() => parseJson(`[[${ok}]]`, 'f.json')).toThrow(/nested deeper than 512 levels/);
   });
 });

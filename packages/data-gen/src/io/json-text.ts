@@ -29,8 +29,22 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** Parses JSON text; a syntax error throws a JsonSyntaxError naming `source`, the line, the column and what was expected. */
+/**
+ * The deepest nesting of arrays and objects accepted. Every format guinav reads needs fewer than
+ * ten levels; a limit keeps a pathological file (thousands of `[`) from exhausting the stack of
+ * the scanner below or of code that walks the parsed value.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/**
+ * Parses JSON text; a syntax error, or nesting deeper than MAX_JSON_DEPTH, throws a
+ * JsonSyntaxError naming `source`, the line, the column and what was expected.
+ */
 export function parseJson(text: string, source: string): unknown {
+  const tooDeep = depthExceededAt(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    throw new JsonSyntaxError(source, positionAt(text, tooDeep), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -75,6 +89,27 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
       '',
     ) || '(root)'
   );
+}
+
+/**
+ * Offset of the first `[` or `{` (outside strings) that opens level `limit + 1`, or -1. One pass
+ * over the characters, no recursion.
+ */
+function depthExceededAt(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return -1;
 }
 
 export function positionAt(text: string, offset: number): JsonPosition {
@@ -151,6 +186,8 @@ function scan(text: string, target?: readonly PropertyKey[], onDuplicate?: OnDup
     space();
     if (onPath && target && depth === target.length) found = i;
     const c = text[i];
+    // The same limit as parseJson: the scanner recurses once per level.
+    if ((c === '[' || c === '{') && depth >= MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH} levels`);
     const child = (key: PropertyKey) =>
       onPath && target !== undefined && depth < target.length && String(target[depth]) === String(key);
     if (c === '{') {

@@ -159,3 +159,39 @@ describe('checkOutputDir / checkOutputFile', () => {
     expect((await readdir(tmp)).sort()).toEqual(['f']); // checking creates nothing
   });
 });
+
+describe('writeOutputDir on a disk that refuses the write', () => {
+  const enospc = (file: string) =>
+    Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: file });
+
+  it('names the flag, the output path and the file (not its staging path) on a full disk', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    const out = path.join(tmp, 'data');
+    await expect(
+      writeOutputDir(
+        out,
+        async (staging) => {
+          await writeFile(path.join(staging, 'sft.json'), '[');
+          throw enospc(path.join(staging, 'sft.json'));
+        },
+        { label: '--out' },
+      ),
+    ).rejects.toThrow(
+      `--out ${out}: cannot write the output (writing ${path.join(out, 'sft.json')}): no space left on the device (ENOSPC); nothing was changed`,
+    );
+    expect(await readdir(tmp)).toEqual([]);
+    // Errors that are not about the disk pass through as they are.
+    await expect(writeOutputDir(out, async () => Promise.reject(new Error('bad input')))).rejects.toThrow(
+      /^bad input$/,
+    );
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'names the flag and the path of a folder it may not write (/sys)',
+    async () => {
+      await expect(writeOutputDir('/sys/guinav-test-out', async () => {}, { label: '--out' })).rejects.toThrow(
+        /^--out \/sys\/guinav-test-out: cannot write the output: (permission denied \(EACCES\)|operation not permitted \(EPERM\)|read-only file system \(EROFS\)); nothing was changed$/,
+      );
+    },
+  );
+});

@@ -1,50 +1,78 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { removeAbandonedStaging, stagingPath, trackStaging, untrackStaging } from './staging.js';
+import { outputWriteError } from './write-errors.js';
+
+export interface OutputOptions {
+  /** Ctrl-C: stop before anything is moved into place, and remove the staging. */
+  signal?: AbortSignal;
+  /** The flag that named the output (e.g. `--out`), for error messages. */
+  label?: string;
+}
 
 /**
  * Fills a directory of outputs so that a failed or interrupted run leaves nothing half-written:
  * `fill` writes into a staging folder; only when it succeeds (and `signal` is not aborted) do the
  * results move into `dir`. A new `dir` is the staging folder renamed into place; into an existing
- * `dir` each staged file is renamed over its old version (every rename is atomic; a folder on both
- * sides is merged file by file). On failure or abort the staging folder is removed.
+ * `dir` each staged file is renamed over its old version (a folder on both sides is merged file by
+ * file). The moves run synchronously, so no signal handler can run between two of them. On
+ * failure or abort the staging folder is removed; staging folders of `dir` left by killed
+ * processes are removed first (see staging.ts).
  */
 export async function writeOutputDir(
   dir: string,
   fill: (staging: string) => Promise<void>,
-  options: { signal?: AbortSignal } = {},
+  options: OutputOptions = {},
 ): Promise<void> {
   options.signal?.throwIfAborted();
-  await checkOutputDir(dir);
-  const existing = await isDirectory(dir);
-  const parent = existing ? dir : path.dirname(path.resolve(dir));
-  await mkdir(parent, { recursive: true });
-  // mkdir (not mkdtemp, which makes 0700 folders) so the final folder gets the usual umask permissions.
-  const suffix = randomBytes(6).toString('hex');
-  const staging = existing ? path.join(dir, `.guinav-staging-${suffix}`) : `${path.resolve(dir)}.staging-${suffix}`;
-  await mkdir(staging);
+  await checkOutputDir(dir, options.label);
+  const resolved = path.resolve(dir);
+  const existing = (await isDirectory(resolved)) === true;
+  await removeAbandonedStaging(path.dirname(resolved), path.basename(resolved));
+  if (existing) await removeAbandonedStaging(resolved, '');
+  const staging = stagingPath(resolved, existing);
+  const target = { label: options.label, path: dir, staging };
+  try {
+    await mkdir(path.dirname(staging), { recursive: true });
+    // mkdir (not mkdtemp, which makes 0700 folders) so the final folder gets the usual umask permissions.
+    await mkdir(staging);
+  } catch (err) {
+    throw outputWriteError(err, target);
+  }
+  trackStaging(staging);
   try {
     await fill(staging);
     options.signal?.throwIfAborted();
     if (existing) {
-      await moveEntries(staging, dir);
-      await rm(staging, { recursive: true, force: true });
+      moveEntriesSync(staging, resolved);
+      rmSync(staging, { recursive: true, force: true });
     } else {
-      await rename(staging, dir);
+      renameSync(staging, resolved);
     }
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    throw err;
+    throw outputWriteError(err, target);
+  } finally {
+    untrackStaging(staging);
   }
 }
 
 /** Renames every entry of `from` into `to`; a folder that exists on both sides is merged file by file. */
-async function moveEntries(from: string, to: string): Promise<void> {
-  for (const entry of await readdir(from, { withFileTypes: true })) {
+function moveEntriesSync(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, entry.name);
     const dst = path.join(to, entry.name);
-    if (entry.isDirectory() && (await isDirectory(dst)) === true) await moveEntries(src, dst);
-    else await rename(src, dst);
+    if (entry.isDirectory() && isDirectorySync(dst)) moveEntriesSync(src, dst);
+    else renameSync(src, dst);
+  }
+}
+
+function isDirectorySync(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

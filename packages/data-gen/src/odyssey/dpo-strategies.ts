@@ -2,7 +2,7 @@ import type { NormBbox, Point } from '../actions/coords.js';
 import { formatOdysseyAction, type OdysseyAction, type ScrollDirection } from '../actions/odyssey.js';
 import { decodeOdysseyAction } from '../actions/odyssey-decode.js';
 import { CLICK_RADIUS, matchOdysseyAction, textMatches } from '../actions/odyssey-match.js';
-import type { Rng } from '../random/rng.js';
+import type { DataRng } from '../random/data-rng.js';
 import type { StepAction } from './step-action.js';
 
 /**
@@ -81,7 +81,7 @@ function tooClose(candidate: OdysseyAction & { point: Point }, chosen: Point, ct
   return scoresCorrect(candidate, ctx);
 }
 
-function spatial(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction | undefined {
+function spatial(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction | undefined {
   if (action.type !== 'CLICK' && action.type !== 'LONG_PRESS') return undefined;
   const [x, y] = action.point;
   const accept = (point: Point) => {
@@ -104,12 +104,12 @@ function spatial(action: OdysseyAction, ctx: RejectionContext, rng: Rng): Odysse
   return undefined;
 }
 
-function randomPoint(rng: Rng): Point {
+function randomPoint(rng: DataRng): Point {
   return [rng.int(0, 1000), rng.int(0, 1000)];
 }
 
 /** A few consecutive words of the instruction: what a confused agent might type. */
-function phraseOf(instruction: string, rng: Rng): string {
+function phraseOf(instruction: string, rng: DataRng): string {
   const words = instruction.split(/\s+/).filter((w) => /\w/.test(w));
   if (words.length === 0) return 'search';
   const start = rng.int(0, words.length - 1);
@@ -119,7 +119,7 @@ function phraseOf(instruction: string, rng: Rng): string {
     .replace(/[.,;:!?]+$/, '');
 }
 
-function logical(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction {
+function logical(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction {
   switch (action.type) {
     case 'CLICK':
       return { type: 'TYPE', text: ctx.typedTexts.length ? rng.pick(ctx.typedTexts) : phraseOf(ctx.instruction, rng) };
@@ -132,7 +132,7 @@ function logical(action: OdysseyAction, ctx: RejectionContext, rng: Rng): Odysse
   }
 }
 
-function text(action: OdysseyAction, ctx: RejectionContext, rng: Rng): OdysseyAction | undefined {
+function text(action: OdysseyAction, ctx: RejectionContext, rng: DataRng): OdysseyAction | undefined {
   if (action.type !== 'TYPE') return undefined;
   const wrong = ctx.typedTexts.filter((t) => t.trim() && !typedTextMatches(action.text, t));
   if (wrong.length) return { type: 'TYPE', text: rng.pick(wrong) };
@@ -152,7 +152,11 @@ function scroll(action: OdysseyAction): OdysseyAction | undefined {
  * The rejected action string for one strategy, or undefined when it cannot apply or finds no
  * action the official matcher scores as wrong (e.g. a sam2_bbox covering the whole screen).
  */
-export function rejectOdysseyStep(strategy: OdysseyDpoStrategy, ctx: RejectionContext, rng: Rng): string | undefined {
+export function rejectOdysseyStep(
+  strategy: OdysseyDpoStrategy,
+  ctx: RejectionContext,
+  rng: DataRng,
+): string | undefined {
   const action = ctx.step.action;
   if (!strategyApplies(strategy, action)) return undefined;
   const rejected =

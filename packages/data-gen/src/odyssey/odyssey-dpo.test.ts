@@ -1,4 +1,4 @@
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -242,5 +242,44 @@ describe('writeOdysseyDpo', () => {
     await expect(access(out)).rejects.toThrow();
     await writeOdysseyDpo({ episodesDir: path.join(broken, 'annotations'), out, checkImages: false });
     await access(out);
+  });
+});
+
+describe('writeOdysseyDpo refuses bad inputs before any work', () => {
+  it('an --out that is an episode file or lies in the episodes folder; the episodes stay as they were', async () => {
+    const dir = path.join(tmp, 'guarded');
+    await writeSyntheticOdyssey(dir, 1);
+    const episodesDir = path.join(dir, 'annotations');
+    const episode = path.join(episodesDir, 'synthetic_0001.json');
+    const before = await readFile(episode, 'utf8');
+    await expect(writeOdysseyDpo({ episodesDir, out: episode })).rejects.toThrow(
+      `--out ${episode}: is inside --episodes ${episodesDir}; write the output elsewhere`,
+    );
+    const split = path.join(dir, 'splits', 'random_split.json');
+    await expect(writeOdysseyDpo({ episodesDir, split, out: split })).rejects.toThrow(
+      `--out ${split}: is also the input --split ${split}; writing it would destroy the input (choose another --out)`,
+    );
+    expect(await readFile(episode, 'utf8')).toBe(before);
+  });
+
+  it('a screenshot that is not an image, and an episode that is not UTF-8', async () => {
+    const dir = path.join(tmp, 'bad-bytes');
+    await writeSyntheticOdyssey(dir, 1);
+    const episodesDir = path.join(dir, 'annotations');
+    await writeFile(path.join(dir, 'screenshots', 'synthetic_0002_3.png'), 'GIF89a');
+    const out = path.join(tmp, 'bad-bytes.jsonl');
+    await expect(writeOdysseyDpo({ episodesDir, out })).rejects.toThrow(
+      /--screenshots .*bad-bytes\/screenshots: 1 screenshot\(s\) are not images: synthetic_0002_3\.png \(episode synthetic_0002, step 3\) \(not a PNG image\)/,
+    );
+    // An instruction saved as Latin-1: read as UTF-8 it would become U+FFFD in every pair of the episode.
+    const file = path.join(episodesDir, 'synthetic_0001.json');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, Buffer.from(text.replace('"instruction": "', '"instruction": "Caf\u00e9 '), 'latin1'));
+    await expect(writeOdysseyDpo({ episodesDir, out, checkImages: false })).rejects.toThrow(
+      new RegExp(
+        `${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\(file\\): not valid UTF-8 at line \\d+, column \\d+`,
+      ),
+    );
+    await expect(access(out)).rejects.toThrow();
   });
 });

@@ -1,14 +1,16 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { NormBbox } from '../actions/coords.js';
 import { formatOdysseyAction } from '../actions/odyssey.js';
+import { checkImageFiles, listSome } from '../io/image-files.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
-import { jsonLinesText } from '../io/json-files.js';
+import { checkOutputApart } from '../io/inputs-apart.js';
+import { jsonLinesChunks } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
+import { writeOutputFile } from '../io/output-file.js';
 import type { OnProgress } from '../io/progress.js';
 import { type OdysseyPromptFormat, odysseyPrompt } from '../prompts/odyssey.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import {
   type MinDistance,
   ODYSSEY_DPO_STRATEGIES,
@@ -70,7 +72,7 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const strategies = options.strategies ?? ODYSSEY_DPO_STRATEGIES;
   const sigma = options.sigma ?? DEFAULT_ODYSSEY_SIGMA;
   if (!(sigma > 0)) throw new Error(`--sigma: expected a positive number, got ${sigma}`);
-  const root = new Rng(options.seed ?? DEFAULT_ODYSSEY_SEED);
+  const root = new DataRng(options.seed ?? DEFAULT_ODYSSEY_SEED);
   const typedTexts = [
     ...new Set(episodes.flatMap((e) => e.actions.flatMap((a) => (a.action.type === 'TYPE' ? [a.action.text] : [])))),
   ].sort();
@@ -148,13 +150,19 @@ async function isDir(p: string): Promise<boolean> {
 /** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
 export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
   await checkOutputFile(options.out, '--out');
+  const annotations = await annotationsDir(options.episodesDir);
+  const sibling = path.join(path.dirname(annotations), 'screenshots');
+  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
+  // The folder whose *.json files are read as episodes (the dataset root's annotations/).
+  await checkOutputApart({ label: '--out', path: options.out, files: [options.out] }, [
+    { label: '--episodes', path: annotations },
+    options.split ? { label: '--split', path: options.split } : undefined,
+    { label: '--screenshots', path: shotsDir },
+  ]);
   const episodes = await readOdysseyEpisodes(options.episodesDir, {
     ...(options.split ? { split: options.split } : {}),
     ...(options.subset ? { subset: options.subset } : {}),
   });
-  const annotations = await annotationsDir(options.episodesDir);
-  const sibling = path.join(path.dirname(annotations), 'screenshots');
-  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
   const outDir = path.dirname(path.resolve(options.out));
   const fileOf = (step: OdysseyStep) => path.resolve(shotsDir, step.screenshot);
   if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);
@@ -163,9 +171,7 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
   options.onProgress?.({ phase: 'pairs', done: 0, total: episodes.length });
   const result = buildOdysseyDpoPairs(episodes, { ...options, imageOf });
   options.onProgress?.({ phase: 'pairs', done: episodes.length, total: episodes.length });
-  options.signal?.throwIfAborted();
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(options.out, jsonLinesText(result.records));
+  await writeOutputFile(options.out, jsonLinesChunks(result.records), { signal: options.signal, label: '--out' });
   return { ...result, out: options.out };
 }
 
@@ -174,19 +180,17 @@ async function checkScreenshots(
   dir: string,
   fileOf: (step: OdysseyStep) => string,
 ): Promise<void> {
-  const missing: string[] = [];
-  for (const e of episodes) {
-    for (const step of e.episode.steps) {
-      try {
-        await stat(fileOf(step));
-      } catch {
-        missing.push(`${step.screenshot} (episode ${e.episode.episode_id}, step ${step.step})`);
-      }
-    }
-  }
+  const steps = episodes.flatMap((e) => e.episode.steps.map((step) => ({ episode: e.episode.episode_id, step })));
+  const named = new Map(
+    steps.map(({ episode, step }) => [fileOf(step), `${step.screenshot} (episode ${episode}, step ${step.step})`]),
+  );
+  const { missing, notImages } = await checkImageFiles([...named.keys()], (file) => named.get(file) as string);
   if (missing.length) {
+    throw new Error(`--screenshots ${dir}: ${missing.length} screenshot(s) missing: ${listSome(missing, 3)}`);
+  }
+  if (notImages.length) {
     throw new Error(
-      `--screenshots ${dir}: ${missing.length} screenshot(s) missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`,
+      `--screenshots ${dir}: ${notImages.length} screenshot(s) are not images: ${listSome(notImages, 3)}`,
     );
   }
 }

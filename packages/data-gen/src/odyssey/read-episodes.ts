@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { formatJsonPath, JsonSyntaxError, parseJson } from '../io/json-text.js';
+import { decodeUtf8, InvalidUtf8Error, readTextFile } from '../io/text-files.js';
 import { OdysseyEpisode, OdysseySplits } from './episode-schema.js';
 import { type StepAction, stepAction } from './step-action.js';
 
@@ -97,17 +98,12 @@ function zodIssues(error: z.ZodError, file: string, episode: string | undefined)
 }
 
 export async function readOdysseySplits(file: string): Promise<OdysseySplits> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read the splits file (${(err as Error).message})`);
-  }
+  const text = await readTextFile(file, 'the splits file');
   const parsed = OdysseySplits.safeParse(parseJson(text, file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
-      `${file}: invalid splits file at ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message} (expected {"train": [episode ids], "test": [...]})`,
+      `${file}: invalid splits file at ${formatJsonPath(issue?.path ?? [])}: ${issue?.message} (expected {"train": [episode ids], "test": [...]})`,
     );
   }
   return parsed.data;
@@ -161,9 +157,14 @@ export async function readOdysseyEpisodes(
     const file = path.join(dir, name);
     let json: unknown;
     try {
-      json = parseJson(await readFile(file, 'utf8'), file);
+      json = parseJson(decodeUtf8(await readFile(file), file), file);
     } catch (err) {
-      const message = err instanceof JsonSyntaxError ? `not valid JSON at ${err.detail}` : (err as Error).message;
+      const message =
+        err instanceof JsonSyntaxError
+          ? `not valid JSON at ${err.detail}`
+          : err instanceof InvalidUtf8Error
+            ? err.detail
+            : (err as Error).message;
       issues.push({ file, field: '(file)', message });
       continue;
     }

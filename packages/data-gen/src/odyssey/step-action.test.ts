@@ -94,6 +94,14 @@ describe('stepAction: episode steps in the official action strings (decode_actio
     expect(() => stepAction(step('LONG_PRESS', 'KEY_MENU'))).toThrow(/^info: expected \[\[x, y\]\]/);
     expect(() => stepAction(step('CLICK', []))).toThrow('info: expected at least one point [[x, y]] for CLICK, got []');
     expect(() => stepAction(step('SCROLL', [[1, 2]]))).toThrow(/^info: expected \[\[x1, y1\], \[x2, y2\]\] for SCROLL/);
+    expect(() =>
+      stepAction(
+        step('SCROLL', [
+          [500, 640],
+          [500, 640],
+        ]),
+      ),
+    ).toThrow('info: a SCROLL needs two different points (start, end), got [[500,640],[500,640]]');
     expect(() => stepAction(step('TEXT', [[1, 2]]))).toThrow(/^info: expected the typed text for TEXT/);
     expect(() => stepAction(step('SWIPE', ''))).toThrow(
       /^action: expected CLICK, LONG_PRESS, SCROLL, TEXT, .* got "SWIPE"/,

@@ -44,6 +44,9 @@ export function stepAction(step: OdysseyStep): StepAction {
     case 'SCROLL':
       if (points.length < 2)
         throw new Error(`info: expected [[x1, y1], [x2, y2]] for SCROLL, got ${JSON.stringify(info)}`);
+      // A swipe that does not move has no direction (scrollDirection would call it DOWN).
+      if (typeof info !== 'string' && info[0]?.[0] === info[1]?.[0] && info[0]?.[1] === info[1]?.[1])
+        throw new Error(`info: a SCROLL needs two different points (start, end), got ${JSON.stringify(info)}`);
       return { action: { type: 'SCROLL', direction: scrollDirection(points[0] as Point, points[1] as Point) }, points };
     case 'TEXT':
     case 'TYPE':

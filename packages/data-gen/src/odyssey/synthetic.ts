@@ -3,7 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { rasterizeSvgToFile } from '../../workers/rasterize.mjs';
 import { writeOutputDir } from '../io/output-dir.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { escapeXml } from '../render/xml.js';
 import type { OdysseyEpisode, OdysseySplits, OdysseyStep } from './episode-schema.js';
 
@@ -167,7 +167,7 @@ function stepTexts(script: Script, index: number) {
   };
 }
 
-function scriptedStep(script: Script, index: number, id: string, rng: Rng): [OdysseyStep, string] {
+function scriptedStep(script: Script, index: number, id: string, rng: DataRng): [OdysseyStep, string] {
   const step = script.steps[index] as ScriptStep;
   // Fields in the order of the released files.
   const released = (
@@ -210,7 +210,7 @@ function scriptedStep(script: Script, index: number, id: string, rng: Rng): [Ody
 }
 
 export function syntheticOdysseyEpisodes(seed: number): SyntheticEpisode[] {
-  const rng = new Rng(seed);
+  const rng = new DataRng(seed);
   return SCRIPTS.map((script, e) => {
     const id = `synthetic_${String(e + 1).padStart(4, '0')}`;
     const stepRng = rng.fork(id);

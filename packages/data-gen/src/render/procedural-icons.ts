@@ -1,4 +1,4 @@
-import { hash32 } from '../random/rng.js';
+import { hash32 } from '../random/data-rng.js';
 import { ICON_CATEGORIES, splitIconName } from '../world/icon-catalog.js';
 import { ICON_SIZE } from '../world/layout.js';
 import { escapeXml } from './xml.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pointInBbox } from '../actions/coords.js';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { parseWorld } from '../world/world.js';
@@ -37,7 +37,7 @@ describe('pathSamples', () => {
   });
 
   it('random points stay inside the box and vary', () => {
-    const pick = randomPointPicker(world, new Rng(3));
+    const pick = randomPointPicker(world, new DataRng(3));
     const points = Array.from({ length: 200 }, () => pick('page_6', 'back', [60, 60, 260, 260]));
     for (const p of points) expect(pointInBbox(p, [51, 23, 221, 102])).toBe(true);
     expect(new Set(points.map((p) => p.join(','))).size).toBeGreaterThan(150);

@@ -2,7 +2,7 @@ import { type NormBbox, normalizeBbox, type Point, roundHalfEven } from '../acti
 import { formatGelabClick, GELAB_COMPLETE_TEXT, type GelabClick, type GelabComplete } from '../actions/gelab.js';
 import type { ObservationMode } from '../prompts/chat.js';
 import { type GelabPromptInput, gelabUserPrompt, type HistoryStep } from '../prompts/gelab.js';
-import type { Rng } from '../random/rng.js';
+import type { DataRng } from '../random/data-rng.js';
 import type { PixelBbox } from '../world/schema.js';
 import { screenElements } from '../world/screen.js';
 import { getPage, type World } from '../world/world.js';
@@ -20,11 +20,11 @@ export function centerPointPicker(world: World): PointPicker {
 }
 
 /** A uniform random integer point inside the normalised box, edges included (as the scorer tests it). */
-export function randomPointPicker(world: World, rng: Rng): PointPicker {
+export function randomPointPicker(world: World, rng: DataRng): PointPicker {
   return (_page, _action, bbox) => randomPointInBbox(normalizeBbox(bbox, world.canvas), rng);
 }
 
-export function randomPointInBbox(box: NormBbox, rng: Rng): Point {
+export function randomPointInBbox(box: NormBbox, rng: DataRng): Point {
   return [rng.int(box[0], box[2]), rng.int(box[1], box[3])];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../random/rng.js';
+import { DataRng } from '../random/data-rng.js';
 import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import type { UiStructure } from '../world/schema.js';
@@ -37,7 +37,7 @@ describe('shortest paths on the gelab shape', () => {
 
   it('holds for any file of that shape: relabelled pages and reordered transitions give the same counts', () => {
     const structure = generateWorld({ nodesPerLevel: WORLD_PRESETS.gelab, seed: 99 });
-    const relabelled = relabel(structure, new Rng(5));
+    const relabelled = relabel(structure, new DataRng(5));
     const world = parseWorld(relabelled, 'relabelled');
     expect(world.root).not.toBe('page_0');
     for (const index of [0, 4]) expect(subtreeCounts(world, index)).toEqual(PUBLISHED);
@@ -95,7 +95,7 @@ describe('tie-break rule', () => {
 });
 
 /** Renames every page to a shuffled id and reverses transition order: same shape, different file. */
-function relabel(structure: UiStructure, rng: Rng): UiStructure {
+function relabel(structure: UiStructure, rng: DataRng): UiStructure {
   const ids = Object.keys(structure.pages);
   const names = rng.shuffle(ids.map((_, i) => `screen_${i + 1000}`));
   const rename = new Map(ids.map((id, i) => [id, names[i] as string]));

@@ -18,12 +18,12 @@ describe('loadTasksFile', () => {
       bad,
       JSON.stringify({ subtree: 4, tasks: [{ source: 'page_5', target: 'page_0', pathLength: 0 }] }),
     );
-    await expect(loadTasksFile(bad)).rejects.toThrow(/bad\.json: invalid tasks file at tasks\.0\.pathLength/);
+    await expect(loadTasksFile(bad)).rejects.toThrow(/bad\.json: invalid tasks file at tasks\[0\]\.pathLength/);
     const task = (pathLength: unknown) => ({ source: 'page_5', target: 'page_0', pathLength });
     await writeFile(bad, JSON.stringify({ subtree: 4, tasks: [task(1), task('x')] }, null, 2));
     // Pretty-printed: the second task starts on line 9.
     await expect(loadTasksFile(bad)).rejects.toThrow(
-      /bad\.json: invalid tasks file at tasks\.1\.pathLength \(line 12\): Invalid input: expected number/,
+      /bad\.json: invalid tasks file at tasks\[1\]\.pathLength \(line 12\): Invalid input: expected number/,
     );
     await writeFile(bad, '{"subtree": 4,\n "tasks": [{"source": "page_5", "target": page_0}]}');
     await expect(loadTasksFile(bad)).rejects.toThrow(

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { jsonPathPosition, parseJson } from '../io/json-text.js';
+import { formatJsonPath, jsonPathPosition, parseJson } from '../io/json-text.js';
+import { readTextFile } from '../io/text-files.js';
 
 /**
  * `tasks_test.json`: the interactive benchmark, one navigation task per ordered (source, target)
@@ -24,19 +24,14 @@ export type TasksFile = z.infer<typeof TasksFile>;
 
 /** Reads and validates a tasks file; errors name the file, the field and its line. */
 export async function loadTasksFile(file: string): Promise<TasksFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read tasks file (${(err as Error).message})`);
-  }
+  const text = await readTextFile(file, 'tasks file');
   const parsed = TasksFile.safeParse(parseJson(text, file));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const at = first?.path ?? [];
     const line = jsonPathPosition(text, at)?.line;
     throw new Error(
-      `${file}: invalid tasks file at ${at.map(String).join('.') || '(root)'}${line ? ` (line ${line})` : ''}: ${first?.message}`,
+      `${file}: invalid tasks file at ${formatJsonPath(at)}${line ? ` (line ${line})` : ''}: ${first?.message}`,
     );
   }
   return parsed.data;

@@ -85,14 +85,14 @@ describe('generateWorld', () => {
     expect(used).toHaveLength(15);
     for (const n of used) expect(pool).toContain(n);
     expect(() => generateWorld({ nodesPerLevel: [5, 3, 2], seed: 4, iconNames: pool })).toThrow(
-      'icons: the world needs 50 distinct icons but only 30 were given',
+      'nodes per level 5,3,2: 51 pages need 50 distinct icons, but the icon folder has 30 (use a smaller shape or more icons)',
     );
   });
 
   it('says when the built-in catalog is too small for the shape', () => {
     // 32 x 32 x 32 children need 33,824 icons; the catalog has 20 categories x 999.
     expect(() => generateWorld({ nodesPerLevel: [32, 32, 32], seed: 1 })).toThrow(
-      'the built-in icon catalog has 19980 icons, 33824 are needed',
+      'nodes per level 32,32,32: 33,825 pages need 33,824 distinct icons, but the built-in catalog has 19,980 (use a smaller shape, or --icons with more artwork)',
     );
   });
 

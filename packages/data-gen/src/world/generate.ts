@@ -1,5 +1,5 @@
-import { Rng } from '../random/rng.js';
-import { drawCatalogIconNames } from './icon-catalog.js';
+import { DataRng } from '../random/data-rng.js';
+import { drawCatalogIconNames, ICON_CATEGORIES, ICONS_PER_CATEGORY } from './icon-catalog.js';
 import { BACK_BBOX, HOME_BBOX, SLOT_COUNT, slotBbox } from './layout.js';
 import { pageCount } from './presets.js';
 import { BACK_ACTION, HOME_ACTION, type Page, type UiStructure } from './schema.js';
@@ -24,8 +24,17 @@ export interface GenerateWorldOptions {
 export function generateWorld(options: GenerateWorldOptions): UiStructure {
   const { nodesPerLevel, seed } = options;
   validateShape(nodesPerLevel);
-  const rng = new Rng(seed);
+  const rng = new DataRng(seed);
   const total = pageCount(nodesPerLevel);
+  const capacity = options.iconNames ? new Set(options.iconNames).size : ICON_CATEGORIES.length * ICONS_PER_CATEGORY;
+  if (total - 1 > capacity) {
+    // Every edge needs an icon of its own: say so before building anything of that size.
+    throw new Error(
+      `nodes per level ${nodesPerLevel.join(',')}: ${total.toLocaleString('en-US')} pages need ` +
+        `${(total - 1).toLocaleString('en-US')} distinct icons, but ${options.iconNames ? 'the icon folder has' : 'the built-in catalog has'} ` +
+        `${capacity.toLocaleString('en-US')} (use a smaller shape${options.iconNames ? ' or more icons' : ', or --icons with more artwork'})`,
+    );
+  }
   const icons = pickIconNames(total - 1, options.iconNames, rng.fork('icons'));
   const slotRng = rng.fork('slots');
 
@@ -61,13 +70,9 @@ function validateShape(nodesPerLevel: readonly number[]): void {
   });
 }
 
-function pickIconNames(count: number, pool: readonly string[] | undefined, rng: Rng): string[] {
+function pickIconNames(count: number, pool: readonly string[] | undefined, rng: DataRng): string[] {
   if (!pool) return drawCatalogIconNames(count, rng);
-  const unique = [...new Set(pool)].sort();
-  if (unique.length < count) {
-    throw new Error(`icons: the world needs ${count} distinct icons but only ${unique.length} were given`);
-  }
-  return rng.shuffle(unique).slice(0, count);
+  return rng.shuffle([...new Set(pool)].sort()).slice(0, count);
 }
 
 /** Icons are consumed in BFS order of the pages they lead to, so `icons[i]` leads to page_{i+1}. */
@@ -77,7 +82,7 @@ function buildPage(
   parent: string | undefined,
   children: readonly string[],
   icons: readonly string[],
-  rng: Rng,
+  rng: DataRng,
 ): Page {
   const page: Page = { image: `${id}.png`, depth, layout: {}, transitions: [] };
   const slots = rng.shuffle(Array.from({ length: SLOT_COUNT }, (_, i) => i)).slice(0, children.length);

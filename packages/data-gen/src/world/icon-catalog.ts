@@ -1,4 +1,4 @@
-import type { Rng } from '../random/rng.js';
+import type { DataRng } from '../random/data-rng.js';
 
 /**
  * Icon names are `{Category}_{n}` in underscore form (e.g. `Digital_electronics_98`), the form
@@ -53,7 +53,7 @@ export function splitIconName(name: string): { category: string; n: number } | u
 }
 
 /** `count` distinct names from the built-in catalog, drawn at random. */
-export function drawCatalogIconNames(count: number, rng: Rng): string[] {
+export function drawCatalogIconNames(count: number, rng: DataRng): string[] {
   const capacity = ICON_CATEGORIES.length * ICONS_PER_CATEGORY;
   if (count > capacity) throw new Error(`the built-in icon catalog has ${capacity} icons, ${count} are needed`);
   const names = new Set<string>();

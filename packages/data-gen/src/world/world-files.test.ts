@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +129,32 @@ describe('writeGeneratedWorld', () => {
       'page_4.png',
     ]);
     expect(await readdir(out)).toEqual(['images']); // no staging folder left inside
+  });
+
+  it('refuses an output inside --icons, and a world file that a render would overwrite', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-worldfiles-'));
+    const icons = path.join(tmp, 'icons');
+    await mkdir(path.join(icons, 'Weather', 'PNG'), { recursive: true });
+    const inIcons = path.join(icons, 'world');
+    await expect(
+      writeGeneratedWorld({ outDir: inIcons, nodesPerLevel: [2], seed: 1, iconsDir: icons, render: false }),
+    ).rejects.toThrow(`--out ${inIcons}: is inside --icons ${icons}; write the output elsewhere`);
+    // A world file kept where its own screenshot goes (odd, but it must survive the render).
+    const { world } = await writeGeneratedWorld({
+      outDir: path.join(tmp, 'w'),
+      nodesPerLevel: [2],
+      seed: 1,
+      render: false,
+    });
+    const misplaced = path.join(tmp, 'out', 'images', 'page_1.png');
+    await mkdir(path.dirname(misplaced), { recursive: true });
+    await writeFile(misplaced, JSON.stringify(world.structure));
+    await expect(
+      writeWorldScreenshots(await loadWorld(misplaced), path.join(tmp, 'out'), { workers: 0 }),
+    ).rejects.toThrow(
+      `--out ${path.join(tmp, 'out')}: would write ${misplaced}, which is the input --ui-structure ${misplaced} (choose another --out)`,
+    );
+    expect(JSON.parse(await readFile(misplaced, 'utf8'))).toEqual(world.structure);
   });
 });
 

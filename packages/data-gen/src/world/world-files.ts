@@ -1,9 +1,16 @@
 import path from 'node:path';
+import { checkOutputApart } from '../io/inputs-apart.js';
 import { writeText } from '../io/json-files.js';
 import { writeOutputDir } from '../io/output-dir.js';
 import type { OnProgress } from '../io/progress.js';
 import { scanIconFolder } from '../render/icon-folder.js';
-import { type RenderWorldOptions, type RenderWorldResult, renderWorld } from '../render/render-world.js';
+import {
+  imageFileName,
+  RENDER_MANIFEST,
+  type RenderWorldOptions,
+  type RenderWorldResult,
+  renderWorld,
+} from '../render/render-world.js';
 import { generateWorld } from './generate.js';
 import { ICON_SIZE } from './layout.js';
 import { GELAB_CANVAS } from './schema.js';
@@ -47,6 +54,7 @@ export interface WrittenWorld {
  * date are kept (not rendered again) and the new files replace the old ones atomically.
  */
 export async function writeGeneratedWorld(options: WriteGeneratedWorldOptions): Promise<WrittenWorld> {
+  await checkOutputApart({ label: '--out', path: options.outDir, files: [] }, [iconsInput(options.iconsDir)]);
   const iconNames = options.iconsDir ? [...(await scanIconFolder(options.iconsDir)).keys()] : undefined;
   const structure = generateWorld({ nodesPerLevel: options.nodesPerLevel, seed: options.seed, iconNames });
   const world = parseWorld(structure, path.join(options.outDir, UI_STRUCTURE_FILE));
@@ -75,7 +83,7 @@ export async function writeGeneratedWorld(options: WriteGeneratedWorldOptions): 
       await writeText(path.join(staging, WORLD_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
       await writeText(path.join(staging, UI_STRUCTURE_FILE), `${JSON.stringify(structure, null, 2)}\n`);
     },
-    { signal: options.signal },
+    { signal: options.signal, label: '--out' },
   );
   return { world, outDir: options.outDir, ...(rendered ? { render: rendered } : {}) };
 }
@@ -90,15 +98,24 @@ export async function writeWorldScreenshots(
   outDir: string,
   options: ScreenshotOptions & Pick<RenderWorldOptions, 'iconsDir' | 'onProgress' | 'signal'> = {},
 ): Promise<RenderWorldResult> {
+  const images = [...world.pageIds.map((page) => imageFileName(world, page)), RENDER_MANIFEST];
+  await checkOutputApart(
+    { label: '--out', path: outDir, files: images.map((file) => path.join(outDir, IMAGES_DIR, file)) },
+    [{ label: '--ui-structure', path: world.source }, iconsInput(options.iconsDir)],
+  );
   let result: RenderWorldResult | undefined;
   await writeOutputDir(
     outDir,
     async (staging) => {
       result = await renderStaged(world, outDir, staging, options);
     },
-    { signal: options.signal },
+    { signal: options.signal, label: '--out' },
   );
   return result as RenderWorldResult;
+}
+
+function iconsInput(iconsDir: string | undefined) {
+  return iconsDir ? { label: '--icons', path: iconsDir } : undefined;
 }
 
 function renderStaged(

@@ -2,55 +2,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tinyStructure } from '../test-utils/fixtures.js';
 import { WorldValidationError } from './errors.js';
-import { BACK_BBOX as BACK, HOME_BBOX as HOME, slotBbox as slot } from './layout.js';
+import { BACK_BBOX as BACK, slotBbox as slot } from './layout.js';
 import type { PixelBbox, UiStructure } from './schema.js';
 import { comparePageIds, loadWorld, parseWorld, subtreePages } from './world.js';
 
-/** page_0 -> page_1, page_2; page_1 -> page_3. Built by hand so every expectation below is independent. */
-function tinyWorld(): UiStructure {
-  return {
-    pages: {
-      page_0: {
-        image: 'page_0.png',
-        depth: 0,
-        layout: { A_1: { bbox: slot(0), type: 'normal' }, B_2: { bbox: slot(1), type: 'normal' } },
-        transitions: [
-          { action: 'A_1', target_page: 'page_1', icon_bbox: slot(0) },
-          { action: 'B_2', target_page: 'page_2', icon_bbox: slot(1) },
-        ],
-      },
-      page_1: {
-        image: 'page_1.png',
-        depth: 1,
-        layout: { back: { bbox: BACK, type: 'system' }, C_3: { bbox: slot(5), type: 'normal' } },
-        transitions: [
-          { action: 'back', target_page: 'page_0', icon_bbox: BACK },
-          { action: 'C_3', target_page: 'page_3', icon_bbox: slot(5) },
-        ],
-      },
-      page_2: {
-        image: 'page_2.png',
-        depth: 1,
-        layout: { back: { bbox: BACK, type: 'system' } },
-        transitions: [{ action: 'back', target_page: 'page_0', icon_bbox: BACK }],
-      },
-      page_3: {
-        image: 'page_3.png',
-        depth: 2,
-        layout: { back: { bbox: BACK, type: 'system' }, home: { bbox: HOME, type: 'system' } },
-        transitions: [
-          { action: 'back', target_page: 'page_1', icon_bbox: BACK },
-          { action: 'home', target_page: 'page_0', icon_bbox: HOME },
-        ],
-      },
-    },
-    metadata: { total_pages: 4, tree_depth: 3, nodes_per_level: [2, 1], config_file: 'config.json' },
-  };
-}
-
 function issuesOf(mutate: (w: UiStructure) => void): string[] {
-  const w = tinyWorld();
+  const w = tinyStructure();
   mutate(w);
   try {
     parseWorld(w, 'tiny.json');
@@ -63,12 +22,12 @@ function issuesOf(mutate: (w: UiStructure) => void): string[] {
 
 describe('parseWorld', () => {
   it('derives root, parents, depths and subtrees from a valid world', () => {
-    const world = parseWorld(tinyWorld(), 'tiny.json');
+    const world = parseWorld(tinyStructure(), 'tiny.json');
     expect(world.root).toBe('page_0');
     expect(world.subtreeRoots).toEqual(['page_1', 'page_2']);
     expect(world.parent.get('page_3')).toBe('page_1');
     expect(world.depth.get('page_3')).toBe(2);
-    expect(subtreePages(world, 0)).toEqual(['page_1', 'page_3']);
+    expect(subtreePages(world, 0)).toEqual(['page_1', 'page_3', 'page_4']);
     expect(() => subtreePages(world, 2)).toThrow(/subtree 2 does not exist/);
   });
 
@@ -83,6 +42,10 @@ describe('parseWorld', () => {
     expect(issuesOf((w) => ((w.pages.page_1?.layout.C_3 as { type: string }).type = 'button'))[0]).toMatch(
       /^pages\.page_1\.layout\.C_3\.type/,
     );
+    // Array indices read like the graph checks' paths (and the docs): transitions[0], not transitions.0.
+    expect(
+      issuesOf((w) => ((w.pages.page_1?.transitions[0] as unknown as { target_page: number }).target_page = 5)),
+    ).toEqual([expect.stringMatching(/^pages\.page_1\.transitions\[0\]\.target_page: Invalid input: expected string/)]);
   });
 
   it('rejects a transition to a missing page', () => {
@@ -128,11 +91,11 @@ describe('parseWorld', () => {
     );
     expect(
       issuesOf((w) => {
-        if (w.pages.page_2) w.pages.page_2.layout.D_4 = { bbox: slot(2), type: 'normal' };
-        w.pages.page_2?.transitions.push({ action: 'D_4', target_page: 'page_3', icon_bbox: slot(2) });
+        if (w.pages.page_2) w.pages.page_2.layout.H_8 = { bbox: slot(2), type: 'normal' };
+        w.pages.page_2?.transitions.push({ action: 'H_8', target_page: 'page_3', icon_bbox: slot(2) });
       }),
     ).toContainEqual(
-      'pages.page_2.transitions[1].target_page: page_3 already has parent page_1 (normal edge "D_4"); normal edges must form a tree',
+      'pages.page_2.transitions[1].target_page: page_3 already has parent page_1 (normal edge "H_8"); normal edges must form a tree',
     );
     expect(
       issuesOf((w) => {
@@ -168,16 +131,16 @@ describe('parseWorld', () => {
     expect(issuesOf((w) => ((w.pages.page_3 as { depth: number }).depth = 5))).toContainEqual(
       'pages.page_3.depth: is 5, tree depth is 2',
     );
-    expect(issuesOf((w) => (w.metadata.total_pages = 5))).toContainEqual(
-      'metadata.total_pages: is 5 but the file has 4 pages',
+    expect(issuesOf((w) => (w.metadata.total_pages = 4))).toContainEqual(
+      'metadata.total_pages: is 4 but the file has 5 pages',
     );
   });
 
   it('names the file in the message and loads from disk', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'guinav-world-'));
     const good = path.join(dir, 'ui_structure.json');
-    await writeFile(good, JSON.stringify(tinyWorld()));
-    expect((await loadWorld(good)).pageIds).toEqual(['page_0', 'page_1', 'page_2', 'page_3']);
+    await writeFile(good, JSON.stringify(tinyStructure()));
+    expect((await loadWorld(good)).pageIds).toEqual(['page_0', 'page_1', 'page_2', 'page_3', 'page_4']);
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, '{"pages": ');
     await expect(loadWorld(bad)).rejects.toThrow(
@@ -189,7 +152,7 @@ describe('parseWorld', () => {
     );
     await expect(loadWorld(path.join(dir, 'missing.json'))).rejects.toThrow(/cannot read world file/);
     // The same icon twice in one layout: JSON.parse would keep one silently.
-    const text = JSON.stringify(tinyWorld(), null, 1).replace(
+    const text = JSON.stringify(tinyStructure(), null, 1).replace(
       '"C_3": {',
       '"C_3": {"bbox": [1, 2, 3, 4], "type": "normal"},\n"C_3": {',
     );

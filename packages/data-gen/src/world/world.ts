@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { duplicateJsonKeys, formatJsonPath, JsonSyntaxError, parseJson } from '../io/json-text.js';
+import { readTextFile } from '../io/text-files.js';
 import { type WorldIssue, WorldValidationError } from './errors.js';
 import {
   BACK_ACTION,
@@ -52,12 +52,7 @@ export function isSystemAction(action: string): boolean {
 
 /** Reads, parses and validates a `ui_structure.json`. */
 export async function loadWorld(file: string, options: LoadWorldOptions = {}): Promise<World> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read world file (${(err as Error).message})`);
-  }
+  const text = await readTextFile(file, 'world file');
   let json: unknown;
   try {
     json = parseJson(text, file);
@@ -104,7 +99,7 @@ export function parseWorld(json: unknown, source: string, options: LoadWorldOpti
 }
 
 function zodIssues(error: z.ZodError): WorldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  return error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message }));
 }
 
 function checkBbox(bbox: PixelBbox, canvas: Canvas, path: string, issues: WorldIssue[]): void {

@@ -1,4 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +166,37 @@ describe('HttpAgent', () => {
       /GUINAV_MISSING_KEY is not set/,
     );
     expect(() => new HttpAgent({ baseUrl: 'localhost:8000', model: 'm' })).toThrow(/not an http\(s\) URL/);
+  });
+
+  it('cuts a reply longer than maxReplyBytes, declared or streamed without end, and does not retry it', async () => {
+    const s = await serve(() => ({ text: 'x'.repeat(5000) }));
+    const agent = new HttpAgent({ baseUrl: s.baseUrl, model: 'm', maxReplyBytes: 1024, ...fast });
+    const obs = new Simulator(world, { observation: 'text' }).reset({ source: 'page_0', target: 'page_1' });
+    await expect(agent.act(obs, { seed: 1 })).rejects.toThrow(
+      /reply longer than 1024 bytes \(cut there; a chat completion is a few KiB\)$/,
+    );
+    expect(s.requests).toHaveLength(1);
+    // A server that never stops sending (no Content-Length): reading stops at the limit.
+    let sent = 0;
+    const endless = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const more = () => {
+        while (sent < 64 << 20 && res.write(' '.repeat(64 * 1024))) sent += 64 * 1024;
+        if (sent < 64 << 20) res.once('drain', more);
+      };
+      more();
+      res.on('close', () => res.destroy());
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = endless.address() as AddressInfo;
+      const streaming = new HttpAgent({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', maxReplyBytes: 100_000 });
+      await expect(streaming.act(obs, { seed: 1 })).rejects.toThrow(/reply longer than 100000 bytes/);
+      expect(sent).toBeLessThan(16 << 20); // it stopped reading long before the 64 MiB the server had
+    } finally {
+      endless.closeAllConnections();
+      await new Promise<void>((resolve) => endless.close(() => resolve()));
+    }
   });
 
   it('reports a refused connection after retrying', async () => {

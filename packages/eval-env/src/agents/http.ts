@@ -30,7 +30,14 @@ export interface HttpAgentOptions {
   concurrency?: number;
   /** Extra request fields, e.g. `{ top_k: 8 }` for vLLM sampling. */
   extraBody?: Record<string, unknown>;
+  /**
+   * Replies are read up to this many bytes, default 1 MiB (a chat completion of a few hundred
+   * tokens is a few KiB); a longer one is cut there and counts as a failed call.
+   */
+  maxReplyBytes?: number;
 }
+
+export const DEFAULT_MAX_REPLY_BYTES = 1 << 20;
 
 /** A call failed for good: after its retries, or at once for errors a retry cannot fix (401, 404, ...). */
 export class AgentCallError extends Error {
@@ -80,7 +87,10 @@ export class HttpAgent implements Agent {
   private readonly apiKey: string | undefined;
   private readonly limiter: ConcurrencyLimiter;
   private readonly settings: Required<
-    Pick<HttpAgentOptions, 'temperature' | 'maxTokens' | 'timeoutMs' | 'retries' | 'backoffMs' | 'maxBackoffMs'>
+    Pick<
+      HttpAgentOptions,
+      'temperature' | 'maxTokens' | 'timeoutMs' | 'retries' | 'backoffMs' | 'maxBackoffMs' | 'maxReplyBytes'
+    >
   >;
   private readonly urlCache = new WeakMap<Screenshot, Promise<string>>();
 
@@ -99,6 +109,7 @@ export class HttpAgent implements Agent {
       retries: options.retries ?? 3,
       backoffMs: options.backoffMs ?? 1000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
+      maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
     };
     this.limiter = new ConcurrencyLimiter(options.concurrency ?? 8);
     this.name = `http:${options.model}`;
@@ -176,8 +187,9 @@ export class HttpAgent implements Agent {
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
-      text = await response.text();
+      text = await readLimited(response, this.settings.maxReplyBytes);
     } catch (err) {
+      if (err instanceof AttemptError) throw err;
       if (timeout.aborted) throw new AttemptError(`no answer within ${this.settings.timeoutMs} ms`, true);
       const cause = (err as Error & { cause?: Error }).cause;
       throw new AttemptError(`request failed (${cause?.message ?? (err as Error).message})`, true);
@@ -188,6 +200,32 @@ export class HttpAgent implements Agent {
     }
     return parseCompletion(text);
   }
+}
+
+/**
+ * The body as text, read up to `limit` bytes: a server that streams without end (or sends a huge
+ * page) costs no more memory than that. A longer body is cut there and the attempt fails.
+ */
+async function readLimited(response: Response, limit: number): Promise<string> {
+  const tooLong = () => {
+    const shown = limit >= 1 << 20 ? `${limit / (1 << 20)} MiB` : `${limit} bytes`;
+    return new AttemptError(`reply longer than ${shown} (cut there; a chat completion is a few KiB)`, false);
+  };
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw tooLong();
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    // Leaving the loop cancels the stream (the iterator's return()), so the rest is never read.
+    if (size > limit) throw tooLong();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function readApiKey(envName: string | undefined): string | undefined {

@@ -1,11 +1,11 @@
 import {
+  DataRng,
   formatGelabClick,
   GELAB_COMPLETE_TEXT,
   getPage,
   normalizeBbox,
   type Point,
   pathInTree,
-  Rng,
   randomPointInBbox,
   type ShortestPathTree,
   shortestPathTree,
@@ -39,7 +39,7 @@ export class OracleAgent implements Agent {
     if (!next) throw new Error(`${this.world.source}: ${target} cannot be reached from ${page}`);
     const entry = getPage(this.world, page).layout[next.action];
     if (!entry) throw new Error(`${this.world.source}: ${page} has no icon "${next.action}"`);
-    const rng = new Rng(seed).fork(`step${observation.step}`);
+    const rng = new DataRng(seed).fork(`step${observation.step}`);
     const point = pointThatHits(
       observation,
       next.action,

@@ -1,4 +1,4 @@
-import { formatGelabClick, GELAB_COMPLETE_TEXT, Rng, randomPointInBbox } from '@guinav/data-gen';
+import { DataRng, formatGelabClick, GELAB_COMPLETE_TEXT, randomPointInBbox } from '@guinav/data-gen';
 import type { Observation } from '../sim/observation.js';
 import type { ActOptions, Agent } from './agent.js';
 
@@ -11,7 +11,7 @@ export class RandomAgent implements Agent {
   readonly name = 'random';
 
   async act(observation: Observation, options: ActOptions): Promise<string> {
-    const rng = new Rng(options.seed).fork(`step${observation.step}`);
+    const rng = new DataRng(options.seed).fork(`step${observation.step}`);
     const choice = rng.int(0, observation.elements.length);
     const element = observation.elements[choice];
     if (!element) return GELAB_COMPLETE_TEXT;

@@ -239,4 +239,32 @@ describe('scoreGelabFile', () => {
     );
     await predictionsFile(['']).then((file) => expect(scoreGelabFile(file)).rejects.toThrow(/no prediction records/));
   });
+
+  it('refuses boxes off the 0..1000 scale, text that is not UTF-8, and JSON nested thousands deep', async () => {
+    // A box in pixels (the 1179 x 2556 canvas) would score every click as wrong without a word.
+    await predictionsFile([
+      record({ prompt: 'p', gt: GT, pred: GT, path: 1, task: 't', bbox_norm: [244, 568, 444, 768] }),
+      record({ prompt: 'p', gt: GT, pred: GT, path: 1, task: 't', bbox_norm: [244, 568, 1444, 2768] }),
+    ]).then((file) =>
+      expect(scoreGelabFile(file)).rejects.toThrow(
+        `${file}: line 2: bbox_norm: expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2, got [244,568,1444,2768]`,
+      ),
+    );
+    await predictionsFile([
+      record({ prompt: 'p', gt: GT, pred: GT, path: 1, task: 't', bbox_norm: [377, 222, 207, 300] }),
+    ]).then((file) =>
+      expect(scoreGelabFile(file)).rejects.toThrow(/line 1: bbox_norm: expected .* got \[377,222,207,300\]/),
+    );
+    const latin1 = path.join(await mkdtemp(path.join(os.tmpdir(), 'gelab-static-')), 'latin1.jsonl');
+    await writeFile(
+      latin1,
+      Buffer.from(`${record({ prompt: 'Café', gt: COMPLETE, pred: COMPLETE, path: 1, task: 't' })}\n`, 'latin1'),
+    );
+    await expect(scoreGelabFile(latin1)).rejects.toThrow(`${latin1}: not valid UTF-8 at line 1, column 15 (byte 14)`);
+    await predictionsFile([`{"prompt": ${'['.repeat(5000)}${']'.repeat(5000)}}`]).then((file) =>
+      expect(scoreGelabFile(file)).rejects.toThrow(
+        `${file}: line 1: not valid JSON at column 523: nested deeper than 512 levels`,
+      ),
+    );
+  });
 });

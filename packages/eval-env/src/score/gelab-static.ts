@@ -1,7 +1,7 @@
 import { GELAB_COMPLETE_TEXT, type NormBbox, stripThinking } from '@guinav/data-gen';
 import { z } from 'zod';
 import { type Accuracy, accuracy } from './accuracy.js';
-import { hasKey, type Located, readRecords } from './records.js';
+import { hasKey, type Located, NormBboxSchema, readRecords } from './records.js';
 
 /**
  * GE-Lab's static (step-level) scorer, exactly as published (calculate_score_refine.py). The
@@ -44,7 +44,7 @@ export function gelabStepCorrect(gt: string, pred: string, bboxNorm: NormBbox | 
   return x >= x1 && x <= x2 && y >= y1 && y <= y2 && gtIcon === predIcon;
 }
 
-const Bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+const Bbox = NormBboxSchema;
 const Content = z.union([
   z.string(),
   z

@@ -3,7 +3,7 @@ import { type MatchVerdict, matchOdysseyAction, type OdysseyActionType, parseOdy
 import { z } from 'zod';
 import type { Accuracy } from './accuracy.js';
 import { npMean, npRound2, pyRound2 } from './py-round.js';
-import { hasKey, type Located, readRecords } from './records.js';
+import { hasKey, type Located, readRecords, Sam2BboxSchema } from './records.js';
 
 /**
  * GUI-Odyssey's AMS and SR as the official evaluator computes them (evaluate_GUIOdyssey.py:
@@ -26,9 +26,7 @@ export const ODYSSEY_CATEGORIES = [
 ] as const;
 
 /** `[]` is what the official files hold for steps that are not clicks; null or absent: no box. */
-export const Sam2Bbox = z.union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([])], {
-  error: 'expected [x1, y1, x2, y2], [] or null',
-});
+export const Sam2Bbox = Sam2BboxSchema;
 
 /**
  * A predictions line, one per step: `{episode_id, step, category, gt, pred, sam2_bbox?,

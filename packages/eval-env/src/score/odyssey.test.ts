@@ -193,7 +193,7 @@ describe("scoreOdysseyFile on guinav's per-step records", () => {
     await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(`${file}: line 3: category: Invalid input`);
     file = await jsonl([{ ...ok, sam2_bbox: [1, 2, 3] }]);
     await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(
-      `${file}: line 1: sam2_bbox: expected [x1, y1, x2, y2], [] or null`,
+      `${file}: line 1: sam2_bbox: expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2, or [], got [1,2,3]`,
     );
     file = await jsonl([ok], ['not json']);
     await expect(scoreOdysseyFile(file, 'random')).rejects.toThrow(
@@ -228,6 +228,16 @@ describe('scoreCoordsFile', () => {
     const file = await jsonl([{ prompt: 'p', chosen: 'click here', pred: 'CLICK: (1, 1)' }]);
     await expect(scoreCoordsFile(file)).rejects.toThrow(
       `${file}: line 1: chosen: "click here" is not a GUI-Odyssey action string`,
+    );
+  });
+
+  it('rejects a sam2_bbox off the 0..1000 scale or inverted', async () => {
+    const file = await jsonl([
+      { prompt: 'p', chosen: 'CLICK: (250, 400)', pred: 'CLICK: (250, 400)', sam2_bbox: [200, 350, 650, 450] },
+      { prompt: 'p', chosen: 'CLICK: (250, 400)', pred: 'CLICK: (250, 400)', sam2_bbox: [0.2, 0.35, 0.65, -0.1] },
+    ]);
+    await expect(scoreCoordsFile(file)).rejects.toThrow(
+      `${file}: line 2: sam2_bbox: expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2, or [], got [0.2,0.35,0.65,-0.1]`,
     );
   });
 });

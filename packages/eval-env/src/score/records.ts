@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { JsonSyntaxError, parseJson } from '@guinav/data-gen';
-import type { z } from 'zod';
+import { formatJsonPath, JsonSyntaxError, parseJson, readTextFile } from '@guinav/data-gen';
+import { z } from 'zod';
 
 /** One parsed record and where it came from (`line 12` of JSONL, `item 3` of a JSON array). */
 export interface Located<T> {
@@ -20,12 +19,7 @@ export async function readRecords<T>(
   schemaFor: (raw: unknown) => z.ZodType<T>,
   recordsIn?: (json: unknown) => unknown[] | undefined,
 ): Promise<Located<T>[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read predictions (${(err as Error).message})`);
-  }
+  const text = await readTextFile(file, 'predictions');
   const raw = text.trimStart().startsWith('[')
     ? arrayItems(file, text)
     : (containerItems(file, text, recordsIn) ?? jsonlItems(file, text));
@@ -34,7 +28,7 @@ export async function readRecords<T>(
     const parsed = schemaFor(value).safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') || '(record)';
+      const field = issue?.path.length ? formatJsonPath(issue.path) : '(record)';
       throw new Error(`${file}: ${where}: ${field}: ${issue?.message}`);
     }
     return { value: parsed.data, where };
@@ -60,6 +54,26 @@ function arrayItems(file: string, text: string): Located<unknown>[] {
   if (!Array.isArray(json)) throw new Error(`${file}: expected a JSON array of records or JSONL`);
   return json.map((value, i) => ({ value, where: `item ${i}` }));
 }
+
+const BOX = 'expected [x1, y1, x2, y2] on the 0..1000 scale with x1 <= x2 and y1 <= y2';
+const isNormBbox = (b: readonly number[]) =>
+  b.length === 4 &&
+  b.every((v) => v >= 0 && v <= 1000) &&
+  (b[0] as number) <= (b[2] as number) &&
+  (b[1] as number) <= (b[3] as number);
+
+/**
+ * A box on the 0..1000 scale of normalised screen coordinates, `[x1, y1, x2, y2]`. A box outside
+ * the scale (pixels, or 0..1 fractions scaled wrongly) would silently score every click as wrong.
+ */
+export const NormBboxSchema = z
+  .tuple([z.number(), z.number(), z.number(), z.number()])
+  .refine(isNormBbox, { error: (issue) => `${BOX}, got ${JSON.stringify(issue.input)}` });
+
+/** A `sam2_bbox`: such a box, or `[]` as the official GUI-Odyssey files hold for steps that are not clicks. */
+export const Sam2BboxSchema = z.array(z.number()).refine((b) => b.length === 0 || isNormBbox(b), {
+  error: (issue) => `${BOX}, or [], got ${JSON.stringify(issue.input)}`,
+});
 
 /** The records of a whole-file JSON object, when `recordsIn` finds them; undefined for JSONL. */
 function containerItems(

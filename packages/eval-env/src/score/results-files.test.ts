@@ -28,6 +28,39 @@ describe('results files', () => {
     expect((await readdir(out)).sort()).toEqual(['episodes.jsonl', 'metrics.json']);
   });
 
+  it('reports the write in episodes and leaves an existing output as it was when interrupted', async () => {
+    const world = tinyWorld();
+    const run = await runInteractive({
+      world,
+      tasks: [{ source: 'page_0', target: 'page_4', pathLength: 2 }],
+      agent: new OracleAgent(world),
+      attempts: 3,
+      observation: 'text',
+    });
+    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'results-')), 'run');
+    const events: { done: number; total: number }[] = [];
+    await writeInteractiveResults(out, run, { onProgress: (e) => events.push(e) });
+    expect(events).toEqual([
+      { phase: 'write', done: 0, total: 3 },
+      { phase: 'write', done: 3, total: 3 },
+    ]);
+    const before = await readFile(path.join(out, 'episodes.jsonl'), 'utf8');
+    const controller = new AbortController();
+    const again = writeInteractiveResults(
+      out,
+      { ...run, episodes: [...run.episodes, ...run.episodes] },
+      {
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.done === 0) controller.abort(new Error('interrupted'));
+        },
+      },
+    );
+    await expect(again).rejects.toThrow('interrupted');
+    expect(await readFile(path.join(out, 'episodes.jsonl'), 'utf8')).toBe(before);
+    expect((await readdir(out)).sort()).toEqual(['episodes.jsonl', 'metrics.json']);
+  });
+
   it('writes pretty JSON with a final newline', async () => {
     const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'results-')), 'm.json');
     await writeJsonFile(file, { a: [1] });

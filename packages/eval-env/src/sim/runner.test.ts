@@ -8,10 +8,12 @@ import { OracleAgent } from '../agents/oracle.js';
 import { RandomAgent } from '../agents/random.js';
 import { startChatServer } from '../test-utils/chat-server.js';
 import { tinyWorld } from '../test-utils/tiny-world.js';
-import { type RunProgress, runInteractive } from './runner.js';
+import { AgentUnavailableError, type RunProgress, runInteractive } from './runner.js';
 import { loadInteractiveTasks } from './tasks.js';
 
 const world = tinyWorld();
+/** The 8-byte PNG signature and one byte telling the files apart (enough for the runner's check). */
+const png = (tag: number) => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, tag]);
 // Shortest paths in the tiny world, counted by hand: page_3 -> page_4 is back, D_4 (2 steps).
 const tasks = [
   { source: 'page_0', target: 'page_1', pathLength: 1 },
@@ -43,8 +45,9 @@ describe('runInteractive', () => {
     ]);
     expect(run.episodes.every((e) => e.success && e.steps.length === e.pathLength + 1)).toBe(true);
     expect(run.metrics.overall).toMatchObject({ tasks: 4, 'Pass@1': 100, 'Pass@2': 100 });
-    expect(seen.at(-1)).toEqual({ done: 8, total: 8, successes: 8 });
-    expect(seen.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen.at(-1)).toEqual({ phase: 'episodes', done: 8, total: 8, successes: 8 });
+    // A first event before any episode ends, so a slow agent's run shows its size at once.
+    expect(seen.map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('gives the same episodes whatever the concurrency (seeds follow task and attempt)', async () => {
@@ -56,27 +59,52 @@ describe('runInteractive', () => {
     expect(other.episodes).not.toEqual(serial.episodes);
   });
 
-  it('records a throwing agent as failed steps and finishes the run', async () => {
+  it('records failed agent calls as steps and finishes the run while the agent still answers at times', async () => {
     let calls = 0;
     const flaky: Agent = {
       name: 'flaky',
       act: async () => {
-        calls++;
-        throw new Error('model crashed');
+        // Fails every other call: never 5 in a row.
+        if (calls++ % 2 === 0) throw new Error('model crashed');
+        return 'not an action';
       },
     };
     const run = await runInteractive({ world, tasks, agent: flaky, observation: 'text', maxSteps: 3 });
     expect(calls).toBe(12);
     expect(run.metrics.overall['Pass@1']).toBe(0);
     expect(run.episodes[0]?.steps[0]).toMatchObject({ outcome: 'agent-error', error: 'model crashed' });
-    expect(run.metrics.stepOutcomes['agent-error']).toBe(12);
+    expect(run.metrics.stepOutcomes).toMatchObject({ 'agent-error': 6, unparseable: 6 });
   });
 
-  it('survives an HTTP endpoint that keeps failing', async () => {
+  it('stops after a few failed calls in a row, and stops the episodes in flight too', async () => {
+    let calls = 0;
+    const broken: Agent = {
+      name: 'broken',
+      act: async (_o, { signal }) => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        signal?.throwIfAborted();
+        throw new Error('HTTP 401: invalid API key');
+      },
+    };
+    const run = runInteractive({ world, tasks, agent: broken, observation: 'text', attempts: 50, concurrency: 3 });
+    await expect(run).rejects.toThrow(new AgentUnavailableError(5, false, 'HTTP 401: invalid API key').message);
+    // The fifth failure stops the run; the calls already in flight end, nothing new starts.
+    expect(calls).toBeLessThanOrEqual(5 + 2);
+    await expect(
+      runInteractive({ world, tasks, agent: broken, observation: 'text', maxConsecutiveAgentErrors: 2 }),
+    ).rejects.toThrow(/failed 2 calls in a row/);
+    await expect(
+      runInteractive({ world, tasks, agent: broken, observation: 'text', maxConsecutiveAgentErrors: -1 }),
+    ).rejects.toThrow(/maxConsecutiveAgentErrors must be an integer >= 0/);
+  });
+
+  it('never returns metrics of a run in which every agent call failed (an HTTP endpoint that keeps failing)', async () => {
     const server = await startChatServer((_r, i) => (i % 3 === 2 ? { text: 'garbage' } : { status: 503, json: {} }));
     try {
       const agent = new HttpAgent({ baseUrl: server.baseUrl, model: 'm', retries: 1, backoffMs: 1, maxBackoffMs: 2 });
-      const run = await runInteractive({
+      // 2 episodes x 2 steps: 4 calls, fewer than the 5 in a row that stop a run early.
+      const run = runInteractive({
         world,
         tasks: tasks.slice(0, 2),
         agent,
@@ -84,8 +112,9 @@ describe('runInteractive', () => {
         maxSteps: 2,
         concurrency: 2,
       });
-      expect(run.episodes.map((e) => e.endReason)).toEqual(['step-limit', 'step-limit']);
-      expect(run.episodes[0]?.steps[0]?.error).toMatch(/gave up after 2 attempts/);
+      await expect(run).rejects.toThrow(
+        /^every one of the 4 agent call\(s\) failed; last error: POST .*gave up after 2 attempts\)$/,
+      );
       expect(server.requests).toHaveLength(8);
     } finally {
       await server.close();
@@ -94,8 +123,7 @@ describe('runInteractive', () => {
 
   it('sends each page its own screenshot in image mode', async () => {
     const imagesDir = await mkdtemp(path.join(os.tmpdir(), 'runner-images-'));
-    for (const [i, page] of world.pageIds.entries())
-      await writeFile(path.join(imagesDir, `${page}.png`), Buffer.from([i]));
+    for (const [i, page] of world.pageIds.entries()) await writeFile(path.join(imagesDir, `${page}.png`), png(i));
     const server = await startChatServer(() => ({
       json: { choices: [{ message: { content: 'Explain: this is target page.\tAction: complete' } }] },
     }));
@@ -108,8 +136,8 @@ describe('runInteractive', () => {
           .messages[0]?.content;
         return content?.[0]?.image_url?.url;
       });
-      // Sources page_3 and page_4 have bytes [3] and [4]: base64 "Aw==" and "BA==".
-      expect(sent.sort()).toEqual(['data:image/png;base64,Aw==', 'data:image/png;base64,BA==']);
+      // Sources page_3 and page_4 end in bytes 3 and 4: the signature then [3] or [4], in base64.
+      expect(sent.sort()).toEqual(['data:image/png;base64,iVBORw0KGgoD', 'data:image/png;base64,iVBORw0KGgoE']);
     } finally {
       await server.close();
     }
@@ -118,11 +146,19 @@ describe('runInteractive', () => {
   it('checks the screenshot of every page before running, not only of the pages in tasks', async () => {
     const imagesDir = await mkdtemp(path.join(os.tmpdir(), 'runner-images-'));
     // Tasks 0 and 1 use page_0, page_1 and page_3; page_2 and page_4 can still be visited.
-    for (const page of ['page_0', 'page_1', 'page_3']) await writeFile(path.join(imagesDir, `${page}.png`), 'png');
+    for (const page of ['page_0', 'page_1', 'page_3']) await writeFile(path.join(imagesDir, `${page}.png`), png(0));
     await expect(
       runInteractive({ world, tasks: tasks.slice(0, 2), agent: new RandomAgent(), imagesDir }),
     ).rejects.toThrow(
       `2 screenshot(s) missing in ${imagesDir}: ${path.join(imagesDir, 'page_2.png')}, ${path.join(imagesDir, 'page_4.png')}`,
+    );
+    // A file with the name but not the bytes of a PNG (a saved error page) is refused as well.
+    for (const page of ['page_2', 'page_4']) await writeFile(path.join(imagesDir, `${page}.png`), png(0));
+    await writeFile(path.join(imagesDir, 'page_1.png'), '<html>404</html>');
+    await expect(
+      runInteractive({ world, tasks: tasks.slice(0, 2), agent: new RandomAgent(), imagesDir }),
+    ).rejects.toThrow(
+      `1 screenshot(s) in ${imagesDir} are not images: ${path.join(imagesDir, 'page_1.png')} (not a PNG image)`,
     );
   });
 
@@ -188,6 +224,23 @@ describe('loadInteractiveTasks', () => {
     // With 2-space indentation each task spans 5 lines and the first starts on line 4.
     await expect(loadInteractiveTasks(file, world)).rejects.toThrow(
       `${file}: tasks[2] (line 14): target "page_77" is not a page of tiny.json`,
+    );
+  });
+
+  it('rejects an empty list, a subtree the world does not have, and a task listed twice', async () => {
+    const empty = await tasksFile(JSON.stringify({ subtree: 0, tasks: [] }));
+    await expect(loadInteractiveTasks(empty, world)).rejects.toThrow(
+      `${empty}: tasks: the list is empty; there is nothing to evaluate`,
+    );
+    // The tiny world's root has two children: subtrees 0 and 1.
+    const noSuchSubtree = await tasksFile(JSON.stringify({ subtree: 2, tasks }));
+    await expect(loadInteractiveTasks(noSuchSubtree, world)).rejects.toThrow(
+      `${noSuchSubtree}: subtree: 2 does not exist in tiny.json, which has 2 subtree(s) (0..1)`,
+    );
+    const twice = await tasksFile(JSON.stringify({ subtree: null, tasks: [...tasks, tasks[1]] }, null, 2));
+    // Task i starts on line 4 + 5 i.
+    await expect(loadInteractiveTasks(twice, world)).rejects.toThrow(
+      `${twice}: tasks[4] (line 24): page_0 -> page_3 is already tasks[1] (line 9); list each task once (--attempts repeats them)`,
     );
   });
 

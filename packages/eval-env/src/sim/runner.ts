@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { hash32, type ObservationMode, type World } from '@guinav/data-gen';
+import { hash32, type ObservationMode, type ProgressEvent, type World } from '@guinav/data-gen';
 import type { Agent } from '../agents/agent.js';
 import { type InteractiveMetrics, interactiveMetrics } from '../score/interactive-metrics.js';
 import { DEFAULT_MAX_STEPS, type EpisodeTrace, type NavigationGoal, type SuccessVariant } from './episode.js';
@@ -11,10 +11,9 @@ export interface InteractiveTask extends NavigationGoal {
   pathLength: number;
 }
 
-export interface RunProgress {
-  /** Episodes finished. */
-  done: number;
-  total: number;
+/** Progress of a run (phase `episodes`): episodes finished of all, and how many succeeded. */
+export interface RunProgress extends ProgressEvent {
+  phase: 'episodes';
   /** Episodes that succeeded so far. */
   successes: number;
 }
@@ -36,8 +35,33 @@ export interface InteractiveRunOptions {
   /** Base seed; each episode's seed derives from it, the task index and the attempt. Default 0. */
   seed?: number;
   systemPrompt?: boolean;
+  /**
+   * Stop the run after this many agent calls in a row failed (a server that is down, refuses the
+   * key or keeps answering garbage), default 5; 0 never stops early. A run in which every call
+   * failed is stopped at the end in any case: its metrics would only say 0%.
+   */
+  maxConsecutiveAgentErrors?: number;
   onProgress?: (progress: RunProgress) => void;
   signal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_CONSECUTIVE_AGENT_ERRORS = 5;
+
+/** The agent keeps failing: the run stopped rather than score a model that never answered. */
+export class AgentUnavailableError extends Error {
+  constructor(
+    /** Failed calls: in a row, or all of them. */
+    readonly failures: number,
+    readonly allFailed: boolean,
+    readonly lastError: string,
+  ) {
+    super(
+      allFailed
+        ? `every one of the ${failures} agent call(s) failed; last error: ${lastError}`
+        : `the agent failed ${failures} calls in a row, so the run was stopped; last error: ${lastError}`,
+    );
+    this.name = 'AgentUnavailableError';
+  }
 }
 
 /** One episode as `episodes.jsonl` stores it. */
@@ -67,12 +91,34 @@ export function episodeSeed(seed: number, taskIndex: number, attempt: number): n
 
 /**
  * Runs every task `attempts` times. A failing agent call (after the agent's own retries) is
- * recorded as an `agent-error` step and the episode goes on; only cancellation stops the run.
+ * recorded as an `agent-error` step and the episode goes on; cancellation stops the run, and so
+ * does an agent that keeps failing (see maxConsecutiveAgentErrors, AgentUnavailableError).
  * Episodes come back in task order, then attempt order.
  */
 export async function runInteractive(options: InteractiveRunOptions): Promise<InteractiveRun> {
   const attempts = positiveInt(options.attempts ?? 1, 'attempts');
   const concurrency = positiveInt(options.concurrency ?? 1, 'concurrency');
+  const maxFailures = options.maxConsecutiveAgentErrors ?? DEFAULT_MAX_CONSECUTIVE_AGENT_ERRORS;
+  if (!Number.isInteger(maxFailures) || maxFailures < 0) {
+    throw new Error(`maxConsecutiveAgentErrors must be an integer >= 0, got ${maxFailures}`);
+  }
+  // Stops the other episodes in flight when the agent is given up on.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const calls = { total: 0, failed: 0, inARow: 0, lastError: '' };
+  const onAgentCall = (error: unknown) => {
+    calls.total++;
+    if (error === undefined) {
+      calls.inARow = 0;
+      return;
+    }
+    calls.failed++;
+    calls.inARow++;
+    calls.lastError = error instanceof Error ? error.message : String(error);
+    if (maxFailures > 0 && calls.inARow >= maxFailures && !stop.signal.aborted) {
+      stop.abort(new AgentUnavailableError(calls.inARow, false, calls.lastError));
+    }
+  };
   const seed = options.seed ?? 0;
   const screenshots =
     options.observation !== 'text' && options.imagesDir
@@ -91,7 +137,8 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
 
   const total = options.tasks.length * attempts;
   const episodes: EpisodeRecord[] = new Array(total);
-  const progress: RunProgress = { done: 0, total, successes: 0 };
+  const progress: RunProgress = { phase: 'episodes', done: 0, total, successes: 0 };
+  options.onProgress?.({ ...progress });
   let next = 0;
   const worker = async () => {
     const sim = new Simulator(options.world, simOptions);
@@ -105,7 +152,7 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
       const attempt = item % attempts;
       const task = options.tasks[taskIndex] as InteractiveTask;
       const episode = episodeSeed(seed, taskIndex, attempt);
-      const trace = await runEpisode(sim, options.agent, task, episode, options.signal);
+      const trace = await runEpisode(sim, options.agent, task, episode, signal, onAgentCall);
       episodes[item] = { taskIndex, attempt, pathLength: task.pathLength, seed: episode, ...trace };
       progress.done++;
       if (trace.success) progress.successes++;
@@ -113,6 +160,9 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(total, 1)) }, worker));
+  if (calls.total > 0 && calls.failed === calls.total) {
+    throw new AgentUnavailableError(calls.failed, true, calls.lastError);
+  }
   return {
     episodes,
     metrics: interactiveMetrics(episodes, {
@@ -127,12 +177,14 @@ export async function runInteractive(options: InteractiveRunOptions): Promise<In
   };
 }
 
+/** Runs one episode; `onAgentCall` hears of every agent call: undefined when it answered, else its error. */
 export async function runEpisode(
   sim: Simulator,
   agent: Agent,
   task: NavigationGoal,
   seed: number,
   signal?: AbortSignal,
+  onAgentCall?: (error: unknown) => void,
 ): Promise<EpisodeTrace> {
   let observation = sim.reset(task);
   for (;;) {
@@ -142,11 +194,13 @@ export async function runEpisode(
       answer = await agent.act(observation, { seed, signal });
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
+      onAgentCall?.(err);
       const result = sim.fail(err instanceof Error ? err.message : String(err));
       if (result.done) return sim.trajectory();
       observation = result.observation;
       continue;
     }
+    onAgentCall?.(undefined);
     const result = sim.step(answer);
     if (result.done) return sim.trajectory();
     observation = result.observation;

@@ -1,6 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getPage, type World } from '@guinav/data-gen';
+import { checkImageFiles, getPage, listSome, type World } from '@guinav/data-gen';
 
 /** A page's screenshot: where it is, and its bytes, read on first use only. */
 export interface Screenshot {
@@ -59,18 +59,23 @@ export class ScreenshotStore {
     return shot;
   }
 
-  /** Fails before a run starts, naming every missing file, rather than halfway through it. */
+  /**
+   * Fails before a run starts, naming every missing file and every file that is not an image of
+   * its extension's format (it would be sent to the model as a broken data URL), rather than
+   * halfway through the run.
+   */
   async checkAll(pages: Iterable<string>): Promise<void> {
-    const missing: string[] = [];
-    for (const page of pages) {
-      const shot = this.get(page);
-      await access(shot.path).catch(() => missing.push(shot.path));
-    }
+    const files = [...pages].map((page) => this.get(page).path);
+    const { missing, notImages } = await checkImageFiles(files, (file) => file);
     if (missing.length) {
-      const shown = missing.slice(0, 5).join(', ');
       throw new Error(
-        `${missing.length} screenshot(s) missing in ${this.imagesDir}: ${shown}${missing.length > 5 ? ', ...' : ''}` +
+        `${missing.length} screenshot(s) missing in ${this.imagesDir}: ${listSome(missing)}` +
           ' (use --observation text to evaluate without images)',
+      );
+    }
+    if (notImages.length) {
+      throw new Error(
+        `${notImages.length} screenshot(s) in ${this.imagesDir} are not images: ${listSome(notImages, 3)}`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { peekBackend, setBackend } from '../tensor/engine.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { initBackend, parseDeviceRequest } from './init.js';
+import { WebGpuBackend } from './webgpu/webgpu-backend.js';
 
 describe('initBackend', () => {
   const previous = peekBackend();
@@ -23,6 +24,17 @@ describe('initBackend', () => {
     const { backend } = await initBackend('cpu', { cpu: { reference: true }, makeCurrent: false });
     expect((backend as CpuBackend).fast).toBeUndefined();
     expect(peekBackend()).toBe(previous);
+    backend.dispose();
+  });
+
+  it('turns --device webgpu into the WebGPU backend on the adapter Dawn offers (llvmpipe without a GPU)', async () => {
+    const { backend, choice } = await initBackend('webgpu', { webgpu: { batchDispatches: 16 } });
+    expect(choice.device).toBe('webgpu');
+    expect(backend).toBeInstanceOf(WebGpuBackend);
+    expect(peekBackend()).toBe(backend);
+    expect(backend.limits.computeDTypes).toEqual(['f32']);
+    expect(backend.limits.maxBindingsPerKernel).toBeGreaterThanOrEqual(4);
+    await backend.sync();
     backend.dispose();
   });
 

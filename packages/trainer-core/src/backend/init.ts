@@ -7,10 +7,13 @@ import { setBackend } from '../tensor/engine.js';
 import type { Backend } from './backend.js';
 import type { CreateCpuBackendOptions } from './cpu/create-cpu-backend.js';
 import { type ComputeDevice, type ComputeDeviceRequest, chooseTrainingDevice, type DeviceChoice } from './select.js';
+import type { CreateWebGpuBackendOptions } from './webgpu/create-webgpu-backend.js';
 
 export interface InitBackendOptions {
   /** CPU backend: kernel threads, FMA, reference-only (see CreateCpuBackendOptions). */
   cpu?: CreateCpuBackendOptions;
+  /** WebGPU backend: batching, binding cap, split-K occupancy (see CreateWebGpuBackendOptions). */
+  webgpu?: CreateWebGpuBackendOptions;
   /** Make the new backend the current one (default true). */
   makeCurrent?: boolean;
 }
@@ -24,12 +27,7 @@ type Factory = (options: InitBackendOptions) => Promise<Backend>;
 
 const FACTORIES: Record<ComputeDevice, Factory> = {
   cpu: async (options) => (await import('./cpu/create-cpu-backend.js')).createCpuBackend(options.cpu),
-  webgpu: async () => {
-    throw new Error(
-      '--device webgpu: the WebGPU training backend is not built yet; use --device cpu (or auto). ' +
-        '`guinav doctor` lists the adapters it will use.',
-    );
-  },
+  webgpu: async (options) => (await import('./webgpu/create-webgpu-backend.js')).createWebGpuBackend(options.webgpu),
 };
 
 const DEVICES = ['auto', 'cpu', 'webgpu'] as const;

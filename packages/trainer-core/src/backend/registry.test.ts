@@ -26,7 +26,7 @@ import { tensor } from '../ops/create.js';
 import { runKernel } from '../tensor/engine.js';
 import { tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
-import { cpuHeapOrSkip } from '../test-utils/cpu-heap.js';
+import { liveBytesOrSkip } from '../test-utils/live-bytes.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { getKernel, hasKernel, registerKernel } from './registry.js';
 
@@ -147,7 +147,7 @@ describeEachBackend('the engine', (b) => {
   });
 
   it('reports bad inputs through the definition, naming the kernel and the input, before allocating', (ctx) => {
-    const heap = cpuHeapOrSkip(b.backend, ctx);
+    const memory = liveBytesOrSkip(b.backend, ctx);
     tidy(() => {
       const f = tensor([1, 2], [2]);
       const f3 = tensor([1, 2, 3], [3]);
@@ -199,9 +199,9 @@ describeEachBackend('the engine', (b) => {
         [() => runKernel(AddInPlace, [f, f3], { alpha: 1 }), 'AddInPlace: src must have shape [2], got [3]'],
         [() => runKernel(ScaleInPlace, [f3, f], {}), 'ScaleInPlace: scale must have 1 elements, got 2 ([2])'],
       ];
-      const before = heap.stats().liveBytes;
+      const before = memory.stats().liveBytes;
       for (const [call, message] of cases) expect(call).toThrow(message);
-      expect(heap.stats().liveBytes).toBe(before);
+      expect(memory.stats().liveBytes).toBe(before);
     });
   });
 });

@@ -18,10 +18,16 @@ describe('chooseComputeDevice', () => {
 });
 
 describe('chooseTrainingDevice', () => {
-  it('keeps auto on the CPU beside a hardware adapter until the WebGPU backend exists, and says so', () => {
-    const choice = chooseTrainingDevice('auto', [adapter('hardware', 'H100')]);
-    expect(choice.device).toBe('cpu');
-    expect(choice.reason).toBe('hardware adapter H100, but the WebGPU training backend is not built yet');
+  it('trains on a hardware adapter with auto, and on the software one only when asked', () => {
+    expect(chooseTrainingDevice('auto', [adapter('hardware', 'H100')])).toEqual({
+      device: 'webgpu',
+      reason: 'hardware adapter H100',
+    });
+    expect(chooseTrainingDevice('auto', [adapter('software', 'llvmpipe')])).toEqual({
+      device: 'cpu',
+      reason: 'only a software WebGPU adapter is present; the CPU backend is faster',
+    });
+    expect(chooseTrainingDevice('webgpu', [adapter('software', 'llvmpipe')]).device).toBe('webgpu');
     expect(chooseTrainingDevice('auto', []).device).toBe('cpu');
   });
 });

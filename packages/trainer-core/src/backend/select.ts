@@ -32,16 +32,16 @@ export function chooseComputeDevice(request: ComputeDeviceRequest, adapters: Ada
 }
 
 /** Backends that can train today; `auto` only picks among these. */
-export const AVAILABLE_DEVICES: readonly ComputeDevice[] = ['cpu'];
+export const AVAILABLE_DEVICES: readonly ComputeDevice[] = ['cpu', 'webgpu'];
 
 /**
  * What `--device` resolves to for training and inference: `chooseComputeDevice`, except that
- * `auto` stays on a device whose backend exists (the WebGPU backend is the next issue).
+ * `auto` stays on a device whose backend exists.
  */
 export function chooseTrainingDevice(request: ComputeDeviceRequest, adapters: AdapterReport[]): DeviceChoice {
   const choice = chooseComputeDevice(request, adapters);
   if (request === 'auto' && !AVAILABLE_DEVICES.includes(choice.device)) {
-    return { device: 'cpu', reason: `${choice.reason}, but the WebGPU training backend is not built yet` };
+    return { device: 'cpu', reason: `${choice.reason}, but that backend is not available in this build` };
   }
   return choice;
 }

@@ -6,9 +6,9 @@ import { getBackend, setBackend } from '../tensor/engine.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeEachBackend, referenceBackend } from '../test-utils/backends.js';
-import { cpuHeapOrSkip } from '../test-utils/cpu-heap.js';
 import { floatChecks } from '../test-utils/float-dtypes.js';
 import { expectClose, gradcheck } from '../test-utils/gradcheck.js';
+import { liveBytesOrSkip } from '../test-utils/live-bytes.js';
 import { values, valuesOf } from '../test-utils/read.js';
 import { attention } from './attention.js';
 import { randn, tensor } from './create.js';
@@ -164,15 +164,15 @@ describeEachBackend('fused attention', ({ case: c }) => {
   });
 
   it('keeps no [T, T] matrix for the backward: saved memory is linear in T', (ctx) => {
-    const heap = cpuHeapOrSkip(getBackend(), ctx);
+    const memory = liveBytesOrSkip(getBackend(), ctx);
     const liveAfterForward = (T: number) =>
       tidy(() => {
         const rng = new TrainingRng(1);
         const q = randn([1, T, 1, 4], rng);
         q.requiresGrad = true;
-        const before = heap.stats().liveBytes;
+        const before = memory.stats().liveBytes;
         const out = attention(q, q, q);
-        const grown = heap.stats().liveBytes - before;
+        const grown = memory.stats().liveBytes - before;
         out.dispose();
         q.dispose();
         return grown;

@@ -3,7 +3,7 @@ import { CpuBackend } from '../backend/cpu/cpu-backend.js';
 import { CpuHeap } from '../backend/cpu/heap.js';
 import { dispose, tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
-import { cpuHeapOrSkip } from '../test-utils/cpu-heap.js';
+import { liveBytesOrSkip } from '../test-utils/live-bytes.js';
 import { valuesOf } from '../test-utils/read.js';
 import { full, tensor } from './create.js';
 import { mul } from './elementwise.js';
@@ -96,12 +96,12 @@ describeEachBackend('readScalars', (b) => {
     v.dispose();
   });
 
-  it('leaves nothing allocated on the CPU heap', async (ctx) => {
-    const heap = cpuHeapOrSkip(b.backend, ctx);
+  it('leaves nothing allocated', async (ctx) => {
+    const memory = liveBytesOrSkip(b.backend, ctx);
     const x = tensor([3], []);
-    const before = heap.stats().liveBytes;
+    const before = memory.stats().liveBytes;
     expect(await readScalars({ x, y: x })).toEqual({ x: 3, y: 3 });
-    expect(heap.stats().liveBytes).toBe(before);
+    expect(memory.stats().liveBytes).toBe(before);
     x.dispose();
   });
 });

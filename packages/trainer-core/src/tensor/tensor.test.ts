@@ -7,7 +7,7 @@ import { add, cast, mul } from '../ops/elementwise.js';
 import { gather } from '../ops/indexing.js';
 import { slice, transpose } from '../ops/shape-ops.js';
 import { describeEachBackend } from '../test-utils/backends.js';
-import { cpuHeapOrSkip } from '../test-utils/cpu-heap.js';
+import { liveBytesOrSkip } from '../test-utils/live-bytes.js';
 import { valuesOf } from '../test-utils/read.js';
 import { getBackend, setBackend } from './engine.js';
 import { dispose, keep, scopeDepth, tidy } from './scope.js';
@@ -99,8 +99,8 @@ describeEachBackend('tensor basics', (b) => {
 
 describeEachBackend('tidy', (b) => {
   it('frees intermediates, keeps returned tensors (nested in objects), returns them to the parent', async (ctx) => {
-    const heap = () => cpuHeapOrSkip(b.backend, ctx);
-    const before = heap().stats().liveBytes;
+    const memory = () => liveBytesOrSkip(b.backend, ctx);
+    const before = memory().stats().liveBytes;
     const { a, list } = tidy(() => {
       const x = full([100], 1);
       const y = mul(x, 2);
@@ -109,14 +109,14 @@ describeEachBackend('tidy', (b) => {
     });
     expect((await a.array())[0]).toBe(3);
     expect((await list[0]!.array())[0]).toBe(4);
-    expect(heap().stats().liveBytes - before).toBe(2 * 448);
+    expect(memory().stats().liveBytes - before).toBe(2 * 448);
     dispose({ a, list });
-    expect(heap().stats().liveBytes).toBe(before);
+    expect(memory().stats().liveBytes).toBe(before);
   });
 
   it('moves results into the enclosing scope, honours keep, and cleans up on throw', (ctx) => {
-    const heap = () => cpuHeapOrSkip(b.backend, ctx);
-    const before = heap().stats().liveBytes;
+    const memory = () => liveBytesOrSkip(b.backend, ctx);
+    const before = memory().stats().liveBytes;
     let kept: ReturnType<typeof zeros> | undefined;
     tidy(() => {
       const inner = tidy(() => zeros([4]));
@@ -132,7 +132,7 @@ describeEachBackend('tidy', (b) => {
       }),
     ).toThrow('boom');
     expect(scopeDepth()).toBe(0);
-    expect(heap().stats().liveBytes).toBe(before);
+    expect(memory().stats().liveBytes).toBe(before);
     expect(() => tidy(() => Promise.resolve(1))).toThrow(/Promise/);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { Backend } from '../backend/backend.js';
 import { CpuBackend } from '../backend/cpu/cpu-backend.js';
 import { createCpuBackend } from '../backend/cpu/create-cpu-backend.js';
+import { createWebGpuBackend } from '../backend/webgpu/create-webgpu-backend.js';
 import { peekBackend, setBackend } from '../tensor/engine.js';
 
 export interface BackendCase {
@@ -20,6 +21,8 @@ export const BACKEND_CASES: readonly BackendCase[] = [
   { name: 'cpu-reference', f64: true, create: async () => new CpuBackend() },
   // Two threads even on one core, so the multi-threaded split is always exercised.
   { name: 'cpu-fast', f64: true, create: () => createCpuBackend({ threads: 2 }) },
+  // A hardware adapter where there is one, else Mesa's llvmpipe (CI): every kernel really runs.
+  { name: 'webgpu', f64: false, create: () => createWebGpuBackend() },
 ];
 
 const built = new Map<string, Promise<Backend>>();
@@ -76,4 +79,15 @@ export function describeEachBackend(
       },
     });
   });
+}
+
+/** Runs `fn` with `backend` as the current backend, then puts the previous one back. */
+export function onBackend<T>(backend: Backend, fn: () => T): T {
+  const previous = peekBackend();
+  setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(previous);
+  }
 }

@@ -6,14 +6,13 @@
  */
 import { expect } from 'vitest';
 import { noGrad } from '../autograd/grad-mode.js';
-import type { Backend } from '../backend/backend.js';
 import { full, tensor } from '../ops/create.js';
 import { TrainingRng } from '../random/training-rng.js';
-import { getBackend, setBackend } from '../tensor/engine.js';
+import { getBackend } from '../tensor/engine.js';
 import { keep, tidy } from '../tensor/scope.js';
 import { shapeSize } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { referenceBackend } from './backends.js';
+import { onBackend, referenceBackend } from './backends.js';
 
 export interface GradcheckCase {
   /** Shapes of the differentiable inputs. */
@@ -35,16 +34,6 @@ function randomValues(size: number, rng: TrainingRng): Float64Array {
   const v = new Float64Array(size);
   for (let i = 0; i < size; i++) v[i] = rng.normal();
   return v;
-}
-
-function on<T>(backend: Backend, fn: () => T): T {
-  const previous = getBackend();
-  setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(previous);
-  }
 }
 
 /** Leaf gradients of sum(f(x) * w) for inputs in `dtype` on the current backend (kept; the caller frees them). */
@@ -93,11 +82,11 @@ export async function gradcheck(c: GradcheckCase): Promise<void> {
   const values = c.shapes.map((s, i) => (c.init ? c.init(i, shapeSize(s), rng) : randomValues(shapeSize(s), rng)));
   const ref = referenceBackend();
   const f64Inputs = (vals: Float64Array[]) => vals.map((v, i) => tensor(v, c.shapes[i]!, 'f64'));
-  const outSize = on(ref, () => noGrad(() => tidy(() => c.f(f64Inputs(values)).size)));
+  const outSize = onBackend(ref, () => noGrad(() => tidy(() => c.f(f64Inputs(values)).size)));
   const w = randomValues(outSize, rng);
-  const g64 = await readAll(on(ref, () => analyticGrads(c, values, w, 'f64')));
+  const g64 = await readAll(onBackend(ref, () => analyticGrads(c, values, w, 'f64')));
   const evalAt = (vals: Float64Array[]): number =>
-    on(ref, () =>
+    onBackend(ref, () =>
       noGrad(() =>
         tidy(() => {
           const y = c.f(f64Inputs(vals)).dataSync();

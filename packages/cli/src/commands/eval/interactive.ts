@@ -1,7 +1,19 @@
-import { checkOutputDir, loadWorld, OBSERVATION_MODES, type ObservationMode, type World } from '@guinav/data-gen';
+import path from 'node:path';
+import {
+  checkOutputApart,
+  checkOutputDir,
+  loadWorld,
+  OBSERVATION_MODES,
+  type ObservationMode,
+  type World,
+} from '@guinav/data-gen';
 import {
   type Agent,
+  AgentUnavailableError,
+  checkInteractiveRunSize,
+  DEFAULT_MAX_CONSECUTIVE_AGENT_ERRORS,
   HttpAgent,
+  INTERACTIVE_RESULT_FILES,
   type InteractiveMetrics,
   loadInteractiveTasks,
   OracleAgent,
@@ -13,8 +25,14 @@ import {
 } from '@guinav/eval-env';
 import { type Command, Option } from 'commander';
 import { interruptible } from '../../interrupt.js';
-import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../../option-parsers.js';
-import { createProgressDisplay } from '../../progress.js';
+import {
+  boundedInteger,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+} from '../../option-parsers.js';
+import { phaseProgress } from '../../progress.js';
 
 export const AGENT_KINDS = ['oracle', 'random', 'http'] as const;
 type AgentKind = (typeof AGENT_KINDS)[number];
@@ -39,7 +57,11 @@ export interface InteractiveOptions {
   maxTokens?: number;
   timeout?: number;
   retries?: number;
+  maxAgentFailures: number;
 }
+
+/** Episodes (and HTTP requests) in flight: beyond this, more only adds memory and load. */
+const MAX_CONCURRENCY = 256;
 
 const HTTP_ONLY = ['baseUrl', 'model', 'apiKeyEnv', 'temperature', 'maxTokens', 'timeout', 'retries'] as const;
 
@@ -59,7 +81,12 @@ export function registerEvalInteractive(evalCommand: Command): void {
     .addOption(
       new Option('--observation <mode>', 'what the agent is shown').choices(OBSERVATION_MODES).default('image'),
     )
-    .option('--concurrency <n>', 'episodes (and HTTP requests) in flight at once', positiveInteger, 1)
+    .option(
+      '--concurrency <n>',
+      `episodes (and HTTP requests) in flight at once (1..${MAX_CONCURRENCY})`,
+      boundedInteger(1, MAX_CONCURRENCY),
+      1,
+    )
     .option('--seed <n>', 'base seed for the oracle/random points and HTTP sampling', nonNegativeInteger, 0)
     .option('--system-prompt', "prepend data-gen's system prompt (only if the model was trained with it)")
     .option('--base-url <url>', 'http agent: OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1')
@@ -73,6 +100,12 @@ export function registerEvalInteractive(evalCommand: Command): void {
       'http agent: retries of a failed request, with exponential backoff (default 3)',
       nonNegativeInteger,
     )
+    .option(
+      '--max-agent-failures <n>',
+      'stop the run after this many failed agent calls in a row (0: never stop early)',
+      nonNegativeInteger,
+      DEFAULT_MAX_CONSECUTIVE_AGENT_ERRORS,
+    )
     .requiredOption('--out <dir>', 'output folder for metrics.json and episodes.jsonl')
     .action(async (opts: InteractiveOptions) => {
       const metrics = await evalInteractive(opts);
@@ -84,14 +117,28 @@ export function registerEvalInteractive(evalCommand: Command): void {
 export async function evalInteractive(opts: InteractiveOptions): Promise<InteractiveMetrics> {
   checkOptions(opts);
   await checkOutputDir(opts.out, '--out');
+  await checkOutputApart(
+    {
+      label: '--out',
+      path: opts.out,
+      files: Object.values(INTERACTIVE_RESULT_FILES).map((name) => path.join(opts.out, name)),
+    },
+    [
+      { label: '--ui-structure', path: opts.uiStructure },
+      { label: '--tasks', path: opts.tasks },
+      opts.imagesDir ? { label: '--images-dir', path: opts.imagesDir } : undefined,
+    ],
+  );
   const world = await loadWorld(opts.uiStructure);
   const tasks = await loadInteractiveTasks(opts.tasks, world);
+  checkInteractiveRunSize({ tasks: tasks.length, attempts: opts.attempts, maxSteps: opts.maxSteps });
   const agent = makeAgent(opts, world);
-  const progress = createProgressDisplay('eval interactive');
-  let run: Awaited<ReturnType<typeof runInteractive>>;
+  const progress = phaseProgress('eval interactive');
+  let written: { metrics: InteractiveMetrics; files: { metrics: string; episodes: string } };
   try {
-    run = await interruptible((signal) =>
-      runInteractive({
+    // One interruptible span for the run and the write: Ctrl-C in either leaves --out as it was.
+    written = await interruptible(async (signal) => {
+      const run = await runInteractive({
         world,
         tasks,
         agent,
@@ -103,17 +150,38 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
         concurrency: opts.concurrency,
         seed: opts.seed,
         systemPrompt: opts.systemPrompt ?? false,
+        maxConsecutiveAgentErrors: opts.maxAgentFailures,
         signal,
-        onProgress: ({ done, total, successes }) =>
-          progress.update({ done, total, info: { success: `${((100 * successes) / done).toFixed(1)}%` } }),
-      }),
-    );
+        onProgress: ({ successes, ...event }) =>
+          progress.onProgress({
+            ...event,
+            info: { success: event.done ? `${((100 * successes) / event.done).toFixed(1)}%` : '-' },
+          }),
+      });
+      const files = await writeInteractiveResults(opts.out, run, {
+        signal,
+        label: '--out',
+        onProgress: progress.onProgress,
+      });
+      return { metrics: run.metrics, files };
+    });
+  } catch (err) {
+    if (err instanceof AgentUnavailableError) throw new Error(agentUnavailableMessage(err, opts));
+    throw err;
   } finally {
     progress.stop();
   }
-  const files = await writeInteractiveResults(opts.out, run);
-  console.error(`wrote ${files.metrics} and ${files.episodes}`);
-  return run.metrics;
+  console.error(`wrote ${written.files.metrics} and ${written.files.episodes}`);
+  return written.metrics;
+}
+
+/** Why the run stopped and what to check; nothing was written, so no 0% metrics file misleads. */
+function agentUnavailableMessage(err: AgentUnavailableError, opts: InteractiveOptions): string {
+  const check =
+    opts.agent === 'http'
+      ? `check --base-url ${opts.baseUrl}, --model ${opts.model}${opts.apiKeyEnv ? `, the key in ${opts.apiKeyEnv}` : ''} and the server`
+      : 'check the agent';
+  return `${err.message}\nnothing was written to ${opts.out}; ${check} (--max-agent-failures sets how many failures in a row stop a run)`;
 }
 
 function checkOptions(opts: InteractiveOptions): void {

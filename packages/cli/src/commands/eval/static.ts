@@ -1,4 +1,4 @@
-import { checkOutputFile } from '@guinav/data-gen';
+import { checkOutputApart, checkOutputFile, writeOutputFile } from '@guinav/data-gen';
 import {
   type CoordsMetrics,
   type GelabStaticMetrics,
@@ -8,7 +8,6 @@ import {
   scoreCoordsFile,
   scoreGelabFile,
   scoreOdysseyFile,
-  writeJsonFile,
 } from '@guinav/eval-env';
 import { type Command, Option } from 'commander';
 
@@ -49,8 +48,11 @@ export async function evalStatic(opts: StaticOptions): Promise<StaticMetrics> {
     throw new Error(`--split only applies to --format odyssey (got --format ${opts.format})`);
   }
   await checkOutputFile(opts.out, '--out');
+  await checkOutputApart({ label: '--out', path: opts.out, files: [opts.out] }, [
+    { label: '--predictions', path: opts.predictions },
+  ]);
   const metrics = await score(opts);
-  await writeJsonFile(opts.out, metrics);
+  await writeOutputFile(opts.out, [`${JSON.stringify(metrics, null, 2)}\n`], { label: '--out' });
   console.error(`wrote ${opts.out}`);
   return metrics;
 }
@@ -76,6 +78,19 @@ export function warningLines(m: StaticMetrics): string[] {
 
 const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}%`);
 
+/**
+ * A task counts only when all its path + 1 steps are in the file and correct, so a file with steps
+ * missing (a truncated run) or repeated shows a task accuracy below the step accuracy: say why.
+ */
+function incompleteNote(g: GelabStaticMetrics): string {
+  const n = g.taskLevel.incomplete;
+  if (n === 0) return '';
+  return (
+    `; ${n} task(s) are incomplete (their number of records is not path + 1) and count as wrong, ` +
+    'which pulls task accuracy below step accuracy'
+  );
+}
+
 export function formatStaticSummary(format: StaticFormat, m: StaticMetrics): string {
   if (format === 'gelab') {
     const g = m as GelabStaticMetrics;
@@ -85,7 +100,7 @@ export function formatStaticSummary(format: StaticFormat, m: StaticMetrics): str
       `by path length: ${Object.entries(g.byPathLength)
         .map(([k, a]) => `${k} ${pct(a.accuracy)}`)
         .join(', ')}`,
-      `task level: ${pct(g.taskLevel.overall.accuracy)} of ${g.taskLevel.overall.count} tasks`,
+      `task level: ${pct(g.taskLevel.overall.accuracy)} of ${g.taskLevel.overall.count} tasks${incompleteNote(g)}`,
     ].join('\n');
   }
   if (format === 'odyssey') {

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 /**
  * A small GUI-Odyssey dataset root written the way the release and its tools leave it
  * (introduction.md, data/format_converter.py): annotations/, screenshots/, splits/ whose entries
@@ -124,7 +126,8 @@ export async function writeRealFormatDataset(root: string): Promise<string> {
   for (const id of Object.keys(REAL_FORMAT_EPISODES)) {
     const episode = realFormatEpisode(id) as { steps: { screenshot: string }[] };
     await writeFile(path.join(root, 'annotations', `${id}.json`), JSON.stringify(episode, null, 4));
-    for (const s of episode.steps) await writeFile(path.join(root, 'screenshots', s.screenshot), 'png');
+    // The PNG signature: screenshots are checked by their first bytes, not decoded.
+    for (const s of episode.steps) await writeFile(path.join(root, 'screenshots', s.screenshot), PNG_SIGNATURE);
   }
   const split = { train: ['rf_0001.json', 'rf_0002.json'], test: ['rf_0003.json'] };
   await writeFile(path.join(root, 'splits', 'random_split.json'), JSON.stringify(split, null, 4));

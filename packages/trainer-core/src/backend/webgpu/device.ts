@@ -11,11 +11,18 @@ import { createRequire } from 'node:module';
 
 export type AdapterKind = 'hardware' | 'software';
 
+/**
+ * Dawn's null backend: an adapter that compiles and validates every shader (it advertises
+ * shader-f16, subgroups and timestamps) but runs nothing. Tests use it to check kernels whose
+ * features the software adapter lacks; it is never listed or picked for work.
+ */
+export type AdapterPreference = 'auto' | AdapterKind | 'validation-only';
+
 /** What a caller (or `guinav doctor`) needs to know about an adapter. */
 export interface AdapterReport {
   kind: AdapterKind;
   /** Dawn backend flag used to create the instance (`default` = Dawn's own choice). */
-  backend: 'default' | 'opengles';
+  backend: 'default' | 'opengles' | 'null';
   featureLevel: 'core' | 'compatibility';
   vendor: string;
   architecture: string;
@@ -64,6 +71,8 @@ const ROUTES: AdapterRoute[] = [
     options: { featureLevel: 'compatibility' },
   },
 ];
+
+const NULL_ROUTE: AdapterRoute = { kind: 'software', backend: 'null', flags: ['backend=null'], options: {} };
 
 interface WebGpuModule {
   create(flags: string[]): GPU;
@@ -135,7 +144,7 @@ export async function listWebGpuAdapters(): Promise<AdapterReport[]> {
 
 export interface AcquireOptions {
   /** `auto` tries hardware then software. */
-  prefer?: 'auto' | AdapterKind;
+  prefer?: AdapterPreference;
   /** Extra features to enable when the adapter has them (e.g. `shader-f16`). */
   optionalFeatures?: GPUFeatureName[];
 }
@@ -153,7 +162,8 @@ export interface WebGpuContext {
  */
 export async function acquireWebGpuDevice(options: AcquireOptions = {}): Promise<WebGpuContext> {
   const prefer = options.prefer ?? 'auto';
-  const routes = ROUTES.filter((r) => prefer === 'auto' || r.kind === prefer);
+  const routes =
+    prefer === 'validation-only' ? [NULL_ROUTE] : ROUTES.filter((r) => prefer === 'auto' || r.kind === prefer);
   for (const route of routes) {
     const adapter = await requestAdapter(route);
     if (!adapter) continue;

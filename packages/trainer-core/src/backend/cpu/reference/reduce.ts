@@ -1,4 +1,5 @@
 /** Reductions. Sums accumulate in f64 whatever the storage type. */
+import { axisRuns } from '../../../kernels/shapes/axis-runs.js';
 import type { FloatArray } from '../../../tensor/dtype.js';
 
 /** out[o, i] = sum_j x[o, j, i] over an [outer, n, inner] layout. */
@@ -29,12 +30,7 @@ export function sumAxis(out: FloatArray, x: FloatArray, outer: number, n: number
  * shape). Runs of adjacent axes are reduced in one pass; separate runs one after another.
  */
 export function sumAxes(out: FloatArray, x: FloatArray, shape: readonly number[], axes: readonly number[]): void {
-  const groups: [number, number][] = [];
-  for (const a of axes) {
-    const last = groups[groups.length - 1];
-    if (last && last[1] === a) last[1] = a + 1;
-    else groups.push([a, a + 1]);
-  }
+  const groups = axisRuns(axes);
   if (groups.length === 0) {
     out.set(x.subarray(0, out.length));
     return;

@@ -5,7 +5,7 @@ import { type RandomGenerator, unsafeSkipN, unsafeUniformIntDistribution, xorosh
  * through one of these, so the same seed gives byte-identical output. `fork(label)` derives an
  * independent stream per purpose: drawing more points for one file never shifts another's.
  */
-export class Rng {
+export class DataRng {
   private readonly gen: RandomGenerator;
 
   constructor(readonly seed: number) {
@@ -19,13 +19,13 @@ export class Rng {
   }
 
   /** A new stream determined by this stream's seed and the label (not by how much was drawn). */
-  fork(label: string): Rng {
-    return new Rng(hash32(`${this.seed}/${label}`));
+  fork(label: string): DataRng {
+    return new DataRng(hash32(`${this.seed}/${label}`));
   }
 
   /** Uniform integer in [min, max], both inclusive. */
   int(min: number, max: number): number {
-    if (max < min) throw new Error(`Rng.int: empty range [${min}, ${max}]`);
+    if (max < min) throw new Error(`DataRng.int: empty range [${min}, ${max}]`);
     return unsafeUniformIntDistribution(min, max, this.gen);
   }
 
@@ -44,7 +44,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('Rng.pick: empty list');
+    if (items.length === 0) throw new Error('DataRng.pick: empty list');
     return items[this.int(0, items.length - 1)] as T;
   }
 

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** The built bin, exactly as `npx guinav` runs it (the test target depends on build). */
+export const GUINAV_BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'guinav.js');
+
+export interface Finished {
+  /** The exit status, or null when a signal ended the process (e.g. SIGKILL). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  pid: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs guinav in a child process and, the first time its stderr matches `when` (e.g. the first
+ * progress line of a phase), sends it `signals`, one after another, `gapMs` apart: real signals, as
+ * a terminal's Ctrl-C or a `kill` would. Resolves when the process has ended (without `options`,
+ * it just runs).
+ */
+export function guinavProcess(
+  args: readonly string[],
+  options?: { when: RegExp; signals: NodeJS.Signals[]; gapMs?: number },
+): Promise<Finished> {
+  const child = spawn(process.execPath, [GUINAV_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!options || sent || !options.when.test(stderr)) return;
+    sent = true;
+    options.signals.forEach((signal, i) => {
+      setTimeout(() => child.kill(signal), i * (options.gapMs ?? 30));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (options && !sent) reject(new Error(`guinav ${args.join(' ')} ended before ${options.when}:\n${stderr}`));
+      else resolve({ code, signal, pid: child.pid as number, stdout, stderr });
+    });
+  });
+}
