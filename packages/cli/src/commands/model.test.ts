@@ -153,7 +153,7 @@ describe('guinav model quantize', () => {
     expect(await guinav('model', 'quantize', '--model', model, '--out', out)).toBe(1);
     expect(stderr()).toMatch(/--out .*llama-nf4: is not empty; give a new or empty folder/);
     expect(await guinav('model', 'quantize', '--model', out, '--out', out)).toBe(1);
-    expect(stderr()).toMatch(/--out .*: is the model folder --model/);
+    expect(stderr()).toMatch(/--out .*: is inside --model .*; write the output elsewhere/);
     expect(await guinav('model', 'quantize', '--model', out, '--out', path.join(tempDir(), 'again'))).toBe(1);
     expect(stderr()).toMatch(/config\.json: the model is already quantized/);
     expect(await guinav('model', 'quantize', '--model', model, '--out', tempDir(), '--method', 'int4')).toBe(1);

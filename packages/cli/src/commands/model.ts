@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkOutputDir, checkOutputFile, writeOutputDir } from '@guinav/data-gen';
+import { checkOutputApart, checkOutputDir, checkOutputFile, writeOutputDir } from '@guinav/data-gen';
 import {
   CPU_HEAP_MAX_PAGES,
   CPU_HEAP_PAGE_BYTES,
@@ -207,7 +207,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
     tokenizer: false,
     label: '--model',
     quantize,
-    onTensor: (done, total) => progress.update({ done, total }),
+    onTensor: (done, total) => progress.update({ phase: 'loading', done, total }),
   }).finally(() => progress.stop());
   const { model } = loaded;
   try {
@@ -232,15 +232,9 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   }
 }
 
-function sameFolder(a: string, b: string): boolean {
-  return realPath(a) === realPath(b);
-}
-
 /** Writes the quantized folder into `--out` (new or empty), atomically: all of it or nothing. */
 export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string> {
-  if (sameFolder(opts.out, opts.model) || realPath(opts.out).startsWith(`${realPath(opts.model)}${path.sep}`)) {
-    throw new Error(`--out ${opts.out}: is the model folder --model ${opts.model} (or inside it); write elsewhere`);
-  }
+  await checkOutputApart({ label: '--out', path: opts.out, files: [] }, [{ label: '--model', path: opts.model }]);
   await checkOutputDir(opts.out, '--out');
   if (fs.existsSync(opts.out) && fs.readdirSync(opts.out).length > 0) {
     throw new Error(`--out ${opts.out}: is not empty; give a new or empty folder (a model folder is written whole)`);
@@ -263,7 +257,7 @@ export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string>
             skipModules: opts.skipModules,
             signal,
             label: '--model',
-            onTensor: (done, total) => progress.update({ done, total }),
+            onTensor: (done, total) => progress.update({ phase: 'loading', done, total }),
           });
         },
         { signal },
