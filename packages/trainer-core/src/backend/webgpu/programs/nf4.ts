@@ -11,6 +11,7 @@ import { entry, linearGrid, linearThread } from '../shader/grid.js';
 import { type BindingDecl, f32, f32In, f32Out, type ShaderSpec, u32, wordsIn } from '../shader/spec.js';
 import type { BufferView, WebGpuBackend } from '../webgpu-backend.js';
 import { readers } from './codecs.js';
+import { tileEntry } from './matmul.js';
 
 /** The quantized weight's tensors, as views, in the definition's input order. */
 export interface Nf4Views {
@@ -72,12 +73,7 @@ function matmulSpec(key: string, wT: boolean, nested: boolean): ShaderSpec {
 ${decoder(nested)}
 var<workgroup> Xs: array<f32, ${bk * bm}>;
 var<workgroup> Ws: array<f32, ${bk * bn}>;
-@compute @workgroup_size(${threads})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix: u32) {
-  let tx = lix % ${tx}u;
-  let ty = lix / ${tx}u;
-  let tile_m = wid.y * ${bm}u;
-  let tile_n = wid.x * ${bn}u;
+${tileEntry(threads, tx, bm, bn)}
   var acc: array<array<f32, ${tn}>, ${tm}>;
   for (var k0 = 0u; k0 < u.K; k0 += ${bk}u) {
     for (var s = 0u; s < ${stage(bk * bm)}u; s++) {

@@ -11,6 +11,7 @@ import { f32, i32, type Local, type Val } from '../emit/expr.js';
 import { call, type FuncRef, type FunctionBuilder } from '../emit/function-builder.js';
 import type { ModuleBuilder } from '../emit/module-builder.js';
 import { type GemmFns, NR } from './gemm/blocks.js';
+import { GEMM_UNIT_PARAMS } from './matmul.js';
 
 /** Parameter order of the exported `nf4_matmul` (all i32 except offset). */
 export const NF4_MATMUL_PARAMS = [
@@ -28,13 +29,7 @@ export const NF4_MATMUL_PARAMS = [
   'blockShift',
   'nestedShift',
   'offset',
-  'mc',
-  'nc',
-  'kc',
-  'counter',
-  'scratch',
-  'scratchStride',
-  'tid',
+  ...GEMM_UNIT_PARAMS,
 ] as const;
 
 /** Parameters of the internal decoder: the quantized weight, then the run to decode. */
