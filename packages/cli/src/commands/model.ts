@@ -260,7 +260,7 @@ export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string>
             onTensor: (done, total) => progress.update({ phase: 'loading', done, total }),
           });
         },
-        { signal },
+        { signal, label: '--out' },
       ),
     );
   } finally {

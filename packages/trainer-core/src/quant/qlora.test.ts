@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SafetensorsFile } from '../io/safetensors/reader.js';
 import { applyLora, loraLayers, mergeLora } from '../lora/apply-lora.js';
 import { LoraLinear } from '../lora/lora-linear.js';
 import { parseLlamaConfig } from '../models/llama/config.js';
@@ -11,6 +13,8 @@ import { tidy } from '../tensor/scope.js';
 import { describeEachBackend } from '../test-utils/backends.js';
 import { expectClose } from '../test-utils/gradcheck.js';
 import { values } from '../test-utils/read.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
+import { moduleTarget } from '../train/module-target.js';
 import { Nf4Linear } from './nf4-linear.js';
 import { isSkipped, quantizeModelNf4 } from './quantize-model.js';
 
@@ -67,6 +71,37 @@ describeEachBackend('QLoRA', () => {
     expect(q).not.toBeInstanceOf(LoraLinear);
     expectClose(await values(() => model.forward(ids())), adaptedLogits, 1e-4, 'merged logits');
     model.dispose();
+  });
+});
+
+describe('QLoRA checkpoints', () => {
+  const temp = tempDirs('guinav-qlora-');
+  it("the Trainer's module target saves the NF4 base and the adapters, and loads them back", async () => {
+    const build = async () => {
+      const m = new LlamaForCausalLM(config, { seed: 5 });
+      await quantizeModelNf4(m, { doubleQuant: true });
+      applyLora(m, { r: 2, alpha: 4, dropout: 0, rslora: false, targetModules: ['q_proj', 'down_proj'] });
+      return m;
+    };
+    const model = await build();
+    for (const [, layer] of loraLayers(model)) {
+      const w = layer.lora_B.weight;
+      w.backend.upload(
+        w.storage.handle,
+        'f32',
+        Float32Array.from({ length: w.size }, (_, i) => Math.cos(i) * 0.1),
+      );
+    }
+    const dir = temp();
+    await moduleTarget(model).save(dir);
+    const file = SafetensorsFile.open(path.join(dir, 'model.safetensors'));
+    expect(file.keys()).toContain('model.layers.0.self_attn.q_proj.base_layer.weight.quant_state.bitsandbytes__nf4');
+    expect(file.meta('model.layers.0.self_attn.q_proj.base_layer.weight.absmax').dtype).toBe('u8');
+    file.close();
+    const fresh = await build();
+    await moduleTarget(fresh).load(dir);
+    expect(await values(() => fresh.forward(ids()))).toEqual(await values(() => model.forward(ids())));
+    for (const m of [model, fresh]) m.dispose();
   });
 });
 
