@@ -3,6 +3,7 @@ import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerInfer } from './commands/infer.js';
 import { registerModel } from './commands/model.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
@@ -15,6 +16,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerWorld,
   registerData,
   registerBench,
+  registerInfer,
   registerModel,
 ];
 

@@ -89,6 +89,27 @@ export {
   type WebGpuBenchReport,
   type WebGpuBenchWorkload,
 } from './bench/webgpu-bench.js';
+export { BYTE_CHARS, fromByteLevel, toByteLevel } from './bpe/byte-level.js';
+export { ISOLATED_PATTERN, splitIsolated, splitSpecialTokens } from './bpe/pieces.js';
+export { byteLevelBpeTokenizerJson, type TokenizerJson } from './bpe/tokenizer-json.js';
+export { type BpeTrainingOptions, type TrainedBpe, trainByteLevelBpe } from './bpe/train.js';
+export { GenerationBatcher, type GenerationBatcherOptions } from './generate/batcher.js';
+export {
+  type FinishReason,
+  type GenerateOptions,
+  type GenerationRequest,
+  type GenerationResult,
+  type GenerationTokenizer,
+  generate,
+} from './generate/generate.js';
+export { KvCache } from './generate/kv-cache.js';
+export {
+  argmaxRow,
+  checkSamplingOptions,
+  chooseToken,
+  type SamplingOptions,
+  samplingDistribution,
+} from './generate/sampling.js';
 export { readJsonFile, sortedJson, writeTextFileAtomic } from './io/files.js';
 export * from './io/safetensors/index.js';
 export {
@@ -114,7 +135,12 @@ export { encodeEvent, frameRecord, TensorBoardWriter } from './log/tensorboard.j
 export { type LogRecord, TrainingLog } from './log/training-log.js';
 export * from './lora/index.js';
 export * from './models/index.js';
-export { type AttentionInputs, SelfAttention, type SelfAttentionOptions } from './nn/attention.js';
+export {
+  type AttentionInputs,
+  type KeyValueCache,
+  SelfAttention,
+  type SelfAttentionOptions,
+} from './nn/attention.js';
 export { dropoutRng, setDropoutRng } from './nn/dropout-rng.js';
 export {
   buildModule,
@@ -181,3 +207,12 @@ export { type Shape, shapeSize } from './tensor/shape.js';
 export { Storage, Tensor } from './tensor/tensor.js';
 export * from './tokenizer/index.js';
 export * from './train/index.js';
+export {
+  type ImageProcessorConfig,
+  type ImageProcessorConfigJson,
+  ImageProcessorConfigSchema,
+  PIL_RESAMPLE,
+  parseImageProcessorConfig,
+  siglipImageProcessorJson,
+} from './vision/image-processor-config.js';
+export { ImagePreprocessor, type ImagePreprocessorOptions, type PixelValues } from './vision/preprocess.js';

@@ -1,7 +1,8 @@
 /**
- * `guinav model info|forward|quantize`: what a Hugging Face model folder holds, its logits for
- * given token ids (for checking guinav against other implementations, e.g. transformers), and the
- * folder rewritten with bitsandbytes NF4 / int8 weights as transformers would save it.
+ * `guinav model info|forward|create|quantize`: what a Hugging Face model folder holds, its logits
+ * for given token ids (and a screenshot, for a vision-language model) to check guinav against
+ * other implementations such as transformers, a fresh built-in VLM folder, and a folder rewritten
+ * with bitsandbytes NF4 / int8 weights as transformers would save it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,9 +10,14 @@ import { checkOutputApart, checkOutputDir, checkOutputFile, writeOutputDir } fro
 import {
   CPU_HEAP_MAX_PAGES,
   CPU_HEAP_PAGE_BYTES,
+  createTinyVlm,
   type DecoderDims,
   describeModelFolder,
   initBackend,
+  isTinyVlmSize,
+  type LlavaConfig,
+  LlavaForConditionalGeneration,
+  LlavaProcessor,
   type LoadQuantization,
   loadModel,
   type ModelFolderSummary,
@@ -20,12 +26,14 @@ import {
   type QuantizeFolderReport,
   quantizeModelFolder,
   readModelConfig,
+  type Tensor,
+  TINY_VLM_SIZES,
   tensor,
   writeTextFileAtomic,
 } from '@guinav/trainer-core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { interruptible } from '../interrupt.js';
-import { positiveInteger } from '../option-parsers.js';
+import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 import { createProgressDisplay } from '../progress.js';
 
 const CPU_HEAP_BYTES = CPU_HEAP_MAX_PAGES * CPU_HEAP_PAGE_BYTES;
@@ -40,9 +48,17 @@ export interface ModelForwardOptions {
   inputIds: number[];
   out: string;
   device: string;
+  /** Screenshot for a vision-language model's image token(s). */
+  image?: string;
   /** Load the linear layers in NF4 (bitsandbytes' layout), as QLoRA does. */
   quantize?: 'nf4';
   doubleQuant?: boolean;
+}
+
+export interface ModelCreateOptions {
+  out: string;
+  size: string;
+  seed: number;
 }
 
 export interface ModelQuantizeOptions {
@@ -109,6 +125,13 @@ export function formatModelInfo(s: ModelFolderSummary): string {
       `vocab        ${count(d.vocabSize)}${d.tieWordEmbeddings ? ', head tied to the embeddings' : ''}`,
     );
   }
+  const v = visionOf(s);
+  if (v) {
+    lines.push(
+      `vision       SigLIP, ${v.layers} layers, hidden ${v.hiddenSize}; ${v.imageSize}x${v.imageSize} images, ` +
+        `patch ${v.patchSize}: ${v.tokensPerImage} image tokens (id ${v.imageTokenId})`,
+    );
+  }
   lines.push(
     `parameters   ${count(s.parameters)}`,
     `dtype        ${s.checkpointDTypes.join(', ') || '-'} in the checkpoint (${bytes(s.checkpointBytes)}); ${LOADS_AS[s.quantization ?? 'f32']}`,
@@ -133,6 +156,20 @@ export function formatModelInfo(s: ModelFolderSummary): string {
   return lines.join('\n');
 }
 
+/** The vision tower of a LLaVA folder, as info prints it. */
+function visionOf(s: ModelFolderSummary) {
+  const c = s.config as Partial<LlavaConfig>;
+  if (!c.vision || c.tokensPerImage === undefined || c.imageTokenIndex === undefined) return undefined;
+  return {
+    layers: c.vision.numLayers,
+    hiddenSize: c.vision.hiddenSize,
+    imageSize: c.vision.imageSize,
+    patchSize: c.vision.patchSize,
+    tokensPerImage: c.tokensPerImage,
+    imageTokenId: c.imageTokenIndex,
+  };
+}
+
 function infoJson(s: ModelFolderSummary) {
   return {
     model: s.dir,
@@ -150,6 +187,7 @@ function infoJson(s: ModelFolderSummary) {
           tiedEmbeddings: s.dims.tieWordEmbeddings,
         }
       : {}),
+    ...(visionOf(s) ? { vision: visionOf(s) } : {}),
     parameters: s.parameters,
     checkpointDTypes: s.checkpointDTypes,
     checkpointBytes: s.checkpointBytes,
@@ -212,21 +250,31 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   const { model } = loaded;
   try {
     const vocab = model.config.vocabSize;
-    const ids = tensor(Int32Array.from(opts.inputIds), [1, opts.inputIds.length], 'i32');
-    const logits = noGrad(() => model.forward(ids));
-    ids.dispose();
+    const input = await forwardInput(opts, model);
+    const n = input.ids.length;
+    const ids = tensor(input.ids, [1, n], 'i32');
+    const pixelValues = input.pixels && tensor(input.pixels.data, input.pixels.shape, 'f32');
+    const logits: Tensor = noGrad(() =>
+      pixelValues && model instanceof LlavaForConditionalGeneration
+        ? model.forward(ids, { pixelValues, hostIds: input.ids })
+        : model.forward(ids),
+    );
+    for (const t of [ids, pixelValues]) t?.dispose();
     const data = (await logits.data()) as Float32Array;
     logits.dispose();
     const rows: string[] = [];
-    for (let t = 0; t < opts.inputIds.length; t++) {
+    for (let t = 0; t < n; t++) {
       rows.push(`[${Array.from(data.subarray(t * vocab, (t + 1) * vocab)).join(', ')}]`);
     }
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
     await writeTextFileAtomic(opts.out, `{"logits": [\n${rows.join(',\n')}\n]}\n`);
     console.error(
-      `wrote ${opts.out}: logits [${opts.inputIds.length}, ${vocab}] from ${loaded.family.architecture} on ${choice.device}`,
+      `wrote ${opts.out}: logits [${n}, ${vocab}] from ${loaded.family.architecture} on ${choice.device}` +
+        (input.expanded
+          ? ` (the image token expanded to ${input.expanded} image tokens, as transformers' processor does)`
+          : ''),
     );
-    return { positions: opts.inputIds.length, vocab };
+    return { positions: n, vocab };
   } finally {
     model.dispose();
   }
@@ -257,7 +305,7 @@ export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string>
             skipModules: opts.skipModules,
             signal,
             label: '--model',
-            onTensor: (done, total) => progress.update({ phase: 'loading', done, total }),
+            onTensor: (done, total) => progress.update({ phase: 'quantize', done, total }),
           });
         },
         { signal, label: '--out' },
@@ -270,10 +318,60 @@ export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string>
   return `wrote ${opts.out}: ${report!.quantized.length} linear weights in ${kind}, ${report!.copied} tensors copied (${report!.files.join(', ')})`;
 }
 
+/**
+ * The ids (and pixels) a forward pass runs on. For a LLaVA model with --image, the image token
+ * stands where the image goes: once (expanded here to the tower's patch count, as transformers'
+ * processor does) or already expanded.
+ */
+async function forwardInput(opts: ModelForwardOptions, model: { config: unknown }) {
+  const ids = Int32Array.from(opts.inputIds);
+  if (!(model instanceof LlavaForConditionalGeneration)) {
+    if (opts.image) throw new Error(`--image: ${opts.model} is not a vision-language model`);
+    return { ids };
+  }
+  const processor = LlavaProcessor.fromFolder(opts.model);
+  const image = processor.imageTokenId;
+  const per = processor.tokensPerImage;
+  const found = opts.inputIds.filter((id) => id === image).length;
+  if (!opts.image) {
+    if (found > 0) throw new Error(`--input-ids: holds the image token ${image}; pass the screenshot with --image`);
+    return { ids };
+  }
+  if (found !== 1 && found !== per) {
+    throw new Error(
+      `--input-ids: expected the image token ${image} once (or ${per} times, already expanded) for --image, found it ${found} times`,
+    );
+  }
+  const expandedIds =
+    found === 1
+      ? opts.inputIds.flatMap((id) => (id === image ? new Array<number>(per).fill(id) : [id]))
+      : opts.inputIds;
+  const pixels = await processor.images.loadBatch([opts.image]);
+  return { ids: Int32Array.from(expandedIds), pixels, expanded: found === 1 ? per : undefined };
+}
+
+/** `guinav model create`: a new built-in VLM folder with seeded random weights. */
+export async function modelCreate(opts: ModelCreateOptions): Promise<string> {
+  if (!isTinyVlmSize(opts.size)) {
+    throw new Error(`--size: expected one of ${Object.keys(TINY_VLM_SIZES).join(', ')}, got "${opts.size}"`);
+  }
+  const { dir, model } = await createTinyVlm({ dir: opts.out, size: opts.size, seed: opts.seed });
+  const parameters = model.numParameters();
+  model.dispose();
+  const { image } = TINY_VLM_SIZES[opts.size];
+  const tokens = (image.size / image.patch) ** 2;
+  return (
+    `wrote ${dir}: the ${opts.size} VLM (LLaVA: SigLIP + Llama), ${count(parameters)} parameters, seed ${opts.seed}; ` +
+    `${image.size}x${image.size} screenshots as ${tokens} image tokens`
+  );
+}
+
 export function registerModel(program: Command): void {
   const model = program
     .command('model')
-    .description('Inspect Hugging Face model folders (llama, qwen2, gemma3_text) and check their logits');
+    .description(
+      'Inspect Hugging Face model folders (llama, qwen2, gemma3_text, llava), check their logits, create the built-in VLM',
+    );
 
   model
     .command('info')
@@ -290,6 +388,7 @@ export function registerModel(program: Command): void {
     .requiredOption('--model <dir>', 'a local model folder (config.json, *.safetensors)')
     .requiredOption('--input-ids <ids>', 'comma-separated token ids, e.g. 1,5,9', tokenIdList)
     .requiredOption('--out <file>', 'where to write the logits JSON (f32 values)')
+    .option('--image <file>', 'screenshot for a vision-language model (the ids hold its image token where it goes)')
     .option('--device <device>', 'auto, cpu or webgpu', 'cpu')
     .option(
       '--quantize <type>',
@@ -321,5 +420,17 @@ export function registerModel(program: Command): void {
     .option('--skip-modules <names>', 'comma-separated modules kept in full precision (default lm_head)', nameList)
     .action(async (opts: ModelQuantizeOptions) => {
       console.error(await modelQuantize(opts));
+    });
+
+  model
+    .command('create')
+    .description(
+      'Write a new built-in VLM (LLaVA layout: SigLIP, projector, Llama; GE-Lab tokenizer) with random weights',
+    )
+    .requiredOption('--out <dir>', 'the model folder to write (must not exist or be empty)')
+    .option('--size <size>', `${Object.keys(TINY_VLM_SIZES).join(' or ')}`, 'tiny')
+    .option('--seed <n>', 'seed of the initial weights', nonNegativeInteger, 0)
+    .action(async (opts: ModelCreateOptions) => {
+      console.log(await modelCreate(opts));
     });
 }

@@ -56,16 +56,18 @@ describe('runCpuBenchmarks', () => {
 
 describe('medianMs', () => {
   it('warms up first and returns the median of the timed runs', () => {
+    // A fake clock: each call of fn takes exactly its delay, whatever the machine's load.
     const delays = [0, 0, 30, 1, 20, 2, 10];
     let call = 0;
-    const busy = (ms: number) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end) {}
-    };
-    const median = medianMs(() => busy(delays[call++]!), { reps: 5, warmup: 2 });
+    let clock = 0;
+    const median = medianMs(
+      () => {
+        clock += delays[call++]!;
+      },
+      { reps: 5, warmup: 2, now: () => clock },
+    );
     expect(call).toBe(7);
     // Timed delays 30, 1, 20, 2, 10 -> median 10.
-    expect(median).toBeGreaterThanOrEqual(10);
-    expect(median).toBeLessThan(19);
+    expect(median).toBe(10);
   });
 });

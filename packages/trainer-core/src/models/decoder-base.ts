@@ -47,11 +47,23 @@ export class DecoderBody<L extends DecoderLayerModule> extends Module {
 
   /** i32 ids [B, T] -> final hidden states [B, T, hidden]. */
   forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
+    return tidy(() => this.forwardEmbeddings(this.embed(ids), inputs));
+  }
+
+  /** The input embeddings of ids (scaled where the family scales them), what `inputs_embeds` holds. */
+  embed(ids: Tensor): Tensor {
     return tidy(() => {
-      let x = this.embed_tokens.forward(ids);
-      if (this.embedScale !== undefined) x = scale(x, this.embedScale);
-      for (const layer of this.layers.items) x = layer.forward(x, inputs);
-      return this.norm.forward(x);
+      const x = this.embed_tokens.forward(ids);
+      return this.embedScale === undefined ? x : scale(x, this.embedScale);
+    });
+  }
+
+  /** Input embeddings [B, T, hidden] (a vision model's merged ones) -> final hidden states. */
+  forwardEmbeddings(x: Tensor, inputs: AttentionInputs = {}): Tensor {
+    return tidy(() => {
+      let h = x;
+      for (const layer of this.layers.items) h = layer.forward(h, inputs);
+      return this.norm.forward(h);
     });
   }
 }
@@ -80,9 +92,15 @@ export class DecoderForCausalLM<C extends DecoderDims, B extends DecoderBody<Dec
 
   /** i32 ids [B, T] -> logits [B, T, vocab]. */
   forward(ids: Tensor, inputs: AttentionInputs = {}): Tensor {
-    return tidy(() => {
-      const h = this.model.forward(ids, inputs);
-      return this.lm_head ? this.lm_head.forward(h) : linear(h, this.model.embed_tokens.weight);
-    });
+    return tidy(() => this.head(this.model.forward(ids, inputs)));
+  }
+
+  /** Input embeddings [B, T, hidden] -> logits [B, T, vocab]. */
+  forwardEmbeddings(x: Tensor, inputs: AttentionInputs = {}): Tensor {
+    return tidy(() => this.head(this.model.forwardEmbeddings(x, inputs)));
+  }
+
+  private head(h: Tensor): Tensor {
+    return this.lm_head ? this.lm_head.forward(h) : linear(h, this.model.embed_tokens.weight);
   }
 }

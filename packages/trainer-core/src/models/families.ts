@@ -10,6 +10,9 @@ import { gemma3ImageTextCheckpointKey, parseGemma3ImageTextConfig } from './gemm
 import { Gemma3ForCausalLM } from './gemma3/modeling.js';
 import { type LlamaConfig, parseLlamaConfig } from './llama/config.js';
 import { LlamaForCausalLM } from './llama/modeling.js';
+import { llavaCheckpointKey } from './llava/checkpoint-keys.js';
+import { type LlavaConfig, type LlavaTextPart, parseLlavaConfig } from './llava/config.js';
+import { LlavaForConditionalGeneration } from './llava/modeling.js';
 import { parseQwen2Config, type Qwen2Config } from './qwen2/config.js';
 import { Qwen2ForCausalLM } from './qwen2/modeling.js';
 
@@ -71,7 +74,23 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     create: (c, o) => new Gemma3ForCausalLM(c, o),
     checkpointKey: gemma3ImageTextCheckpointKey,
   }),
+  // SigLIP + projector + a decoder family: the built-in VLM's layout (models/llava/).
+  defineModelFamily<LlavaConfig>({
+    modelType: 'llava',
+    architecture: 'LlavaForConditionalGeneration',
+    parseConfig: (json, source) => parseLlavaConfig(json, llavaTextPart, source),
+    create: (c, o) => new LlavaForConditionalGeneration(c, o),
+    checkpointKey: llavaCheckpointKey,
+  }),
 ];
+
+/** A LLaVA text_config resolved by its own family (any decoder family but llava itself). */
+function llavaTextPart(json: Record<string, unknown>, source: string): LlavaTextPart {
+  const f = modelFamilyOf(json, source);
+  if (f.modelType === 'llava') throw new Error(`${source}: field "model_type": a LLaVA text model cannot be llava`);
+  const config = f.parseConfig(json, source);
+  return { config: config as LlavaTextPart['config'], create: (seed) => f.create(config, { seed }) };
+}
 
 /** The family of a model_type; the error lists the supported ones. */
 export function familyOfModelType(modelType: unknown, source = 'config.json'): ModelFamily {

@@ -41,8 +41,16 @@ export interface AttentionInputs {
   /** i32 [B, T] positions (else 0..T-1 plus positionOffset). */
   positions?: Tensor;
   positionOffset?: number;
-  /** [B, T] key mask: 1 = token, 0 = padding. */
+  /** [B, Tk] key mask: 1 = token, 0 = padding (with a cache, Tk covers the cached keys too). */
   attentionMask?: Tensor;
+  /** Keys and values of earlier positions (generation): this call's are appended and all are attended. */
+  kvCache?: KeyValueCache;
+}
+
+/** Per attention module, the keys and values (after RoPE) of the positions seen so far. */
+export interface KeyValueCache {
+  /** Appends k, v [B, T, Hkv, D] to what `owner` stored and returns the whole [B, Tpast + T, Hkv, D]. */
+  update(owner: object, k: Tensor, v: Tensor): [Tensor, Tensor];
 }
 
 export class SelfAttention extends Module {
@@ -94,7 +102,9 @@ export class SelfAttention extends Module {
       };
       q = rope(q, ropeOptions);
       k = rope(k, ropeOptions);
-      const a = attention(q, k, v, {
+      // Queries are the newest positions: bottom-right causal alignment lets them see the cache.
+      const [keys, values] = inputs.kvCache ? inputs.kvCache.update(this, k, v) : [k, v];
+      const a = attention(q, keys, values, {
         causal: true,
         keyMask: inputs.attentionMask,
         scale: this.options.scale,

@@ -42,6 +42,17 @@ describeEachBackend('LayerNorm', ({ case: c }) => {
     }
   });
 
+  it('normalises rows longer than a SIMD group (two reductions per row: mean, then variance)', async () => {
+    for (const n of [9, 33]) {
+      // Row r holds r + 1, r + 2, ..., r + n: mean r + (n + 1) / 2, biased variance (n^2 - 1) / 12.
+      const x = Array.from({ length: 2 * n }, (_, i) => Math.floor(i / n) + (i % n) + 1);
+      const rs = 1 / Math.sqrt((n * n - 1) / 12 + 1e-5);
+      const [y] = await valuesOf(() => [layerNorm(tensor(x, [2, n]), tensor(new Array(n).fill(2), [n]), undefined)]);
+      const want = x.map((v, i) => 2 * (v - (Math.floor(i / n) + (n + 1) / 2)) * rs);
+      expectClose(y!, want, 1e-5, `layerNorm over ${n}`);
+    }
+  });
+
   it('differentiates x, w and b, and works without a bias', async () => {
     await gradcheck({ shapes: [[4, 7], [7], [7]], f: ([x, w, b]) => layerNorm(x!, w!, b!) });
     await gradcheck({ shapes: [[2, 3, 5], [5]], f: ([x, w]) => layerNorm(x!, w!, undefined) });

@@ -31,9 +31,13 @@ export function rowEnables(shape: RowShape): ShaderSpec['enables'] {
   return shape.subgroups ? ['subgroups'] : [];
 }
 
+// Each reduction starts with a barrier too: without it Mesa's lavapipe let a second reduction in
+// one kernel (LayerNorm's mean, then variance) overwrite \`red\` before every thread had read the
+// first one's result, although the first ends with a barrier (rows longer than 8 came out wrong).
 const TREE = (wg: number) => /* wgsl */ `
 var<workgroup> red: array<f32, ${wg}>;
 fn wg_reduce(v: f32, lix: u32, is_max: bool) -> f32 {
+  workgroupBarrier();
   red[lix] = v;
   workgroupBarrier();
   for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {
@@ -54,6 +58,7 @@ var<workgroup> red: array<f32, ${wg}>;
 var<private> sg_lane: u32;
 var<private> sg_size: u32;
 fn wg_reduce(v: f32, lix: u32, is_max: bool) -> f32 {
+  workgroupBarrier();
   var s: f32;
   if (is_max) { s = subgroupMax(v); } else { s = subgroupAdd(v); }
   if (sg_lane == 0u) { red[lix / sg_size] = s; }
