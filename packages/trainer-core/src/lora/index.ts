@@ -13,6 +13,7 @@ export {
   ADAPTER_WEIGHTS_FILE,
   type AdapterConfig,
   loadAdapter,
+  loadAdapterWeights,
   readAdapterConfig,
   type SaveAdapterOptions,
   saveAdapter,

@@ -110,45 +110,63 @@ function parseKey(key: string): [string, 'lora_A' | 'lora_B'] | undefined {
   return m ? [m[1]!, m[2] as 'lora_A' | 'lora_B'] : undefined;
 }
 
+/** The adapter file's LoRA tensors by module path and part. */
+function adapterEntries(file: SafetensorsFile) {
+  return file.keys().map((k) => {
+    const parsed = parseKey(k);
+    if (!parsed)
+      throw new Error(`${file.name}: tensor ${k} is not a LoRA A/B weight (base_model.model.<path>.lora_A.weight)`);
+    return { key: k, path: parsed[0], part: parsed[1] };
+  });
+}
+
+/** Copies the adapter file's weights into the model's existing LoRA layers (checked by key, shape and dtype). */
+function fillAdapter(file: SafetensorsFile, model: Module, entries: ReturnType<typeof adapterEntries>): void {
+  const layers = new Map(loraLayers(model));
+  for (const e of entries) {
+    const layer = layers.get(e.path);
+    if (!layer) throw new Error(`${file.name}: the adapter targets ${e.path}, which is not a LoRA layer of this model`);
+    const dst = layer[e.part].weight;
+    const meta = file.meta(e.key);
+    if (!shapesEqual(meta.shape, dst.shape)) {
+      throw new RangeError(
+        `${file.name}: tensor ${e.key} has shape ${formatShape(meta.shape)}, the model expects ${formatShape(dst.shape)}`,
+      );
+    }
+    const data = file.read(e.key);
+    const converted = meta.dtype === dst.dtype ? data : dst.dtype === 'f32' ? toF32(data, meta.dtype) : undefined;
+    if (!converted) throw new TypeError(`${file.name}: tensor ${e.key} is ${meta.dtype}, expected ${dst.dtype}`);
+    assign(dst, converted);
+  }
+}
+
 /** Adds the adapter in `dir` to `model` (PEFT layout; targets from its config) and loads its weights. */
 export function loadAdapter(dir: string, model: Module): AdapterConfig {
   const config = readAdapterConfig(dir);
   const file = SafetensorsFile.open(path.join(dir, ADAPTER_WEIGHTS_FILE));
   try {
-    const entries = file.keys().map((k) => {
-      const parsed = parseKey(k);
-      if (!parsed)
-        throw new Error(`${file.name}: tensor ${k} is not a LoRA A/B weight (base_model.model.<path>.lora_A.weight)`);
-      return { key: k, path: parsed[0], part: parsed[1] };
-    });
+    const entries = adapterEntries(file);
     // The layers the weights name are the targets (PEFT resolved the config's patterns when saving).
-    const paths = new Set(entries.map((e) => e.path));
     applyLora(model, {
       r: config.r,
       alpha: config.lora_alpha,
       dropout: config.lora_dropout,
       rslora: config.use_rslora,
-      targetModules: [...paths],
+      targetModules: [...new Set(entries.map((e) => e.path))],
     });
-    const layers = new Map(loraLayers(model));
-    for (const p of paths) {
-      if (!layers.has(p))
-        throw new Error(`${file.name}: the adapter targets ${p}, which is not a Linear layer of this model`);
-    }
-    for (const e of entries) {
-      const dst = layers.get(e.path)![e.part].weight;
-      const meta = file.meta(e.key);
-      if (!shapesEqual(meta.shape, dst.shape)) {
-        throw new RangeError(
-          `${file.name}: tensor ${e.key} has shape ${formatShape(meta.shape)}, the model expects ${formatShape(dst.shape)}`,
-        );
-      }
-      const data = file.read(e.key);
-      const converted = meta.dtype === dst.dtype ? data : dst.dtype === 'f32' ? toF32(data, meta.dtype) : undefined;
-      if (!converted) throw new TypeError(`${file.name}: tensor ${e.key} is ${meta.dtype}, expected ${dst.dtype}`);
-      assign(dst, converted);
-    }
+    fillAdapter(file, model, entries);
     return config;
+  } finally {
+    file.close();
+  }
+}
+
+/** Loads an adapter's weights into a model that already has those LoRA layers (resuming training). */
+export function loadAdapterWeights(dir: string, model: Module): void {
+  readAdapterConfig(dir);
+  const file = SafetensorsFile.open(path.join(dir, ADAPTER_WEIGHTS_FILE));
+  try {
+    fillAdapter(file, model, adapterEntries(file));
   } finally {
     file.close();
   }

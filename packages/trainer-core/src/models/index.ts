@@ -54,6 +54,13 @@ export {
   type ProcessedPrompt,
   type SupervisedExample,
 } from './llava/processor.js';
+export {
+  collateVisionExamples,
+  loadPixels,
+  messageText,
+  type VisionTokenExample,
+  visionSftExample,
+} from './llava/training-data.js';
 export { type GenerationTokens, type LoadedModel, type LoadModelOptions, loadModel, readModelConfig } from './load.js';
 export { CONFIG_FILE, resolveModelFolder, type SaveDType } from './model-folder.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';

@@ -1,4 +1,6 @@
 /** The training loop and its parts (configs, batches, objectives, checkpoints). */
+
+export { type AdapterTargetOptions, adapterTarget } from './adapter-target.js';
 export { type BatchOrderOptions, ExampleBatches } from './batches.js';
 export {
   type CausalLMBatch,
@@ -26,6 +28,7 @@ export {
   type TrainingConfig,
   type TrainingConfigInput,
 } from './config.js';
+export * from './data/index.js';
 export { MetricSums } from './metric-sums.js';
 export { type ModuleTargetOptions, moduleTarget } from './module-target.js';
 export { causalLMLogits, type LogitsModel, SftObjective } from './sft-objective.js';

@@ -59,10 +59,13 @@ export interface TrainingObjective<B> {
   forward(batch: B, context: { training: boolean; rng: TrainingRng }): ObjectiveOutput;
 }
 
-/** Batches by (epoch, index): random access makes the data order a function of the seed, so resume is exact. */
+/**
+ * Batches by (epoch, index): random access makes the data order a function of the seed, so resume
+ * is exact. A batch may be built asynchronously (images decoded from disk).
+ */
 export interface BatchSource<B> {
   readonly batchesPerEpoch: number;
-  batch(epoch: number, index: number): B;
+  batch(epoch: number, index: number): B | Promise<B>;
 }
 
 export type TrainerEvent =
@@ -204,7 +207,7 @@ export class Trainer<B> {
     try {
       this.o.target.setTraining(true);
       while (this.state.global_step < this.maxSteps) {
-        const tokens = this.trainStep(sums);
+        const tokens = await this.trainStep(sums);
         tokensThisRun += tokens;
         gradNorm?.dispose();
         gradNorm = c.max_grad_norm ? clipGradNorm(this.trainable(), c.max_grad_norm) : undefined;
@@ -260,7 +263,7 @@ export class Trainer<B> {
   }
 
   /** One optimizer step's micro-batches: forward, loss / accumulation, backward; returns tokens fed. */
-  private trainStep(sums: MetricSums): number {
+  private async trainStep(sums: MetricSums): Promise<number> {
     const c = this.config;
     const src = this.o.train;
     const step = this.state.global_step;
@@ -269,7 +272,7 @@ export class Trainer<B> {
     const count = Math.min(c.gradient_accumulation_steps, src.batchesPerEpoch - first);
     let tokens = 0;
     for (let k = 0; k < count; k++) {
-      const batch = src.batch(epoch, first + k);
+      const batch = await src.batch(epoch, first + k);
       tidy(() => {
         const out = this.o.objective.forward(batch, { training: true, rng: this.rng });
         scale(out.loss, 1 / count).backward();
@@ -319,9 +322,10 @@ export class Trainer<B> {
     this.o.target.setTraining(false);
     try {
       for (let i = 0; i < src.batchesPerEpoch; i++) {
+        const batch = await src.batch(0, i);
         noGrad(() =>
           tidy(() => {
-            const out = this.o.objective.forward(src.batch(0, i), { training: false, rng: this.rng });
+            const out = this.o.objective.forward(batch, { training: false, rng: this.rng });
             sums.add({ loss: out.loss, ...out.metrics });
           }),
         );

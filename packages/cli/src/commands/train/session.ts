@@ -1,0 +1,311 @@
+/**
+ * One training run from the CLI: the config (defaults < --config file < flags), the backend, the
+ * model (a Hugging Face folder, or the built-in tiny VLM), LoRA when asked, the data tokenized for
+ * that model, the objective (SFT or DPO) and the shared Trainer, with Ctrl-C / SIGTERM saving a
+ * checkpoint before exiting.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkOutputApart } from '@guinav/data-gen';
+import { DpoObjective, type PreferenceExample } from '@guinav/dpo';
+import {
+  adapterTarget,
+  applyLora,
+  type CausalLMBatch,
+  createTinyVlm,
+  type DpoConfig,
+  DpoConfigSchema,
+  ExampleBatches,
+  initBackend,
+  type LoadedModel,
+  loadAdapter,
+  loadModel,
+  mergeLora,
+  moduleTarget,
+  parseTrainingConfig,
+  readConfigFile,
+  readPreferencePairs,
+  readPromptCompletions,
+  type SftConfig,
+  SftConfigSchema,
+  SftObjective,
+  saveModel,
+  saveTokenizer,
+  type TokenizedExample,
+  type Tokenizer,
+  Trainer,
+  type TrainerEvent,
+  type TrainingConfig,
+  type TrainingObjective,
+  type TrainingTarget,
+  type TrainResult,
+  withLoraDisabled,
+} from '@guinav/trainer-core';
+import { InterruptedError, interruptible } from '../../interrupt.js';
+import { createProgressDisplay } from '../../progress.js';
+import { configFromFlags } from './config-flags.js';
+import { type ModelData, modelData } from './model-data.js';
+
+export type TrainStage = 'sft' | 'dpo';
+
+export interface TrainCommandOptions {
+  dataset: string;
+  evalDataset?: string;
+  config?: string;
+  model?: string;
+  /** DPO: the SFT adapter DPO starts from (merged into the base; a fresh adapter trains on top). */
+  adapter?: string;
+  [flag: string]: unknown;
+}
+
+/**
+ * The built-in tiny VLM's recipe: full fine-tuning with these settings unless the config or
+ * flags say otherwise (measured on the mini world; BENCHMARKS.md).
+ */
+export const TINY_VLM_DEFAULTS = {
+  sft: {
+    learning_rate: 1e-3,
+    num_train_epochs: 8,
+    per_device_train_batch_size: 8,
+    warmup_ratio: 0.05,
+    lr_scheduler_type: 'cosine',
+  },
+  dpo: { learning_rate: 1e-4, num_train_epochs: 2, per_device_train_batch_size: 4, beta: 0.1 },
+} as const;
+
+/** The stage's config: defaults (the tiny VLM's recipe when no --model), then the --config file, then the flags. */
+export function resolveTrainConfig(stage: 'sft', opts: TrainCommandOptions): SftConfig;
+export function resolveTrainConfig(stage: 'dpo', opts: TrainCommandOptions): DpoConfig;
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig {
+  const file = opts.config ? readConfigFile(opts.config) : {};
+  const recipe = opts.model ? {} : TINY_VLM_DEFAULTS[stage];
+  const merged = { output_dir: path.join('runs', `train-${stage}`), ...recipe, ...file, ...configFromFlags(opts) };
+  const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
+  return stage === 'sft'
+    ? parseTrainingConfig(SftConfigSchema, merged, source)
+    : parseTrainingConfig(DpoConfigSchema, merged, source);
+}
+
+function requireTokenizer(loaded: LoadedModel): Tokenizer {
+  if (!loaded.tokenizer)
+    throw new Error(`--model ${loaded.dir}: the folder has no tokenizer.json; training needs its tokenizer`);
+  return loaded.tokenizer;
+}
+
+/** What training writes: the adapter (LoRA) or the whole model, with its tokenizer. */
+function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, baseName: string): TrainingTarget {
+  const model = loaded.model;
+  const extraFiles = async (dir: string) => {
+    // A VLM folder's processor files travel with it.
+    for (const f of ['preprocessor_config.json', 'processor_config.json']) {
+      const from = path.join(loaded.dir, f);
+      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, f));
+    }
+  };
+  if (lora) {
+    return adapterTarget(model, {
+      baseModelNameOrPath: baseName,
+      writeFiles: async (dir) => {
+        await saveTokenizer(dir, tokenizer);
+        await extraFiles(dir);
+      },
+    });
+  }
+  return {
+    ...moduleTarget(model),
+    save: async (dir) => {
+      await saveModel(dir, model, { tokenizer });
+      await extraFiles(dir);
+    },
+  };
+}
+
+function progressListener(stage: string): { onEvent: (e: TrainerEvent) => void; stop: () => void } {
+  const display = createProgressDisplay(stage);
+  let last: Record<string, string> = {};
+  return {
+    onEvent: (e) => {
+      if (e.type === 'log') {
+        const r = e.record;
+        last = Object.fromEntries(
+          Object.entries({ loss: r.loss ?? r.eval_loss, lr: r.learning_rate })
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, k === 'lr' ? v!.toExponential(2) : v!.toFixed(4)]),
+        );
+      }
+      if (e.type === 'step') {
+        display.update({
+          phase: stage,
+          done: e.step,
+          total: e.maxSteps,
+          info: { epoch: e.epoch.toFixed(2), ...last, 'tok/s': e.tokensPerSecond.toFixed(0) },
+        });
+      }
+    },
+    stop: () => display.stop(),
+  };
+}
+
+export interface TrainOutcome {
+  result: TrainResult;
+  outputDir: string;
+}
+
+/** The model to train: --model, or (SFT) the built-in tiny VLM created in the output folder. */
+async function modelFolder(stage: TrainStage, opts: TrainCommandOptions, config: TrainingConfig): Promise<string> {
+  if (opts.model) return opts.model;
+  if (stage === 'dpo') throw new Error("--model: give the model DPO starts from (e.g. the SFT run's final_model)");
+  const dir = path.join(config.output_dir, 'base_model');
+  if (!fs.existsSync(path.join(dir, 'config.json'))) {
+    const { model } = await createTinyVlm({ dir, size: 'tiny', seed: config.seed });
+    model.dispose();
+  }
+  return dir;
+}
+
+export async function runTrain(
+  stage: TrainStage,
+  opts: TrainCommandOptions,
+  events?: (e: TrainerEvent) => void,
+): Promise<TrainOutcome> {
+  const config = stage === 'sft' ? resolveTrainConfig('sft', opts) : resolveTrainConfig('dpo', opts);
+  await checkOutputApart(
+    { label: 'output_dir', path: config.output_dir, files: [config.output_dir] },
+    [
+      { label: '--dataset', path: opts.dataset },
+      { label: '--eval-dataset', path: opts.evalDataset ?? '' },
+      { label: '--model', path: opts.model ?? '' },
+      { label: '--adapter', path: opts.adapter ?? '' },
+    ].filter((p) => p.path !== ''),
+  );
+  const { backend } = await initBackend(config.device);
+  const folder = await modelFolder(stage, opts, config);
+  const loaded = await loadModel(folder, { backend, label: '--model' });
+  const tokenizer = requireTokenizer(loaded);
+  const data = modelData(loaded, tokenizer);
+  let start = path.resolve(folder);
+  if (stage === 'dpo' && opts.adapter) {
+    // The SFT adapter becomes part of the base; DPO's reference is that merged SFT model.
+    loadAdapter(opts.adapter, loaded.model);
+    mergeLora(loaded.model);
+    start = path.resolve(config.output_dir, 'sft_merged');
+    await saveModel(start, loaded.model, { tokenizer });
+  }
+  if (config.use_peft) {
+    applyLora(loaded.model, {
+      r: config.lora_r,
+      alpha: config.lora_alpha,
+      dropout: config.lora_dropout,
+      rslora: config.use_rslora,
+      targetModules: config.lora_target_modules,
+      seed: config.seed,
+    });
+  }
+  const target = makeTarget(loaded, tokenizer, config.use_peft, start);
+  const parts =
+    stage === 'sft'
+      ? sftParts(config as SftConfig, opts, loaded, data)
+      : await dpoParts(config as DpoConfig, opts, loaded, data, start, backend);
+  const progress = progressListener(stage);
+  try {
+    const result = await interruptible(async (signal) =>
+      new Trainer<CausalLMBatch>({
+        config,
+        target,
+        objective: parts.objective,
+        train: parts.train,
+        eval: parts.eval,
+        signal,
+        onEvent: (e) => {
+          progress.onEvent(e);
+          events?.(e);
+        },
+      }).run(),
+    );
+    if (result.status === 'interrupted') {
+      process.stderr.write(
+        `\nstopped at step ${result.globalStep}; resume with --resume-from-checkpoint ${result.dir}\n`,
+      );
+      throw new InterruptedError();
+    }
+    return { result, outputDir: config.output_dir };
+  } finally {
+    progress.stop();
+    loaded.model.dispose();
+  }
+}
+
+interface StageParts {
+  objective: TrainingObjective<CausalLMBatch>;
+  train: ExampleBatches<unknown, CausalLMBatch>;
+  eval?: ExampleBatches<unknown, CausalLMBatch>;
+}
+
+function batches<E>(
+  examples: E[],
+  collate: (es: E[]) => CausalLMBatch | Promise<CausalLMBatch>,
+  batchSize: number,
+  seed: number,
+  shuffle: boolean,
+  lengthOf?: (e: E) => number,
+) {
+  return new ExampleBatches(examples, collate, { batchSize, seed, shuffle, lengthOf }) as ExampleBatches<
+    unknown,
+    CausalLMBatch
+  >;
+}
+
+function sftParts(config: SftConfig, opts: TrainCommandOptions, loaded: LoadedModel, data: ModelData): StageParts {
+  const examples = (file: string) => readPromptCompletions(file).map((r) => data.sftExample(r));
+  const collate = (es: TokenizedExample[]) => data.collateSft(es, config.max_length);
+  const lengthOf = config.group_by_length ? (e: TokenizedExample) => e.inputIds.length : undefined;
+  return {
+    objective: new SftObjective(data.logits(loaded.model)),
+    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true, lengthOf),
+    eval: opts.evalDataset
+      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
+      : undefined,
+  };
+}
+
+async function dpoParts(
+  config: DpoConfig,
+  opts: TrainCommandOptions,
+  loaded: LoadedModel,
+  data: ModelData,
+  /** The folder of the model DPO starts from (the merged SFT model when an adapter was given). */
+  startFolder: string,
+  backend: Awaited<ReturnType<typeof initBackend>>['backend'],
+): Promise<StageParts> {
+  const policy = data.logits(loaded.model);
+  let reference: (b: CausalLMBatch) => ReturnType<typeof policy>;
+  if (config.use_peft) {
+    // With an adapter, the model without it is the reference (the merged SFT model, or the base).
+    reference = (b) => withLoraDisabled(loaded.model, () => policy(b));
+  } else {
+    // Full fine-tuning: a frozen copy of the model DPO starts from.
+    const frozen = await loadModel(startFolder, { backend, tokenizer: false });
+    frozen.model.freeze().eval();
+    reference = data.logits(frozen.model);
+  }
+  const examples = (file: string) => readPreferencePairs(file).map((p) => data.preferenceExample(p));
+  const collate = (es: PreferenceExample[]) =>
+    data.collatePreference(es, {
+      maxPromptLength: config.max_prompt_length,
+      maxCompletionLength: config.max_completion_length,
+      maxLength: config.max_length,
+    });
+  return {
+    objective: new DpoObjective({
+      policy,
+      reference,
+      beta: config.beta,
+      lossType: config.loss_type,
+      labelSmoothing: config.label_smoothing,
+    }) as unknown as TrainingObjective<CausalLMBatch>,
+    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true),
+    eval: opts.evalDataset
+      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
+      : undefined,
+  };
+}
