@@ -18,6 +18,7 @@ export type {
   GatedActArgs,
   GatedActGradArgs,
   MatmulArgs,
+  Nf4MatmulArgs,
   RmsNormArgs,
   RmsNormGradArgs,
   RopeArgs,
@@ -186,6 +187,7 @@ export {
   type ScheduleOptions,
 } from './optim/schedule.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
+export * from './quant/index.js';
 export { fmix32, hash2 } from './random/hash.js';
 export { TrainingRng, type TrainingRngState } from './random/training-rng.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';

@@ -117,3 +117,46 @@ describe('guinav model forward', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe('guinav model quantize', () => {
+  it('writes the NF4 folder (bitsandbytes keys) that forward --quantize nf4 reproduces; refuses to overwrite', async () => {
+    const model = path.join(MODELS, 'llama');
+    const out = path.join(tempDir(), 'llama-nf4');
+    expect(await guinav('model', 'quantize', '--model', model, '--out', out, '--double-quant'), stderr()).toBe(0);
+    expect(stderr()).toMatch(
+      /wrote .*llama-nf4: 14 linear weights in NF4 with double quantization, \d+ tensors copied/,
+    );
+    const file = SafetensorsFile.open(path.join(out, 'model.safetensors'));
+    expect(file.keys()).toContain('model.layers.0.mlp.up_proj.weight.quant_state.bitsandbytes__nf4');
+    file.close();
+    expect(fs.readdirSync(out).sort()).toEqual(
+      ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].sort(),
+    );
+
+    // info counts the quantized weights' parameters from their quant state (26,232 as the f32 folder).
+    expect(await guinav('model', 'info', '--model', out)).toBe(0);
+    expect(stdout()).toMatch(/parameters {3}26,232\n/);
+    expect(stdout()).toMatch(/bitsandbytes NF4: the linear layers load in NF4, the rest as f32/);
+
+    const logits = async (dir: string, ...extra: string[]) => {
+      const file = path.join(tempDir(), 'logits.json');
+      expect(await guinav('model', 'forward', '--model', dir, '--input-ids', '3,17,250', '--out', file, ...extra)).toBe(
+        0,
+      );
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { logits: number[][] }).logits;
+    };
+    const stored = await logits(out);
+    expect(await logits(model, '--quantize', 'nf4', '--double-quant')).toEqual(stored);
+    expect(await logits(model)).not.toEqual(stored);
+
+    // The output exists now: a second run refuses it, and --out cannot be the model folder.
+    expect(await guinav('model', 'quantize', '--model', model, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/--out .*llama-nf4: is not empty; give a new or empty folder/);
+    expect(await guinav('model', 'quantize', '--model', out, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/--out .*: is inside --model .*; write the output elsewhere/);
+    expect(await guinav('model', 'quantize', '--model', out, '--out', path.join(tempDir(), 'again'))).toBe(1);
+    expect(stderr()).toMatch(/config\.json: the model is already quantized/);
+    expect(await guinav('model', 'quantize', '--model', model, '--out', tempDir(), '--method', 'int4')).toBe(1);
+    expect(stderr()).toMatch(/option '--method <method>' argument 'int4' is invalid\. expected one of nf4, int8/);
+  });
+});

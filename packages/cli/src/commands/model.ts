@@ -1,11 +1,12 @@
 /**
- * `guinav model info|forward|create`: what a Hugging Face model folder holds, its logits for given
- * token ids (and a screenshot, for a vision-language model) to check guinav against other
- * implementations such as transformers, and a fresh built-in VLM folder.
+ * `guinav model info|forward|create|quantize`: what a Hugging Face model folder holds, its logits
+ * for given token ids (and a screenshot, for a vision-language model) to check guinav against
+ * other implementations such as transformers, a fresh built-in VLM folder, and a folder rewritten
+ * with bitsandbytes NF4 / int8 weights as transformers would save it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkOutputFile } from '@guinav/data-gen';
+import { checkOutputApart, checkOutputDir, checkOutputFile, writeOutputDir } from '@guinav/data-gen';
 import {
   CPU_HEAP_MAX_PAGES,
   CPU_HEAP_PAGE_BYTES,
@@ -17,10 +18,13 @@ import {
   type LlavaConfig,
   LlavaForConditionalGeneration,
   LlavaProcessor,
+  type LoadQuantization,
   loadModel,
   type ModelFolderSummary,
   noGrad,
   parseDeviceRequest,
+  type QuantizeFolderReport,
+  quantizeModelFolder,
   readModelConfig,
   type Tensor,
   TINY_VLM_SIZES,
@@ -28,7 +32,8 @@ import {
   writeTextFileAtomic,
 } from '@guinav/trainer-core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { nonNegativeInteger } from '../option-parsers.js';
+import { interruptible } from '../interrupt.js';
+import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 import { createProgressDisplay } from '../progress.js';
 
 const CPU_HEAP_BYTES = CPU_HEAP_MAX_PAGES * CPU_HEAP_PAGE_BYTES;
@@ -45,12 +50,41 @@ export interface ModelForwardOptions {
   device: string;
   /** Screenshot for a vision-language model's image token(s). */
   image?: string;
+  /** Load the linear layers in NF4 (bitsandbytes' layout), as QLoRA does. */
+  quantize?: 'nf4';
+  doubleQuant?: boolean;
 }
 
 export interface ModelCreateOptions {
   out: string;
   size: string;
   seed: number;
+}
+
+export interface ModelQuantizeOptions {
+  model: string;
+  out: string;
+  method: 'nf4' | 'int8';
+  doubleQuant?: boolean;
+  blocksize?: number;
+  computeDtype: 'float32' | 'bfloat16' | 'float16';
+  skipModules?: string[];
+}
+
+function choice<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}, got "${value}".`);
+    }
+    return value as T;
+  };
+}
+
+function nameList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim());
+  if (names.some((n) => n === ''))
+    throw new InvalidArgumentError('expected comma-separated module names, e.g. lm_head.');
+  return names;
 }
 
 /** `1,5,9` -> [1, 5, 9]: at least one id, each an integer >= 0. */
@@ -75,6 +109,12 @@ function bytes(n: number): string {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+const LOADS_AS = {
+  f32: 'loads as f32',
+  nf4: 'bitsandbytes NF4: the linear layers load in NF4, the rest as f32',
+  int8: 'bitsandbytes int8: loads dequantized to f32',
+};
+
 export function formatModelInfo(s: ModelFolderSummary): string {
   const lines = [`model        ${s.dir}`, `architecture ${s.family.architecture} (model_type ${s.family.modelType})`];
   const d = s.dims;
@@ -94,8 +134,8 @@ export function formatModelInfo(s: ModelFolderSummary): string {
   }
   lines.push(
     `parameters   ${count(s.parameters)}`,
-    `dtype        ${s.checkpointDTypes.join(', ') || '-'} in the checkpoint (${bytes(s.checkpointBytes)}); loads as f32`,
-    `memory       ${bytes(s.loadedBytes)} of f32 parameters for inference ` +
+    `dtype        ${s.checkpointDTypes.join(', ') || '-'} in the checkpoint (${bytes(s.checkpointBytes)}); ${LOADS_AS[s.quantization ?? 'f32']}`,
+    `memory       ${bytes(s.loadedBytes)} of ${s.quantization === 'nf4' ? 'NF4 and f32' : 'f32'} parameters for inference ` +
       (s.loadedBytes < CPU_HEAP_BYTES
         ? `(the CPU backend holds up to ${bytes(CPU_HEAP_BYTES)} in all)`
         : `(more than the CPU backend's ${bytes(CPU_HEAP_BYTES)} heap: use --device webgpu)`),
@@ -152,6 +192,7 @@ function infoJson(s: ModelFolderSummary) {
     checkpointDTypes: s.checkpointDTypes,
     checkpointBytes: s.checkpointBytes,
     loadedBytes: s.loadedBytes,
+    quantization: s.quantization ?? null,
     tokenizer: s.tokenizer ?? null,
     generation: s.generation,
   };
@@ -196,10 +237,14 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   }
   const { backend, choice } = await initBackend(device);
   const progress = createProgressDisplay('loading');
+  const quantize: LoadQuantization | undefined = opts.quantize
+    ? { type: opts.quantize, doubleQuant: opts.doubleQuant ?? false }
+    : undefined;
   const loaded = await loadModel(opts.model, {
     backend,
     tokenizer: false,
     label: '--model',
+    quantize,
     onTensor: (done, total) => progress.update({ phase: 'loading', done, total }),
   }).finally(() => progress.stop());
   const { model } = loaded;
@@ -233,6 +278,44 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   } finally {
     model.dispose();
   }
+}
+
+/** Writes the quantized folder into `--out` (new or empty), atomically: all of it or nothing. */
+export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string> {
+  await checkOutputApart({ label: '--out', path: opts.out, files: [] }, [{ label: '--model', path: opts.model }]);
+  await checkOutputDir(opts.out, '--out');
+  if (fs.existsSync(opts.out) && fs.readdirSync(opts.out).length > 0) {
+    throw new Error(`--out ${opts.out}: is not empty; give a new or empty folder (a model folder is written whole)`);
+  }
+  if (opts.method === 'int8' && (opts.doubleQuant || opts.blocksize !== undefined)) {
+    throw new Error('--double-quant and --blocksize apply to --method nf4, not int8');
+  }
+  const progress = createProgressDisplay('quantize');
+  let report: QuantizeFolderReport | undefined;
+  try {
+    await interruptible((signal) =>
+      writeOutputDir(
+        opts.out,
+        async (staging) => {
+          report = await quantizeModelFolder(opts.model, staging, {
+            method: opts.method,
+            doubleQuant: opts.doubleQuant,
+            blocksize: opts.blocksize,
+            computeDType: opts.computeDtype,
+            skipModules: opts.skipModules,
+            signal,
+            label: '--model',
+            onTensor: (done, total) => progress.update({ phase: 'quantize', done, total }),
+          });
+        },
+        { signal, label: '--out' },
+      ),
+    );
+  } finally {
+    progress.stop();
+  }
+  const kind = opts.method === 'int8' ? 'LLM.int8()' : `NF4${opts.doubleQuant ? ' with double quantization' : ''}`;
+  return `wrote ${opts.out}: ${report!.quantized.length} linear weights in ${kind}, ${report!.copied} tensors copied (${report!.files.join(', ')})`;
 }
 
 /**
@@ -307,8 +390,36 @@ export function registerModel(program: Command): void {
     .requiredOption('--out <file>', 'where to write the logits JSON (f32 values)')
     .option('--image <file>', 'screenshot for a vision-language model (the ids hold its image token where it goes)')
     .option('--device <device>', 'auto, cpu or webgpu', 'cpu')
+    .option(
+      '--quantize <type>',
+      'load the linear layers quantized: nf4 (bitsandbytes layout)',
+      choice(['nf4'] as const),
+    )
+    .option('--double-quant', 'with --quantize nf4: quantize the absmax values too')
     .action(async (opts: ModelForwardOptions) => {
       await modelForward(opts);
+    });
+
+  model
+    .command('quantize')
+    .description(
+      'Write the model with its linear layers quantized as bitsandbytes / transformers save them ' +
+        '(NF4 or LLM.int8(); embeddings, norms and the head stay as they are)',
+    )
+    .requiredOption('--model <dir>', 'a local model folder (config.json, *.safetensors)')
+    .requiredOption('--out <dir>', 'a new or empty folder for the quantized model')
+    .option('--method <method>', 'nf4 or int8', choice(['nf4', 'int8'] as const), 'nf4')
+    .option('--double-quant', 'nf4: quantize the absmax values too (bnb_4bit_use_double_quant, QLoRA)')
+    .option('--blocksize <n>', 'nf4: elements per absmax block (32 ... 4096, default 64)', positiveInteger)
+    .option(
+      '--compute-dtype <dtype>',
+      'bnb_4bit_compute_dtype written to config.json',
+      choice(['float32', 'bfloat16', 'float16'] as const),
+      'float32',
+    )
+    .option('--skip-modules <names>', 'comma-separated modules kept in full precision (default lm_head)', nameList)
+    .action(async (opts: ModelQuantizeOptions) => {
+      console.error(await modelQuantize(opts));
     });
 
   model

@@ -30,6 +30,23 @@ describe('runCpuBenchmarks', () => {
     expect(getBackend()).toBe(before);
   });
 
+  it('runs the LoRA step on a full-precision and an NF4 base, with heap figures', async () => {
+    const report = await runCpuBenchmarks({
+      workloads: ['train_step_lora16', 'train_step_lora16_nf4'],
+      reps: 1,
+      threads: 1,
+      decoder: { ...TINY, ropeTheta: 10000, eps: 1e-6 },
+    });
+    const byName = new Map(report.results.map((r) => [r.workload, r]));
+    for (const w of ['train_step_lora16', 'train_step_lora16_nf4']) {
+      expect(byName.get(w)?.unit).toBe('ms');
+      expect(byName.get(`${w}_tokens_per_s`)?.unit).toBe('tokens/s');
+      expect(byName.get(`${w}_peak_heap`)!.value).toBeGreaterThan(0);
+    }
+    expect(byName.get('train_step_lora16_nf4_model_heap')!.value).toBeGreaterThan(0);
+    expect(byName.get('nf4_linear_bytes_per_param')?.unit).toBe('B/param');
+  });
+
   it('rejects an unknown workload by name', async () => {
     await expect(runCpuBenchmarks({ workloads: ['matmul_f32_2048' as CpuBenchWorkload] })).rejects.toThrow(
       /unknown workload "matmul_f32_2048"/,

@@ -186,7 +186,7 @@ async function halfMatmulMs(backend: WebGpuBackend, n: number, reps: number): Pr
 }
 
 async function trainStepMs(backend: WebGpuBackend, shape: BenchDecoderShape, reps: number): Promise<number> {
-  const run = buildTrainStep(shape);
+  const run = await buildTrainStep(shape);
   try {
     for (let i = 0; i < 2; i++) {
       run.step();

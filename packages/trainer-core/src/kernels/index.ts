@@ -7,6 +7,7 @@ export * from './matmul.js';
 export * from './memory.js';
 export * from './norm.js';
 export * from './optim.js';
+export * from './quant.js';
 export * from './reduce.js';
 export * from './rope.js';
 export * from './softmax.js';

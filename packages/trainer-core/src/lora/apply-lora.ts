@@ -1,13 +1,12 @@
 /**
- * Adding LoRA adapters to a model as PEFT does: every Linear whose module path ends with one of
- * `targetModules` (PEFT's rule: the name equals the key or ends with "." + key), or with
- * 'all-linear' every Linear except the output head, is replaced by a LoraLinear; every other
- * parameter is frozen, so only the adapters train.
+ * Adding LoRA adapters to a model as PEFT does: every Linear (plain or NF4-quantized) whose module
+ * path ends with one of `targetModules` (PEFT's rule: the name equals the key or ends with
+ * "." + key), or with 'all-linear' every Linear except the output head, is replaced by a
+ * LoraLinear; every other parameter is frozen, so only the adapters train.
  */
-import { Linear } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 import { TrainingRng } from '../random/training-rng.js';
-import { LoraLinear, type LoraSettings } from './lora-linear.js';
+import { isLoraBaseLayer, LoraLinear, type LoraSettings } from './lora-linear.js';
 
 export interface LoraOptions extends LoraSettings {
   /** Module names (`q_proj`, `v_proj`) or 'all-linear'. */
@@ -33,7 +32,7 @@ export function applyLora(model: Module, options: LoraOptions): string[] {
   for (const [path, parent] of model.namedModules()) {
     for (const [name, child] of parent.namedChildren()) {
       const full = path ? `${path}.${name}` : name;
-      if (!(child instanceof Linear) || !matchesTarget(full, options.targetModules)) continue;
+      if (!isLoraBaseLayer(child) || !matchesTarget(full, options.targetModules)) continue;
       parent.setModule(name, new LoraLinear(child, options, rng));
       adapted.push(full);
     }

@@ -7,7 +7,7 @@ export {
   setLoraEnabled,
   withLoraDisabled,
 } from './apply-lora.js';
-export { LoraLinear, type LoraSettings, loraScaling } from './lora-linear.js';
+export { isLoraBaseLayer, type LoraBaseLayer, LoraLinear, type LoraSettings, loraScaling } from './lora-linear.js';
 export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,

@@ -4,16 +4,19 @@
  * scaling = alpha / r (alpha / sqrt(r) with rsLoRA). A is initialised as PEFT does
  * (kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in))), B = 0, so a fresh adapter
  * changes nothing. The adapter can be disabled (the reference model of DPO and GRPO) and merged.
+ * The base layer is a Linear or a quantized one (Nf4Linear: QLoRA); merging into a quantized base
+ * dequantizes it, giving a plain f32 Linear.
  */
 
 import { noGrad } from '../autograd/grad-mode.js';
 import { dropoutRng } from '../nn/dropout-rng.js';
-import { constantInit, kaimingUniformInit } from '../nn/init.js';
+import { buildModule, constantInit, kaimingUniformInit } from '../nn/init.js';
 import { Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import { add, dropout, scale } from '../ops/elementwise.js';
+import { add, dropout } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { assign } from '../ops/transfer.js';
+import { Nf4Linear } from '../quant/nf4-linear.js';
 import { TrainingRng } from '../random/training-rng.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -30,8 +33,15 @@ export function loraScaling(s: Pick<LoraSettings, 'r' | 'alpha' | 'rslora'>): nu
   return s.rslora ? s.alpha / Math.sqrt(s.r) : s.alpha / s.r;
 }
 
+/** The frozen layers LoRA wraps: y = x W^T (+ b) with W [outFeatures, inFeatures]. */
+export type LoraBaseLayer = Linear | Nf4Linear;
+
+export function isLoraBaseLayer(m: Module): m is LoraBaseLayer {
+  return m instanceof Linear || m instanceof Nf4Linear;
+}
+
 export class LoraLinear extends Module {
-  readonly base_layer: Linear;
+  readonly base_layer: LoraBaseLayer;
   readonly lora_A: Linear;
   readonly lora_B: Linear;
   readonly scaling: number;
@@ -39,7 +49,7 @@ export class LoraLinear extends Module {
   enabled = true;
 
   constructor(
-    base: Linear,
+    base: LoraBaseLayer,
     readonly settings: LoraSettings,
     rng: TrainingRng = new TrainingRng(0),
   ) {
@@ -71,21 +81,44 @@ export class LoraLinear extends Module {
       if (!this.enabled) return y;
       const p = this.settings.dropout;
       const h = this.training && p > 0 ? dropout(x, p, dropoutRng()) : x;
-      return add(y, scale(this.lora_B.forward(this.lora_A.forward(h)), this.scaling));
+      // lora_B(a) * scaling as one matmul with alpha = scaling (lora_B has no bias).
+      const delta = matmul(this.lora_A.forward(h), this.lora_B.weight, { transB: true, alpha: this.scaling });
+      return add(y, delta);
     });
   }
 
-  /** W + (B @ A) * scaling as a plain Linear (the base layer, updated in place). */
+  /**
+   * W + (B @ A) * scaling as a plain Linear: a Linear base is updated in place; a quantized base is
+   * dequantized into a new f32 Linear (and freed).
+   */
   merge(): Linear {
     const base = this.base_layer;
+    const merged = base instanceof Linear ? base : dequantizedLinear(base);
     noGrad(() =>
       tidy(() => {
         const delta = matmul(this.lora_B.weight, this.lora_A.weight, { alpha: this.scaling });
-        assign(base.weight, add(base.weight, delta));
+        assign(merged.weight, add(merged.weight, delta));
       }),
     );
+    if (merged !== base) base.dispose();
     this.lora_A.dispose();
     this.lora_B.dispose();
-    return base;
+    return merged;
   }
+}
+
+/** A frozen f32 Linear holding a quantized layer's dequantized weight (and bias). */
+function dequantizedLinear(q: Nf4Linear): Linear {
+  const backend = q.weight.backend;
+  const linear = buildModule(
+    { backend, initialize: false },
+    () => new Linear(q.inFeatures, q.outFeatures, { bias: q.bias !== undefined }),
+  );
+  noGrad(() =>
+    tidy(() => {
+      assign(linear.weight, q.dequantize());
+      if (q.bias && linear.bias) assign(linear.bias, q.bias);
+    }),
+  );
+  return linear.freeze();
 }

@@ -1,15 +1,18 @@
+import path from 'node:path';
 /**
  * What a model folder holds, read from config.json, the safetensors headers and the tokenizer
  * files without loading any weights (so it is instant even for a multi-GB checkpoint).
  */
 import { CheckpointFolder } from '../io/safetensors/checkpoint-folder.js';
+import { countCheckpointTensor } from '../quant/folder-sizes.js';
+import { storedQuantization } from '../quant/quantization-config.js';
 import type { DType } from '../tensor/dtype.js';
-import { shapeSize } from '../tensor/shape.js';
 import { hasTokenizer, loadTokenizer } from '../tokenizer/files.js';
 import type { SpecialToken } from '../tokenizer/types.js';
 import type { DecoderDims } from './config-common.js';
 import type { ModelConfig, ModelFamily } from './families.js';
 import { type GenerationTokens, generationTokens, readGenerationConfig, readModelConfig } from './load.js';
+import { CONFIG_FILE } from './model-folder.js';
 
 export interface ModelFolderSummary {
   dir: string;
@@ -22,8 +25,10 @@ export interface ModelFolderSummary {
   checkpointDTypes: DType[];
   /** Bytes of tensor data in the checkpoint files. */
   checkpointBytes: number;
-  /** Bytes the parameters take once loaded (f32). */
+  /** Bytes the parameters take once loaded (f32, or NF4 as stored for a bitsandbytes NF4 folder). */
   loadedBytes: number;
+  /** The folder's bitsandbytes quantization (config.json's quantization_config), if any. */
+  quantization: 'nf4' | 'int8' | undefined;
   tokenizer:
     | { vocabSize: number; bos?: SpecialToken; eos?: SpecialToken; chatTemplates: readonly string[] }
     | undefined;
@@ -37,16 +42,19 @@ function isDecoder(config: ModelConfig): config is ModelConfig & DecoderDims {
 export function describeModelFolder(dir: string, label?: string): ModelFolderSummary {
   const { family, config } = readModelConfig(dir, label);
   const weights = CheckpointFolder.open(dir);
+  const stored = storedQuantization(config.raw, path.join(dir, CONFIG_FILE));
   let parameters = 0;
+  let loadedBytes = 0;
   let checkpointBytes = 0;
   const dtypes = new Set<DType>();
   try {
     for (const key of weights.keys()) {
-      const { shape, dtype } = weights.meta(key);
-      const size = shapeSize(shape);
+      const { dtype } = weights.meta(key);
       checkpointBytes += weights.byteLength(key);
       if (family.checkpointKey(key, config) === null) continue;
-      parameters += size;
+      const count = countCheckpointTensor(weights, key, stored);
+      parameters += count.parameters;
+      loadedBytes += count.loadedBytes;
       dtypes.add(dtype);
     }
   } finally {
@@ -61,7 +69,8 @@ export function describeModelFolder(dir: string, label?: string): ModelFolderSum
     parameters,
     checkpointDTypes: [...dtypes],
     checkpointBytes,
-    loadedBytes: parameters * 4,
+    loadedBytes,
+    quantization: stored?.kind,
     tokenizer: tok && {
       vocabSize: tok.vocabSize,
       ...(tok.specialTokens.bos ? { bos: tok.specialTokens.bos } : {}),

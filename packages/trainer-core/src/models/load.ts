@@ -7,11 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import { META_BACKEND } from '../backend/meta.js';
 import { readJsonFile } from '../io/files.js';
 import { CheckpointFolder } from '../io/safetensors/checkpoint-folder.js';
 import { buildModule } from '../nn/init.js';
 import { loadStateDict } from '../nn/state-dict.js';
+import { type LoadQuantization, quantizedLoadPlan } from '../quant/load-plan.js';
+import { loadQuantized } from '../quant/load-quantized.js';
 import type { DType } from '../tensor/dtype.js';
+import { getBackend } from '../tensor/engine.js';
 import { hasTokenizer, loadTokenizer } from '../tokenizer/files.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { CausalLM } from './causal-lm.js';
@@ -29,6 +33,11 @@ export interface LoadModelOptions {
   onTensor?: (loaded: number, total: number, key: string) => void;
   /** Names the folder argument in errors (default `model`; the CLI passes `--model`). */
   label?: string;
+  /**
+   * Load the linear layers in NF4 (QLoRA): quantized as they load, as bitsandbytes would. A
+   * bitsandbytes NF4 checkpoint always loads quantized; an int8 one loads dequantized.
+   */
+  quantize?: LoadQuantization;
 }
 
 /** The token ids generation needs, from config.json and generation_config.json (which wins). */
@@ -94,22 +103,36 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const tokenizer = options.tokenizer !== false && hasTokenizer(dir) ? loadTokenizer(dir) : undefined;
 
   const weights = CheckpointFolder.open(dir);
-  const model = buildModule({ backend: options.backend, initialize: false }, () => family.create(config, {}));
+  const plan = quantizedLoadPlan(config.raw, options.quantize, path.join(dir, CONFIG_FILE));
+  const model = buildModule({ backend: plan.nf4 ? META_BACKEND : options.backend, initialize: false }, () =>
+    family.create(config, {}),
+  );
   try {
     const keys = weights.keys();
     const checkpointDTypes = [...new Set(keys.map((k) => weights.meta(k).dtype))];
     let loaded = 0;
-    const source = {
+    const source = plan.wrap({
       name: weights.name,
       keys: () => keys,
       meta: (key: string) => weights.meta(key),
-      read: (key: string) => {
-        const data = weights.read(key);
-        options.onTensor?.(++loaded, keys.length, key);
-        return data;
-      },
-    };
-    await loadStateDict(model, source, { keyMap: (key) => family.checkpointKey(key, config) });
+      read: (key: string) => weights.read(key),
+    });
+    const onTensor = (key: string) => options.onTensor?.(++loaded, keys.length, key);
+    const keyMap = (key: string) => family.checkpointKey(key, config);
+    if (plan.nf4) {
+      await loadQuantized(model, source, {
+        backend: options.backend ?? getBackend(),
+        quantize: plan.nf4,
+        keyMap,
+        onTensor,
+      });
+    } else {
+      const read = (key: string) => {
+        onTensor(key);
+        return source.read(key);
+      };
+      await loadStateDict(model, { ...source, read }, { keyMap });
+    }
     model.eval();
     return { dir, family, config, model, tokenizer, generation, checkpointDTypes };
   } catch (err) {

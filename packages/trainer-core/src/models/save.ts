@@ -9,6 +9,7 @@ import path from 'node:path';
 import { sortedJson, writeTextFileAtomic } from '../io/files.js';
 import { writeCheckpointFolder } from '../io/safetensors/checkpoint-folder.js';
 import type { TensorToWrite } from '../io/safetensors/writer.js';
+import { quantizationConfigOf, quantizedConfigJson } from '../quant/quantization-config.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { f32ArrayToBf16, f32ArrayToF16 } from '../tensor/half.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -26,8 +27,9 @@ export interface SaveModelOptions {
   maxShardBytes?: number;
 }
 
-function converted(t: Tensor, dtype: SaveDType): Pick<TensorToWrite, 'dtype' | 'data'> {
-  if (t.dtype !== 'f32' || dtype === 'f32') return { dtype: t.dtype, data: () => t.data() };
+function converted(t: Tensor, dtype: SaveDType, isParameter: boolean): Pick<TensorToWrite, 'dtype' | 'data'> {
+  // Buffers (quantized weights, their absmax and maps) keep their dtype.
+  if (t.dtype !== 'f32' || dtype === 'f32' || !isParameter) return { dtype: t.dtype, data: () => t.data() };
   const convert = dtype === 'bf16' ? f32ArrayToBf16 : f32ArrayToF16;
   return { dtype, data: async () => convert((await t.data()) as TypedArray as Float32Array) };
 }
@@ -35,12 +37,16 @@ function converted(t: Tensor, dtype: SaveDType): Pick<TensorToWrite, 'dtype' | '
 /** The config.json a saved model gets: its parsed keys plus what transformers adds. */
 export function savedConfigJson(model: CausalLM, dtype: SaveDType = 'f32'): string {
   const family = familyOfModelType(model.config.modelType);
-  return sortedJson({
-    ...model.config.raw,
+  // A quantization_config describes the weights being written: NF4 layers, or none (e.g. merged).
+  const { quantization_config: _, ...raw } = model.config.raw;
+  const config = {
+    ...raw,
     architectures: [family.architecture],
     model_type: family.modelType,
     torch_dtype: TORCH_DTYPE_NAMES[dtype],
-  });
+  };
+  const qc = quantizationConfigOf(model);
+  return qc ? quantizedConfigJson(config, qc) : sortedJson(config);
 }
 
 /** Writes `model` (and its tokenizer) into `dir` as a Hugging Face model folder; returns the files. */
@@ -48,10 +54,11 @@ export async function saveModel(dir: string, model: CausalLM, options: SaveModel
   const dtype = options.dtype ?? 'f32';
   if (!(dtype in TORCH_DTYPE_NAMES)) throw new Error(`saveModel: dtype "${dtype}" (expected f32, bf16 or f16)`);
   const family = familyOfModelType(model.config.modelType);
+  const parameters = new Set(model.parameters());
   const tensors: TensorToWrite[] = [...model.stateDict()].map(([key, t]) => ({
     name: family.savedKey ? family.savedKey(key, model.config) : key,
     shape: t.shape,
-    ...converted(t, dtype),
+    ...converted(t, dtype, parameters.has(t)),
   }));
   fs.mkdirSync(dir, { recursive: true });
   const written = await writeCheckpointFolder(dir, tensors, {

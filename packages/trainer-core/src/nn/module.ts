@@ -10,6 +10,7 @@
  * module (never disposed by `tidy`) and freed by `dispose()`.
  */
 import type { Backend } from '../backend/backend.js';
+import { empty } from '../ops/create.js';
 import { toBackend } from '../ops/transfer.js';
 import { keep } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -17,11 +18,17 @@ import { Tensor } from '../tensor/tensor.js';
 export interface BufferOptions {
   /** Saved and loaded with the parameters (default true); false for derived tables (RoPE cos/sin). */
   persistent?: boolean;
+  /**
+   * The buffer's checkpoint key below this module when it differs from its name; it may contain
+   * dots (bitsandbytes saves `weight.absmax` next to `weight`, which a registered name cannot).
+   */
+  stateKey?: string;
 }
 
 interface BufferEntry {
   tensor: Tensor;
   persistent: boolean;
+  stateKey?: string;
 }
 
 export class Module {
@@ -57,7 +64,11 @@ export class Module {
   /** Registers a non-trainable tensor of any dtype (packed weights, masks, tables). */
   protected addBuffer(name: string, t: Tensor, options: BufferOptions = {}): Tensor {
     this.claim(name);
-    this.buffers.set(name, { tensor: this.adopt(t, false), persistent: options.persistent ?? true });
+    this.buffers.set(name, {
+      tensor: this.adopt(t, false),
+      persistent: options.persistent ?? true,
+      stateKey: options.stateKey,
+    });
     this.defineAccessor(
       name,
       () => this.buffers.get(name)?.tensor,
@@ -103,7 +114,7 @@ export class Module {
     const old = this.buffers.get(name);
     if (!old) throw new Error(`Module.setBuffer: no buffer named ${name}`);
     if (!(t instanceof Tensor)) throw new TypeError(`Module.setBuffer: ${name} must be a Tensor`);
-    this.buffers.set(name, { tensor: this.adopt(t, false), persistent: old.persistent });
+    this.buffers.set(name, { ...old, tensor: this.adopt(t, false) });
   }
 
   /** Visits every module once, depth first, with its dotted prefix ('' for this one). */
@@ -134,11 +145,13 @@ export class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
-  /** [dotted name, buffer] pairs; `persistentOnly` keeps those saved in checkpoints. */
+  /** [checkpoint key, buffer] pairs; `persistentOnly` keeps those saved in checkpoints. */
   namedBuffers(prefix = '', persistentOnly = false): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     this.walk((m, p) => {
-      for (const [name, b] of m.buffers) if (!persistentOnly || b.persistent) out.push([p + name, b.tensor]);
+      for (const [name, b] of m.buffers) {
+        if (!persistentOnly || b.persistent) out.push([p + (b.stateKey ?? name), b.tensor]);
+      }
     }, prefix);
     return out;
   }
@@ -229,6 +242,33 @@ export class Module {
       for (const [name, b] of m.buffers) m.buffers.set(name, { ...b, tensor: keep(await move(b.tensor)) });
     }
     for (const [old, m] of moved) if (m !== old) old.dispose();
+    return this;
+  }
+
+  /**
+   * Gives every parameter and buffer that lives on `from` (the meta backend: shapes, no memory) a
+   * fresh, uninitialised allocation on `to`, keeping names, trainability and ties; loading fills
+   * them afterwards. Modules built on the meta backend cost nothing until this runs, so a loader
+   * can swap some of them (quantized layers) first.
+   */
+  allocateOn(to: Backend, from: Backend): this {
+    const made = new Map<Tensor, Tensor>();
+    const fresh = (t: Tensor): Tensor => {
+      if (t.backend !== from) return t;
+      let m = made.get(t);
+      if (!m) {
+        m = empty(t.shape, t.dtype, { backend: to });
+        m.name = t.name;
+        if (t.requiresGrad) m.requiresGrad = true;
+        made.set(t, m);
+      }
+      return m;
+    };
+    this.walk((m) => {
+      for (const [name, t] of m.params) m.params.set(name, keep(fresh(t)));
+      for (const [name, b] of m.buffers) m.buffers.set(name, { ...b, tensor: keep(fresh(b.tensor)) });
+    });
+    for (const old of made.keys()) old.dispose();
     return this;
   }
 

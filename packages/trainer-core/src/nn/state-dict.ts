@@ -28,6 +28,8 @@ export interface LoadStateOptions {
   strict?: boolean;
   /** Module key for a checkpoint key, or null to skip it (a family's checkpoint-key map). */
   keyMap?: (key: string) => string | null;
+  /** Module keys already filled some other way (e.g. quantized layers): neither expected nor loaded. */
+  filled?: ReadonlySet<string>;
 }
 
 export interface LoadReport {
@@ -58,7 +60,7 @@ export async function loadStateDict(
   source: TensorSource,
   options: LoadStateOptions = {},
 ): Promise<LoadReport> {
-  const state = module.stateDict();
+  const state = new Map([...module.stateDict()].filter(([k]) => !options.filled?.has(k)));
   const report: LoadReport = { loaded: [], missing: [], unexpected: [], ignored: [] };
   const plan: [string, string][] = [];
   for (const key of source.keys()) {

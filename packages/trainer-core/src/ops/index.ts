@@ -53,6 +53,7 @@ export {
 } from './loss.js';
 export { linear, type MatmulOptions, matmul } from './matmul.js';
 export { layerNorm, type RmsNormOptions, rmsNorm } from './norm.js';
+export { type Nf4WeightTensors, nf4Dequantize, nf4Matmul } from './quant-matmul.js';
 export { argmax, max, mean, sum, sumToShape } from './reduce.js';
 export { type RopeOptions, rope } from './rope.js';
 export {

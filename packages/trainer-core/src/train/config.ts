@@ -58,7 +58,10 @@ export const baseTrainingKeys = {
   lora_dropout: z.number().min(0).lt(1).default(0.05),
   lora_target_modules: z.union([z.array(z.string().min(1)).min(1), z.literal('all-linear')]).default('all-linear'),
   use_rslora: z.boolean().default(false),
-  quantize: z.enum(['none', 'nf4', 'int8']).default('none'),
+  /** `nf4` loads the base's linear layers in 4-bit NF4 and trains LoRA on top (QLoRA; needs use_peft). */
+  quantize: z.enum(['none', 'nf4']).default('none'),
+  /** Double quantisation of the NF4 absmax values (TRL ModelConfig's name). */
+  use_bnb_nested_quant: z.boolean().default(false),
 };
 
 export const SftConfigSchema = z

@@ -211,7 +211,12 @@ export async function trainModel(
   );
   const backend = hooks.backend ?? (await initBackend(config.device)).backend;
   const folder = await modelFolder(stage, opts, config);
-  const loaded = await loadModel(folder, { backend, label: '--model' });
+  if (config.quantize === 'nf4' && !config.use_peft) {
+    throw new Error('quantize nf4: a 4-bit base is frozen, so QLoRA trains LoRA adapters on it; set use_peft true');
+  }
+  const quantize =
+    config.quantize === 'nf4' ? { type: 'nf4' as const, doubleQuant: config.use_bnb_nested_quant } : undefined;
+  const loaded = await loadModel(folder, { backend, label: '--model', quantize });
   const tokenizer = requireTokenizer(loaded);
   const data = modelData(loaded, tokenizer);
   let start = path.resolve(folder);

@@ -123,6 +123,20 @@ describe('guinav train', () => {
     expect(metrics(dpoOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
   });
 
+  it('sft --quantize nf4 trains LoRA on a 4-bit base (QLoRA) and refuses it without use_peft', async () => {
+    const dir = tempDir();
+    const { sft } = data(dir);
+    const out = path.join(dir, 'qlora');
+    const args = ['--model', MODEL, '--dataset', sft, '--device', 'cpu', '--quantize', 'nf4', '--max-steps', '2'];
+    expect(await guinav('train', 'sft', ...args, '--output-dir', out)).toBe(1);
+    expect(stderr()).toMatch(/quantize nf4: .*set use_peft true/);
+    const code = await guinav('train', 'sft', ...args, '--output-dir', out, '--use-peft', '--logging-steps', '1');
+    expect(code, stderr()).toBe(0);
+    const logs = metrics(out);
+    expect(logs.every((r) => Number.isFinite(r.loss))).toBe(true);
+    expect(readAdapterConfig(path.join(out, 'final_model')).base_model_name_or_path).toBe(path.resolve(MODEL));
+  });
+
   it('refuses unknown config keys and bad values before any work, naming the key', async () => {
     const dir = tempDir();
     const { sft } = data(dir);

@@ -178,12 +178,40 @@ export interface AdamWArgs extends AdamWAttrs {
   n: number;
 }
 
+/**
+ * out[m, n] = x[m, k] @ op(W) for a 4-bit block-quantized W (bitsandbytes' NF4 layout: element i
+ * of the flattened weight is code[nibble i] * scale[i >> blockShift], nibble 2j the high half of
+ * byte j). wT: W is stored [n, k] and used transposed (a Linear's forward); otherwise W is [k, n].
+ * The scale is the f32 absmax, or with double quantization (nestedAbsmax != 0) the u8 absmax code
+ * decoded as nestedCode[q] * nestedAbsmax[b >> nestedShift] + offset.
+ */
+export interface Nf4MatmulArgs {
+  x: number;
+  /** Packed codes, (n * k + 1) / 2 bytes. */
+  w: number;
+  /** f32[16]. */
+  code: number;
+  absmax: number;
+  /** 0 without double quantization. */
+  nestedAbsmax: number;
+  nestedCode: number;
+  out: number;
+  m: number;
+  n: number;
+  k: number;
+  wT: boolean;
+  blocksize: number;
+  nestedBlocksize: number;
+  offset: number;
+}
+
 export interface CpuFastKernels {
   /** Number of threads kernels run on (the calling thread included). */
   readonly threads: number;
   /** Whether the module uses relaxed-SIMD FMA (`f32x4.relaxed_madd`) or the mul+add fallback. */
   readonly fma: boolean;
   matmul(args: MatmulArgs): void;
+  nf4Matmul(args: Nf4MatmulArgs): void;
   attention(args: AttentionArgs): void;
   attentionBackward(args: AttentionBackwardArgs): void;
   binary(args: BinaryArgs): void;

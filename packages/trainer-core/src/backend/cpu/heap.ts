@@ -27,6 +27,8 @@ export interface HeapStats {
   cachedBytes: number;
   /** High-water mark of the bump pointer. */
   highWaterBytes: number;
+  /** Most bytes live at once since the heap was made or `resetPeak()` was called. */
+  peakLiveBytes: number;
 }
 
 export class CpuHeapOutOfMemory extends Error {
@@ -45,6 +47,7 @@ export class CpuHeap {
   private readonly free = new Map<number, number[]>();
   private readonly sizes = new Map<number, number>();
   private liveBytes = 0;
+  private peakLiveBytes = 0;
   private cachedBytes = 0;
   private cachedBuffer: SharedArrayBuffer;
 
@@ -69,6 +72,7 @@ export class CpuHeap {
     const ptr = this.takeFree(size) ?? this.bump(size) ?? this.takeLarger(size);
     if (ptr === undefined) throw new CpuHeapOutOfMemory(bytes, this.stats());
     this.liveBytes += this.sizes.get(ptr) ?? size;
+    if (this.liveBytes > this.peakLiveBytes) this.peakLiveBytes = this.liveBytes;
     return ptr;
   }
 
@@ -110,7 +114,13 @@ export class CpuHeap {
       liveBlocks: this.sizes.size,
       cachedBytes: this.cachedBytes,
       highWaterBytes: this.top,
+      peakLiveBytes: this.peakLiveBytes,
     };
+  }
+
+  /** Starts a new peak measurement from the bytes live now (e.g. to measure one training step). */
+  resetPeak(): void {
+    this.peakLiveBytes = this.liveBytes;
   }
 
   private takeFree(size: number): number | undefined {

@@ -21,6 +21,7 @@ import './layer-norm.js';
 import './log-softmax-grad.js';
 import './log-softmax.js';
 import './matmul.js';
+import './nf4-matmul.js';
 import './max-grad.js';
 import './max.js';
 import './rms-norm-grad.js';

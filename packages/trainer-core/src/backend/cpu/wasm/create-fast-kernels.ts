@@ -12,6 +12,7 @@ import { CONTEXT_TABLE_BYTES, type KernelContext, SharedScratch } from './calls/
 import { runCrossEntropy } from './calls/cross-entropy.js';
 import { runAdamW, runAddInPlace, runBinary, runGatedAct, runGatedActGrad } from './calls/elementwise.js';
 import { DEFAULT_SHARED_SLAB_BYTES, planGemmBlocks, runMatmul } from './calls/matmul.js';
+import { runNf4Matmul } from './calls/nf4-matmul.js';
 import { runRmsNorm, runRmsNormGrad } from './calls/norm.js';
 import { RopeTables, runRope } from './calls/rope.js';
 import { SCRATCH_BYTES_PER_THREAD } from './calls/scratch.js';
@@ -72,6 +73,7 @@ export async function createCpuFastKernels(heap: CpuHeap, opts: CpuFastKernelOpt
     threads,
     fma,
     matmul: live((args) => runMatmul(ctx, args, planGemmBlocks(args, threads, slabBytes))),
+    nf4Matmul: live((args) => runNf4Matmul(ctx, args, threads)),
     attention: live((args) => runAttention(ctx, args, threads)),
     attentionBackward: live((args) => runAttentionBackward(ctx, args, threads)),
     binary: live((args) => runBinary(ctx, args, threads)),

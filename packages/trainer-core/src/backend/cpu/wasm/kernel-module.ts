@@ -10,6 +10,7 @@ import { emitCrossEntropy } from './codegen/cross-entropy.js';
 import { emitElementwise, emitTailFns } from './codegen/elementwise.js';
 import { kernelEnv } from './codegen/kernel-env.js';
 import { emitMatmul } from './codegen/matmul.js';
+import { emitNf4Matmul } from './codegen/nf4-matmul.js';
 import { emitRmsNorm } from './codegen/norm.js';
 import { emitRope } from './codegen/rope.js';
 import { emitRowFns } from './codegen/row-fns.js';
@@ -38,6 +39,7 @@ export const KERNEL_EXPORTS = [
   'sum_partials',
   'cross_entropy',
   'rope',
+  'nf4_matmul',
 ] as const;
 export type KernelName = (typeof KERNEL_EXPORTS)[number];
 
@@ -56,6 +58,7 @@ export function buildKernelModuleBytes(fma: boolean): Uint8Array {
   emitRmsNorm(mod, env);
   emitCrossEntropy(mod, env, rows, log);
   emitRope(mod, env);
+  emitNf4Matmul(mod, gemm);
   return mod.encode();
 }
 

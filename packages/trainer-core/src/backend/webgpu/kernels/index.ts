@@ -23,6 +23,7 @@ import './log-softmax.js';
 import './matmul.js';
 import './max-grad.js';
 import './max.js';
+import './nf4-matmul.js';
 import './rms-norm-grad.js';
 import './rms-norm.js';
 import './rope.js';

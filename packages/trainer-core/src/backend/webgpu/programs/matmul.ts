@@ -89,6 +89,19 @@ function stageTile(name: 'a' | 'b', rows: number, bk: number, threads: number, a
   return lines.join('\n    ');
 }
 
+/**
+ * WGSL: the entry point of a tiled product whose workgroup (x, y) computes the BM x BN output tile
+ * at (tile_m, tile_n), thread (tx, ty) of a grid `tx` threads wide.
+ */
+export function tileEntry(threads: number, tx: number, bm: number, bn: number): string {
+  return `@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix: u32) {
+  let tx = lix % ${tx}u;
+  let ty = lix / ${tx}u;
+  let tile_m = wid.y * ${bm}u;
+  let tile_n = wid.x * ${bn}u;`;
+}
+
 export function matmulSpec(v: MatmulVariant, split: boolean): ShaderSpec {
   const { bm, bn, bk, tm, tn } = v.tile;
   const tx = bn / tn;
@@ -135,12 +148,7 @@ export function matmulSpec(v: MatmulVariant, split: boolean): ShaderSpec {
     code: /* wgsl */ `
 var<workgroup> As: array<vec4<f32>, ${(bk * bm) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(bk * bn) / 4}>;
-@compute @workgroup_size(${threads})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lix: u32) {
-  let tx = lix % ${tx}u;
-  let ty = lix / ${tx}u;
-  let tile_m = wid.y * ${bm}u;
-  let tile_n = wid.x * ${bn}u;
+${tileEntry(threads, tx, bm, bn)}
   let item = wid.z / u.splits;
   let slice = wid.z % u.splits;
   let a_base = u.a_o + item * u.strideA;

@@ -24,3 +24,15 @@ export function checkSpan(kernel: string, field: string, heap: CpuHeap, ptr: num
     );
   }
 }
+
+/** A byte span (u8 data, no alignment) must lie inside the memory. */
+export function checkByteSpan(kernel: string, field: string, heap: CpuHeap, ptr: number, bytes: number): void {
+  if (bytes === 0) return;
+  if (!Number.isInteger(ptr) || ptr <= 0)
+    throw new RangeError(`${kernel}: ${field} must be a non-zero heap offset, got ${ptr}`);
+  if (ptr + bytes > heap.buffer.byteLength) {
+    throw new RangeError(
+      `${kernel}: ${field} spans bytes ${ptr}..${ptr + bytes}, beyond the heap's ${heap.buffer.byteLength} bytes`,
+    );
+  }
+}

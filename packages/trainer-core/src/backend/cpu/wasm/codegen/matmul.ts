@@ -12,6 +12,9 @@ import type { ModuleBuilder } from '../emit/module-builder.js';
 import { emitGemmBlocks, type GemmFns, MR, NR } from './gemm/blocks.js';
 import type { KernelEnv } from './kernel-env.js';
 
+/** The last parameters of every GEMM-style export: cache blocks, work counter, scratch, thread index. */
+export const GEMM_UNIT_PARAMS = ['mc', 'nc', 'kc', 'counter', 'scratch', 'scratchStride', 'tid'] as const;
+
 /** Parameter order of the exported `matmul` function (all i32 except alpha). */
 export const MATMUL_PARAMS = [
   'a',
@@ -28,13 +31,7 @@ export const MATMUL_PARAMS = [
   'strideC',
   'accumulate',
   'alpha',
-  'mc',
-  'nc',
-  'kc',
-  'counter',
-  'scratch',
-  'scratchStride',
-  'tid',
+  ...GEMM_UNIT_PARAMS,
 ] as const;
 
 /**

@@ -155,6 +155,8 @@ const store =
 export const i32 = {
   const: (value: number): Expr => expr('i32', (w) => w.u8(Op.i32Const).sleb32(value)),
   load: load('i32', Op.i32Load, 2),
+  /** One byte, zero-extended. */
+  load8U: load('i32', Op.i32Load8U, 0),
   store: store('i32', Op.i32Store, 2),
   add: binary('i32', Op.i32Add),
   sub: binary('i32', Op.i32Sub),

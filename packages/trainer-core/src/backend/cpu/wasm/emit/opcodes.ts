@@ -19,6 +19,7 @@ export const Op = {
   localSet: 0x21,
   localTee: 0x22,
   i32Load: 0x28,
+  i32Load8U: 0x2d,
   f32Load: 0x2a,
   f64Load: 0x2b,
   i32Store: 0x36,
