@@ -5,6 +5,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModel } from './commands/model.js';
+import { registerPredict } from './commands/predict.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
@@ -18,6 +19,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerBench,
   registerInfer,
   registerModel,
+  registerPredict,
 ];
 
 export function buildProgram(): Command {
