@@ -6,6 +6,7 @@ import { registerEval } from './commands/eval.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModel } from './commands/model.js';
 import { registerPredict } from './commands/predict.js';
+import { registerServe } from './commands/serve.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
 import { CLI_VERSION } from './version.js';
@@ -20,6 +21,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerInfer,
   registerModel,
   registerPredict,
+  registerServe,
 ];
 
 export function buildProgram(): Command {

@@ -98,7 +98,9 @@ export {
   type ChatGenerationOptions,
   type ChatOptions,
   type ChatPrompt,
+  type ChatReply,
   type ChatTokens,
+  PromptError,
   TextChat,
 } from './generate/chat.js';
 export {

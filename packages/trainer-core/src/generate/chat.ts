@@ -40,6 +40,19 @@ export interface ChatPrompt {
   generation?: RowGenerationOptions;
 }
 
+/** A reply: the generation result and the prompt's length in tokens (images expanded). */
+export interface ChatReply extends GenerationResult {
+  promptTokens: number;
+}
+
+/** A prompt that could not be prepared (a missing image, a placeholder count that does not match): the caller's fault. */
+export class PromptError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'PromptError';
+  }
+}
+
 /** The end and pad ids generation uses (from config.json / generation_config.json). */
 export interface ChatTokens {
   eosTokenIds?: readonly number[];
@@ -47,7 +60,7 @@ export interface ChatTokens {
 }
 
 export abstract class BatchedChat {
-  private readonly batcher: GenerationBatcher<ChatPrompt, GenerationResult>;
+  private readonly batcher: GenerationBatcher<ChatPrompt, ChatReply>;
   /** The ids that end an answer. */
   readonly eosTokenIds: readonly number[];
 
@@ -78,10 +91,7 @@ export abstract class BatchedChat {
   protected abstract prepare(prompt: ChatPrompt): Promise<Omit<GenerationRequest, 'seed' | 'options'>>;
 
   /** Prepares every prompt of a batch (in parallel) and generates for those that could be. */
-  private async run(
-    prompts: ChatPrompt[],
-    generation: GenerateOptions,
-  ): Promise<(GenerationResult | BatchItemFailure)[]> {
+  private async run(prompts: ChatPrompt[], generation: GenerateOptions): Promise<(ChatReply | BatchItemFailure)[]> {
     const prepared = await Promise.allSettled(
       prompts.map(
         async (p): Promise<GenerationRequest> => ({ ...(await this.prepare(p)), seed: p.seed, options: p.generation }),
@@ -90,11 +100,15 @@ export abstract class BatchedChat {
     const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
     const results = await generate(this.model, ready, generation);
     let next = 0;
-    return prepared.map((p) => (p.status === 'fulfilled' ? results[next++]! : new BatchItemFailure(p.reason)));
+    return prepared.map((p) =>
+      p.status === 'fulfilled'
+        ? { ...results[next++]!, promptTokens: p.value.ids.length }
+        : new BatchItemFailure(new PromptError(p.reason)),
+    );
   }
 
   /** The assistant's reply to `prompt`; calls made together are generated as one batch. */
-  respond(prompt: ChatPrompt): Promise<GenerationResult> {
+  respond(prompt: ChatPrompt): Promise<ChatReply> {
     return this.batcher.submit(prompt);
   }
 

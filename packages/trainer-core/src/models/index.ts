@@ -55,7 +55,14 @@ export {
   type ProcessedPrompt,
   type SupervisedExample,
 } from './llava/processor.js';
-export { type GenerationTokens, type LoadedModel, type LoadModelOptions, loadModel, readModelConfig } from './load.js';
+export {
+  type GenerationTokens,
+  type LoadedModel,
+  type LoadModelOptions,
+  loadModel,
+  readGenerationConfig,
+  readModelConfig,
+} from './load.js';
 export { CONFIG_FILE, resolveModelFolder, type SaveDType } from './model-folder.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';
 export { Qwen2ForCausalLM } from './qwen2/modeling.js';
