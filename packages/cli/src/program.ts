@@ -3,6 +3,7 @@ import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModel } from './commands/model.js';
 import { registerPredict } from './commands/predict.js';
@@ -22,6 +23,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerModel,
   registerPredict,
   registerServe,
+  registerExport,
 ];
 
 export function buildProgram(): Command {

@@ -8,23 +8,21 @@
  * - GUI-Odyssey preference records (`prompt`, `chosen`: data odyssey-dpo) -> `--format coords`
  *   records (the record with `pred` added).
  */
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type ChatMessage,
-  checkImageFiles,
   checkOdysseyScreenshots,
   type FlaggedPath,
-  listSome,
   type OdysseyPromptFormat,
   odysseyFolders,
   odysseyStepPrompts,
   parseOdysseyAction,
   readOdysseyEpisodes,
 } from '@guinav/data-gen';
-import { hasKey, type Located, NormBboxSchema, readRecords } from '@guinav/eval-env';
+import { hasKey, type Located, readRecords } from '@guinav/eval-env';
 import { z } from 'zod';
+import { checkImages, MessagesRecord, PairRecord, RlRecord, resolveImage } from '../datasets/records.js';
 
 export type PredictionFormat = 'gelab' | 'odyssey' | 'coords';
 
@@ -55,30 +53,6 @@ export interface SourceOptions {
   promptFormat?: OdysseyPromptFormat;
   screenshots?: string;
 }
-
-const Message = z.looseObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
-const Common = {
-  idx: z.number().int().optional(),
-  path: z.number().int().nonnegative().optional(),
-  task: z.string().optional(),
-  source: z.string().optional(),
-  bbox_norm: NormBboxSchema.nullish(),
-};
-/** An ms-swift record: prompt turns, then the answer. */
-const MessagesRecord = z.looseObject({
-  ...Common,
-  messages: z
-    .array(Message)
-    .min(2)
-    .refine((m) => m.at(-1)?.role === 'assistant' && m.some((t) => t.role === 'user'), {
-      message: 'expected user turn(s) and the assistant answer last',
-    }),
-  images: z.array(z.string()).default([]),
-});
-/** A GE-Lab RL record (st_rl.json). */
-const RlRecord = z.looseObject({ ...Common, problem: z.string(), solution: z.string(), image: z.string().optional() });
-/** A preference pair (TRL's `prompt`, `chosen`, optional `images`). */
-const PairRecord = z.looseObject({ prompt: z.string(), chosen: z.string(), images: z.array(z.string()).default([]) });
 
 type Parsed =
   | { kind: 'messages'; value: z.output<typeof MessagesRecord> }
@@ -122,21 +96,14 @@ async function recordsSource(file: string): Promise<PredictionSource> {
     throw new Error(`${file}: mixes record layouts (${[...kinds].join(', ')}); predict one dataset at a time`);
   const dir = path.dirname(path.resolve(file));
   const items = records.map((r, i) => itemOf(file, dir, r, i));
-  await checkImages(file, items);
+  await checkImages(
+    file,
+    items.flatMap((item) => item.images.map((image) => ({ image, where: item.where }))),
+  );
   const kind = records[0]!.value.kind;
   return kind === 'pair'
     ? { format: 'coords', description: 'GUI-Odyssey preference records', items }
     : { format: 'gelab', description: kind === 'rl' ? 'GE-Lab RL records' : 'GE-Lab records', items };
-}
-
-/**
- * A relative image path is looked up beside the dataset file first (data-gen's `relative` paths),
- * then from the working directory (its `as-given` paths).
- */
-function resolveImage(p: string, dir: string): string {
-  if (path.isAbsolute(p)) return p;
-  const beside = path.resolve(dir, p);
-  return existsSync(beside) ? beside : path.resolve(p);
 }
 
 function itemOf(file: string, dir: string, { value: parsed, where }: Located<Parsed>, i: number): PredictItem {
@@ -194,16 +161,6 @@ function itemOf(file: string, dir: string, { value: parsed, where }: Located<Par
     images: r.images.map((p) => resolveImage(p, dir)),
     record: (pred) => ({ ...r, pred }),
   };
-}
-
-async function checkImages(file: string, items: readonly PredictItem[]): Promise<void> {
-  const firstUse = new Map<string, string>();
-  for (const item of items) for (const img of item.images) if (!firstUse.has(img)) firstUse.set(img, item.where);
-  const { missing, notImages } = await checkImageFiles([...firstUse.keys()], (f) => `${f} (${firstUse.get(f)})`);
-  if (missing.length) throw new Error(`--data ${file}: ${missing.length} image(s) missing: ${listSome(missing, 3)}`);
-  if (notImages.length) {
-    throw new Error(`--data ${file}: ${notImages.length} image(s) are not images: ${listSome(notImages, 3)}`);
-  }
 }
 
 async function odysseySource(options: SourceOptions): Promise<PredictionSource> {
