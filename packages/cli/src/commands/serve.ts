@@ -27,13 +27,16 @@ export interface ServeOptions {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** Sampling defaults as vLLM takes them: the folder's generation_config.json, else OpenAI's (temperature 1). */
-function samplingDefaults(dir: string): { temperature: number; topP?: number; topK?: number } {
+/**
+ * Sampling defaults of requests that set none: the folder's generation_config.json (greedy when it
+ * says `do_sample: false`, as transformers' generate is), else OpenAI's temperature 1.
+ */
+export function samplingDefaults(dir: string): { temperature: number; topP?: number; topK?: number } {
   const g = readGenerationConfig(dir);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const topK = num(g.top_k);
   return {
-    temperature: num(g.temperature) ?? 1,
+    temperature: g.do_sample === false ? 0 : (num(g.temperature) ?? 1),
     topP: num(g.top_p),
     topK: topK !== undefined && topK > 0 ? topK : undefined,
   };

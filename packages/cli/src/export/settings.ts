@@ -34,7 +34,7 @@ export function guinavLoadBack(
 The adapters are PEFT LoRA folders; \`--adapter\` loads them (keys of either transformers layout of
 LLaVA are mapped) when the base is a model family guinav runs: its built-in VLM or another
 transformers LLaVA folder (SigLIP + Llama), Llama, Qwen2 or Gemma 3 text. With local folders
-(`DATA_DIR`: the `guinav data gelab` folder the data came from):
+(\`DATA_DIR\`: the \`guinav data gelab\` folder the data came from):
 
 \`\`\`bash
 guinav predict --model MODEL_DIR --adapter ${paths.sft} --data DATA_DIR/test.json --out sft-preds.jsonl

@@ -19,6 +19,7 @@ const { guinav, stderr } = cliHarness();
 let vlm: LocalModel;
 let server: OpenAiServer;
 let dir = '';
+let greedy8 = '';
 const limits = (model: LocalModel): OpenAiServerOptions => ({
   model,
   servedName: 'tiny',
@@ -38,6 +39,8 @@ beforeAll(async () => {
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   vlm = await openLocalModel({ model: VLM, device: 'cpu', maxBatch: 8, waitMs: 20 });
   server = await startOpenAiServer(limits(vlm));
+  // Now, while vlm's backend is current (opening another model makes its own backend current).
+  greedy8 = (await alone({ temperature: 0, maxNewTokens: 8 })).text!;
   vi.restoreAllMocks();
 });
 afterAll(async () => {
@@ -337,6 +340,12 @@ describe('guinav serve (the command) with eval interactive --agent http', () => 
     expect(metrics.settings.agent).toBe('http:tiny-vlm');
     expect(metrics.stepOutcomes['agent-error']).toBe(0);
     expect(stderr()).toMatch(/POST \/v1\/chat\/completions 200/);
+    // The fixture's generation_config.json says do_sample false: a request without a temperature is greedy.
+    const served = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ messages: await userTurn(instruction), max_tokens: 8 }),
+    });
+    expect((await json<Completion>(served)).choices[0]!.message.content).toBe(greedy8);
     process.emit('SIGINT');
     expect(await serving).toBe(130);
     await expect(fetch(`${baseUrl}/models`)).rejects.toThrow();
