@@ -6,10 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cliHarness } from '../test-utils/cli-harness.js';
+import { MINI_WORLD as MINI, ODYSSEY_FIXTURE as ODYSSEY } from '../test-utils/fixtures.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
-const MINI = path.join(FIXTURES, 'worlds', 'mini');
-const ODYSSEY = path.join(FIXTURES, 'odyssey');
 const { guinav, stdout, stderr } = cliHarness();
 let dir = '';
 let data = '';

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { buildGelabDatasets, gelabUserPrompt, jsonLinesText, loadWorld, screenElements } from '@guinav/data-gen';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
+import {
+  LLAMA_FIXTURE as LLAMA,
+  MINI_WORLD as MINI,
+  ODYSSEY_FIXTURE as ODYSSEY,
+  VLM_FIXTURE as VLM,
+} from '../test-utils/fixtures.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
-const VLM = path.join(FIXTURES, 'models', 'llava');
-const LLAMA = path.join(FIXTURES, 'models', 'llama');
-const MINI = path.join(FIXTURES, 'worlds', 'mini');
-const ODYSSEY = path.join(FIXTURES, 'odyssey');
 const { guinav, interruptedOn, stdout, stderr } = cliHarness();
 let dir = '';
 let testJson = '';

@@ -4,6 +4,7 @@
  * dpo.jsonl: the SFT set is then every distinct prompt with its chosen answer), with every
  * image path resolved to an absolute one and checked.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GELAB_OUTPUT_FILES, IMAGE_TOKEN } from '@guinav/data-gen';
@@ -57,13 +58,13 @@ export async function readExportExamples(data: string): Promise<ExportExamples> 
 async function fromGelabFolder(dir: string): Promise<Omit<ExportExamples, 'vision'>> {
   const sftFile = path.join(dir, GELAB_OUTPUT_FILES.sft);
   const dpoFile = path.join(dir, GELAB_OUTPUT_FILES.dpo);
-  if (!(await exists(sftFile))) {
+  if (!existsSync(sftFile)) {
     throw new Error(
       `--data ${dir}: no ${GELAB_OUTPUT_FILES.sft}; expected the folder guinav data gelab wrote, or a preference JSONL file`,
     );
   }
   const sft = await readSft(sftFile);
-  const dpo = (await exists(dpoFile)) ? await readPairs(dpoFile) : [];
+  const dpo = existsSync(dpoFile) ? await readPairs(dpoFile) : [];
   return {
     sft,
     dpo,
@@ -133,14 +134,5 @@ function checkPlaceholders(file: string, where: string, turns: readonly Turn[], 
     throw new Error(
       `${file}: ${where}: ${placeholders} ${IMAGE_TOKEN} placeholder(s) but ${images.length} image(s); each image needs one`,
     );
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
   }
 }

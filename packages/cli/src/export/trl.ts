@@ -88,6 +88,25 @@ const LOAD_JSONL = `def load_jsonl(path):
     return dataset
 `;
 
+/** The end of both scripts: the trainer on the records, with the PEFT config, saved to output_dir. */
+const trainAndSave = (
+  trainer: string,
+  model: string,
+) => `    training.model_init_kwargs = {"dtype": model.dtype, "attn_implementation": model.attn_implementation}
+    trainer = ${trainer}(
+        model=${model},
+        args=training,
+        train_dataset=load_jsonl(data.train_file),
+        peft_config=get_peft_config(model),
+    )
+    trainer.train()
+    trainer.save_model(training.output_dir)
+
+
+if __name__ == "__main__":
+    main()
+`;
+
 const SFT_PY = `"""SFT with TRL on guinav's records. Written by guinav export.
 
 accelerate launch --config_file accelerate_zero2.yaml sft.py --config sft.yaml
@@ -107,20 +126,7 @@ ${LOAD_JSONL}
 
 def main():
     data, training, model = TrlParser((DataArguments, SFTConfig, ModelConfig)).parse_args_and_config()
-    training.model_init_kwargs = {"dtype": model.dtype, "attn_implementation": model.attn_implementation}
-    trainer = SFTTrainer(
-        model=model.model_name_or_path,
-        args=training,
-        train_dataset=load_jsonl(data.train_file),
-        peft_config=get_peft_config(model),
-    )
-    trainer.train()
-    trainer.save_model(training.output_dir)
-
-
-if __name__ == "__main__":
-    main()
-`;
+${trainAndSave('SFTTrainer', 'model.model_name_or_path')}`;
 
 const DPO_PY = `"""DPO with TRL on guinav's preference records, starting from the SFT adapter. Written by guinav export.
 
@@ -167,20 +173,7 @@ def main():
             if not os.path.isdir(data.sft_merged):
                 merge_sft(start, data.sft_adapter, data.sft_merged, model.dtype)
         start = data.sft_merged
-    training.model_init_kwargs = {"dtype": model.dtype, "attn_implementation": model.attn_implementation}
-    trainer = DPOTrainer(
-        model=start,
-        args=training,
-        train_dataset=load_jsonl(data.train_file),
-        peft_config=get_peft_config(model),
-    )
-    trainer.train()
-    trainer.save_model(training.output_dir)
-
-
-if __name__ == "__main__":
-    main()
-`;
+${trainAndSave('DPOTrainer', 'start')}`;
 
 /** accelerate's DeepSpeed ZeRO-2 config; num_processes is set on the command line. */
 const ACCELERATE_ZERO2 = `# accelerate config: DeepSpeed ZeRO-2, bf16, one machine. Written by guinav export.

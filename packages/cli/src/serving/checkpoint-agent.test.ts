@@ -5,13 +5,10 @@ import { loadWorld, subtreeTasks } from '@guinav/data-gen';
 import { runInteractive } from '@guinav/eval-env';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
+import { LLAMA_FIXTURE as LLAMA, MINI_WORLD as MINI, VLM_FIXTURE as VLM } from '../test-utils/fixtures.js';
 import { CheckpointAgent } from './checkpoint-agent.js';
 import { openLocalModel } from './local-model.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
-const VLM = path.join(FIXTURES, 'models', 'llava');
-const LLAMA = path.join(FIXTURES, 'models', 'llama');
-const MINI = path.join(FIXTURES, 'worlds', 'mini');
 const { guinav, stderr } = cliHarness();
 let dir = '';
 let tasksFile = '';

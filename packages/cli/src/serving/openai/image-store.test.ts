@@ -1,20 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MINI_WORLD } from '../../test-utils/fixtures.js';
 import { ImageStore } from './image-store.js';
 
-const IMAGES = path.resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'test-fixtures',
-  'worlds',
-  'mini',
-  'images',
-);
+const IMAGES = path.join(MINI_WORLD, 'images');
 const url = (page: number) =>
   `data:image/png;base64,${readFileSync(path.join(IMAGES, `page_${page}.png`)).toString('base64')}`;
 

@@ -6,13 +6,10 @@ import { loadWorld, subtreeTasks } from '@guinav/data-gen';
 import { AgentCallError, HttpAgent, ScreenshotStore, Simulator } from '@guinav/eval-env';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../../test-utils/cli-harness.js';
+import { LLAMA_FIXTURE as LLAMA, MINI_WORLD as MINI, VLM_FIXTURE as VLM } from '../../test-utils/fixtures.js';
 import { type LocalModel, openLocalModel } from '../local-model.js';
 import { type OpenAiServer, type OpenAiServerOptions, startOpenAiServer } from './server.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures');
-const VLM = path.join(FIXTURES, 'models', 'llava');
-const LLAMA = path.join(FIXTURES, 'models', 'llama');
-const MINI = path.join(FIXTURES, 'worlds', 'mini');
 const PAGE_3 = path.join(MINI, 'images', 'page_3.png');
 const { guinav, stderr } = cliHarness();
 
