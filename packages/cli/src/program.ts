@@ -3,9 +3,12 @@ import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModel } from './commands/model.js';
 import { registerPipeline } from './commands/pipeline.js';
+import { registerPredict } from './commands/predict.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train/train.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
@@ -22,6 +25,9 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerModel,
   registerTrain,
   registerPipeline,
+  registerPredict,
+  registerServe,
+  registerExport,
 ];
 
 export function buildProgram(): Command {

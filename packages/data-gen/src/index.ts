@@ -129,11 +129,15 @@ export {
 export { OdysseyEpisode, OdysseyPoint, OdysseySplits, OdysseyStep } from './odyssey/episode-schema.js';
 export {
   buildOdysseyDpoPairs,
+  checkOdysseyScreenshots,
   DEFAULT_ODYSSEY_SEED,
   DEFAULT_ODYSSEY_SIGMA,
   type OdysseyDpoOptions,
   type OdysseyDpoRecord,
   type OdysseyDpoResult,
+  type OdysseyStepPrompt,
+  odysseyFolders,
+  odysseyStepPrompts,
   type WriteOdysseyDpoOptions,
   writeOdysseyDpo,
 } from './odyssey/odyssey-dpo.js';
@@ -162,6 +166,7 @@ export {
   gelabTextView,
   gelabUserPrompt,
   type HistoryStep,
+  hasGelabTextView,
   type ScreenElement,
 } from './prompts/gelab.js';
 export {

@@ -41,7 +41,7 @@ export {
   scoreOdysseyRecords,
   scoreOdysseyStep,
 } from './score/odyssey-ams.js';
-export { hasKey, type Located, readRecords } from './score/records.js';
+export { hasKey, type Located, NormBboxSchema, readRecords, Sam2BboxSchema } from './score/records.js';
 export {
   INTERACTIVE_RESULT_FILES,
   type InteractiveResultFiles,

@@ -93,7 +93,17 @@ export { BYTE_CHARS, fromByteLevel, toByteLevel } from './bpe/byte-level.js';
 export { ISOLATED_PATTERN, splitIsolated, splitSpecialTokens } from './bpe/pieces.js';
 export { byteLevelBpeTokenizerJson, type TokenizerJson } from './bpe/tokenizer-json.js';
 export { type BpeTrainingOptions, type TrainedBpe, trainByteLevelBpe } from './bpe/train.js';
-export { GenerationBatcher, type GenerationBatcherOptions } from './generate/batcher.js';
+export { BatchItemFailure, GenerationBatcher, type GenerationBatcherOptions } from './generate/batcher.js';
+export {
+  BatchedChat,
+  type ChatGenerationOptions,
+  type ChatOptions,
+  type ChatPrompt,
+  type ChatReply,
+  type ChatTokens,
+  PromptError,
+  TextChat,
+} from './generate/chat.js';
 export {
   type FinishReason,
   type GenerateOptions,
@@ -101,6 +111,7 @@ export {
   type GenerationResult,
   type GenerationTokenizer,
   generate,
+  type RowGenerationOptions,
 } from './generate/generate.js';
 export { KvCache } from './generate/kv-cache.js';
 export {

@@ -18,8 +18,9 @@ import {
   rejectOdysseyStep,
   strategyApplies,
 } from './dpo-strategies.js';
-import type { OdysseyStep } from './episode-schema.js';
+import type { OdysseyEpisode, OdysseyStep } from './episode-schema.js';
 import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+import type { StepAction } from './step-action.js';
 
 export interface OdysseyDpoRecord {
   prompt: string;
@@ -79,47 +80,76 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const records: OdysseyDpoRecord[] = [];
   const pairs: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
   const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
-  for (const loaded of episodes) {
+  for (const { episode, index: i, action: step, prompt, chosen, image, sam2Bbox: box } of odysseyStepPrompts(
+    episodes,
+    options,
+  )) {
+    for (const strategy of strategies) {
+      const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
+      const ctx = {
+        step,
+        instruction: episode.task_info.instruction,
+        typedTexts,
+        sigma,
+        minDistance: options.minDistance ?? 'ams',
+        ...(box ? { sam2Bbox: box } : {}),
+      };
+      const rejected = rejectOdysseyStep(strategy, ctx, rng);
+      if (rejected === undefined) {
+        if (strategyApplies(strategy, step.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
+        continue;
+      }
+      pairs[strategy] = (pairs[strategy] ?? 0) + 1;
+      records.push({ prompt, chosen, rejected, images: [image], strategy, episode_id: episode.episode_id, step: i });
+    }
+  }
+  return { records, pairs, skipped };
+}
+
+export interface OdysseyStepPrompt {
+  episode: OdysseyEpisode;
+  /** The step's index in the episode. */
+  index: number;
+  step: OdysseyStep;
+  action: StepAction;
+  /** The step's prompt in the chosen format. */
+  prompt: string;
+  /** The ground-truth action string (official grammar). */
+  chosen: string;
+  /** The screenshot path as written. */
+  image: string;
+  sam2Bbox?: NormBbox;
+}
+
+/** Every step of the episodes with its prompt (history of the episode's earlier actions), answer and screenshot. */
+export function odysseyStepPrompts(
+  episodes: readonly LoadedEpisode[],
+  options: Pick<OdysseyDpoOptions, 'promptFormat' | 'imageOf'>,
+): OdysseyStepPrompt[] {
+  return episodes.flatMap((loaded) => {
     const { episode } = loaded;
     const history = loaded.actions.map((a) => formatOdysseyAction(a.action));
-    loaded.actions.forEach((step, i) => {
-      const raw = episode.steps[i] as OdysseyStep;
-      const box = sam2Box(raw);
-      const image = options.imageOf(loaded, raw);
+    return loaded.actions.map((action, index) => {
+      const step = episode.steps[index] as OdysseyStep;
+      const image = options.imageOf(loaded, step);
       const prompt = odysseyPrompt(options.promptFormat ?? 'seed', {
         instruction: episode.task_info.instruction,
         image,
-        history: history.slice(0, i),
+        history: history.slice(0, index),
       });
-      for (const strategy of strategies) {
-        const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
-        const ctx = {
-          step,
-          instruction: episode.task_info.instruction,
-          typedTexts,
-          sigma,
-          minDistance: options.minDistance ?? 'ams',
-          ...(box ? { sam2Bbox: box } : {}),
-        };
-        const rejected = rejectOdysseyStep(strategy, ctx, rng);
-        if (rejected === undefined) {
-          if (strategyApplies(strategy, step.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
-          continue;
-        }
-        pairs[strategy] = (pairs[strategy] ?? 0) + 1;
-        records.push({
-          prompt,
-          chosen: history[i] as string,
-          rejected,
-          images: [image],
-          strategy,
-          episode_id: episode.episode_id,
-          step: i,
-        });
-      }
+      const box = sam2Box(step);
+      return {
+        episode,
+        index,
+        step,
+        action,
+        prompt,
+        chosen: history[index] as string,
+        image,
+        ...(box ? { sam2Bbox: box } : {}),
+      };
     });
-  }
-  return { records, pairs, skipped };
+  });
 }
 
 export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf'> {
@@ -150,9 +180,7 @@ async function isDir(p: string): Promise<boolean> {
 /** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
 export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
   await checkOutputFile(options.out, '--out');
-  const annotations = await annotationsDir(options.episodesDir);
-  const sibling = path.join(path.dirname(annotations), 'screenshots');
-  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
+  const { annotations, shotsDir } = await odysseyFolders(options.episodesDir, options.screenshotsDir);
   // The folder whose *.json files are read as episodes (the dataset root's annotations/).
   await checkOutputApart({ label: '--out', path: options.out, files: [options.out] }, [
     { label: '--episodes', path: annotations },
@@ -164,8 +192,7 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
     ...(options.subset ? { subset: options.subset } : {}),
   });
   const outDir = path.dirname(path.resolve(options.out));
-  const fileOf = (step: OdysseyStep) => path.resolve(shotsDir, step.screenshot);
-  if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);
+  if (options.checkImages ?? true) await checkOdysseyScreenshots(episodes, shotsDir);
   const style = options.imagePaths ?? 'absolute';
   const imageOf = (_e: LoadedEpisode, step: OdysseyStep) => styledImagePath(shotsDir, step.screenshot, outDir, style);
   options.onProgress?.({ phase: 'pairs', done: 0, total: episodes.length });
@@ -175,11 +202,22 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
   return { ...result, out: options.out };
 }
 
-async function checkScreenshots(
-  episodes: readonly LoadedEpisode[],
-  dir: string,
-  fileOf: (step: OdysseyStep) => string,
-): Promise<void> {
+/**
+ * The folder of episode files and the screenshots folder: `--screenshots` if given, else
+ * `screenshots/` beside annotations/ when it exists, else the episodes folder itself.
+ */
+export async function odysseyFolders(
+  episodesDir: string,
+  screenshotsDir?: string,
+): Promise<{ annotations: string; shotsDir: string }> {
+  const annotations = await annotationsDir(episodesDir);
+  const sibling = path.join(path.dirname(annotations), 'screenshots');
+  return { annotations, shotsDir: screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations) };
+}
+
+/** Every step's screenshot must exist in `dir` and be an image of its extension's format. */
+export async function checkOdysseyScreenshots(episodes: readonly LoadedEpisode[], dir: string): Promise<void> {
+  const fileOf = (step: OdysseyStep) => path.resolve(dir, step.screenshot);
   const steps = episodes.flatMap((e) => e.episode.steps.map((step) => ({ episode: e.episode.episode_id, step })));
   const named = new Map(
     steps.map(({ episode, step }) => [fileOf(step), `${step.screenshot} (episode ${episode}, step ${step.step})`]),

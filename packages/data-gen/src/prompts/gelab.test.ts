@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gelabHistory, gelabMessages, gelabUserPrompt } from './gelab.js';
+import { gelabHistory, gelabMessages, gelabUserPrompt, hasGelabTextView } from './gelab.js';
 
 describe('GE-Lab prompts', () => {
   it('writes History: Null on the first step', () => {
@@ -27,6 +27,14 @@ describe('GE-Lab prompts', () => {
       'Screen: page_3\nElements (name [x1,y1,x2,y2], 0-1000 scale):\nback [51,23,221,102]\nInstruction: from page_3 to page_0. History: Null',
     );
     expect(() => gelabUserPrompt({ source: 'a', target: 'b', history: [], mode: 'both' })).toThrow(/needs the screen/);
+  });
+
+  it('tells prompts that show the screen as text from image-only ones', () => {
+    const screen = { page: 'page_3', elements: [] };
+    const prompt = (mode: 'image' | 'text' | 'both') =>
+      gelabUserPrompt({ source: 'page_3', target: 'page_0', history: [], mode, screen });
+    expect([prompt('image'), prompt('text'), prompt('both')].map(hasGelabTextView)).toEqual([false, true, true]);
+    expect(hasGelabTextView('<image>\nUser: open the Screen: settings\nModel:')).toBe(false);
   });
 
   it('builds ms-swift messages with an optional system turn', () => {

@@ -32,10 +32,18 @@ export interface ScreenElement {
   bbox: NormBbox;
 }
 
+const TEXT_VIEW_ELEMENTS = 'Elements (name [x1,y1,x2,y2], 0-1000 scale):';
+
 /** The screen as text, for models that do not see the screenshot. Elements in the order given. */
 export function gelabTextView(page: string, elements: readonly ScreenElement[]): string {
   const lines = elements.map((e) => `${e.name} [${e.bbox.join(',')}]`);
-  return [`Screen: ${page}`, 'Elements (name [x1,y1,x2,y2], 0-1000 scale):', ...lines].join('\n');
+  return [`Screen: ${page}`, TEXT_VIEW_ELEMENTS, ...lines].join('\n');
+}
+
+/** True when a prompt shows the screen as text (observation `text` or `both`), so a text model can act on it. */
+export function hasGelabTextView(prompt: string): boolean {
+  const at = prompt.indexOf(`\n${TEXT_VIEW_ELEMENTS}`);
+  return at >= 0 && /Screen: \S+$/.test(prompt.slice(0, at));
 }
 
 export interface GelabPromptInput {

@@ -18,12 +18,14 @@ export async function readRecords<T>(
   file: string,
   schemaFor: (raw: unknown) => z.ZodType<T>,
   recordsIn?: (json: unknown) => unknown[] | undefined,
+  /** What the records are, in messages (`prediction`; a dataset reader says `dataset`). */
+  kind = 'prediction',
 ): Promise<Located<T>[]> {
-  const text = await readTextFile(file, 'predictions');
+  const text = await readTextFile(file, `${kind}s`);
   const raw = text.trimStart().startsWith('[')
     ? arrayItems(file, text)
     : (containerItems(file, text, recordsIn) ?? jsonlItems(file, text));
-  if (raw.length === 0) throw new Error(`${file}: no prediction records`);
+  if (raw.length === 0) throw new Error(`${file}: no ${kind} records`);
   return raw.map(({ value, where }) => {
     const parsed = schemaFor(value).safeParse(value);
     if (!parsed.success) {

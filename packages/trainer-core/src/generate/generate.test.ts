@@ -55,6 +55,19 @@ describeEachBackend('generate (tiny LLaVA fixture)', () => {
     }
   });
 
+  it('a row with its own sampling settings gets what it would alone, beside greedy rows', async () => {
+    const sampled = { temperature: 1.3, topP: 0.9, maxNewTokens: 6 };
+    const mixed = await generate(
+      model,
+      [prompts[0]!, { ...prompts[1]!, seed: 3, options: sampled }, prompts[2]!],
+      base(),
+    );
+    const [alone] = await generate(model, [{ ...prompts[1]!, seed: 3 }], { ...base(), ...sampled });
+    const greedy = await generate(model, [prompts[0]!, prompts[2]!], base());
+    expect(mixed[1]).toEqual(alone);
+    expect([mixed[0], mixed[2]]).toEqual(greedy);
+  });
+
   it('samples reproducibly: the same seed gives the same tokens, another seed others', async () => {
     const sample = (seed: number) => generate(model, prompts, { ...base(), temperature: 1.5, seed, maxNewTokens: 12 });
     const a = await sample(1);
@@ -148,6 +161,21 @@ describe('generate: ends of rows', () => {
     expect(r!.tokens[0]).not.toBe(4);
     expect(lm.calls.map((c) => c.t)).toEqual([3, 1, 1]);
     expect(lm.calls.every((c) => c.cached)).toBe(true);
+  });
+
+  it("honours each request's own token limit and stop strings in one batch", async () => {
+    const lm = new ScriptedLM([0, 1, 2, 3, 0, 0], 1);
+    const results = await generate(
+      lm,
+      [{ ids: [0] }, { ids: [0], options: { maxNewTokens: 2 } }, { ids: [0], options: { stopStrings: ['X'] } }],
+      { maxNewTokens: 5, tokenizer: charTokenizer },
+    );
+    expect(results).toEqual([
+      { tokens: [0, 1, 2, 3, 0], text: 'abXYa', finishReason: 'length' },
+      { tokens: [0, 1], text: 'ab', finishReason: 'length' },
+      { tokens: [0, 1, 2], text: 'ab', finishReason: 'stop' },
+    ]);
+    await expect(generate(lm, [{ ids: [0], options: { topP: 2 } }])).rejects.toThrow(/top-p must be in \(0, 1\]/);
   });
 
   it('refuses bad settings and prompts', async () => {

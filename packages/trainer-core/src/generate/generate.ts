@@ -5,7 +5,8 @@
  * of every row. A row stops at an end-of-sequence token, at a stop string or after
  * `maxNewTokens`; the batch stops when every row has. Token choice is greedy or seeded sampling
  * (temperature, top-k, top-p), each row with its own generator so a row's result does not depend
- * on what else is in the batch.
+ * on what else is in the batch. A request may carry its own sampling settings, token limit and
+ * stop strings (a server batching requests that ask for different ones).
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import type { CausalLM } from '../models/causal-lm.js';
@@ -29,6 +30,8 @@ export interface GenerationRequest {
   pixelValues?: { data: Float32Array; shape: readonly number[] };
   /** Seed of this row's sampling generator (default: the options' seed). */
   seed?: number;
+  /** This row's own settings, over the call's options. */
+  options?: RowGenerationOptions;
 }
 
 export interface GenerateOptions extends SamplingOptions {
@@ -50,6 +53,12 @@ export interface GenerateOptions extends SamplingOptions {
   useCache?: boolean;
 }
 
+/** What one request may set for itself. */
+export type RowGenerationOptions = Pick<
+  GenerateOptions,
+  'temperature' | 'topK' | 'topP' | 'maxNewTokens' | 'stopStrings'
+>;
+
 export type FinishReason = 'eos' | 'stop' | 'length';
 
 export interface GenerationResult {
@@ -67,20 +76,27 @@ interface Row {
   done?: FinishReason;
   text?: string;
   rng: TrainingRng;
+  /** The call's options with the request's own over them. */
+  options: GenerateOptions;
+  maxNew: number;
 }
 
-function checkOptions(o: GenerateOptions, requests: readonly GenerationRequest[], vocab: number): number {
+/** Checks one row's settings; returns its token limit. */
+function checkOptions(o: GenerateOptions): number {
   checkSamplingOptions(o);
   const max = o.maxNewTokens ?? 64;
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxNewTokens must be an integer >= 1, got ${max}`);
   if (o.stopStrings?.length && !o.tokenizer) throw new Error('generate: stop strings need a tokenizer');
   if (o.stopStrings?.some((s) => s.length === 0)) throw new RangeError('generate: a stop string cannot be empty');
+  return max;
+}
+
+function checkPrompts(requests: readonly GenerationRequest[], vocab: number): void {
   requests.forEach((r, i) => {
     if (r.ids.length === 0) throw new RangeError(`generate: prompt ${i} has no tokens`);
     const bad = r.ids.find((id) => !Number.isInteger(id) || id < 0 || id >= vocab);
     if (bad !== undefined) throw new RangeError(`generate: prompt ${i} has token id ${bad}, outside [0, ${vocab})`);
   });
-  return max;
 }
 
 /** Stacks every row's images in row order (the order image tokens appear in the batch). */
@@ -111,15 +127,22 @@ export async function generate(
 ): Promise<GenerationResult[]> {
   if (requests.length === 0) return [];
   const vocab = model.config.vocabSize;
-  const maxNew = checkOptions(options, requests, vocab);
+  checkOptions(options);
+  checkPrompts(requests, vocab);
   const b = requests.length;
   const promptLength = Math.max(...requests.map((r) => r.ids.length));
-  const rows: Row[] = requests.map((r) => ({
-    prompt: r.ids,
-    pad: promptLength - r.ids.length,
-    tokens: [],
-    rng: new TrainingRng(r.seed ?? options.seed ?? 0),
-  }));
+  const rows: Row[] = requests.map((r) => {
+    const own = r.options ? { ...options, ...definedOnly(r.options) } : options;
+    return {
+      prompt: r.ids,
+      pad: promptLength - r.ids.length,
+      tokens: [],
+      rng: new TrainingRng(r.seed ?? options.seed ?? 0),
+      options: own,
+      maxNew: r.options ? checkOptions(own) : (options.maxNewTokens ?? 64),
+    };
+  });
+  const maxNew = Math.max(...rows.map((row) => row.maxNew));
   const eos = new Set(options.eosTokenIds ?? []);
   const suppressed = options.suppressTokenIds ?? [];
   const padId = options.padTokenId ?? 0;
@@ -180,9 +203,9 @@ export async function generate(
         if (row.done) return;
         const scores = logits.subarray(r * vocab, (r + 1) * vocab);
         for (const id of suppressed) scores[id] = -Infinity;
-        const token = chooseToken(scores, options, row.rng);
+        const token = chooseToken(scores, row.options, row.rng);
         row.tokens.push(token);
-        row.done = finishOf(row, token, eos, options, n + 1 === maxNew);
+        row.done = finishOf(row, token, eos, n + 1 === row.maxNew);
       });
       if (rows.every((row) => row.done)) break;
       length++;
@@ -204,13 +227,13 @@ function textOf(row: Row, eos: ReadonlySet<number>, tokenizer: GenerationTokeniz
   return tokenizer.decode(ids);
 }
 
-function finishOf(
-  row: Row,
-  token: number,
-  eos: ReadonlySet<number>,
-  options: GenerateOptions,
-  last: boolean,
-): FinishReason | undefined {
+/** The keys of `o` whose value is not undefined (so a request's `temperature: undefined` keeps the call's). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function finishOf(row: Row, token: number, eos: ReadonlySet<number>, last: boolean): FinishReason | undefined {
+  const { options } = row;
   if (eos.has(token)) return 'eos';
   if (options.stopStrings?.length && options.tokenizer) {
     const text = options.tokenizer.decode(row.tokens);

@@ -12,6 +12,7 @@ export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   type AdapterConfig,
+  type LoadAdapterOptions,
   loadAdapter,
   loadAdapterWeights,
   readAdapterConfig,

@@ -111,12 +111,12 @@ function parseKey(key: string): [string, 'lora_A' | 'lora_B'] | undefined {
 }
 
 /** The adapter file's LoRA tensors by module path and part. */
-function adapterEntries(file: SafetensorsFile) {
+function adapterEntries(file: SafetensorsFile, modulePath: (peftPath: string) => string = (p) => p) {
   return file.keys().map((k) => {
     const parsed = parseKey(k);
     if (!parsed)
       throw new Error(`${file.name}: tensor ${k} is not a LoRA A/B weight (base_model.model.<path>.lora_A.weight)`);
-    return { key: k, path: parsed[0], part: parsed[1] };
+    return { key: k, path: modulePath(parsed[0]), part: parsed[1] };
   });
 }
 
@@ -140,12 +140,22 @@ function fillAdapter(file: SafetensorsFile, model: Module, entries: ReturnType<t
   }
 }
 
+export interface LoadAdapterOptions {
+  /**
+   * The model's module path for a path the adapter names (default: the same), e.g. a family's
+   * checkpoint-key map, so an adapter saved on transformers >= 4.52 LLaVA modules
+   * (`model.language_model.layers...`) lands on guinav's (`language_model.model.layers...`).
+   */
+  modulePath?: (peftPath: string) => string;
+}
+
 /** Adds the adapter in `dir` to `model` (PEFT layout; targets from its config) and loads its weights. */
-export function loadAdapter(dir: string, model: Module): AdapterConfig {
+export function loadAdapter(dir: string, model: Module, options: LoadAdapterOptions = {}): AdapterConfig {
   const config = readAdapterConfig(dir);
   const file = SafetensorsFile.open(path.join(dir, ADAPTER_WEIGHTS_FILE));
+  const modulePath = options.modulePath ?? ((p: string) => p);
   try {
-    const entries = adapterEntries(file);
+    const entries = adapterEntries(file, modulePath);
     // The layers the weights name are the targets (PEFT resolved the config's patterns when saving).
     applyLora(model, {
       r: config.r,

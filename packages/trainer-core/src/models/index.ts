@@ -1,5 +1,6 @@
 /** Model families: config schemas, modules and checkpoint-key maps, one folder each. */
 export type { CausalLM, CausalLMOptions } from './causal-lm.js';
+export { type LoadChatOptions, type LoadedChat, loadChat } from './chat.js';
 export { type CheckpointKeyMap, decoderCheckpointKeys } from './checkpoint-keys.js';
 export type { Activation, DecoderDims, RopeSpec } from './config-common.js';
 export { DecoderBody, DecoderForCausalLM, type DecoderLayerModule, type DecoderParts } from './decoder-base.js';
@@ -31,7 +32,7 @@ export {
   type VisionLMBatch,
   visionLMLogits,
 } from './llava/batch.js';
-export { type ChatGenerationOptions, type ChatPrompt, LlavaChat, type LlavaChatOptions } from './llava/chat.js';
+export { LlavaChat, type LlavaChatOptions } from './llava/chat.js';
 export { llavaCheckpointKey } from './llava/checkpoint-keys.js';
 export {
   type LlavaConfig,
@@ -61,7 +62,14 @@ export {
   type VisionTokenExample,
   visionSftExample,
 } from './llava/training-data.js';
-export { type GenerationTokens, type LoadedModel, type LoadModelOptions, loadModel, readModelConfig } from './load.js';
+export {
+  type GenerationTokens,
+  type LoadedModel,
+  type LoadModelOptions,
+  loadModel,
+  readGenerationConfig,
+  readModelConfig,
+} from './load.js';
 export { CONFIG_FILE, resolveModelFolder, type SaveDType } from './model-folder.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';
 export { Qwen2ForCausalLM } from './qwen2/modeling.js';

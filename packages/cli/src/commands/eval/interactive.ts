@@ -33,8 +33,10 @@ import {
   positiveNumber,
 } from '../../option-parsers.js';
 import { phaseProgress } from '../../progress.js';
+import { CheckpointAgent } from '../../serving/checkpoint-agent.js';
+import { isVisionModel, type LocalModel, openLocalModel } from '../../serving/local-model.js';
 
-export const AGENT_KINDS = ['oracle', 'random', 'http'] as const;
+export const AGENT_KINDS = ['oracle', 'random', 'http', 'checkpoint'] as const;
 type AgentKind = (typeof AGENT_KINDS)[number];
 
 export interface InteractiveOptions {
@@ -58,12 +60,24 @@ export interface InteractiveOptions {
   timeout?: number;
   retries?: number;
   maxAgentFailures: number;
+  checkpoint?: string;
+  adapter?: string;
+  device?: string;
 }
 
 /** Episodes (and HTTP requests) in flight: beyond this, more only adds memory and load. */
 const MAX_CONCURRENCY = 256;
 
-const HTTP_ONLY = ['baseUrl', 'model', 'apiKeyEnv', 'temperature', 'maxTokens', 'timeout', 'retries'] as const;
+/** Flags that belong to one agent kind (temperature and max tokens to both model agents). */
+const AGENT_FLAGS: Record<AgentKind, readonly (keyof InteractiveOptions)[]> = {
+  oracle: [],
+  random: [],
+  http: ['baseUrl', 'model', 'apiKeyEnv', 'temperature', 'maxTokens', 'timeout', 'retries'],
+  checkpoint: ['checkpoint', 'adapter', 'device', 'temperature', 'maxTokens'],
+};
+
+/** Default new tokens of the checkpoint agent: a GE-Lab answer is 20-50 tokens. */
+const CHECKPOINT_MAX_TOKENS = 64;
 
 export function registerEvalInteractive(evalCommand: Command): void {
   evalCommand
@@ -87,13 +101,24 @@ export function registerEvalInteractive(evalCommand: Command): void {
       boundedInteger(1, MAX_CONCURRENCY),
       1,
     )
-    .option('--seed <n>', 'base seed for the oracle/random points and HTTP sampling', nonNegativeInteger, 0)
+    .option('--seed <n>', 'base seed for the oracle/random points and model sampling', nonNegativeInteger, 0)
     .option('--system-prompt', "prepend data-gen's system prompt (only if the model was trained with it)")
     .option('--base-url <url>', 'http agent: OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1')
     .option('--model <name>', 'http agent: served model name')
     .option('--api-key-env <var>', 'http agent: environment variable holding the API key')
-    .option('--temperature <t>', 'http agent: sampling temperature (default 0, greedy)', nonNegativeNumber)
-    .option('--max-tokens <n>', 'http agent: max new tokens (default 256)', positiveInteger)
+    .option('--checkpoint <dir>', 'checkpoint agent: model folder (the built-in VLM, LLaVA, Llama, Qwen2, Gemma 3)')
+    .option('--adapter <dir>', 'checkpoint agent: PEFT LoRA adapter folder for it')
+    .option('--device <device>', 'checkpoint agent: auto, cpu or webgpu (default auto)')
+    .option(
+      '--temperature <t>',
+      'http and checkpoint agents: sampling temperature (default 0, greedy)',
+      nonNegativeNumber,
+    )
+    .option(
+      '--max-tokens <n>',
+      `http and checkpoint agents: max new tokens (default 256 http, ${CHECKPOINT_MAX_TOKENS} checkpoint)`,
+      positiveInteger,
+    )
     .option('--timeout <seconds>', 'http agent: per-request timeout (default 60)', positiveNumber)
     .option(
       '--retries <n>',
@@ -132,7 +157,8 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
   const world = await loadWorld(opts.uiStructure);
   const tasks = await loadInteractiveTasks(opts.tasks, world);
   checkInteractiveRunSize({ tasks: tasks.length, attempts: opts.attempts, maxSteps: opts.maxSteps });
-  const agent = makeAgent(opts, world);
+  const local = opts.agent === 'checkpoint' ? await openCheckpoint(opts) : undefined;
+  const agent = local ? new CheckpointAgent(local) : makeAgent(opts, world);
   const progress = phaseProgress('eval interactive');
   let written: { metrics: InteractiveMetrics; files: { metrics: string; episodes: string } };
   try {
@@ -170,6 +196,7 @@ export async function evalInteractive(opts: InteractiveOptions): Promise<Interac
     throw err;
   } finally {
     progress.stop();
+    local?.dispose();
   }
   console.error(`wrote ${written.files.metrics} and ${written.files.episodes}`);
   return written.metrics;
@@ -180,7 +207,9 @@ function agentUnavailableMessage(err: AgentUnavailableError, opts: InteractiveOp
   const check =
     opts.agent === 'http'
       ? `check --base-url ${opts.baseUrl}, --model ${opts.model}${opts.apiKeyEnv ? `, the key in ${opts.apiKeyEnv}` : ''} and the server`
-      : 'check the agent';
+      : opts.agent === 'checkpoint'
+        ? `check --checkpoint ${opts.checkpoint} and the episodes' errors`
+        : 'check the agent';
   return `${err.message}\nnothing was written to ${opts.out}; ${check} (--max-agent-failures sets how many failures in a row stop a run)`;
 }
 
@@ -191,19 +220,47 @@ function checkOptions(opts: InteractiveOptions): void {
   if (opts.agent === 'http') {
     if (!opts.baseUrl) throw new Error('--agent http needs --base-url (e.g. http://127.0.0.1:8000/v1)');
     if (!opts.model) throw new Error('--agent http needs --model (the served model name)');
-  } else {
-    const given = HTTP_ONLY.filter((k) => opts[k] !== undefined);
-    if (given.length) {
-      const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+  }
+  if (opts.agent === 'checkpoint') {
+    if (!opts.checkpoint) throw new Error('--agent checkpoint needs --checkpoint (a model folder)');
+    if (opts.observation === 'image' && !isVisionModel(opts.checkpoint, '--checkpoint')) {
       throw new Error(
-        `${flags} ${given.length === 1 ? 'applies' : 'apply'} only to --agent http (got --agent ${opts.agent})`,
+        `--checkpoint ${opts.checkpoint}: a text model cannot see screenshots; use --observation text (or both)`,
       );
     }
   }
+  const foreign = (Object.keys(AGENT_FLAGS) as AgentKind[])
+    .flatMap((kind) => AGENT_FLAGS[kind])
+    .filter((k, i, all) => all.indexOf(k) === i && opts[k] !== undefined && !AGENT_FLAGS[opts.agent].includes(k));
+  if (foreign.length) {
+    const flags = foreign.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+    const owners = (Object.keys(AGENT_FLAGS) as AgentKind[]).filter((kind) =>
+      foreign.every((k) => AGENT_FLAGS[kind].includes(k)),
+    );
+    throw new Error(
+      `${flags} ${foreign.length === 1 ? 'applies' : 'apply'} only to --agent ${owners.join(' or ') || 'http / checkpoint'} (got --agent ${opts.agent})`,
+    );
+  }
+}
+
+/** The checkpoint agent's model, batching up to --concurrency episodes' prompts per generation call. */
+function openCheckpoint(opts: InteractiveOptions): Promise<LocalModel> {
+  return openLocalModel({
+    model: opts.checkpoint as string,
+    adapter: opts.adapter,
+    device: opts.device ?? 'auto',
+    label: '--checkpoint',
+    generation: { temperature: opts.temperature ?? 0, maxNewTokens: opts.maxTokens ?? CHECKPOINT_MAX_TOKENS },
+    maxBatch: opts.concurrency,
+    // Episodes whose answers came in one batch ask again within a few ms: wait for them.
+    waitMs: opts.concurrency > 1 ? 5 : 0,
+  });
 }
 
 function makeAgent(opts: InteractiveOptions, world: World): Agent {
   switch (opts.agent) {
+    case 'checkpoint':
+      throw new Error('the checkpoint agent is opened by openCheckpoint');
     case 'oracle':
       return new OracleAgent(world);
     case 'random':

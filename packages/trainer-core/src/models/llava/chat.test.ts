@@ -23,7 +23,7 @@ describe('LlavaChat', () => {
         suppressTokenIds: [processor.imageTokenId],
         tokenizer: processor.tokenizer,
       });
-      expect(replies[i]).toEqual(alone);
+      expect(replies[i]).toEqual({ ...alone, promptTokens: ids.length });
       expect(typeof replies[i]!.text).toBe('string');
     }
     const mixed = await Promise.allSettled([chat.respond(prompts[0]!), chat.respond({ ...prompts[1]!, images: [] })]);

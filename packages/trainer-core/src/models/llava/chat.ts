@@ -4,59 +4,28 @@
  * (generation_config.json, else the tokenizer's). Calls that arrive together (several simulator
  * episodes asking at once) are generated as one batch.
  */
-import { BatchItemFailure, GenerationBatcher } from '../../generate/batcher.js';
-import {
-  type GenerateOptions,
-  type GenerationRequest,
-  type GenerationResult,
-  generate,
-} from '../../generate/generate.js';
-import type { ChatMessage } from '../../tokenizer/types.js';
+import { BatchedChat, type ChatOptions, type ChatPrompt, type ChatTokens } from '../../generate/chat.js';
+import type { GenerationRequest } from '../../generate/generate.js';
 import type { ImagePreprocessorOptions } from '../../vision/preprocess.js';
-import type { GenerationTokens, LoadModelOptions } from '../load.js';
+import type { LoadModelOptions } from '../load.js';
 import { loadLlava } from './load.js';
 import type { LlavaForConditionalGeneration } from './modeling.js';
 import { LlavaProcessor } from './processor.js';
 
-export type ChatGenerationOptions = Omit<
-  GenerateOptions,
-  'tokenizer' | 'eosTokenIds' | 'padTokenId' | 'suppressTokenIds' | 'useCache'
->;
-
-export interface LlavaChatOptions extends Pick<LoadModelOptions, 'backend' | 'label'> {
-  generation?: ChatGenerationOptions;
-  /** Largest batch of concurrent calls (default 16). */
-  maxBatch?: number;
+export interface LlavaChatOptions extends ChatOptions, Pick<LoadModelOptions, 'backend' | 'label'> {
   images?: ImagePreprocessorOptions;
 }
 
-export interface ChatPrompt {
-  messages: readonly ChatMessage[];
-  /** One image file per `<image>` / image part, in order. */
-  images: readonly string[];
-  /** Sampling seed of this prompt. */
-  seed?: number;
-}
-
-export class LlavaChat {
-  private readonly batcher: GenerationBatcher<ChatPrompt, GenerationResult>;
+export class LlavaChat extends BatchedChat {
+  declare readonly model: LlavaForConditionalGeneration;
 
   constructor(
-    readonly model: LlavaForConditionalGeneration,
+    model: LlavaForConditionalGeneration,
     readonly processor: LlavaProcessor,
-    options: LlavaChatOptions = {},
-    tokens: Partial<GenerationTokens> = {},
+    options: ChatOptions = {},
+    tokens: ChatTokens = {},
   ) {
-    const special = processor.tokenizer.specialTokens;
-    const eos = tokens.eosTokenIds?.length ? tokens.eosTokenIds : special.eos ? [special.eos.id] : [];
-    const generation: GenerateOptions = {
-      ...options.generation,
-      tokenizer: processor.tokenizer,
-      eosTokenIds: eos,
-      padTokenId: tokens.padTokenId ?? special.pad?.id ?? eos[0] ?? 0,
-      suppressTokenIds: [processor.imageTokenId],
-    };
-    this.batcher = new GenerationBatcher((prompts) => this.run(prompts, generation), { maxBatch: options.maxBatch });
+    super(model, processor.tokenizer, options, tokens, [processor.imageTokenId]);
   }
 
   static async fromFolder(dir: string, options: LlavaChatOptions = {}): Promise<LlavaChat> {
@@ -70,35 +39,8 @@ export class LlavaChat {
     }
   }
 
-  /** Prepares every prompt of a batch (images decoded in parallel) and generates for those that could be. */
-  private async run(
-    prompts: ChatPrompt[],
-    generation: GenerateOptions,
-  ): Promise<(GenerationResult | BatchItemFailure)[]> {
-    const prepared = await Promise.allSettled(prompts.map((p) => this.prepare(p)));
-    const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
-    const results = await generate(this.model, ready, generation);
-    let next = 0;
-    return prepared.map((p) => (p.status === 'fulfilled' ? results[next++]! : new BatchItemFailure(p.reason)));
-  }
-
-  private async prepare(prompt: ChatPrompt): Promise<GenerationRequest> {
+  protected async prepare(prompt: ChatPrompt): Promise<Omit<GenerationRequest, 'seed' | 'options'>> {
     const text = this.processor.applyChatTemplate(prompt.messages, true);
-    const { ids, pixelValues } = await this.processor.process(text, prompt.images);
-    return { ids, pixelValues, seed: prompt.seed };
-  }
-
-  /** The assistant's reply to `prompt`; calls made together are generated as one batch. */
-  respond(prompt: ChatPrompt): Promise<GenerationResult> {
-    return this.batcher.submit(prompt);
-  }
-
-  /** Batch sizes run so far. */
-  get batchSizes(): readonly number[] {
-    return this.batcher.batchSizes;
-  }
-
-  dispose(): void {
-    this.model.dispose();
+    return this.processor.process(text, prompt.images);
   }
 }
