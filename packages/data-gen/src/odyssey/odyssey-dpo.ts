@@ -1,7 +1,5 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { NormBbox } from '../actions/coords.js';
-import { formatOdysseyAction } from '../actions/odyssey.js';
 import { checkImageFiles, listSome } from '../io/image-files.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { checkOutputApart } from '../io/inputs-apart.js';
@@ -9,7 +7,6 @@ import { jsonLinesChunks } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
 import { writeOutputFile } from '../io/output-file.js';
 import type { OnProgress } from '../io/progress.js';
-import { type OdysseyPromptFormat, odysseyPrompt } from '../prompts/odyssey.js';
 import { DataRng } from '../random/data-rng.js';
 import {
   type MinDistance,
@@ -20,6 +17,7 @@ import {
 } from './dpo-strategies.js';
 import type { OdysseyStep } from './episode-schema.js';
 import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+import { odysseyStepViews, type StepViewOptions } from './step-views.js';
 
 export interface OdysseyDpoRecord {
   prompt: string;
@@ -34,17 +32,13 @@ export interface OdysseyDpoRecord {
 export const DEFAULT_ODYSSEY_SIGMA = 50;
 export const DEFAULT_ODYSSEY_SEED = 42;
 
-export interface OdysseyDpoOptions {
+export interface OdysseyDpoOptions extends StepViewOptions {
   strategies?: readonly OdysseyDpoStrategy[];
   /** Gaussian noise of spatial rejections on the 0..1000 scale; default 50. */
   sigma?: number;
   seed?: number;
   /** Default `ams`: outside sam2_bbox and beyond the AMS radius; a number asks for at least that distance too. */
   minDistance?: MinDistance;
-  /** `seed` (default): `<image>\nUser: {instruction}\nModel:`; `official`: the GUI-Odyssey agent's prompt with the last 4 actions. */
-  promptFormat?: OdysseyPromptFormat;
-  /** The path written for a step's screenshot. */
-  imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
 }
 
 export interface OdysseyDpoResult {
@@ -53,11 +47,6 @@ export interface OdysseyDpoResult {
   pairs: Record<string, number>;
   /** Steps a requested strategy applied to but could not reject (e.g. no point far enough). */
   skipped: Record<string, number>;
-}
-
-function sam2Box(step: OdysseyStep): NormBbox | undefined {
-  const box = step.sam2_bbox;
-  return box && box.length === 4 ? [box[0], box[1], box[2], box[3]] : undefined;
 }
 
 /**
@@ -79,45 +68,34 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const records: OdysseyDpoRecord[] = [];
   const pairs: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
   const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
-  for (const loaded of episodes) {
-    const { episode } = loaded;
-    const history = loaded.actions.map((a) => formatOdysseyAction(a.action));
-    loaded.actions.forEach((step, i) => {
-      const raw = episode.steps[i] as OdysseyStep;
-      const box = sam2Box(raw);
-      const image = options.imageOf(loaded, raw);
-      const prompt = odysseyPrompt(options.promptFormat ?? 'seed', {
+  for (const view of odysseyStepViews(episodes, options)) {
+    const { episode } = view.loaded;
+    for (const strategy of strategies) {
+      const rng = root.fork(`${episode.episode_id}/${view.index}/${strategy}`);
+      const ctx = {
+        step: view.action,
         instruction: episode.task_info.instruction,
-        image,
-        history: history.slice(0, i),
-      });
-      for (const strategy of strategies) {
-        const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
-        const ctx = {
-          step,
-          instruction: episode.task_info.instruction,
-          typedTexts,
-          sigma,
-          minDistance: options.minDistance ?? 'ams',
-          ...(box ? { sam2Bbox: box } : {}),
-        };
-        const rejected = rejectOdysseyStep(strategy, ctx, rng);
-        if (rejected === undefined) {
-          if (strategyApplies(strategy, step.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
-          continue;
-        }
-        pairs[strategy] = (pairs[strategy] ?? 0) + 1;
-        records.push({
-          prompt,
-          chosen: history[i] as string,
-          rejected,
-          images: [image],
-          strategy,
-          episode_id: episode.episode_id,
-          step: i,
-        });
+        typedTexts,
+        sigma,
+        minDistance: options.minDistance ?? 'ams',
+        ...(view.sam2Bbox ? { sam2Bbox: view.sam2Bbox } : {}),
+      };
+      const rejected = rejectOdysseyStep(strategy, ctx, rng);
+      if (rejected === undefined) {
+        if (strategyApplies(strategy, view.action.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
+        continue;
       }
-    });
+      pairs[strategy] = (pairs[strategy] ?? 0) + 1;
+      records.push({
+        prompt: view.prompt,
+        chosen: view.answer,
+        rejected,
+        images: [view.image],
+        strategy,
+        episode_id: episode.episode_id,
+        step: view.index,
+      });
+    }
   }
   return { records, pairs, skipped };
 }
