@@ -146,6 +146,21 @@ export {
   writeOdysseyDpo,
 } from './odyssey/odyssey-dpo.js';
 export {
+  ODYSSEY_PIPELINE_FILES,
+  type OdysseyPipelineData,
+  type OdysseyPipelineDataOptions,
+  type OdysseyPipelineStats,
+  writeOdysseyPipelineData,
+} from './odyssey/pipeline-data.js';
+export {
+  type OdysseySftRecord,
+  type OdysseySubsetStats,
+  type OdysseyTestRecord,
+  odysseySftRecords,
+  odysseySubsetStats,
+  odysseyTestRecords,
+} from './odyssey/pipeline-records.js';
+export {
   annotationsDir,
   type EpisodeIssue,
   type LoadedEpisode,

@@ -1,6 +1,4 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkImageFiles, listSome } from '../io/image-files.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { checkOutputApart } from '../io/inputs-apart.js';
 import { jsonLinesChunks } from '../io/json-files.js';
@@ -17,6 +15,7 @@ import {
 } from './dpo-strategies.js';
 import type { OdysseyStep } from './episode-schema.js';
 import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
+import { checkOdysseyScreenshots, defaultScreenshotsDir } from './screenshots.js';
 import { odysseyStepViews, type StepViewOptions } from './step-views.js';
 
 export interface OdysseyDpoRecord {
@@ -117,20 +116,11 @@ export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf
   signal?: AbortSignal;
 }
 
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
 export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
   await checkOutputFile(options.out, '--out');
   const annotations = await annotationsDir(options.episodesDir);
-  const sibling = path.join(path.dirname(annotations), 'screenshots');
-  const shotsDir = options.screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations);
+  const shotsDir = options.screenshotsDir ?? (await defaultScreenshotsDir(annotations));
   // The folder whose *.json files are read as episodes (the dataset root's annotations/).
   await checkOutputApart({ label: '--out', path: options.out, files: [options.out] }, [
     { label: '--episodes', path: annotations },
@@ -142,8 +132,7 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
     ...(options.subset ? { subset: options.subset } : {}),
   });
   const outDir = path.dirname(path.resolve(options.out));
-  const fileOf = (step: OdysseyStep) => path.resolve(shotsDir, step.screenshot);
-  if (options.checkImages ?? true) await checkScreenshots(episodes, shotsDir, fileOf);
+  if (options.checkImages ?? true) await checkOdysseyScreenshots(episodes, shotsDir);
   const style = options.imagePaths ?? 'absolute';
   const imageOf = (_e: LoadedEpisode, step: OdysseyStep) => styledImagePath(shotsDir, step.screenshot, outDir, style);
   options.onProgress?.({ phase: 'pairs', done: 0, total: episodes.length });
@@ -151,24 +140,4 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
   options.onProgress?.({ phase: 'pairs', done: episodes.length, total: episodes.length });
   await writeOutputFile(options.out, jsonLinesChunks(result.records), { signal: options.signal, label: '--out' });
   return { ...result, out: options.out };
-}
-
-async function checkScreenshots(
-  episodes: readonly LoadedEpisode[],
-  dir: string,
-  fileOf: (step: OdysseyStep) => string,
-): Promise<void> {
-  const steps = episodes.flatMap((e) => e.episode.steps.map((step) => ({ episode: e.episode.episode_id, step })));
-  const named = new Map(
-    steps.map(({ episode, step }) => [fileOf(step), `${step.screenshot} (episode ${episode}, step ${step.step})`]),
-  );
-  const { missing, notImages } = await checkImageFiles([...named.keys()], (file) => named.get(file) as string);
-  if (missing.length) {
-    throw new Error(`--screenshots ${dir}: ${missing.length} screenshot(s) missing: ${listSome(missing, 3)}`);
-  }
-  if (notImages.length) {
-    throw new Error(
-      `--screenshots ${dir}: ${notImages.length} screenshot(s) are not images: ${listSome(notImages, 3)}`,
-    );
-  }
 }

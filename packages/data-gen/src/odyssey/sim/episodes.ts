@@ -239,7 +239,7 @@ function splitBy(episodes: readonly SimulatedEpisode[], isTest: (e: SimulatedEpi
 
 /**
  * The four splits of the release, made the same way: random (a quarter of each category's
- * episodes, drawn by the seed), task (one template per category held out), device (the Small
+ * episodes, drawn by the seed; at least one episode), task (one template per category held out), device (the Small
  * Phone's episodes) and app (episodes that use eBay, YouTube, Contacts or X).
  */
 function makeSplits(episodes: readonly SimulatedEpisode[], rng: DataRng): Record<OdysseySplitName, TrainTestSplit> {
@@ -249,6 +249,8 @@ function makeSplits(episodes: readonly SimulatedEpisode[], rng: DataRng): Record
     const test = ids.length >= 2 ? Math.max(1, Math.round(ids.length / 4)) : 0;
     for (const id of rng.shuffle(ids).slice(0, test)) randomTest.add(id);
   }
+  // Fewer than two episodes per category: still one test episode, when there are two at all.
+  if (randomTest.size === 0 && episodes.length >= 2) randomTest.add(rng.pick(episodes).episode.episode_id);
   const heldOutTemplates = new Set(
     ODYSSEY_CATEGORIES.map((c) => (TEMPLATES_BY_CATEGORY.get(c) ?? []).at(-1)?.id ?? ''),
   );
