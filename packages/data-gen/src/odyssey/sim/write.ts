@@ -21,6 +21,8 @@ import {
 export const DEFAULT_SYNTHETIC_WIDTH = 224;
 /** The file at the dataset root that says what made it (not an episode; the reader skips it). */
 export const SYNTHETIC_MANIFEST = 'synthetic.json';
+/** Screenshots per render thread at least; fewer are rendered in this thread. */
+const SHOTS_PER_WORKER = 200;
 /** Bumped whenever the generator's output for the same settings changes. */
 export const SYNTHETIC_GENERATOR_VERSION = 1;
 
@@ -38,7 +40,7 @@ export interface WriteSyntheticOdysseyOptions extends SyntheticOdysseyOptions {
   outDir: string;
   /** Screenshot width in pixels (default 224). */
   width?: number;
-  /** Render threads (default: one per core; 0 renders in this thread). */
+  /** Render threads (default: one per core, at most one per 200 screenshots; 0 renders in this thread). */
   workers?: number;
   onProgress?: OnProgress;
   /** Ctrl-C: stop, and leave `outDir` as it was. */
@@ -119,7 +121,8 @@ export async function fillSyntheticRoot(
   let done = 0;
   const tick = () => options.onProgress?.({ phase: 'render', done: ++done, total });
   options.onProgress?.({ phase: 'render', done: 0, total });
-  const workers = options.workers ?? os.availableParallelism();
+  // Starting a render thread (and sharp in it) costs more than a few hundred small screenshots take.
+  const workers = Math.min(options.workers ?? os.availableParallelism(), Math.floor(unique.length / SHOTS_PER_WORKER));
   const rasterizer: Rasterizer =
     workers > 0 ? workerRasterizer(Math.min(workers, unique.length || 1)) : inProcessRasterizer();
   try {
