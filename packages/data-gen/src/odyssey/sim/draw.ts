@@ -87,7 +87,8 @@ function drawField(c: Canvas, box: Box, hint: string, text: string, focused: boo
 }
 
 function drawRow(c: Canvas, box: Box, row: Row, color: string): void {
-  const fill = row.mark === 'selected' ? '#d2e3fc' : '#ffffff';
+  // Marks show as a tinted row, visible at a few hundred pixels wide.
+  const fill = row.mark === 'selected' ? '#d2e3fc' : row.mark === 'visited' ? '#ede7f6' : '#ffffff';
   c.round(box, fill, 10);
   const [, y] = mid(box);
   c.circle(box[0] + 50, y, 26, colorOf(row.label));
