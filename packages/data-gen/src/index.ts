@@ -116,6 +116,7 @@ export type { OnProgress, ProgressEvent } from './io/progress.js';
 export { removeStagingNow } from './io/staging.js';
 export { decodeUtf8, InvalidUtf8Error, readTextFile } from './io/text-files.js';
 export { writeChunks } from './io/write-chunks.js';
+export { ODYSSEY_ROOT_DIRS, splitFileName } from './odyssey/dataset-root.js';
 // GUI-Odyssey episodes and DPO pairs
 export {
   AMS_CLICK_RADIUS,
@@ -126,21 +127,39 @@ export {
   rejectOdysseyStep,
   strategyApplies,
 } from './odyssey/dpo-strategies.js';
-export { OdysseyEpisode, OdysseyPoint, OdysseySplits, OdysseyStep } from './odyssey/episode-schema.js';
+export {
+  ODYSSEY_CATEGORIES,
+  type OdysseyCategory,
+  OdysseyEpisode,
+  OdysseyPoint,
+  OdysseySplits,
+  OdysseyStep,
+} from './odyssey/episode-schema.js';
 export {
   buildOdysseyDpoPairs,
-  checkOdysseyScreenshots,
   DEFAULT_ODYSSEY_SEED,
   DEFAULT_ODYSSEY_SIGMA,
   type OdysseyDpoOptions,
   type OdysseyDpoRecord,
   type OdysseyDpoResult,
-  type OdysseyStepPrompt,
-  odysseyFolders,
-  odysseyStepPrompts,
   type WriteOdysseyDpoOptions,
   writeOdysseyDpo,
 } from './odyssey/odyssey-dpo.js';
+export {
+  ODYSSEY_PIPELINE_FILES,
+  type OdysseyPipelineData,
+  type OdysseyPipelineDataOptions,
+  type OdysseyPipelineStats,
+  writeOdysseyPipelineData,
+} from './odyssey/pipeline-data.js';
+export {
+  type OdysseySftRecord,
+  type OdysseySubsetStats,
+  type OdysseyTestRecord,
+  odysseySftRecords,
+  odysseySubsetStats,
+  odysseyTestRecords,
+} from './odyssey/pipeline-records.js';
 export {
   annotationsDir,
   type EpisodeIssue,
@@ -151,7 +170,32 @@ export {
   readOdysseyEpisodes,
   readOdysseySplits,
 } from './odyssey/read-episodes.js';
+export {
+  DEFAULT_SYNTHETIC_EPISODES,
+  DEFAULT_SYNTHETIC_JITTER,
+  DEFAULT_SYNTHETIC_SEED,
+  generateSyntheticOdyssey,
+  ODYSSEY_SPLIT_NAMES,
+  type OdysseySplitName,
+  type SimulatedEpisode,
+  type SimulatedShot,
+  SYNTHETIC_PHONES,
+  type SyntheticOdyssey,
+  type SyntheticOdysseyOptions,
+  type TrainTestSplit,
+} from './odyssey/sim/episodes.js';
+export {
+  DEFAULT_SYNTHETIC_WIDTH,
+  readSyntheticManifest,
+  SYNTHETIC_MANIFEST,
+  type SyntheticManifest,
+  type WriteSyntheticOdysseyOptions,
+  type WrittenSyntheticOdyssey,
+  writeSyntheticOdysseyEpisodes,
+} from './odyssey/sim/write.js';
 export { type StepAction, stepAction } from './odyssey/step-action.js';
+export { checkOdysseyScreenshots, defaultScreenshotsDir } from './odyssey/screenshots.js';
+export { type OdysseyStepView, odysseyStepViews, type StepViewOptions } from './odyssey/step-views.js';
 export { type SyntheticEpisode, syntheticOdysseyEpisodes, writeSyntheticOdyssey } from './odyssey/synthetic.js';
 // Prompts
 export { type ChatMessage, IMAGE_TOKEN, OBSERVATION_MODES, type ObservationMode } from './prompts/chat.js';

@@ -18,10 +18,12 @@ import {
   writeGelabDatasets,
   writeOdysseyDpo,
 } from '@guinav/data-gen';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { interruptible } from '../interrupt.js';
 import { choiceList, integerList, nonNegativeInteger, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { phaseProgress } from '../progress.js';
+import { registerOdysseyData } from './data-odyssey.js';
+import { minDistance } from './data-options.js';
 
 export interface DataGelabOptions {
   uiStructure: string;
@@ -50,18 +52,6 @@ export interface DataOdysseyDpoOptions {
   promptFormat: OdysseyPromptFormat;
   imagePaths: ImagePathStyle;
   imageCheck: boolean;
-}
-
-/** `ams` (beyond 0.14 x 1000 and outside sam2_bbox) or a distance on the 0..1000 scale (AMS-wrong as well). */
-function minDistance(value: string): MinDistance {
-  if (value === 'ams') return value;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || value.trim() === '') {
-    throw new InvalidArgumentError(
-      'expected ams, or a distance >= 0 on the 0..1000 scale (a rejection is always one AMS scores as wrong).',
-    );
-  }
-  return n;
 }
 
 /** The stats as a table: one row per subtree with its tasks, path-length histogram and samples. */
@@ -255,4 +245,6 @@ export function registerData(program: Command): void {
     .action(async (opts: DataOdysseyDpoOptions) => {
       console.log(await dataOdysseyDpo(opts));
     });
+
+  registerOdysseyData(data);
 }

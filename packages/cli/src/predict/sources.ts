@@ -11,12 +11,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  annotationsDir,
   type ChatMessage,
   checkOdysseyScreenshots,
   type FlaggedPath,
   type OdysseyPromptFormat,
-  odysseyFolders,
-  odysseyStepPrompts,
+  defaultScreenshotsDir,
+  odysseyStepViews,
   parseOdysseyAction,
   readOdysseyEpisodes,
 } from '@guinav/data-gen';
@@ -164,29 +165,29 @@ function itemOf(file: string, dir: string, { value: parsed, where }: Located<Par
 }
 
 async function odysseySource(options: SourceOptions): Promise<PredictionSource> {
-  const { shotsDir } = await odysseyFolders(options.data, options.screenshots);
+  const shotsDir = options.screenshots ?? (await defaultScreenshotsDir(await annotationsDir(options.data)));
   const episodes = await readOdysseyEpisodes(options.data, {
     ...(options.split ? { split: options.split, subset: options.subset ?? 'test' } : {}),
     ...(options.subset && !options.split ? { subset: options.subset } : {}),
   });
   await checkOdysseyScreenshots(episodes, shotsDir);
-  const steps = odysseyStepPrompts(episodes, {
+  const steps = [...odysseyStepViews(episodes, {
     promptFormat: options.promptFormat ?? 'seed',
     imageOf: (_e, step) => path.resolve(shotsDir, step.screenshot),
-  });
+  })];
   const items = steps.map(
     (s): PredictItem => ({
-      where: `episode ${s.episode.episode_id} step ${s.index}`,
+      where: `episode ${s.loaded.episode.episode_id} step ${s.index}`,
       messages: [{ role: 'user', content: s.prompt }],
       images: [s.image],
       record: (pred) => ({
-        episode_id: s.episode.episode_id,
+        episode_id: s.loaded.episode.episode_id,
         step: s.index,
-        category: s.episode.task_info.category,
-        gt: s.chosen,
+        category: s.loaded.episode.task_info.category,
+        gt: s.answer,
         pred,
-        sam2_bbox: s.step.sam2_bbox ?? null,
-        step_length: s.episode.step_length,
+        sam2_bbox: s.raw.sam2_bbox ?? null,
+        step_length: s.loaded.episode.step_length,
         prompt: s.prompt,
         images: [s.image],
       }),

@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { type DatasetOutput, prettyJsonOutput, writeDatasetOutputs } from '../io/dataset-outputs.js';
 import { checkImageFiles, listSome } from '../io/image-files.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { checkOutputApart } from '../io/inputs-apart.js';
 import { jsonArrayChunks, jsonLinesChunks } from '../io/json-files.js';
 import { checkOutputDir, writeOutputDir } from '../io/output-dir.js';
-import type { OnProgress } from '../io/progress.js';
-import { writeChunks } from '../io/write-chunks.js';
 import { imageFileName } from '../render/render-world.js';
 import { loadWorld, type World } from '../world/world.js';
 import { GELAB_OUTPUT_FILE_NAMES, GELAB_OUTPUT_FILES } from './dataset-files.js';
@@ -52,18 +51,6 @@ export async function checkScreenshots(world: World, imagesDir: string): Promise
   }
 }
 
-/** Reports the write phase in records written, a file after another. */
-function writeProgress(total: number, onProgress: OnProgress | undefined) {
-  let before = 0;
-  onProgress?.({ phase: 'write', done: 0, total });
-  return {
-    onWritten: (chunks: number) => onProgress?.({ phase: 'write', done: before + chunks, total }),
-    fileDone: (chunks: number) => {
-      before += chunks;
-    },
-  };
-}
-
 /**
  * `guinav data gelab`: loads the world, checks the screenshots, and writes every dataset file at
  * once (staged, see writeOutputDir), each as a stream of records rather than one string.
@@ -85,30 +72,20 @@ export async function writeGelabDatasets(
   const imageOf = imagePathOf(world, options.imagesDir, outDir, options.imagePaths ?? 'absolute');
   const data = buildGelabDatasets(world, { ...options, imageOf });
   const names = GELAB_OUTPUT_FILES;
-  const pretty = (value: unknown) => [`${JSON.stringify(value, null, 2)}\n`];
   // [file, its text as chunks, how many chunks]: one chunk per record, plus the brackets.
-  const outputs: [string, Iterable<string>, number][] = [
+  const outputs: DatasetOutput[] = [
     [names.sft, jsonArrayChunks(data.sft), data.sft.length + 2],
     [names.iconCaptioning, jsonArrayChunks(data.iconCaptioning), data.iconCaptioning.length + 2],
     [names.iconGrounding, jsonArrayChunks(data.iconGrounding), data.iconGrounding.length + 2],
     [names.stRl, jsonArrayChunks(data.stRl), data.stRl.length + 2],
     [names.test, jsonArrayChunks(data.test), data.test.length + 2],
-    [names.tasksTest, pretty(data.tasksTest), 1],
-    [names.stats, pretty(data.stats), 1],
+    prettyJsonOutput(names.tasksTest, data.tasksTest),
+    prettyJsonOutput(names.stats, data.stats),
   ];
   if (data.dpo) outputs.push([names.dpo, jsonLinesChunks(data.dpo), data.dpo.length]);
-  const progress = writeProgress(
-    outputs.reduce((n, [, , chunks]) => n + chunks, 0),
-    options.onProgress,
-  );
   await writeOutputDir(
     outDir,
-    async (staging) => {
-      for (const [name, chunks, count] of outputs) {
-        await writeChunks(path.join(staging, name), chunks, { signal, onWritten: progress.onWritten });
-        progress.fileDone(count);
-      }
-    },
+    (staging) => writeDatasetOutputs(staging, outputs, { signal, onProgress: options.onProgress }),
     { signal, label: '--out' },
   );
   return { stats: data.stats, files: outputs.map(([name]) => path.join(outDir, name)) };

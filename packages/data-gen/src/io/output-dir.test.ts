@@ -195,3 +195,36 @@ describe('writeOutputDir on a disk that refuses the write', () => {
     },
   );
 });
+
+describe('writeOutputDir replace', () => {
+  it('replaces the named folders whole and merges the rest', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    for (const sub of ['episodes', 'other']) {
+      await mkdir(path.join(tmp, sub));
+      await writeFile(path.join(tmp, sub, 'stale.json'), 'old');
+    }
+    await writeOutputDir(
+      tmp,
+      async (staging) => {
+        for (const sub of ['episodes', 'other']) {
+          await mkdir(path.join(staging, sub));
+          await writeFile(path.join(staging, sub, 'new.json'), 'new');
+        }
+      },
+      { replace: ['episodes'] },
+    );
+    expect(await readdir(path.join(tmp, 'episodes'))).toEqual(['new.json']);
+    expect((await readdir(path.join(tmp, 'other'))).sort()).toEqual(['new.json', 'stale.json']);
+    expect((await readdir(tmp)).sort()).toEqual(['episodes', 'other']);
+  });
+
+  it('leaves a named folder the new output does not have', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'guinav-out-'));
+    await mkdir(path.join(tmp, 'episodes'));
+    await writeFile(path.join(tmp, 'episodes', 'kept.json'), 'old');
+    await writeOutputDir(tmp, async (staging) => writeFile(path.join(staging, 'a.json'), '1'), {
+      replace: ['episodes'],
+    });
+    expect(await readdir(path.join(tmp, 'episodes'))).toEqual(['kept.json']);
+  });
+});

@@ -1,4 +1,4 @@
-import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { removeAbandonedStaging, stagingPath, trackStaging, untrackStaging } from './staging.js';
@@ -9,6 +9,14 @@ export interface OutputOptions {
   signal?: AbortSignal;
   /** The flag that named the output (e.g. `--out`), for error messages. */
   label?: string;
+}
+
+export interface OutputDirOptions extends OutputOptions {
+  /**
+   * Top-level entries (folders) of the output that replace their old version whole instead of
+   * being merged file by file, so files the new output no longer has do not linger.
+   */
+  replace?: readonly string[];
 }
 
 /**
@@ -23,7 +31,7 @@ export interface OutputOptions {
 export async function writeOutputDir(
   dir: string,
   fill: (staging: string) => Promise<void>,
-  options: OutputOptions = {},
+  options: OutputDirOptions = {},
 ): Promise<void> {
   options.signal?.throwIfAborted();
   await checkOutputDir(dir, options.label);
@@ -41,16 +49,27 @@ export async function writeOutputDir(
     throw outputWriteError(err, target);
   }
   trackStaging(staging);
+  // Replaced folders first go into the staging folder, which is removed at the end (or, if the
+  // process dies first, by the next run as an abandoned staging folder).
+  const old = path.join(staging, `.${path.basename(staging)}-old`);
   try {
     await fill(staging);
     options.signal?.throwIfAborted();
     if (existing) {
-      moveEntriesSync(staging, resolved);
+      for (const name of options.replace ?? []) {
+        const current = path.join(resolved, name);
+        if (existsSync(current) && existsSync(path.join(staging, name))) {
+          mkdirSync(old, { recursive: true });
+          renameSync(current, path.join(old, name));
+        }
+      }
+      moveEntriesSync(staging, resolved, new Set([path.basename(old)]));
       rmSync(staging, { recursive: true, force: true });
     } else {
       renameSync(staging, resolved);
     }
   } catch (err) {
+    restoreReplacedSync(old, resolved);
     await rm(staging, { recursive: true, force: true });
     throw outputWriteError(err, target);
   } finally {
@@ -58,9 +77,18 @@ export async function writeOutputDir(
   }
 }
 
+/** After a failed move: a replaced folder whose new version did not get into place goes back. */
+function restoreReplacedSync(old: string, dir: string): void {
+  if (!existsSync(old)) return;
+  for (const name of readdirSync(old)) {
+    if (!existsSync(path.join(dir, name))) renameSync(path.join(old, name), path.join(dir, name));
+  }
+}
+
 /** Renames every entry of `from` into `to`; a folder that exists on both sides is merged file by file. */
-function moveEntriesSync(from: string, to: string): void {
+function moveEntriesSync(from: string, to: string, skip: ReadonlySet<string> = new Set()): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
     const src = path.join(from, entry.name);
     const dst = path.join(to, entry.name);
     if (entry.isDirectory() && isDirectorySync(dst)) moveEntriesSync(src, dst);

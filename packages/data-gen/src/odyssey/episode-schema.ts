@@ -53,3 +53,14 @@ export type OdysseyEpisode = z.infer<typeof OdysseyEpisode>;
 /** A splits file: subset name -> annotation file names (`<episode_id>.json`, as released) or episode ids. */
 export const OdysseySplits = z.record(z.string(), z.array(z.string().min(1)));
 export type OdysseySplits = z.infer<typeof OdysseySplits>;
+
+/** GUI-Odyssey's six task categories (`task_info.category`), in alphabetical order. */
+export const ODYSSEY_CATEGORIES = [
+  'General_Tool',
+  'Information_Management',
+  'Media_Entertainment',
+  'Multi_Apps',
+  'Social_Sharing',
+  'Web_Shopping',
+] as const;
+export type OdysseyCategory = (typeof ODYSSEY_CATEGORIES)[number];

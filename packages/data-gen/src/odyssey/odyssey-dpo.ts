@@ -1,15 +1,10 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { NormBbox } from '../actions/coords.js';
-import { formatOdysseyAction } from '../actions/odyssey.js';
-import { checkImageFiles, listSome } from '../io/image-files.js';
 import { type ImagePathStyle, styledImagePath } from '../io/image-paths.js';
 import { checkOutputApart } from '../io/inputs-apart.js';
 import { jsonLinesChunks } from '../io/json-files.js';
 import { checkOutputFile } from '../io/output-dir.js';
 import { writeOutputFile } from '../io/output-file.js';
 import type { OnProgress } from '../io/progress.js';
-import { type OdysseyPromptFormat, odysseyPrompt } from '../prompts/odyssey.js';
 import { DataRng } from '../random/data-rng.js';
 import {
   type MinDistance,
@@ -18,9 +13,10 @@ import {
   rejectOdysseyStep,
   strategyApplies,
 } from './dpo-strategies.js';
-import type { OdysseyEpisode, OdysseyStep } from './episode-schema.js';
+import type { OdysseyStep } from './episode-schema.js';
 import { annotationsDir, type LoadedEpisode, readOdysseyEpisodes } from './read-episodes.js';
-import type { StepAction } from './step-action.js';
+import { checkOdysseyScreenshots, defaultScreenshotsDir } from './screenshots.js';
+import { odysseyStepViews, type StepViewOptions } from './step-views.js';
 
 export interface OdysseyDpoRecord {
   prompt: string;
@@ -35,17 +31,13 @@ export interface OdysseyDpoRecord {
 export const DEFAULT_ODYSSEY_SIGMA = 50;
 export const DEFAULT_ODYSSEY_SEED = 42;
 
-export interface OdysseyDpoOptions {
+export interface OdysseyDpoOptions extends StepViewOptions {
   strategies?: readonly OdysseyDpoStrategy[];
   /** Gaussian noise of spatial rejections on the 0..1000 scale; default 50. */
   sigma?: number;
   seed?: number;
   /** Default `ams`: outside sam2_bbox and beyond the AMS radius; a number asks for at least that distance too. */
   minDistance?: MinDistance;
-  /** `seed` (default): `<image>\nUser: {instruction}\nModel:`; `official`: the GUI-Odyssey agent's prompt with the last 4 actions. */
-  promptFormat?: OdysseyPromptFormat;
-  /** The path written for a step's screenshot. */
-  imageOf: (episode: LoadedEpisode, step: OdysseyStep) => string;
 }
 
 export interface OdysseyDpoResult {
@@ -54,11 +46,6 @@ export interface OdysseyDpoResult {
   pairs: Record<string, number>;
   /** Steps a requested strategy applied to but could not reject (e.g. no point far enough). */
   skipped: Record<string, number>;
-}
-
-function sam2Box(step: OdysseyStep): NormBbox | undefined {
-  const box = step.sam2_bbox;
-  return box && box.length === 4 ? [box[0], box[1], box[2], box[3]] : undefined;
 }
 
 /**
@@ -80,76 +67,36 @@ export function buildOdysseyDpoPairs(episodes: readonly LoadedEpisode[], options
   const records: OdysseyDpoRecord[] = [];
   const pairs: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
   const skipped: Record<string, number> = Object.fromEntries(strategies.map((s) => [s, 0]));
-  for (const { episode, index: i, action: step, prompt, chosen, image, sam2Bbox: box } of odysseyStepPrompts(
-    episodes,
-    options,
-  )) {
+  for (const view of odysseyStepViews(episodes, options)) {
+    const { episode } = view.loaded;
     for (const strategy of strategies) {
-      const rng = root.fork(`${episode.episode_id}/${i}/${strategy}`);
+      const rng = root.fork(`${episode.episode_id}/${view.index}/${strategy}`);
       const ctx = {
-        step,
+        step: view.action,
         instruction: episode.task_info.instruction,
         typedTexts,
         sigma,
         minDistance: options.minDistance ?? 'ams',
-        ...(box ? { sam2Bbox: box } : {}),
+        ...(view.sam2Bbox ? { sam2Bbox: view.sam2Bbox } : {}),
       };
       const rejected = rejectOdysseyStep(strategy, ctx, rng);
       if (rejected === undefined) {
-        if (strategyApplies(strategy, step.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
+        if (strategyApplies(strategy, view.action.action)) skipped[strategy] = (skipped[strategy] ?? 0) + 1;
         continue;
       }
       pairs[strategy] = (pairs[strategy] ?? 0) + 1;
-      records.push({ prompt, chosen, rejected, images: [image], strategy, episode_id: episode.episode_id, step: i });
+      records.push({
+        prompt: view.prompt,
+        chosen: view.answer,
+        rejected,
+        images: [view.image],
+        strategy,
+        episode_id: episode.episode_id,
+        step: view.index,
+      });
     }
   }
   return { records, pairs, skipped };
-}
-
-export interface OdysseyStepPrompt {
-  episode: OdysseyEpisode;
-  /** The step's index in the episode. */
-  index: number;
-  step: OdysseyStep;
-  action: StepAction;
-  /** The step's prompt in the chosen format. */
-  prompt: string;
-  /** The ground-truth action string (official grammar). */
-  chosen: string;
-  /** The screenshot path as written. */
-  image: string;
-  sam2Bbox?: NormBbox;
-}
-
-/** Every step of the episodes with its prompt (history of the episode's earlier actions), answer and screenshot. */
-export function odysseyStepPrompts(
-  episodes: readonly LoadedEpisode[],
-  options: Pick<OdysseyDpoOptions, 'promptFormat' | 'imageOf'>,
-): OdysseyStepPrompt[] {
-  return episodes.flatMap((loaded) => {
-    const { episode } = loaded;
-    const history = loaded.actions.map((a) => formatOdysseyAction(a.action));
-    return loaded.actions.map((action, index) => {
-      const step = episode.steps[index] as OdysseyStep;
-      const image = options.imageOf(loaded, step);
-      const prompt = odysseyPrompt(options.promptFormat ?? 'seed', {
-        instruction: episode.task_info.instruction,
-        image,
-        history: history.slice(0, index),
-      });
-      const box = sam2Box(step);
-      return {
-        episode,
-        index,
-        step,
-        action,
-        prompt,
-        chosen: history[index] as string,
-        image,
-        ...(box ? { sam2Bbox: box } : {}),
-      };
-    });
-  });
 }
 
 export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf'> {
@@ -169,18 +116,11 @@ export interface WriteOdysseyDpoOptions extends Omit<OdysseyDpoOptions, 'imageOf
   signal?: AbortSignal;
 }
 
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** `guinav data odyssey-dpo`: reads and validates the episodes, makes the pairs, writes JSONL atomically. */
 export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<OdysseyDpoResult & { out: string }> {
   await checkOutputFile(options.out, '--out');
-  const { annotations, shotsDir } = await odysseyFolders(options.episodesDir, options.screenshotsDir);
+  const annotations = await annotationsDir(options.episodesDir);
+  const shotsDir = options.screenshotsDir ?? (await defaultScreenshotsDir(annotations));
   // The folder whose *.json files are read as episodes (the dataset root's annotations/).
   await checkOutputApart({ label: '--out', path: options.out, files: [options.out] }, [
     { label: '--episodes', path: annotations },
@@ -200,35 +140,4 @@ export async function writeOdysseyDpo(options: WriteOdysseyDpoOptions): Promise<
   options.onProgress?.({ phase: 'pairs', done: episodes.length, total: episodes.length });
   await writeOutputFile(options.out, jsonLinesChunks(result.records), { signal: options.signal, label: '--out' });
   return { ...result, out: options.out };
-}
-
-/**
- * The folder of episode files and the screenshots folder: `--screenshots` if given, else
- * `screenshots/` beside annotations/ when it exists, else the episodes folder itself.
- */
-export async function odysseyFolders(
-  episodesDir: string,
-  screenshotsDir?: string,
-): Promise<{ annotations: string; shotsDir: string }> {
-  const annotations = await annotationsDir(episodesDir);
-  const sibling = path.join(path.dirname(annotations), 'screenshots');
-  return { annotations, shotsDir: screenshotsDir ?? ((await isDir(sibling)) ? sibling : annotations) };
-}
-
-/** Every step's screenshot must exist in `dir` and be an image of its extension's format. */
-export async function checkOdysseyScreenshots(episodes: readonly LoadedEpisode[], dir: string): Promise<void> {
-  const fileOf = (step: OdysseyStep) => path.resolve(dir, step.screenshot);
-  const steps = episodes.flatMap((e) => e.episode.steps.map((step) => ({ episode: e.episode.episode_id, step })));
-  const named = new Map(
-    steps.map(({ episode, step }) => [fileOf(step), `${step.screenshot} (episode ${episode}, step ${step.step})`]),
-  );
-  const { missing, notImages } = await checkImageFiles([...named.keys()], (file) => named.get(file) as string);
-  if (missing.length) {
-    throw new Error(`--screenshots ${dir}: ${missing.length} screenshot(s) missing: ${listSome(missing, 3)}`);
-  }
-  if (notImages.length) {
-    throw new Error(
-      `--screenshots ${dir}: ${notImages.length} screenshot(s) are not images: ${listSome(notImages, 3)}`,
-    );
-  }
 }

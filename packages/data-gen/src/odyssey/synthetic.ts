@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { rasterizeSvgToFile } from '../../workers/rasterize.mjs';
 import { writeOutputDir } from '../io/output-dir.js';
 import { DataRng } from '../random/data-rng.js';
 import { escapeXml } from '../render/xml.js';
+import { ODYSSEY_ROOT_DIRS, writeEpisodeFiles } from './dataset-root.js';
 import type { OdysseyEpisode, OdysseySplits, OdysseyStep } from './episode-schema.js';
 
 /**
@@ -247,16 +246,16 @@ export async function writeSyntheticOdyssey(outDir: string, seed: number): Promi
   const files = episodes.map((e) => `${e.episode.episode_id}.json`);
   const splits: OdysseySplits = { train: files.slice(0, -1), test: files.slice(-1) };
   await writeOutputDir(outDir, async (staging) => {
-    for (const sub of ['annotations', 'screenshots', 'splits'])
-      await mkdir(path.join(staging, sub), { recursive: true });
-    for (const { episode, screens } of episodes) {
-      await writeFileAtomic(
-        path.join(staging, 'annotations', `${episode.episode_id}.json`),
-        `${JSON.stringify(episode, null, 2)}\n`,
-      );
-      for (const [file, svg] of screens) await rasterizeSvgToFile(svg, path.join(staging, 'screenshots', file));
+    await writeEpisodeFiles(
+      staging,
+      episodes.map((e) => e.episode),
+      { random: splits },
+    );
+    for (const { screens } of episodes) {
+      for (const [file, svg] of screens) {
+        await rasterizeSvgToFile(svg, path.join(staging, ODYSSEY_ROOT_DIRS.screenshots, file));
+      }
     }
-    await writeFileAtomic(path.join(staging, 'splits', 'random_split.json'), `${JSON.stringify(splits, null, 2)}\n`);
   });
   return episodes;
 }

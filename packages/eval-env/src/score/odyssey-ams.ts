@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { type MatchVerdict, matchOdysseyAction, type OdysseyActionType, parseOdysseyAction } from '@guinav/data-gen';
+import {
+  type MatchVerdict,
+  matchOdysseyAction,
+  ODYSSEY_CATEGORIES,
+  type OdysseyActionType,
+  parseOdysseyAction,
+} from '@guinav/data-gen';
 import { z } from 'zod';
 import type { Accuracy } from './accuracy.js';
 import { npMean, npRound2, pyRound2 } from './py-round.js';
@@ -15,15 +21,8 @@ import { hasKey, type Located, readRecords, Sam2BboxSchema } from './records.js'
 export type OdysseySplit = 'random' | 'task' | 'device' | 'app';
 export const ODYSSEY_SPLITS: readonly OdysseySplit[] = ['random', 'task', 'device', 'app'];
 
-/** The six task categories; the official code requires all six on the random split. */
-export const ODYSSEY_CATEGORIES = [
-  'General_Tool',
-  'Information_Management',
-  'Media_Entertainment',
-  'Multi_Apps',
-  'Social_Sharing',
-  'Web_Shopping',
-] as const;
+/** The six task categories (data-gen's list); the official code requires all six on the random split. */
+export { ODYSSEY_CATEGORIES };
 
 /** `[]` is what the official files hold for steps that are not clicks; null or absent: no box. */
 export const Sam2Bbox = Sam2BboxSchema;
