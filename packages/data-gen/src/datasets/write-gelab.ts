@@ -92,6 +92,7 @@ export async function writeGelabDatasets(
     [names.iconCaptioning, jsonArrayChunks(data.iconCaptioning), data.iconCaptioning.length + 2],
     [names.iconGrounding, jsonArrayChunks(data.iconGrounding), data.iconGrounding.length + 2],
     [names.stRl, jsonArrayChunks(data.stRl), data.stRl.length + 2],
+    [names.mtRl, jsonArrayChunks(data.mtRl), data.mtRl.length + 2],
     [names.test, jsonArrayChunks(data.test), data.test.length + 2],
     [names.tasksTest, pretty(data.tasksTest), 1],
     [names.stats, pretty(data.stats), 1],
