@@ -31,7 +31,13 @@ export {
   type VisionLMBatch,
   visionLMLogits,
 } from './llava/batch.js';
-export { type ChatGenerationOptions, type ChatPrompt, LlavaChat, type LlavaChatOptions } from './llava/chat.js';
+export {
+  type ChatGenerationOptions,
+  type ChatPrompt,
+  type ChatReply,
+  LlavaChat,
+  type LlavaChatOptions,
+} from './llava/chat.js';
 export { llavaCheckpointKey } from './llava/checkpoint-keys.js';
 export {
   type LlavaConfig,

@@ -1,5 +1,5 @@
 /**
- * The training loop, shared by every objective (SFT here, DPO in @guinav/dpo, GRPO later): micro-
+ * The training loop, shared by every objective (SFT here, DPO in @guinav/dpo, GRPO in rl/): micro-
  * batches with gradient accumulation, clipping, AdamW with the Hugging Face parameter groups, the
  * learning-rate schedule, logging (metrics.jsonl + TensorBoard, TRL's key names), evaluation,
  * checkpoints with rotation, exact resume, a clean stop on request, and a stop with a clear
@@ -54,9 +54,21 @@ export interface ObjectiveOutput {
   tokens: number;
 }
 
-/** An objective turns a batch into a loss and metrics (SFT cross-entropy, DPO, GRPO). */
-export interface TrainingObjective<B> {
-  forward(batch: B, context: { training: boolean; rng: TrainingRng }): ObjectiveOutput;
+export interface ObjectiveContext {
+  training: boolean;
+  /** The trainer's generator (checkpoints save its state, so a resumed run draws the same numbers). */
+  rng: TrainingRng;
+}
+
+/**
+ * An objective turns a batch into a loss and metrics (SFT cross-entropy, DPO, GRPO). `prepare`,
+ * when present, is the asynchronous work a batch needs first, outside the step's gradient scope
+ * (GRPO samples and scores its rollouts there); its result is what `forward` gets. Without it,
+ * `forward` gets the batch as it is (P = B).
+ */
+export interface TrainingObjective<B, P = B> {
+  prepare?(batch: B, context: ObjectiveContext): Promise<P>;
+  forward(batch: P, context: ObjectiveContext): ObjectiveOutput;
 }
 
 /** Batches by (epoch, index): random access makes the data order a function of the seed, so resume is exact. */
@@ -71,10 +83,10 @@ export type TrainerEvent =
   | { type: 'log'; step: number; record: LogRecord }
   | { type: 'checkpoint'; step: number; dir: string };
 
-export interface TrainerOptions<B> {
+export interface TrainerOptions<B, P = B> {
   config: TrainingConfig;
   target: TrainingTarget;
-  objective: TrainingObjective<B>;
+  objective: TrainingObjective<B, P>;
   train: BatchSource<B>;
   eval?: BatchSource<B>;
   /** Aborting stops at the next step boundary: a checkpoint is saved and `run` resolves. */
@@ -120,7 +132,7 @@ function checkBestModelSettings(c: TrainingConfig): void {
   }
 }
 
-export class Trainer<B> {
+export class Trainer<B, P = B> {
   private readonly config: TrainingConfig;
   private readonly optimizer: AdamW;
   private readonly scheduler: LrScheduler;
@@ -130,7 +142,7 @@ export class Trainer<B> {
   private state: TrainerState;
   private lastCheckpoint: string | null = null;
 
-  constructor(private readonly o: TrainerOptions<B>) {
+  constructor(private readonly o: TrainerOptions<B, P>) {
     const c = o.config;
     this.config = c;
     const batches = o.train.batchesPerEpoch;
@@ -204,7 +216,7 @@ export class Trainer<B> {
     try {
       this.o.target.setTraining(true);
       while (this.state.global_step < this.maxSteps) {
-        const tokens = this.trainStep(sums);
+        const tokens = await this.trainStep(sums);
         tokensThisRun += tokens;
         gradNorm?.dispose();
         gradNorm = c.max_grad_norm ? clipGradNorm(this.trainable(), c.max_grad_norm) : undefined;
@@ -259,8 +271,14 @@ export class Trainer<B> {
     return this.o.target.trainableParameters().map(([, t]) => t);
   }
 
+  /** The batch `forward` takes: the objective's prepared form, or the batch itself. */
+  private async prepared(batch: B, context: ObjectiveContext): Promise<P> {
+    const prepare = this.o.objective.prepare;
+    return prepare ? prepare.call(this.o.objective, batch, context) : (batch as unknown as P);
+  }
+
   /** One optimizer step's micro-batches: forward, loss / accumulation, backward; returns tokens fed. */
-  private trainStep(sums: MetricSums): number {
+  private async trainStep(sums: MetricSums): Promise<number> {
     const c = this.config;
     const src = this.o.train;
     const step = this.state.global_step;
@@ -268,10 +286,11 @@ export class Trainer<B> {
     const first = (step % this.stepsPerEpoch) * c.gradient_accumulation_steps;
     const count = Math.min(c.gradient_accumulation_steps, src.batchesPerEpoch - first);
     let tokens = 0;
+    const context = { training: true, rng: this.rng };
     for (let k = 0; k < count; k++) {
-      const batch = src.batch(epoch, first + k);
+      const batch = await this.prepared(src.batch(epoch, first + k), context);
       tidy(() => {
-        const out = this.o.objective.forward(batch, { training: true, rng: this.rng });
+        const out = this.o.objective.forward(batch, context);
         scale(out.loss, 1 / count).backward();
         sums.add({ loss: out.loss, ...out.metrics });
         tokens += out.tokens;
@@ -318,10 +337,12 @@ export class Trainer<B> {
     const sums = new MetricSums();
     this.o.target.setTraining(false);
     try {
+      const context = { training: false, rng: this.rng };
       for (let i = 0; i < src.batchesPerEpoch; i++) {
+        const batch = await this.prepared(src.batch(0, i), context);
         noGrad(() =>
           tidy(() => {
-            const out = this.o.objective.forward(src.batch(0, i), { training: false, rng: this.rng });
+            const out = this.o.objective.forward(batch, context);
             sums.add({ loss: out.loss, ...out.metrics });
           }),
         );

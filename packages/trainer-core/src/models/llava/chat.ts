@@ -38,8 +38,13 @@ export interface ChatPrompt {
   seed?: number;
 }
 
+/** A reply, with the prompt exactly as the model saw it (ids with images expanded, pixels): what RL trains on. */
+export interface ChatReply extends GenerationResult {
+  prompt: GenerationRequest;
+}
+
 export class LlavaChat {
-  private readonly batcher: GenerationBatcher<ChatPrompt, GenerationResult>;
+  private readonly batcher: GenerationBatcher<ChatPrompt, ChatReply>;
 
   constructor(
     readonly model: LlavaForConditionalGeneration,
@@ -71,15 +76,14 @@ export class LlavaChat {
   }
 
   /** Prepares every prompt of a batch (images decoded in parallel) and generates for those that could be. */
-  private async run(
-    prompts: ChatPrompt[],
-    generation: GenerateOptions,
-  ): Promise<(GenerationResult | BatchItemFailure)[]> {
+  private async run(prompts: ChatPrompt[], generation: GenerateOptions): Promise<(ChatReply | BatchItemFailure)[]> {
     const prepared = await Promise.allSettled(prompts.map((p) => this.prepare(p)));
     const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
     const results = await generate(this.model, ready, generation);
     let next = 0;
-    return prepared.map((p) => (p.status === 'fulfilled' ? results[next++]! : new BatchItemFailure(p.reason)));
+    return prepared.map((p) =>
+      p.status === 'fulfilled' ? { ...results[next++]!, prompt: p.value } : new BatchItemFailure(p.reason),
+    );
   }
 
   private async prepare(prompt: ChatPrompt): Promise<GenerationRequest> {
@@ -89,7 +93,7 @@ export class LlavaChat {
   }
 
   /** The assistant's reply to `prompt`; calls made together are generated as one batch. */
-  respond(prompt: ChatPrompt): Promise<GenerationResult> {
+  respond(prompt: ChatPrompt): Promise<ChatReply> {
     return this.batcher.submit(prompt);
   }
 
