@@ -37,6 +37,8 @@ export const GrpoConfigSchema = z
     loss_type: z.enum(['grpo', 'bnpo', 'dr_grpo']).default('grpo'),
     /** Divide advantages by the group's reward std (+ 1e-4). */
     scale_rewards: z.boolean().default(true),
+    /** Names of the reward functions, summed into the reward (the CLI offers GE-Lab's; default per stage). */
+    reward_funcs: z.array(z.string().min(1)).min(1).nullable().default(null),
     /** One weight per reward function (default 1 each). */
     reward_weights: z.array(z.number()).min(1).nullable().default(null),
     /** Multi-turn: GE-Lab's rollout (with `complete`, or ending on the click that reaches the target). */
@@ -48,6 +50,13 @@ export const GrpoConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.reward_funcs && c.reward_weights && c.reward_weights.length !== c.reward_funcs.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reward_weights'],
+        message: `has ${c.reward_weights.length} values for ${c.reward_funcs.length} reward_funcs`,
+      });
+    }
     if (c.per_device_train_batch_size % c.num_generations !== 0) {
       ctx.addIssue({
         code: 'custom',
@@ -58,3 +67,5 @@ export const GrpoConfigSchema = z
   });
 
 export type GrpoConfig = z.output<typeof GrpoConfigSchema>;
+/** The keys as written in a config file or passed to the stage (defaults optional). */
+export type GrpoConfigInput = z.input<typeof GrpoConfigSchema>;

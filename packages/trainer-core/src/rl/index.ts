@@ -1,6 +1,6 @@
 /** Reinforcement learning on the shared Trainer: GRPO (config, group advantages, loss, objective). */
 export { ADVANTAGE_EPS, type GroupStats, groupAdvantages } from './advantages.js';
-export { type GrpoConfig, GrpoConfigSchema, MULTI_TURN_FUNCS } from './grpo-config.js';
+export { type GrpoConfig, type GrpoConfigInput, GrpoConfigSchema, MULTI_TURN_FUNCS } from './grpo-config.js';
 export {
   type GrpoLossInputs,
   type GrpoLossOptions,

@@ -1,21 +1,25 @@
 /**
  * One training run from the CLI: the config (defaults < --config file < flags), the backend, the
  * model (a Hugging Face folder), LoRA when asked, the data tokenized through the model's chat
- * template, the objective (SFT or DPO) and the shared Trainer, with Ctrl-C / SIGTERM saving a
- * checkpoint before exiting.
+ * template, the objective (SFT, DPO or GRPO) and the shared Trainer, with Ctrl-C / SIGTERM saving
+ * a checkpoint before exiting.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { checkOutputApart } from '@guinav/data-gen';
 import { collatePreference, DpoObjective, type PreferenceBatch, type PreferenceExample } from '@guinav/dpo';
 import {
   adapterTarget,
   applyLora,
-  type CausalLMBatch,
+  type BatchSource,
   causalLMLogits,
   collateCausalLM,
+  createTinyVlm,
   type DpoConfig,
   DpoConfigSchema,
   ExampleBatches,
+  type GrpoConfig,
+  GrpoConfigSchema,
   initBackend,
   type LoadedModel,
   loadAdapter,
@@ -40,34 +44,52 @@ import {
   type TrainResult,
   tokenizePreference,
   tokenizePromptCompletion,
-  withLoraDisabled,
 } from '@guinav/trainer-core';
 import { InterruptedError, interruptible } from '../../interrupt.js';
 import { createProgressDisplay } from '../../progress.js';
+import { grpoParts, parseRlStage } from '../../rl/grpo-parts.js';
 import { configFromFlags } from './config-flags.js';
+import { referenceLogits } from './reference.js';
 
-export type TrainStage = 'sft' | 'dpo';
+export type TrainStage = 'sft' | 'dpo' | 'grpo';
 
 export interface TrainCommandOptions {
   dataset: string;
   evalDataset?: string;
   config?: string;
   model?: string;
-  /** DPO: the SFT adapter DPO starts from (merged into the base; a fresh adapter trains on top). */
+  /** DPO, GRPO: the SFT adapter the stage starts from (merged into the base; a fresh adapter trains on top). */
   adapter?: string;
+  /** GRPO: st (st_rl.json) or mt (mt_rl.json). */
+  stage?: string;
+  /** GRPO: the world (multi-turn rollouts, the a2b rewards) and its screenshots. */
+  uiStructure?: string;
+  imagesDir?: string;
   [flag: string]: unknown;
 }
+
+const SCHEMAS = { sft: SftConfigSchema, dpo: DpoConfigSchema, grpo: GrpoConfigSchema } as const;
 
 /** The stage's config: defaults, then the --config file, then the flags. */
 export function resolveTrainConfig(stage: 'sft', opts: TrainCommandOptions): SftConfig;
 export function resolveTrainConfig(stage: 'dpo', opts: TrainCommandOptions): DpoConfig;
-export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig {
+export function resolveTrainConfig(stage: 'grpo', opts: TrainCommandOptions): GrpoConfig;
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig | GrpoConfig;
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig | GrpoConfig {
   const file = opts.config ? readConfigFile(opts.config) : {};
   const merged = { output_dir: path.join('runs', `train-${stage}`), ...file, ...configFromFlags(opts) };
   const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
-  return stage === 'sft'
-    ? parseTrainingConfig(SftConfigSchema, merged, source)
-    : parseTrainingConfig(DpoConfigSchema, merged, source);
+  return parseTrainingConfig(SCHEMAS[stage], merged, source);
+}
+
+/** Without --model, GRPO starts from the built-in tiny VLM, created once in the output folder. */
+async function builtInModel(outputDir: string, seed: number): Promise<string> {
+  const dir = path.join(outputDir, 'tiny-vlm');
+  if (fs.existsSync(path.join(dir, 'config.json'))) return dir;
+  const { model } = await createTinyVlm({ dir, seed });
+  model.dispose();
+  process.stderr.write(`no --model: created the built-in tiny VLM (seed ${seed}) in ${dir}\n`);
+  return dir;
 }
 
 function requireTokenizer(loaded: LoadedModel): Tokenizer {
@@ -86,7 +108,17 @@ function refuseImages(records: readonly { images: readonly string[]; where: stri
   }
 }
 
-/** What training writes: the adapter (LoRA) or the whole model, with its tokenizer. */
+/** A model folder's files that are neither weights nor tokenizer (a VLM's processor configs), carried into what training writes. */
+const SIDE_FILES = ['generation_config.json', 'preprocessor_config.json', 'processor_config.json'];
+
+function copySideFiles(from: string, to: string): void {
+  for (const name of SIDE_FILES) {
+    const file = path.join(from, name);
+    if (fs.existsSync(file) && !fs.existsSync(path.join(to, name))) fs.copyFileSync(file, path.join(to, name));
+  }
+}
+
+/** What training writes: the adapter (LoRA) or the whole model, with its tokenizer and side files. */
 function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, baseName: string): TrainingTarget {
   const model = loaded.model;
   if (lora) {
@@ -94,10 +126,17 @@ function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, ba
       baseModelNameOrPath: baseName,
       writeFiles: async (dir) => {
         await saveTokenizer(dir, tokenizer);
+        copySideFiles(loaded.dir, dir);
       },
     });
   }
-  return { ...moduleTarget(model), save: async (dir) => void (await saveModel(dir, model, { tokenizer })) };
+  return {
+    ...moduleTarget(model),
+    save: async (dir) => {
+      await saveModel(dir, model, { tokenizer });
+      copySideFiles(loaded.dir, dir);
+    },
+  };
 }
 
 function progressListener(stage: TrainStage): { onEvent: (e: TrainerEvent) => void; stop: () => void } {
@@ -108,7 +147,7 @@ function progressListener(stage: TrainStage): { onEvent: (e: TrainerEvent) => vo
       if (e.type === 'log') {
         const r = e.record;
         last = Object.fromEntries(
-          Object.entries({ loss: r.loss ?? r.eval_loss, lr: r.learning_rate })
+          Object.entries({ loss: r.loss ?? r.eval_loss, reward: r.reward, lr: r.learning_rate })
             .filter(([, v]) => v !== undefined)
             .map(([k, v]) => [k, k === 'lr' ? v!.toExponential(2) : v!.toFixed(4)]),
         );
@@ -133,8 +172,9 @@ export interface TrainOutcome {
 }
 
 export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Promise<TrainOutcome> {
-  const config = stage === 'sft' ? resolveTrainConfig('sft', opts) : resolveTrainConfig('dpo', opts);
-  if (!opts.model) {
+  const config = resolveTrainConfig(stage, opts);
+  const rlStage = stage === 'grpo' ? parseRlStage(opts.stage) : undefined;
+  if (!opts.model && stage !== 'grpo') {
     throw new Error('--model: give a Hugging Face model folder (the built-in tiny VLM arrives with the models work)');
   }
   await checkOutputApart(
@@ -142,22 +182,26 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
     [
       { label: '--dataset', path: opts.dataset },
       { label: '--eval-dataset', path: opts.evalDataset ?? '' },
-      { label: '--model', path: opts.model },
+      { label: '--model', path: opts.model ?? '' },
       { label: '--adapter', path: opts.adapter ?? '' },
+      { label: '--ui-structure', path: opts.uiStructure ?? '' },
+      { label: '--images-dir', path: opts.imagesDir ?? '' },
     ].filter((p) => p.path !== ''),
   );
   const { backend } = await initBackend(config.device);
-  const loaded = await loadModel(opts.model, { backend, label: '--model' });
+  const modelDir = opts.model ?? (await builtInModel(config.output_dir, config.seed));
+  const loaded = await loadModel(modelDir, { backend, label: '--model' });
   const tokenizer = requireTokenizer(loaded);
   const padId =
     tokenizer.specialTokens.pad?.id ?? loaded.generation.padTokenId ?? loaded.generation.eosTokenIds[0] ?? 0;
-  let baseName = path.resolve(opts.model);
-  if (stage === 'dpo' && opts.adapter) {
-    // The SFT adapter becomes part of the base; DPO's reference is that merged SFT model.
+  let baseName = path.resolve(modelDir);
+  if (stage !== 'sft' && opts.adapter) {
+    // The SFT adapter becomes part of the base; the reference of DPO and GRPO is that merged SFT model.
     loadAdapter(opts.adapter, loaded.model);
     mergeLora(loaded.model);
     baseName = path.resolve(config.output_dir, 'sft_merged');
     await saveModel(baseName, loaded.model, { tokenizer });
+    copySideFiles(loaded.dir, baseName);
   }
   if (config.use_peft) {
     applyLora(loaded.model, {
@@ -170,19 +214,27 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
     });
   }
   const target = makeTarget(loaded, tokenizer, config.use_peft, baseName);
-  const build =
+  const build: { objective: unknown; train: unknown; eval?: unknown } =
     stage === 'sft'
       ? sftParts(config as SftConfig, opts, loaded, tokenizer, padId)
-      : await dpoParts(config as DpoConfig, opts, loaded, tokenizer, padId, baseName);
+      : stage === 'dpo'
+        ? await dpoParts(config as DpoConfig, opts, loaded, tokenizer, padId, baseName)
+        : await grpoParts(
+            config as GrpoConfig,
+            { dataset: opts.dataset, stage: rlStage!, uiStructure: opts.uiStructure, imagesDir: opts.imagesDir },
+            loaded,
+            tokenizer,
+            baseName,
+          );
   const progress = progressListener(stage);
   try {
     const result = await interruptible(async (signal) => {
-      const trainer = new Trainer<CausalLMBatch>({
+      const trainer = new Trainer<unknown, unknown>({
         config,
         target,
-        objective: build.objective as TrainingObjective<CausalLMBatch>,
-        train: build.train as ExampleBatches<unknown, CausalLMBatch>,
-        eval: build.eval as ExampleBatches<unknown, CausalLMBatch> | undefined,
+        objective: build.objective as TrainingObjective<unknown, unknown>,
+        train: build.train as BatchSource<unknown>,
+        eval: build.eval as BatchSource<unknown> | undefined,
         signal,
         onEvent: progress.onEvent,
       });
@@ -237,16 +289,12 @@ async function dpoParts(
   startFolder: string,
 ) {
   const policy = causalLMLogits(loaded.model);
-  let reference: ((b: PreferenceBatch) => ReturnType<typeof policy>) | undefined;
-  if (config.use_peft) {
-    // With an adapter, the model without it is the reference (the merged SFT model, or the base).
-    reference = (b) => withLoraDisabled(loaded.model, () => policy(b));
-  } else {
-    // Full fine-tuning: a frozen copy of the model DPO starts from.
-    const frozen = await loadModel(startFolder, { backend: loaded.model.parameters()[0]?.backend, tokenizer: false });
-    frozen.model.freeze();
-    reference = causalLMLogits(frozen.model);
-  }
+  const reference = await referenceLogits<typeof loaded.model, PreferenceBatch>(
+    config.use_peft,
+    loaded,
+    startFolder,
+    causalLMLogits,
+  );
   const tokenize = (file: string): PreferenceExample[] => {
     const pairs = readPreferencePairs(file);
     refuseImages(pairs, loaded.dir);
