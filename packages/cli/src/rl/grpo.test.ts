@@ -2,9 +2,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GELAB_OUTPUT_FILES, writeGelabDatasets } from '@guinav/data-gen';
-import { loadLlava } from '@guinav/trainer-core';
+import {
+  collateVisionLM,
+  ExampleBatches,
+  GrpoConfigSchema,
+  initBackend,
+  LlavaProcessor,
+  loadLlava,
+  moduleTarget,
+  parseTrainingConfig,
+  readAdapterConfig,
+  readPromptCompletions,
+  SftConfigSchema,
+  SftObjective,
+  saveModel,
+  Trainer,
+  TrainingRng,
+  visionLMLogits,
+} from '@guinav/trainer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
+import { grpoParts } from './grpo-parts.js';
+import { readRlRecords } from './rl-records.js';
+import { runGrpoStage } from './run-grpo-stage.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'test-fixtures');
 /** A micro LLaVA folder (32 px images, 16 image tokens) with the GE-Lab tokenizer. */
@@ -109,6 +129,29 @@ describe('guinav train grpo', () => {
     expect(metrics(out)[0]).toHaveProperty(['rewards/a2b_wo']);
   });
 
+  it('LoRA from an earlier adapter: merged into the reference, so the first KL is 0', async () => {
+    const st = path.join(data, GELAB_OUTPUT_FILES.stRl);
+    const lora = ['--use-peft', '--lora-r', '4', '--stage', 'st', '--dataset', st, ...small, '--max-steps', '1'];
+    const first = path.join(root, 'lora-1');
+    expect(await guinav('train', 'grpo', ...lora, '--output-dir', first, '--learning-rate', '0.05'), stderr()).toBe(0);
+    const second = path.join(root, 'lora-2');
+    const code = await guinav(
+      'train',
+      'grpo',
+      ...lora,
+      '--adapter',
+      path.join(first, 'final_model'),
+      '--output-dir',
+      second,
+    );
+    expect(code, stderr()).toBe(0);
+    expect(readAdapterConfig(path.join(second, 'final_model')).base_model_name_or_path).toBe(
+      path.resolve(second, 'sft_merged'),
+    );
+    // a fresh adapter starts as the identity: the policy is the reference at step 1
+    expect(metrics(second)[0]!.kl).toBe(0);
+  });
+
   it('refuses what cannot work before any training, naming the flag', async () => {
     const mt = path.join(data, GELAB_OUTPUT_FILES.mtRl);
     const out = path.join(root, 'refused');
@@ -134,5 +177,90 @@ describe('guinav train grpo', () => {
     expect(await guinav('train', 'grpo', '--dataset', st, '--output-dir', out, ...small)).toBe(1);
     expect(stderr()).toMatch(/--stage: give st/);
     expect(fs.existsSync(path.join(out, 'metrics.jsonl'))).toBe(false);
+  });
+});
+
+/** A short SFT on the mini world's navigation steps: the format is half learnt, the task not. */
+async function warmStart(dir: string): Promise<void> {
+  const loaded = await loadLlava(MODEL);
+  const processor = LlavaProcessor.fromFolder(MODEL, { tokenizer: loaded.tokenizer });
+  const records = readPromptCompletions(path.join(data, GELAB_OUTPUT_FILES.sft)).filter((r) =>
+    String(r.prompt[0]?.content).includes('History:'),
+  );
+  const examples = await Promise.all(
+    records.map((r) => processor.supervisedExample(r.prompt, String(r.completion[0]?.content), r.images)),
+  );
+  const collate = { padId: 0, imageTokenId: processor.imageTokenId, tokensPerImage: processor.tokensPerImage };
+  const config = parseTrainingConfig(SftConfigSchema, {
+    output_dir: path.join(root, 'warm-sft'),
+    learning_rate: 1e-2,
+    lr_scheduler_type: 'constant',
+    max_steps: 40,
+    per_device_train_batch_size: 8,
+    save_strategy: 'no',
+  });
+  await new Trainer({
+    config,
+    target: moduleTarget(loaded.model),
+    objective: new SftObjective(visionLMLogits(loaded.model)),
+    train: new ExampleBatches(examples, (es) => collateVisionLM(es, collate), { batchSize: 8, seed: 1 }),
+  }).run();
+  await saveModel(dir, loaded.model, { tokenizer: loaded.tokenizer });
+  for (const f of ['generation_config.json', 'preprocessor_config.json', 'processor_config.json'])
+    fs.copyFileSync(path.join(MODEL, f), path.join(dir, f));
+  loaded.model.dispose();
+}
+
+const GRPO = {
+  num_generations: 4,
+  per_device_train_batch_size: 8,
+  // GE-Lab's sampling settings
+  temperature: 1.2,
+  top_k: 8,
+  top_p: 1,
+  max_completion_length: 24,
+};
+
+/** Rewards of 4 samples (fixed seeds) of each of 12 fixed st_rl prompts, through the rollouts GRPO trains on. */
+async function rewardsOf(modelDir: string): Promise<Record<string, number>> {
+  const dataset = path.join(data, GELAB_OUTPUT_FILES.stRl);
+  const loaded = await loadLlava(modelDir);
+  const config = parseTrainingConfig(GrpoConfigSchema, { output_dir: path.join(root, 'eval'), beta: 0, ...GRPO });
+  const { objective } = await grpoParts(config, { dataset, stage: 'st' }, loaded, loaded.tokenizer!, modelDir);
+  const records = readRlRecords(dataset)
+    .filter((_, i) => i % 9 === 0)
+    .slice(0, 12);
+  const batch = await objective.prepare(records, { training: false, rng: new TrainingRng(7) });
+  loaded.model.dispose();
+  return batch.rolloutMetrics;
+}
+
+describe('GRPO on a tiny model and world', () => {
+  it("raises the mean reward of GE-Lab's four single-turn rewards within a few dozen steps (seeded)", async () => {
+    await initBackend('cpu');
+    const start = path.join(root, 'warm');
+    await warmStart(start);
+    const out = path.join(root, 'grpo-improves');
+    const { result } = await runGrpoStage({
+      dataset: path.join(data, GELAB_OUTPUT_FILES.stRl),
+      stage: 'st',
+      model: start,
+      config: {
+        output_dir: out,
+        learning_rate: 2e-3,
+        lr_scheduler_type: 'constant',
+        max_steps: 24,
+        logging_steps: 1,
+        save_strategy: 'no',
+        device: 'cpu',
+        ...GRPO,
+      },
+    });
+    expect(result.status).toBe('completed');
+    const before = await rewardsOf(start);
+    const after = await rewardsOf(result.dir);
+    // seeded and deterministic: 1.67 -> 2.27 (of 4), the format from 0.56 to 0.96
+    expect(after.reward).toBeGreaterThan(before.reward! + 0.3);
+    expect(after['rewards/format_constraint']).toBeGreaterThan(before['rewards/format_constraint']! + 0.2);
   });
 });
