@@ -68,20 +68,14 @@ const small = [
   '6',
 ];
 
+/** `guinav train grpo --stage STAGE --dataset <data>/FILE` at the small settings, then `args` (later flags win). */
+const grpo = (stage: 'st' | 'mt', file: string, ...args: string[]) =>
+  guinav('train', 'grpo', '--stage', stage, '--dataset', path.join(data, file), ...small, ...args);
+
 describe('guinav train grpo', () => {
   it('st: samples, rewards and trains on st_rl.json, logs TRL metrics, writes a VLM folder that loads', async () => {
     const out = path.join(root, 'st');
-    const code = await guinav(
-      'train',
-      'grpo',
-      '--stage',
-      'st',
-      '--dataset',
-      path.join(data, GELAB_OUTPUT_FILES.stRl),
-      '--output-dir',
-      out,
-      ...small,
-    );
+    const code = await grpo('st', GELAB_OUTPUT_FILES.stRl, '--output-dir', out);
     expect(code, stderr()).toBe(0);
     const logs = metrics(out);
     expect(logs.map((r) => r.step)).toEqual([1, 2]);
@@ -108,13 +102,9 @@ describe('guinav train grpo', () => {
 
   it('mt: episodes in the simulator on mt_rl.json, rewarded by a2b_wo in the click-only variant', async () => {
     const out = path.join(root, 'mt');
-    const code = await guinav(
-      'train',
-      'grpo',
-      '--stage',
+    const code = await grpo(
       'mt',
-      '--dataset',
-      path.join(data, GELAB_OUTPUT_FILES.mtRl),
+      GELAB_OUTPUT_FILES.mtRl,
       '--ui-structure',
       path.join(WORLD, 'ui_structure.json'),
       '--multi-turn-func',
@@ -123,27 +113,20 @@ describe('guinav train grpo', () => {
       '3',
       '--output-dir',
       out,
-      ...small,
     );
     expect(code, stderr()).toBe(0);
     expect(metrics(out)[0]).toHaveProperty(['rewards/a2b_wo']);
   });
 
   it('LoRA from an earlier adapter: merged into the reference, so the first KL is 0', async () => {
-    const st = path.join(data, GELAB_OUTPUT_FILES.stRl);
-    const lora = ['--use-peft', '--lora-r', '4', '--stage', 'st', '--dataset', st, ...small, '--max-steps', '1'];
+    const lora = ['--use-peft', '--lora-r', '4', '--max-steps', '1'];
     const first = path.join(root, 'lora-1');
-    expect(await guinav('train', 'grpo', ...lora, '--output-dir', first, '--learning-rate', '0.05'), stderr()).toBe(0);
-    const second = path.join(root, 'lora-2');
-    const code = await guinav(
-      'train',
-      'grpo',
-      ...lora,
-      '--adapter',
-      path.join(first, 'final_model'),
-      '--output-dir',
-      second,
+    expect(await grpo('st', GELAB_OUTPUT_FILES.stRl, ...lora, '--output-dir', first, '--learning-rate', '0.05')).toBe(
+      0,
     );
+    const second = path.join(root, 'lora-2');
+    const adapter = path.join(first, 'final_model');
+    const code = await grpo('st', GELAB_OUTPUT_FILES.stRl, ...lora, '--adapter', adapter, '--output-dir', second);
     expect(code, stderr()).toBe(0);
     expect(readAdapterConfig(path.join(second, 'final_model')).base_model_name_or_path).toBe(
       path.resolve(second, 'sft_merged'),
@@ -153,27 +136,12 @@ describe('guinav train grpo', () => {
   });
 
   it('refuses what cannot work before any training, naming the flag', async () => {
-    const mt = path.join(data, GELAB_OUTPUT_FILES.mtRl);
     const out = path.join(root, 'refused');
-    expect(await guinav('train', 'grpo', '--stage', 'mt', '--dataset', mt, '--output-dir', out, ...small)).toBe(1);
+    expect(await grpo('mt', GELAB_OUTPUT_FILES.mtRl, '--output-dir', out)).toBe(1);
     expect(stderr()).toMatch(/--stage mt: give --ui-structure/);
-    const st = path.join(data, GELAB_OUTPUT_FILES.stRl);
-    expect(
-      await guinav(
-        'train',
-        'grpo',
-        '--stage',
-        'st',
-        '--dataset',
-        st,
-        '--reward-funcs',
-        'accuracy',
-        '--output-dir',
-        out,
-        ...small,
-      ),
-    ).toBe(1);
+    expect(await grpo('st', GELAB_OUTPUT_FILES.stRl, '--reward-funcs', 'accuracy', '--output-dir', out)).toBe(1);
     expect(stderr()).toMatch(/unknown reward function "accuracy"; GE-Lab's are web_action_match/);
+    const st = path.join(data, GELAB_OUTPUT_FILES.stRl);
     expect(await guinav('train', 'grpo', '--dataset', st, '--output-dir', out, ...small)).toBe(1);
     expect(stderr()).toMatch(/--stage: give st/);
     expect(fs.existsSync(path.join(out, 'metrics.jsonl'))).toBe(false);

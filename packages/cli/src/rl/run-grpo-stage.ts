@@ -2,7 +2,7 @@
  * The GRPO stage as a function, for the pipeline: the same run as `guinav train grpo` (logs,
  * checkpoints, resume, Ctrl-C), with the config given as GRPO keys instead of flags.
  */
-import type { GrpoConfigInput } from '@guinav/trainer-core';
+import type { GrpoConfigInput, TrainerEvent } from '@guinav/trainer-core';
 import { runTrain, type TrainOutcome } from '../commands/train/session.js';
 import type { RlStage } from './grpo-parts.js';
 
@@ -21,6 +21,8 @@ export interface GrpoStageOptions {
   configFile?: string;
   /** GRPO config keys (snake_case, as the flags), e.g. { output_dir, max_steps, reward_funcs }. */
   config?: Partial<GrpoConfigInput>;
+  /** Every trainer event (start, step, log, checkpoint), next to the progress display. */
+  onEvent?: (event: TrainerEvent) => void;
 }
 
 /** Runs GRPO to the end; `result.dir` is the final model (or adapter) folder. Throws InterruptedError on Ctrl-C. */
@@ -34,6 +36,7 @@ export function runGrpoStage(o: GrpoStageOptions): Promise<TrainOutcome> {
     uiStructure: o.uiStructure,
     imagesDir: o.imagesDir,
     config: o.configFile,
+    onEvent: o.onEvent,
     ...flags,
   });
 }

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generate } from '../generate/generate.js';
-import { parseLlamaConfig } from '../models/llama/config.js';
 import { LlamaForCausalLM } from '../models/llama/modeling.js';
 import { TrainingRng } from '../random/training-rng.js';
+import { MICRO_LLAMA } from '../test-utils/micro-llama.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 import { ExampleBatches } from '../train/batches.js';
 import { parseTrainingConfig } from '../train/config.js';
 import { moduleTarget } from '../train/module-target.js';
@@ -14,18 +12,9 @@ import { Trainer, type TrainerEvent } from '../train/trainer.js';
 import { GrpoConfigSchema } from './grpo-config.js';
 import { type GrpoBatch, GrpoObjective, type Rollout } from './grpo-objective.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-grpo-'));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-let runs = 0;
+const tmp = tempDirs('guinav-grpo-');
 
 const EOS = 15;
-const modelConfig = parseLlamaConfig({
-  vocab_size: 16,
-  hidden_size: 16,
-  intermediate_size: 32,
-  num_hidden_layers: 1,
-  num_attention_heads: 2,
-});
 
 /** Two-token prompts. */
 function prompts(n: number): Int32Array[] {
@@ -39,7 +28,7 @@ const ended = (tokens: readonly number[]) => (tokens.at(-1) === EOS ? 1 : 0);
 
 function setup(overrides: Record<string, unknown>) {
   const config = parseTrainingConfig(GrpoConfigSchema, {
-    output_dir: path.join(root, `run-${runs++}`),
+    output_dir: tmp(),
     learning_rate: 3e-2,
     num_generations: 4,
     per_device_train_batch_size: 8,
@@ -51,8 +40,8 @@ function setup(overrides: Record<string, unknown>) {
     save_steps: 1000,
     ...overrides,
   });
-  const model = new LlamaForCausalLM(modelConfig, { seed: 3 });
-  const reference = new LlamaForCausalLM(modelConfig, { seed: 3 });
+  const model = new LlamaForCausalLM(MICRO_LLAMA, { seed: 3 });
+  const reference = new LlamaForCausalLM(MICRO_LLAMA, { seed: 3 });
   reference.freeze();
   const g = config.num_generations;
   const objective = new GrpoObjective<Int32Array>({

@@ -65,6 +65,8 @@ export interface TrainCommandOptions {
   /** GRPO: the world (multi-turn rollouts, the a2b rewards) and its screenshots. */
   uiStructure?: string;
   imagesDir?: string;
+  /** Also told every trainer event (a pipeline's own progress, a benchmark's clock). */
+  onEvent?: (event: TrainerEvent) => void;
   [flag: string]: unknown;
 }
 
@@ -236,7 +238,10 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
         train: build.train as BatchSource<unknown>,
         eval: build.eval as BatchSource<unknown> | undefined,
         signal,
-        onEvent: progress.onEvent,
+        onEvent: (e) => {
+          progress.onEvent(e);
+          opts.onEvent?.(e);
+        },
       });
       return trainer.run();
     });
