@@ -5,6 +5,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModel } from './commands/model.js';
+import { registerPipeline } from './commands/pipeline.js';
 import { registerTrain } from './commands/train/train.js';
 import { registerWorld } from './commands/world.js';
 import { InterruptedError } from './interrupt.js';
@@ -20,6 +21,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerInfer,
   registerModel,
   registerTrain,
+  registerPipeline,
 ];
 
 export function buildProgram(): Command {

@@ -54,6 +54,7 @@ export {
   type GelabDatasets,
   type GelabSplit,
   type GelabStats,
+  gelabTestRecords,
   type SubtreeStats,
   validateSplit,
 } from './datasets/gelab-datasets.js';

@@ -7,3 +7,9 @@ export {
   type PreferenceCollateOptions,
   type PreferenceExample,
 } from './preference-batch.js';
+export {
+  collateVisionPreference,
+  type PixelBatch,
+  type VisionPreferenceBatch,
+  type VisionPreferenceExample,
+} from './vision-preference.js';

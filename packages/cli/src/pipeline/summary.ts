@@ -13,7 +13,8 @@ export function wilson95(correct: number, count: number): [number, number] | nul
   const z2 = (z * z) / count;
   const centre = (p + z2 / 2) / (1 + z2);
   const half = (z * Math.sqrt((p * (1 - p)) / count + z2 / (4 * count))) / (1 + z2);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At 0 or all correct the bound is exactly 0 or 1 (the formula leaves a rounding residue).
+  return [correct === 0 ? 0 : Math.max(0, centre - half), correct === count ? 1 : Math.min(1, centre + half)];
 }
 
 export interface Share {
@@ -32,9 +33,12 @@ export interface StageMeasurements {
   idStatic: GelabStaticMetrics;
   /** Out of distribution: the test subtree. */
   oodStatic: GelabStaticMetrics;
-  interactive: InteractiveMetrics;
-  /** Mean distance (0..1000 units) between predicted and true click on click steps; null when none parsed. */
+  /** Absent when the run skips the simulator (eval.interactive false). */
+  interactive?: InteractiveMetrics;
+  /** Mean distance (0..1000 units) between predicted and true click on the in-distribution click steps; null when none parsed. */
   coordinateError: number | null;
+  /** The same on the test subtree's click steps. */
+  oodCoordinateError: number | null;
   seconds: number;
   /** DPO only: rewards/accuracies of the last logged training step. */
   rewardAccuracy?: number;
@@ -48,6 +52,7 @@ export interface StageSummary {
   /** Interactive Pass@1 on the test subtree: `all` and by shortest-path length. */
   interactivePass1: Record<string, number | null>;
   coordinateError: number | null;
+  oodCoordinateError: number | null;
   seconds: number;
   /** Test-subtree static accuracy by GE-Lab bucket (edge, complete, w/o) and by path length. */
   oodStaticBuckets: Record<string, number | null>;
@@ -63,11 +68,12 @@ export function summarizeStage(m: StageMeasurements): StageSummary {
   const idStep = acc(m.idStatic.overall);
   const oodStep = acc(m.oodStatic.overall);
   const task = acc(m.oodStatic.taskLevel.overall);
-  const pass: Record<string, Share> = {
-    all: share(m.interactive.overall.solved['Pass@1'] ?? 0, m.interactive.overall.tasks),
-  };
-  for (const [bucket, b] of Object.entries(m.interactive.byPathLength)) {
-    if (b.tasks > 0) pass[bucket.replace('Path@', '')] = share(b.solved['Pass@1'] ?? 0, b.tasks);
+  const pass: Record<string, Share> = {};
+  if (m.interactive) {
+    pass.all = share(m.interactive.overall.solved['Pass@1'] ?? 0, m.interactive.overall.tasks);
+    for (const [bucket, b] of Object.entries(m.interactive.byPathLength)) {
+      if (b.tasks > 0) pass[bucket.replace('Path@', '')] = share(b.solved['Pass@1'] ?? 0, b.tasks);
+    }
   }
   const buckets: Record<string, Share> = {};
   for (const [k, a] of Object.entries(m.oodStatic.buckets)) buckets[k] = acc(a);
@@ -82,6 +88,7 @@ export function summarizeStage(m: StageMeasurements): StageSummary {
     taskAccuracy: task.value,
     interactivePass1: values(pass),
     coordinateError: m.coordinateError,
+    oodCoordinateError: m.oodCoordinateError,
     seconds: m.seconds,
     oodStaticBuckets: values(buckets),
     ...(m.rewardAccuracy !== undefined ? { rewardAccuracy: m.rewardAccuracy } : {}),

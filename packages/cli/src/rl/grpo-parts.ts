@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadWorld, type World } from '@guinav/data-gen';
 import { gelabRewards, ScreenshotStore, type SuccessVariant } from '@guinav/eval-env';
 import {
+  type Backend,
   ExampleBatches,
   type GrpoConfig,
   GrpoObjective,
@@ -72,6 +73,7 @@ export async function grpoParts(
   tokenizer: Tokenizer,
   /** The folder of the model GRPO starts from (the merged SFT model when an adapter was given). */
   startFolder: string,
+  backend: Backend,
 ) {
   const model = loaded.model;
   if (!(model instanceof LlavaForConditionalGeneration)) {
@@ -121,7 +123,11 @@ export async function grpoParts(
     rewardWeights: config.reward_weights,
     policy: visionLMLogits(model),
     reference:
-      config.beta > 0 ? await referenceLogits(config.use_peft, loaded, startFolder, visionLMLogits) : undefined,
+      config.beta > 0
+        ? await referenceLogits(config.use_peft, loaded, startFolder, backend, (m) =>
+            visionLMLogits(m as LlavaForConditionalGeneration),
+          )
+        : undefined,
     collate: { padId: pad, imageTokenId: processor.imageTokenId, tokensPerImage: processor.tokensPerImage },
     numGenerations: g,
     beta: config.beta,

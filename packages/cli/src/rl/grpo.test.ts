@@ -194,7 +194,8 @@ async function rewardsOf(modelDir: string): Promise<Record<string, number>> {
   const dataset = path.join(data, GELAB_OUTPUT_FILES.stRl);
   const loaded = await loadLlava(modelDir);
   const config = parseTrainingConfig(GrpoConfigSchema, { output_dir: path.join(root, 'eval'), beta: 0, ...GRPO });
-  const { objective } = await grpoParts(config, { dataset, stage: 'st' }, loaded, loaded.tokenizer!, modelDir);
+  const backend = loaded.model.parameters()[0]!.backend;
+  const { objective } = await grpoParts(config, { dataset, stage: 'st' }, loaded, loaded.tokenizer!, modelDir, backend);
   const records = readRlRecords(dataset)
     .filter((_, i) => i % 9 === 0)
     .slice(0, 12);

@@ -6,7 +6,7 @@ import { generateWorld } from '../world/generate.js';
 import { WORLD_PRESETS } from '../world/presets.js';
 import { parseWorld } from '../world/world.js';
 import { GELAB_OUTPUT_FILES as F } from './dataset-files.js';
-import { buildGelabDatasets } from './gelab-datasets.js';
+import { buildGelabDatasets, gelabTestRecords } from './gelab-datasets.js';
 
 const world = parseWorld(generateWorld({ nodesPerLevel: WORLD_PRESETS.gelab, seed: 3 }), 'gelab.json');
 const imageOf = (page: string) => `images/${page}.png`;
@@ -206,5 +206,23 @@ describe('GE-Lab datasets on the gelab shape', () => {
     expect(() =>
       buildGelabDatasets(world, { imageOf, split: { sftSubtrees: [0, 1], rlSubtrees: [1, 3], testSubtree: 4 } }),
     ).toThrow('--rl-subtrees: subtree 1 is already in --sft-subtrees; a subtree belongs to one part only');
+  });
+});
+
+describe('gelabTestRecords (in-distribution protocol)', () => {
+  it("gives the SFT subtrees' steps in test format, with points other than the training data's", () => {
+    const world = parseWorld(generateWorld({ nodesPerLevel: WORLD_PRESETS.mini, seed: 5 }), 'mini.json');
+    const imageOf = (page: string) => `/img/${page}.png`;
+    const built = buildGelabDatasets(world, { imageOf, seed: 42 });
+    const id = gelabTestRecords(world, [0, 1], { seed: 42, imageOf });
+    // Same steps as the SFT path data (subtrees 0 and 1), each with its box.
+    const sftPath = built.sft.filter((r) => r.source === 'sub0' || r.source === 'sub1');
+    expect(id.length).toBe(sftPath.length);
+    expect(id.every((r) => r.bbox_norm.length === 4)).toBe(true);
+    const key = (r: { task: string; messages: { content: unknown }[] }) =>
+      `${r.task}|${String(r.messages[0]!.content)}`;
+    expect(new Set(id.map(key))).toEqual(new Set(sftPath.map(key)));
+    const answers = (rs: { messages: { content: unknown }[] }[]) => rs.map((r) => String(r.messages[1]!.content));
+    expect(answers(id)).not.toEqual(answers(sftPath));
   });
 });

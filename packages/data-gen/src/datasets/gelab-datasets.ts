@@ -240,3 +240,21 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
     stats,
   };
 }
+
+/**
+ * Test-format records (with boxes) of the path data of `subtrees`, click points drawn from a
+ * generator of its own seed: GE-Lab's in-distribution protocol evaluates the SFT subtrees' steps
+ * with points the training data did not show, so a model must hit the box, not recall a point.
+ */
+export function gelabTestRecords(
+  world: World,
+  subtrees: readonly number[],
+  options: { seed: number; imageOf: ImagePathOf },
+): GelabTestRecord[] {
+  const rng = new DataRng(options.seed).fork('in-distribution-test');
+  return numbered(
+    subtrees.flatMap((i) =>
+      subtreeSamples(world, subtreeData(world, i), rng).map((sample) => testRecord(sample, `sub${i}`, options.imageOf)),
+    ),
+  );
+}

@@ -60,6 +60,13 @@ export {
   type ProcessedPrompt,
   type SupervisedExample,
 } from './llava/processor.js';
+export {
+  collateVisionExamples,
+  loadPixels,
+  messageText,
+  type VisionTokenExample,
+  visionSftExample,
+} from './llava/training-data.js';
 export { type GenerationTokens, type LoadedModel, type LoadModelOptions, loadModel, readModelConfig } from './load.js';
 export { CONFIG_FILE, resolveModelFolder, type SaveDType } from './model-folder.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';
@@ -79,6 +86,7 @@ export {
   SiglipVisionTransformer,
 } from './siglip/modeling.js';
 export { type CreateTinyVlmOptions, createTinyVlm } from './tiny-vlm/create.js';
+export { TINY_VLM_RECIPE } from './tiny-vlm/recipe.js';
 export {
   isTinyVlmSize,
   TINY_VLM_MAX_POSITIONS,

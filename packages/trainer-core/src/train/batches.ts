@@ -24,7 +24,7 @@ export class ExampleBatches<E, B> implements BatchSource<B> {
 
   constructor(
     private readonly examples: readonly E[],
-    private readonly collate: (examples: E[]) => B,
+    private readonly collate: (examples: E[]) => B | Promise<B>,
     private readonly options: BatchOrderOptions<E>,
   ) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
@@ -52,7 +52,7 @@ export class ExampleBatches<E, B> implements BatchSource<B> {
     return idx;
   }
 
-  batch(epoch: number, index: number): B {
+  batch(epoch: number, index: number): B | Promise<B> {
     if (!Number.isInteger(index) || index < 0 || index >= this.batchesPerEpoch) {
       throw new RangeError(`batch index ${index} is outside [0, ${this.batchesPerEpoch})`);
     }

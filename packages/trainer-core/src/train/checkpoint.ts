@@ -32,6 +32,14 @@ export interface TrainerState {
   log_history: Record<string, number>[];
   /** guinav: where the data order stands (epoch index and micro-batches consumed in it). */
   guinav_data_position: { epoch: number; batch: number };
+  /** As transformers stores callbacks' state (only EarlyStoppingCallback is used). */
+  stateful_callbacks?: { EarlyStoppingCallback?: EarlyStoppingState };
+}
+
+/** transformers' EarlyStoppingCallback.state(). */
+export interface EarlyStoppingState {
+  args: { early_stopping_patience: number; early_stopping_threshold: number };
+  attributes: { early_stopping_patience_counter: number };
 }
 
 export interface CheckpointExtras {

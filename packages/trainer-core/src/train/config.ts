@@ -40,6 +40,12 @@ export const baseTrainingKeys = {
   load_best_model_at_end: z.boolean().default(false),
   metric_for_best_model: z.string().default('eval_loss'),
   greater_is_better: z.boolean().nullable().default(null),
+  /**
+   * Stop after this many evaluations without improving metric_for_best_model by more than
+   * early_stopping_threshold (transformers' EarlyStoppingCallback; needs load_best_model_at_end).
+   */
+  early_stopping_patience: positiveInt.nullable().default(null),
+  early_stopping_threshold: z.number().min(0).default(0),
   seed: z.number().int().default(42),
   max_length: positiveInt.nullable().default(1024),
   group_by_length: z.boolean().default(false),

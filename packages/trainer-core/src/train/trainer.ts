@@ -71,10 +71,13 @@ export interface TrainingObjective<B, P = B> {
   forward(batch: P, context: ObjectiveContext): ObjectiveOutput;
 }
 
-/** Batches by (epoch, index): random access makes the data order a function of the seed, so resume is exact. */
+/**
+ * Batches by (epoch, index): random access makes the data order a function of the seed, so resume
+ * is exact. A batch may be built asynchronously (images decoded from disk).
+ */
 export interface BatchSource<B> {
   readonly batchesPerEpoch: number;
-  batch(epoch: number, index: number): B;
+  batch(epoch: number, index: number): B | Promise<B>;
 }
 
 export type TrainerEvent =
@@ -89,6 +92,12 @@ export interface TrainerOptions<B, P = B> {
   objective: TrainingObjective<B, P>;
   train: BatchSource<B>;
   eval?: BatchSource<B>;
+  /**
+   * Metrics that need more than a forward pass (e.g. static step accuracy from generated replies),
+   * computed at each evaluation with the model in eval mode and logged as `eval_<key>` beside the
+   * eval split's means; metric_for_best_model may name one.
+   */
+  evalMetrics?: () => Promise<Record<string, number>>;
   /** Aborting stops at the next step boundary: a checkpoint is saved and `run` resolves. */
   signal?: AbortSignal;
   onEvent?: (event: TrainerEvent) => void;
@@ -101,6 +110,10 @@ export interface TrainResult {
   dir: string;
   logHistory: LogRecord[];
   bestMetric: number | null;
+  /** The best evaluation's checkpoint (null when none was kept). */
+  bestModelCheckpoint: string | null;
+  /** Training stopped before max_steps because the metric stopped improving (early_stopping_patience). */
+  stoppedEarly: boolean;
 }
 
 /** Stops a run whose loss or gradient norm went NaN or infinite. */
@@ -120,6 +133,9 @@ export class TrainingDivergedError extends Error {
 
 /** As transformers: keeping the best model needs a checkpoint at every evaluation. */
 function checkBestModelSettings(c: TrainingConfig): void {
+  if (c.early_stopping_patience !== null && !c.load_best_model_at_end) {
+    throw new Error("early_stopping_patience needs load_best_model_at_end (as transformers' EarlyStoppingCallback)");
+  }
   if (!c.load_best_model_at_end) return;
   const evalSteps = c.eval_steps ?? c.logging_steps;
   if (c.eval_strategy === 'no' || c.eval_strategy !== c.save_strategy) {
@@ -141,6 +157,7 @@ export class Trainer<B, P = B> {
   readonly maxSteps: number;
   private state: TrainerState;
   private lastCheckpoint: string | null = null;
+  private stopEarly = false;
 
   constructor(private readonly o: TrainerOptions<B, P>) {
     const c = o.config;
@@ -242,12 +259,14 @@ export class Trainer<B, P = B> {
           if (!Object.values(record).every(Number.isFinite))
             throw new TrainingDivergedError(step, record, this.lastCheckpoint);
         }
-        if (this.o.eval && c.eval_strategy !== 'no' && (this.evalDue(step) || last)) await this.evaluate(log, step);
+        if (this.evaluates() && (this.evalDue(step) || last)) await this.evaluate(log, step);
         const interrupted = this.o.signal?.aborted ?? false;
-        if (interrupted || (c.save_strategy !== 'no' && (this.saveDue(step) || last))) await this.saveCheckpoint(step);
+        const due = c.save_strategy !== 'no' && (this.saveDue(step) || last || this.stopEarly);
+        if (interrupted || due) await this.saveCheckpoint(step);
         if (interrupted) {
           return { status: 'interrupted', globalStep: step, dir: this.lastCheckpoint!, ...this.summary() };
         }
+        if (this.stopEarly) break;
       }
       return {
         status: 'completed',
@@ -264,7 +283,16 @@ export class Trainer<B, P = B> {
   }
 
   private summary() {
-    return { logHistory: this.state.log_history, bestMetric: this.state.best_metric };
+    return {
+      logHistory: this.state.log_history,
+      bestMetric: this.state.best_metric,
+      bestModelCheckpoint: this.state.best_model_checkpoint,
+      stoppedEarly: this.stopEarly,
+    };
+  }
+
+  private evaluates(): boolean {
+    return (this.o.eval !== undefined || this.o.evalMetrics !== undefined) && this.config.eval_strategy !== 'no';
   }
 
   private trainable(): Tensor[] {
@@ -288,7 +316,7 @@ export class Trainer<B, P = B> {
     let tokens = 0;
     const context = { training: true, rng: this.rng };
     for (let k = 0; k < count; k++) {
-      const batch = await this.prepared(src.batch(epoch, first + k), context);
+      const batch = await this.prepared(await src.batch(epoch, first + k), context);
       tidy(() => {
         const out = this.o.objective.forward(batch, context);
         scale(out.loss, 1 / count).backward();
@@ -331,15 +359,18 @@ export class Trainer<B, P = B> {
     return step % c.save_steps === 0;
   }
 
-  /** Runs the objective over the eval split without gradients; logs the means as `eval_<key>`. */
+  /**
+   * Runs the objective over the eval split without gradients and the extra metrics; logs them as
+   * `eval_<key>`.
+   */
   private async evaluate(log: TrainingLog, step: number): Promise<void> {
-    const src = this.o.eval!;
+    const src = this.o.eval;
     const sums = new MetricSums();
     this.o.target.setTraining(false);
     try {
       const context = { training: false, rng: this.rng };
-      for (let i = 0; i < src.batchesPerEpoch; i++) {
-        const batch = await this.prepared(src.batch(0, i), context);
+      for (let i = 0; i < (src?.batchesPerEpoch ?? 0); i++) {
+        const batch = await this.prepared(await src!.batch(0, i), context);
         noGrad(() =>
           tidy(() => {
             const out = this.o.objective.forward(batch, context);
@@ -348,9 +379,13 @@ export class Trainer<B, P = B> {
         );
       }
       const means = await sums.readMeans();
-      const record: LogRecord = Object.fromEntries(Object.entries(means).map(([k, v]) => [`eval_${k}`, v]));
+      const extra = (await this.o.evalMetrics?.()) ?? {};
+      const record: LogRecord = Object.fromEntries(
+        Object.entries({ ...means, ...extra }).map(([k, v]) => [`eval_${k}`, v]),
+      );
       record.epoch = this.state.epoch;
       this.record(log, step, record);
+      this.checkEarlyStopping(record);
       this.trackBest(step, record);
     } finally {
       sums.reset();
@@ -358,14 +393,51 @@ export class Trainer<B, P = B> {
     }
   }
 
-  private trackBest(step: number, record: LogRecord): void {
+  /** The metric that picks the best checkpoint, its value in `record`, and its direction. */
+  private bestMetricOf(record: LogRecord): { value: number; greater: boolean } | null {
     const c = this.config;
     const key = c.metric_for_best_model.startsWith('eval_')
       ? c.metric_for_best_model
       : `eval_${c.metric_for_best_model}`;
     const value = record[key];
-    if (value === undefined || !Number.isFinite(value)) return;
-    const greater = c.greater_is_better ?? !key.endsWith('loss');
+    if (value === undefined || !Number.isFinite(value)) return null;
+    return { value, greater: c.greater_is_better ?? !key.endsWith('loss') };
+  }
+
+  /**
+   * transformers' EarlyStoppingCallback: an evaluation that does not beat the best so far by more
+   * than the threshold counts against the patience; one that does resets it. Checked before the
+   * best is updated, as there.
+   */
+  private checkEarlyStopping(record: LogRecord): void {
+    const c = this.config;
+    const metric = this.bestMetricOf(record);
+    if (c.early_stopping_patience === null || !metric) return;
+    const previous = this.state.stateful_callbacks?.EarlyStoppingCallback?.attributes.early_stopping_patience_counter;
+    const best = this.state.best_metric;
+    const improved =
+      best === null ||
+      ((metric.greater ? metric.value > best : metric.value < best) &&
+        Math.abs(metric.value - best) > c.early_stopping_threshold);
+    const counter = improved ? 0 : (previous ?? 0) + 1;
+    this.state.stateful_callbacks = {
+      ...this.state.stateful_callbacks,
+      EarlyStoppingCallback: {
+        args: {
+          early_stopping_patience: c.early_stopping_patience,
+          early_stopping_threshold: c.early_stopping_threshold,
+        },
+        attributes: { early_stopping_patience_counter: counter },
+      },
+    };
+    if (counter >= c.early_stopping_patience) this.stopEarly = true;
+  }
+
+  private trackBest(step: number, record: LogRecord): void {
+    const c = this.config;
+    const metric = this.bestMetricOf(record);
+    if (!metric) return;
+    const { value, greater } = metric;
     const best = this.state.best_metric;
     if (best === null || (greater ? value > best : value < best)) {
       this.state.best_metric = value;

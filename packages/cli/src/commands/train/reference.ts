@@ -3,19 +3,20 @@
  * the trained model with its adapter switched off (the base, or the merged SFT model); after full
  * fine-tuning it is a frozen copy loaded from the folder the stage started from.
  */
-import { type LoadedModel, loadModel, type Tensor, withLoraDisabled } from '@guinav/trainer-core';
+import { type Backend, type LoadedModel, loadModel, type Tensor, withLoraDisabled } from '@guinav/trainer-core';
 
-export async function referenceLogits<M, B>(
+export async function referenceLogits<B>(
   usePeft: boolean,
   loaded: LoadedModel,
   startFolder: string,
-  logitsOf: (model: M) => (batch: B) => Tensor,
+  backend: Backend,
+  logitsOf: (model: LoadedModel['model']) => (batch: B) => Tensor,
 ): Promise<(batch: B) => Tensor> {
   if (usePeft) {
-    const policy = logitsOf(loaded.model as M);
+    const policy = logitsOf(loaded.model);
     return (b) => withLoraDisabled(loaded.model, () => policy(b));
   }
-  const frozen = await loadModel(startFolder, { backend: loaded.model.parameters()[0]?.backend, tokenizer: false });
-  frozen.model.freeze();
-  return logitsOf(frozen.model as M);
+  const frozen = await loadModel(startFolder, { backend, tokenizer: false });
+  frozen.model.freeze().eval();
+  return logitsOf(frozen.model);
 }

@@ -1,19 +1,18 @@
 /**
  * One training run from the CLI: the config (defaults < --config file < flags), the backend, the
- * model (a Hugging Face folder), LoRA when asked, the data tokenized through the model's chat
- * template, the objective (SFT, DPO or GRPO) and the shared Trainer, with Ctrl-C / SIGTERM saving
+ * model (a Hugging Face folder, or the built-in tiny VLM), LoRA when asked, the data tokenized for
+ * that model, the objective (SFT, DPO or GRPO) and the shared Trainer, with Ctrl-C / SIGTERM saving
  * a checkpoint before exiting.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkOutputApart } from '@guinav/data-gen';
-import { collatePreference, DpoObjective, type PreferenceBatch, type PreferenceExample } from '@guinav/dpo';
+import { DpoObjective, type PreferenceExample } from '@guinav/dpo';
 import {
   adapterTarget,
   applyLora,
-  type BatchSource,
-  causalLMLogits,
-  collateCausalLM,
+  type Backend,
+  type CausalLMBatch,
   createTinyVlm,
   type DpoConfig,
   DpoConfigSchema,
@@ -35,63 +34,43 @@ import {
   SftObjective,
   saveModel,
   saveTokenizer,
+  TINY_VLM_RECIPE,
   type TokenizedExample,
   type Tokenizer,
   Trainer,
   type TrainerEvent,
+  type TrainingConfig,
   type TrainingObjective,
   type TrainingTarget,
   type TrainResult,
-  tokenizePreference,
-  tokenizePromptCompletion,
 } from '@guinav/trainer-core';
 import { InterruptedError, interruptible } from '../../interrupt.js';
 import { createProgressDisplay } from '../../progress.js';
 import { grpoParts, parseRlStage } from '../../rl/grpo-parts.js';
 import { configFromFlags } from './config-flags.js';
+import { type ModelData, modelData } from './model-data.js';
 import { referenceLogits } from './reference.js';
 
 export type TrainStage = 'sft' | 'dpo' | 'grpo';
+type StageConfig = SftConfig | DpoConfig | GrpoConfig;
+const SCHEMAS = { sft: SftConfigSchema, dpo: DpoConfigSchema, grpo: GrpoConfigSchema } as const;
 
-export interface TrainCommandOptions {
-  dataset: string;
-  evalDataset?: string;
+export interface TrainCommandOptions extends TrainInputs {
   config?: string;
-  model?: string;
-  /** DPO, GRPO: the SFT adapter the stage starts from (merged into the base; a fresh adapter trains on top). */
-  adapter?: string;
-  /** GRPO: st (st_rl.json) or mt (mt_rl.json). */
-  stage?: string;
-  /** GRPO: the world (multi-turn rollouts, the a2b rewards) and its screenshots. */
-  uiStructure?: string;
-  imagesDir?: string;
-  /** Also told every trainer event (a pipeline's own progress, a benchmark's clock). */
-  onEvent?: (event: TrainerEvent) => void;
   [flag: string]: unknown;
 }
 
-const SCHEMAS = { sft: SftConfigSchema, dpo: DpoConfigSchema, grpo: GrpoConfigSchema } as const;
-
-/** The stage's config: defaults, then the --config file, then the flags. */
+/** The stage's config: defaults (the tiny VLM's recipe when no --model), then the --config file, then the flags. */
 export function resolveTrainConfig(stage: 'sft', opts: TrainCommandOptions): SftConfig;
 export function resolveTrainConfig(stage: 'dpo', opts: TrainCommandOptions): DpoConfig;
 export function resolveTrainConfig(stage: 'grpo', opts: TrainCommandOptions): GrpoConfig;
-export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig | GrpoConfig;
-export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig | GrpoConfig {
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): StageConfig;
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): StageConfig {
   const file = opts.config ? readConfigFile(opts.config) : {};
-  const merged = { output_dir: path.join('runs', `train-${stage}`), ...file, ...configFromFlags(opts) };
+  const recipe = opts.model || stage === 'grpo' ? {} : TINY_VLM_RECIPE[stage];
+  const merged = { output_dir: path.join('runs', `train-${stage}`), ...recipe, ...file, ...configFromFlags(opts) };
   const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
   return parseTrainingConfig(SCHEMAS[stage], merged, source);
-}
-
-/** Without --model, GRPO starts from the built-in tiny VLM, created once in the output folder. */
-async function builtInModel(outputDir: string, seed: number): Promise<string> {
-  const dir = path.join(outputDir, 'tiny-vlm');
-  if (fs.existsSync(path.join(dir, 'config.json'))) return dir;
-  const { model } = await createTinyVlm({ dir, seed });
-  model.dispose();
-  process.stderr.write(`no --model: created the built-in tiny VLM (seed ${seed}) in ${dir}\n`);
-  return dir;
 }
 
 function requireTokenizer(loaded: LoadedModel): Tokenizer {
@@ -100,35 +79,24 @@ function requireTokenizer(loaded: LoadedModel): Tokenizer {
   return loaded.tokenizer;
 }
 
-function refuseImages(records: readonly { images: readonly string[]; where: string }[], model: string): void {
-  const withImages = records.find((r) => r.images.length > 0);
-  if (withImages) {
-    throw new Error(
-      `${withImages.where}: the record has images, but --model ${model} is a text model; ` +
-        'train a vision-language model on image records, or give it text observations',
-    );
+/** A VLM folder's processor files travel with it (into checkpoints, final models, merged models). */
+function copyProcessorFiles(from: string, to: string): void {
+  for (const f of ['preprocessor_config.json', 'processor_config.json']) {
+    const file = path.join(from, f);
+    if (fs.existsSync(file)) fs.copyFileSync(file, path.join(to, f));
   }
 }
 
-/** A model folder's files that are neither weights nor tokenizer (a VLM's processor configs), carried into what training writes. */
-const SIDE_FILES = ['generation_config.json', 'preprocessor_config.json', 'processor_config.json'];
-
-function copySideFiles(from: string, to: string): void {
-  for (const name of SIDE_FILES) {
-    const file = path.join(from, name);
-    if (fs.existsSync(file) && !fs.existsSync(path.join(to, name))) fs.copyFileSync(file, path.join(to, name));
-  }
-}
-
-/** What training writes: the adapter (LoRA) or the whole model, with its tokenizer and side files. */
+/** What training writes: the adapter (LoRA) or the whole model, with its tokenizer. */
 function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, baseName: string): TrainingTarget {
   const model = loaded.model;
+  const extraFiles = async (dir: string) => copyProcessorFiles(loaded.dir, dir);
   if (lora) {
     return adapterTarget(model, {
       baseModelNameOrPath: baseName,
       writeFiles: async (dir) => {
         await saveTokenizer(dir, tokenizer);
-        copySideFiles(loaded.dir, dir);
+        await extraFiles(dir);
       },
     });
   }
@@ -136,12 +104,12 @@ function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, ba
     ...moduleTarget(model),
     save: async (dir) => {
       await saveModel(dir, model, { tokenizer });
-      copySideFiles(loaded.dir, dir);
+      await extraFiles(dir);
     },
   };
 }
 
-function progressListener(stage: TrainStage): { onEvent: (e: TrainerEvent) => void; stop: () => void } {
+function progressListener(stage: string): { onEvent: (e: TrainerEvent) => void; stop: () => void } {
   const display = createProgressDisplay(stage);
   let last: Record<string, string> = {};
   return {
@@ -162,7 +130,6 @@ function progressListener(stage: TrainStage): { onEvent: (e: TrainerEvent) => vo
           info: { epoch: e.epoch.toFixed(2), ...last, 'tok/s': e.tokensPerSecond.toFixed(0) },
         });
       }
-      if (e.type === 'checkpoint') process.stderr.write(`\nsaved ${e.dir}\n`);
     },
     stop: () => display.stop(),
   };
@@ -173,12 +140,78 @@ export interface TrainOutcome {
   outputDir: string;
 }
 
-export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Promise<TrainOutcome> {
-  const config = resolveTrainConfig(stage, opts);
-  const rlStage = stage === 'grpo' ? parseRlStage(opts.stage) : undefined;
-  if (!opts.model && stage !== 'grpo') {
-    throw new Error('--model: give a Hugging Face model folder (the built-in tiny VLM arrives with the models work)');
+/** The files a training run reads. */
+export interface TrainInputs {
+  dataset: string;
+  evalDataset?: string;
+  /** A model folder; none: (SFT) the built-in tiny VLM, created in the output folder. */
+  model?: string;
+  /** DPO, GRPO: the SFT adapter the stage starts from (merged into the base; a fresh adapter trains on top). */
+  adapter?: string;
+  /** GRPO: st (st_rl.json) or mt (mt_rl.json). */
+  stage?: string;
+  /** GRPO: the world (multi-turn rollouts, the a2b rewards) and its screenshots. */
+  uiStructure?: string;
+  imagesDir?: string;
+}
+
+/** The model being trained, as hooks see it. */
+export interface TrainingSession {
+  loaded: LoadedModel;
+  data: ModelData;
+}
+
+export interface TrainHooks {
+  onEvent?: (e: TrainerEvent) => void;
+  /** Metrics that need the model being trained (generated replies), computed at each evaluation. */
+  evalMetrics?: (session: TrainingSession) => () => Promise<Record<string, number>>;
+  /** Label of the progress line (default the stage). */
+  label?: string;
+  /** The backend to train on (default: a new one for config.device). */
+  backend?: Backend;
+}
+
+/** The model to train: --model, or (SFT) the built-in tiny VLM created in the output folder. */
+async function modelFolder(stage: TrainStage, opts: TrainInputs, config: TrainingConfig): Promise<string> {
+  if (opts.model) return opts.model;
+  if (stage === 'dpo') throw new Error("--model: give the model DPO starts from (e.g. the SFT run's final_model)");
+  const dir = path.join(config.output_dir, 'base_model');
+  if (!fs.existsSync(path.join(dir, 'config.json'))) {
+    const { model } = await createTinyVlm({ dir, size: 'tiny', seed: config.seed });
+    model.dispose();
   }
+  return dir;
+}
+
+/** `guinav train sft|dpo|grpo`: the config from defaults, file and flags, then the run; Ctrl-C saves a checkpoint. */
+export async function runTrain(
+  stage: TrainStage,
+  opts: TrainCommandOptions,
+  events?: (e: TrainerEvent) => void,
+): Promise<TrainOutcome> {
+  const config = resolveTrainConfig(stage, opts);
+  const outcome = await interruptible((signal) => trainModel(stage, config, opts, { onEvent: events }, signal));
+  if (outcome.result.status === 'interrupted') {
+    process.stderr.write(
+      `\nstopped at step ${outcome.result.globalStep}; resume with --resume-from-checkpoint ${outcome.result.dir}\n`,
+    );
+    throw new InterruptedError();
+  }
+  return outcome;
+}
+
+/**
+ * One training run with a resolved config: the backend, the model, LoRA when asked, the data
+ * tokenized for that model, the objective and the Trainer. Aborting `signal` stops at the next
+ * step with a checkpoint (status `interrupted`).
+ */
+export async function trainModel(
+  stage: TrainStage,
+  config: StageConfig,
+  opts: TrainInputs,
+  hooks: TrainHooks = {},
+  signal?: AbortSignal,
+): Promise<TrainOutcome> {
   await checkOutputApart(
     { label: 'output_dir', path: config.output_dir, files: [config.output_dir] },
     [
@@ -190,20 +223,20 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
       { label: '--images-dir', path: opts.imagesDir ?? '' },
     ].filter((p) => p.path !== ''),
   );
-  const { backend } = await initBackend(config.device);
-  const modelDir = opts.model ?? (await builtInModel(config.output_dir, config.seed));
-  const loaded = await loadModel(modelDir, { backend, label: '--model' });
+  const rlStage = stage === 'grpo' ? parseRlStage(opts.stage) : undefined;
+  const backend = hooks.backend ?? (await initBackend(config.device)).backend;
+  const folder = await modelFolder(stage, opts, config);
+  const loaded = await loadModel(folder, { backend, label: '--model' });
   const tokenizer = requireTokenizer(loaded);
-  const padId =
-    tokenizer.specialTokens.pad?.id ?? loaded.generation.padTokenId ?? loaded.generation.eosTokenIds[0] ?? 0;
-  let baseName = path.resolve(modelDir);
+  const data = modelData(loaded, tokenizer);
+  let start = path.resolve(folder);
   if (stage !== 'sft' && opts.adapter) {
     // The SFT adapter becomes part of the base; the reference of DPO and GRPO is that merged SFT model.
     loadAdapter(opts.adapter, loaded.model);
     mergeLora(loaded.model);
-    baseName = path.resolve(config.output_dir, 'sft_merged');
-    await saveModel(baseName, loaded.model, { tokenizer });
-    copySideFiles(loaded.dir, baseName);
+    start = path.resolve(config.output_dir, 'sft_merged');
+    await saveModel(start, loaded.model, { tokenizer });
+    copyProcessorFiles(loaded.dir, start);
   }
   if (config.use_peft) {
     applyLora(loaded.model, {
@@ -215,105 +248,93 @@ export async function runTrain(stage: TrainStage, opts: TrainCommandOptions): Pr
       seed: config.seed,
     });
   }
-  const target = makeTarget(loaded, tokenizer, config.use_peft, baseName);
-  const build: { objective: unknown; train: unknown; eval?: unknown } =
+  const target = makeTarget(loaded, tokenizer, config.use_peft, start);
+  const parts =
     stage === 'sft'
-      ? sftParts(config as SftConfig, opts, loaded, tokenizer, padId)
+      ? sftParts(config as SftConfig, opts, loaded, data)
       : stage === 'dpo'
-        ? await dpoParts(config as DpoConfig, opts, loaded, tokenizer, padId, baseName)
-        : await grpoParts(
+        ? await dpoParts(config as DpoConfig, opts, loaded, data, start, backend)
+        : ((await grpoParts(
             config as GrpoConfig,
             { dataset: opts.dataset, stage: rlStage!, uiStructure: opts.uiStructure, imagesDir: opts.imagesDir },
             loaded,
             tokenizer,
-            baseName,
-          );
-  const progress = progressListener(stage);
+            start,
+            backend,
+          )) as unknown as StageParts);
+  const progress = progressListener(hooks.label ?? stage);
   try {
-    const result = await interruptible(async (signal) => {
-      const trainer = new Trainer<unknown, unknown>({
-        config,
-        target,
-        objective: build.objective as TrainingObjective<unknown, unknown>,
-        train: build.train as BatchSource<unknown>,
-        eval: build.eval as BatchSource<unknown> | undefined,
-        signal,
-        onEvent: (e) => {
-          progress.onEvent(e);
-          opts.onEvent?.(e);
-        },
-      });
-      return trainer.run();
-    });
-    if (result.status === 'interrupted') {
-      process.stderr.write(
-        `\nstopped at step ${result.globalStep}; resume with --resume-from-checkpoint ${result.dir}\n`,
-      );
-      throw new InterruptedError();
-    }
+    const result = await new Trainer<CausalLMBatch>({
+      config,
+      target,
+      objective: parts.objective,
+      train: parts.train,
+      eval: parts.eval,
+      evalMetrics: hooks.evalMetrics?.({ loaded, data }),
+      signal,
+      onEvent: (e) => {
+        progress.onEvent(e);
+        hooks.onEvent?.(e);
+      },
+    }).run();
     return { result, outputDir: config.output_dir };
   } finally {
     progress.stop();
+    loaded.model.dispose();
   }
 }
 
-function sftParts(
-  config: SftConfig,
-  opts: TrainCommandOptions,
-  loaded: LoadedModel,
-  tokenizer: Tokenizer,
-  padId: number,
+interface StageParts {
+  objective: TrainingObjective<CausalLMBatch>;
+  train: ExampleBatches<unknown, CausalLMBatch>;
+  eval?: ExampleBatches<unknown, CausalLMBatch>;
+}
+
+function batches<E>(
+  examples: E[],
+  collate: (es: E[]) => CausalLMBatch | Promise<CausalLMBatch>,
+  batchSize: number,
+  seed: number,
+  shuffle: boolean,
+  lengthOf?: (e: E) => number,
 ) {
-  const tokenize = (file: string) => {
-    const records = readPromptCompletions(file);
-    refuseImages(records, loaded.dir);
-    return records.map((r) => tokenizePromptCompletion(tokenizer, r));
-  };
-  const collate = (es: TokenizedExample[]) => collateCausalLM(es, { padId, maxLength: config.max_length });
-  const batches = (examples: TokenizedExample[], batchSize: number, shuffle: boolean) =>
-    new ExampleBatches(examples, collate, {
-      batchSize,
-      seed: config.seed,
-      shuffle,
-      lengthOf: config.group_by_length ? (e: TokenizedExample) => e.inputIds.length : undefined,
-    });
+  return new ExampleBatches(examples, collate, { batchSize, seed, shuffle, lengthOf }) as ExampleBatches<
+    unknown,
+    CausalLMBatch
+  >;
+}
+
+function sftParts(config: SftConfig, opts: TrainInputs, loaded: LoadedModel, data: ModelData): StageParts {
+  const examples = (file: string) => readPromptCompletions(file).map((r) => data.sftExample(r));
+  const collate = (es: TokenizedExample[]) => data.collateSft(es, config.max_length);
+  const lengthOf = config.group_by_length ? (e: TokenizedExample) => e.inputIds.length : undefined;
   return {
-    objective: new SftObjective(causalLMLogits(loaded.model)),
-    train: batches(tokenize(opts.dataset), config.per_device_train_batch_size, true),
-    eval: opts.evalDataset ? batches(tokenize(opts.evalDataset), config.per_device_eval_batch_size, false) : undefined,
+    objective: new SftObjective(data.logits(loaded.model)),
+    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true, lengthOf),
+    eval: opts.evalDataset
+      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
+      : undefined,
   };
 }
 
 async function dpoParts(
   config: DpoConfig,
-  opts: TrainCommandOptions,
+  opts: TrainInputs,
   loaded: LoadedModel,
-  tokenizer: Tokenizer,
-  padId: number,
+  data: ModelData,
   /** The folder of the model DPO starts from (the merged SFT model when an adapter was given). */
   startFolder: string,
-) {
-  const policy = causalLMLogits(loaded.model);
-  const reference = await referenceLogits<typeof loaded.model, PreferenceBatch>(
-    config.use_peft,
-    loaded,
-    startFolder,
-    causalLMLogits,
-  );
-  const tokenize = (file: string): PreferenceExample[] => {
-    const pairs = readPreferencePairs(file);
-    refuseImages(pairs, loaded.dir);
-    return pairs.map((p) => tokenizePreference(tokenizer, p));
-  };
+  backend: Backend,
+): Promise<StageParts> {
+  const policy = data.logits(loaded.model);
+  const reference = await referenceLogits(config.use_peft, loaded, startFolder, backend, data.logits);
+  const examples = (file: string) => readPreferencePairs(file).map((p) => data.preferenceExample(p));
   const collate = (es: PreferenceExample[]) =>
-    collatePreference(es, {
-      padId,
+    data.collatePreference(es, {
       maxPromptLength: config.max_prompt_length,
       maxCompletionLength: config.max_completion_length,
       maxLength: config.max_length,
     });
-  const batches = (examples: PreferenceExample[], batchSize: number, shuffle: boolean) =>
-    new ExampleBatches(examples, collate, { batchSize, seed: config.seed, shuffle });
   return {
     objective: new DpoObjective({
       policy,
@@ -321,8 +342,10 @@ async function dpoParts(
       beta: config.beta,
       lossType: config.loss_type,
       labelSmoothing: config.label_smoothing,
-    }),
-    train: batches(tokenize(opts.dataset), config.per_device_train_batch_size, true),
-    eval: opts.evalDataset ? batches(tokenize(opts.evalDataset), config.per_device_eval_batch_size, false) : undefined,
+    }) as unknown as TrainingObjective<CausalLMBatch>,
+    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true),
+    eval: opts.evalDataset
+      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
+      : undefined,
   };
 }

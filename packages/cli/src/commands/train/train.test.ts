@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadModel, readAdapterConfig } from '@guinav/trainer-core';
+import { loadModel, readAdapterConfig, TINY_VLM_RECIPE } from '@guinav/trainer-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cliHarness } from '../../test-utils/cli-harness.js';
 
-const MODEL = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures', 'models', 'qwen2');
+const FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'test-fixtures');
+const MODEL = path.join(FIXTURES, 'models', 'qwen2');
+const SCREENS = path.join(FIXTURES, 'worlds', 'mini', 'images');
 const { guinav, stderr } = cliHarness();
 
 const temps: string[] = [];
@@ -131,5 +133,82 @@ describe('guinav train', () => {
     expect(await guinav('train', 'sft', '--model', MODEL, '--dataset', sft, '--learning-rate', 'fast')).not.toBe(0);
     expect(stderr()).toMatch(/expected a number for --learning-rate/);
     expect(fs.existsSync(path.join('runs', 'train-sft'))).toBe(false);
+  });
+
+  it('trains the built-in tiny VLM by default on GE-Lab image records, SFT then DPO from its final model', async () => {
+    const dir = tempDir();
+    const answer = (page: string) =>
+      `Explain:click Hotel_1 icon on ${page}.\tAction: click(start_box='<|box_start|>(300,260)<|box_end|>')`;
+    const records = ['page_1', 'page_2', 'page_3'].map((page) => ({
+      messages: [
+        { role: 'user', content: `<image>Instruction: from ${page} to page_0. History: Null` },
+        { role: 'assistant', content: answer(page) },
+      ],
+      images: [path.join(SCREENS, `${page}.png`)],
+    }));
+    const sft = path.join(dir, 'sft.json');
+    fs.writeFileSync(sft, JSON.stringify(records));
+    const out = path.join(dir, 'sft');
+    const code = await guinav(
+      'train',
+      'sft',
+      '--dataset',
+      sft,
+      '--output-dir',
+      out,
+      '--max-steps',
+      '2',
+      '--logging-steps',
+      '1',
+      '--per-device-train-batch-size',
+      '2',
+      '--device',
+      'cpu',
+    );
+    expect(code, stderr()).toBe(0);
+    expect(fs.existsSync(path.join(out, 'base_model', 'processor_config.json'))).toBe(true);
+    for (const f of [
+      'config.json',
+      'model.safetensors',
+      'tokenizer.json',
+      'preprocessor_config.json',
+      'processor_config.json',
+    ]) {
+      expect(fs.existsSync(path.join(out, 'final_model', f)), f).toBe(true);
+    }
+    // The tiny VLM's recipe applies when no model and no learning rate were given (after 1 warmup step).
+    expect(metrics(out)[0]!.learning_rate).toBeCloseTo(TINY_VLM_RECIPE.sft.learning_rate, 10);
+    const dpo = path.join(dir, 'dpo.jsonl');
+    fs.writeFileSync(
+      dpo,
+      jsonl(
+        records.map((r) => ({
+          prompt: r.messages[0]!.content,
+          chosen: r.messages[1]!.content,
+          rejected: 'Explain: this is target page.\tAction: complete',
+          images: r.images,
+        })),
+      ),
+    );
+    const dpoOut = path.join(dir, 'dpo');
+    const dpoCode = await guinav(
+      'train',
+      'dpo',
+      '--model',
+      path.join(out, 'final_model'),
+      '--dataset',
+      dpo,
+      '--output-dir',
+      dpoOut,
+      '--max-steps',
+      '1',
+      '--logging-steps',
+      '1',
+      '--device',
+      'cpu',
+    );
+    expect(dpoCode, stderr()).toBe(0);
+    // The reference is a frozen copy of the SFT model: step 1 starts at ln 2.
+    expect(metrics(dpoOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
   });
 });

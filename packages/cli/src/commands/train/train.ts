@@ -53,7 +53,7 @@ export function registerTrain(program: Command): void {
       `\nReward functions (--reward-funcs, comma-separated): ${GELAB_REWARD_NAMES.join(', ')}.\n` +
         'Defaults: st web_action_match,web_coordinate_match,web_intent_match,format_constraint; ' +
         'mt a2b (multi_turn_func gelab_multi_turn) or a2b_wo (gelab_multi_turn_wo_complete).\n' +
-        'Without --model, the built-in tiny VLM is created in <output-dir>/tiny-vlm.',
+        'Without --model, the built-in tiny VLM is created in <output-dir>/base_model.',
     );
   addConfigFlags(grpo, GrpoConfigSchema).action(async (opts: TrainCommandOptions) => {
     const { result, outputDir } = await runTrain('grpo', opts);

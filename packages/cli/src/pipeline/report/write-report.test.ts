@@ -16,6 +16,7 @@ function stage(step: number, pass: number): StageSummary {
     taskAccuracy: step / 4,
     interactivePass1: { all: pass, '1': pass * 2 },
     coordinateError: 120.5,
+    oodCoordinateError: 210.25,
     seconds: 42,
     oodStaticBuckets: { edge: step, complete: 1 },
     ci95: {

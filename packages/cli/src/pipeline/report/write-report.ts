@@ -50,16 +50,31 @@ function tableRows(stages: Readonly<Record<string, StageSummary>>): string[][] {
     );
   }
   add('task accuracy (test subtree)', (s) => cell(s.taskAccuracy, ci(s, 'taskAccuracy')));
-  const passKeys = [...new Set(names.flatMap((n) => Object.keys(stages[n]!.interactivePass1)))];
+  // `all` first, then the path lengths (JavaScript lists integer-like keys before the others).
+  const passKeys = [...new Set(names.flatMap((n) => Object.keys(stages[n]!.interactivePass1)))].sort((a, b) =>
+    a === 'all' ? -1 : b === 'all' ? 1 : Number(a) - Number(b),
+  );
   for (const k of passKeys) {
     add(k === 'all' ? 'interactive Pass@1' : `  interactive Pass@1, path ${k}`, (s) =>
       cell(s.interactivePass1[k], (s.ci95.interactivePass1 as Record<string, [number, number] | null>)[k]),
     );
   }
-  add('coordinate error (0..1000 units)', (s) => (s.coordinateError === null ? '-' : s.coordinateError.toFixed(1)));
+  const distance = (v: number | null) => (v === null ? '-' : v.toFixed(1));
+  add('coordinate error, in distribution (0..1000 units)', (s) => distance(s.coordinateError));
+  add('coordinate error, test subtree (0..1000 units)', (s) => distance(s.oodCoordinateError));
   add('DPO reward accuracy', (s) => pct(s.rewardAccuracy));
   add('time', (s) => `${s.seconds.toFixed(0)} s`);
   return rows;
+}
+
+/** The stage table as aligned plain text, for the console at the end of a run. */
+export function formatStageTable(stages: Readonly<Record<string, StageSummary>>): string {
+  const header = ['metric', ...Object.keys(stages)];
+  const rows = [header, ...tableRows(stages)];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 function markdown(input: ReportInput, charts: string[]): string {

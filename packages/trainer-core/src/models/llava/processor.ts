@@ -119,25 +119,43 @@ export class LlavaProcessor {
     return { ids, pixelValues: await this.images.loadBatch(imageFiles) };
   }
 
+  /** The prompt's ids: the turns rendered with the generation prompt, images expanded (no pixels read). */
+  promptIds(messages: readonly ChatMessage[]): number[] {
+    return this.encode(this.applyChatTemplate(messages, true));
+  }
+
+  /** An answer's ids as generation produces them: its tokens, then the end-of-turn token. */
+  answerIds(answer: string): number[] {
+    const eos = this.eosTokenId;
+    if (eos === undefined) throw new Error('processor: the tokenizer has no eos_token to end the answer with');
+    return [...this.tokenizer.encode(answer, { addSpecialTokens: false }), eos];
+  }
+
   /**
-   * A training example: the prompt turns rendered with the generation prompt, then the answer and
-   * the end token, tokenized exactly as generation sees them; labels are the ids on the answer and
-   * its end token, -100 on the prompt (completion-only loss).
+   * A training example's ids without its pixels: the prompt tokenized exactly as generation sees
+   * it, then the answer and the end token; labels on the answer and its end token, -100 on the
+   * prompt (completion-only loss). The images are read when the batch is built.
    */
+  supervisedIds(messages: readonly ChatMessage[], answer: string): Omit<SupervisedExample, 'pixelValues'> {
+    const prompt = this.promptIds(messages);
+    const inputIds = Int32Array.from([...prompt, ...this.answerIds(answer)]);
+    const labels = inputIds.map((id, t) => (t < prompt.length ? IGNORE_INDEX : id));
+    return { inputIds, labels, promptLength: prompt.length };
+  }
+
+  /** `supervisedIds` plus the images' pixel values. */
   async supervisedExample(
     messages: readonly ChatMessage[],
     answer: string,
     imageFiles: readonly string[] = [],
   ): Promise<SupervisedExample> {
-    const eos = this.eosTokenId;
-    if (eos === undefined) throw new Error('processor: the tokenizer has no eos_token to end the answer with');
-    const prompt = await this.process(this.applyChatTemplate(messages, true), imageFiles);
-    const inputIds = Int32Array.from([
-      ...prompt.ids,
-      ...this.tokenizer.encode(answer, { addSpecialTokens: false }),
-      eos,
-    ]);
-    const labels = inputIds.map((id, t) => (t < prompt.ids.length ? IGNORE_INDEX : id));
-    return { inputIds, labels, pixelValues: prompt.pixelValues, promptLength: prompt.ids.length };
+    const placeholders = this.applyChatTemplate(messages, true).split(this.imageToken).length - 1;
+    if (placeholders !== imageFiles.length) {
+      throw new Error(
+        `processor: the prompt has ${placeholders} ${this.imageToken} placeholder(s) but ${imageFiles.length} image(s) were given`,
+      );
+    }
+    const example = this.supervisedIds(messages, answer);
+    return imageFiles.length ? { ...example, pixelValues: await this.images.loadBatch(imageFiles) } : example;
   }
 }

@@ -1,0 +1,254 @@
+/**
+ * `guinav pipeline`: world -> data -> evaluation of the base model -> SFT -> evaluation -> DPO
+ * (from the SFT model, which is also its frozen reference) -> evaluation -> report, in one run
+ * folder. The stages are data: each says which modes run it and what it does; the state file
+ * records every finished stage, so a stopped run continues from the last one (`--resume`), and
+ * `--dpo-only` picks up a run's SFT model.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { OnProgress } from '@guinav/data-gen';
+import { type Backend, createTinyVlm, type DeviceChoice, initBackend } from '@guinav/trainer-core';
+import { InterruptedError } from '../interrupt.js';
+import { phaseProgress } from '../progress.js';
+import type { PipelineConfig } from './config.js';
+import { writeManifest } from './manifest.js';
+import { newestRun, type PipelineState, RUNS_DIR, RunFolder, runTimestamp, type StageName } from './run-folder.js';
+import { evaluateGelabStage } from './stages/evaluate-gelab.js';
+import { buildGelabData, buildWorld } from './stages/gelab-data.js';
+import { stageSummaries, writeRunReport } from './stages/report-stage.js';
+import { openStageModel } from './stages/stage-model.js';
+import { type ModelRef, runDpoStage, runSftStage, type TrainedStage } from './stages/train-stage.js';
+import type { StageSummary } from './summary.js';
+
+export type PipelineMode = 'all' | 'sft-only' | 'dpo-only';
+
+export interface PipelineRequest {
+  config: PipelineConfig;
+  mode: PipelineMode;
+  /** The run folder (default: a new `runs/<timestamp>`, or the newest run for --resume / --dpo-only). */
+  out?: string;
+  resume: boolean;
+  /** --dpo-only: the model DPO starts from (a model folder, or a LoRA adapter folder on config.model). */
+  from?: string;
+  /** The command line, for the manifest. */
+  argv: readonly string[];
+  signal?: AbortSignal;
+  print?: (line: string) => void;
+}
+
+export interface PipelineOutcome {
+  runDir: string;
+  stages: Record<string, StageSummary>;
+  files: string[];
+}
+
+interface StageContext {
+  run: RunFolder;
+  config: PipelineConfig;
+  state: PipelineState;
+  backend: Backend;
+  device: DeviceChoice;
+  signal?: AbortSignal;
+  startedAt: Date;
+}
+
+interface StageSpec {
+  name: StageName;
+  modes: readonly PipelineMode[];
+  /** Runs even when an earlier invocation finished it (the report always reflects the latest state). */
+  always?: boolean;
+  run(ctx: StageContext, onProgress: OnProgress): Promise<{ note: string; result?: unknown }>;
+}
+
+const EVERY_MODE = ['all', 'sft-only', 'dpo-only'] as const;
+
+/** The model the run starts from: `model` of the config, or the built-in tiny VLM created in the run. */
+async function baseModel(ctx: StageContext): Promise<ModelRef> {
+  if (ctx.config.model) return { model: ctx.config.model };
+  if (!fs.existsSync(path.join(ctx.run.baseModel, 'config.json'))) {
+    const { model } = await createTinyVlm({ dir: ctx.run.baseModel, size: 'tiny', seed: ctx.config.seed });
+    model.dispose();
+  }
+  return { model: ctx.run.baseModel };
+}
+
+function trained(ctx: StageContext, stage: 'sft' | 'dpo'): ModelRef {
+  const result = ctx.state.stages[stage]?.result as TrainedStage | undefined;
+  if (!result) throw new Error(`${ctx.run.dir}: the ${stage} stage has not finished`);
+  return { model: result.model, ...(result.adapter ? { adapter: result.adapter } : {}) };
+}
+
+async function evaluate(ctx: StageContext, stage: string, ref: ModelRef, onProgress: OnProgress) {
+  if (ref.adapter) {
+    throw new Error(
+      `evaluating an adapter (${ref.adapter}) on ${ref.model} is not supported yet: train without use_peft`,
+    );
+  }
+  const model = await openStageModel(ref.model, stage, ctx.config, ctx.backend);
+  try {
+    const summary = await evaluateGelabStage(ctx.run, ctx.config, stage, model, { onProgress, signal: ctx.signal });
+    const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
+    const pass = summary.interactivePass1.all;
+    return {
+      note: `step accuracy ${pct(summary.staticStepAccuracy)} in distribution, ${pct(summary.oodStaticStepAccuracy)} on the test subtree${pass === undefined ? '' : `, Pass@1 ${pct(pass)}`}`,
+      result: summary,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+function trainNote(t: TrainedStage): string {
+  const best = t.bestMetric === null ? '' : `, best eval_step_accuracy ${(100 * t.bestMetric).toFixed(1)}%`;
+  return `${t.steps} steps${t.stoppedEarly ? ' (stopped early)' : ''}${best}; model in ${t.adapter ?? t.model}`;
+}
+
+const STAGES: readonly StageSpec[] = [
+  {
+    name: 'world',
+    modes: EVERY_MODE,
+    run: async (c, p) => ({ note: await buildWorld(c.run, c.config, { onProgress: p, signal: c.signal }) }),
+  },
+  {
+    name: 'data',
+    modes: EVERY_MODE,
+    run: async (c, p) => ({ note: await buildGelabData(c.run, c.config, { onProgress: p, signal: c.signal }) }),
+  },
+  { name: 'eval-base', modes: ['all', 'sft-only'], run: async (c, p) => evaluate(c, 'base', await baseModel(c), p) },
+  {
+    name: 'sft',
+    modes: ['all', 'sft-only'],
+    run: async (c) => {
+      const result = await runSftStage(c.run, c.config, await baseModel(c), { backend: c.backend, signal: c.signal });
+      return { note: trainNote(result), result };
+    },
+  },
+  { name: 'eval-sft', modes: EVERY_MODE, run: (c, p) => evaluate(c, 'sft', trained(c, 'sft'), p) },
+  {
+    name: 'dpo',
+    modes: ['all', 'dpo-only'],
+    run: async (c) => {
+      const result = await runDpoStage(c.run, c.config, trained(c, 'sft'), { backend: c.backend, signal: c.signal });
+      return { note: trainNote(result), result };
+    },
+  },
+  { name: 'eval-dpo', modes: ['all', 'dpo-only'], run: (c, p) => evaluate(c, 'dpo', trained(c, 'dpo'), p) },
+  {
+    name: 'report',
+    modes: EVERY_MODE,
+    always: true,
+    run: async (c) => {
+      const facts = reportFacts(c);
+      const files = await writeRunReport(c.run, c.state, facts, new Date());
+      return { note: `${files.length} files`, result: files };
+    },
+  },
+];
+
+function reportFacts(c: StageContext): string[] {
+  const d = c.config.data;
+  return [
+    `run ${c.run.dir}, started ${c.startedAt.toISOString()}`,
+    `world: ${d.nodes_per_level ? `nodes per level ${d.nodes_per_level.join(',')}` : `preset ${d.preset}`}, seed ${c.config.seed}; SFT subtrees ${d.sft_subtrees.join(',')}, test subtree ${d.test_subtree}`,
+    `model: ${c.config.model ?? 'built-in tiny VLM'}; device ${c.device.device} (${c.device.reason})`,
+  ];
+}
+
+/** Which run folder this invocation works in, and its state (new or read back). */
+function openRun(request: PipelineRequest, startedAt: Date): { run: RunFolder; state: PipelineState } {
+  const continuing = request.resume || (request.mode === 'dpo-only' && request.from === undefined);
+  const dir = request.out ?? (continuing ? newestRun() : path.join(RUNS_DIR, runTimestamp(startedAt)));
+  if (!dir) {
+    throw new Error(
+      request.resume
+        ? `--resume: no run under ${RUNS_DIR}/ to continue; start one with guinav pipeline`
+        : `--dpo-only: no run under ${RUNS_DIR}/ with an SFT model; give --from CHECKPOINT or run guinav pipeline --sft-only first`,
+    );
+  }
+  const run = new RunFolder(dir);
+  const existing = run.readState();
+  if (existing) {
+    if (!continuing && request.mode !== 'dpo-only') {
+      throw new Error(`--out ${dir}: it holds a pipeline run already; --resume continues it, or choose another --out`);
+    }
+    return { run, state: existing };
+  }
+  if (request.resume)
+    throw new Error(`--resume: ${dir} holds no pipeline run (no ${path.basename(run.file('state'))})`);
+  if (continuing) throw new Error(`--dpo-only: ${dir} holds no pipeline run; give --from CHECKPOINT`);
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+    throw new Error(`--out ${dir}: the folder is not empty and holds no pipeline run; choose an empty or new folder`);
+  }
+  return { run, state: { version: 1, config: request.config, stages: {} } };
+}
+
+/** --dpo-only --from: the given model stands in for the SFT stage, and what came after it is redone. */
+function startDpoFrom(state: PipelineState, from: string, config: PipelineConfig): void {
+  const isAdapter = fs.existsSync(path.join(from, 'adapter_config.json'));
+  if (isAdapter && !config.model)
+    throw new Error(`--from ${from}: an adapter needs the base it was trained on: --model DIR`);
+  const result: TrainedStage = {
+    ...(isAdapter ? { model: config.model!, adapter: from } : { model: from }),
+    steps: 0,
+    stoppedEarly: false,
+    bestMetric: null,
+    bestCheckpoint: null,
+    status: 'completed',
+  };
+  for (const name of ['eval-sft', 'dpo', 'eval-dpo'] as const) delete state.stages[name];
+  state.stages.sft = { finishedAt: new Date().toISOString(), seconds: 0, result };
+}
+
+export async function runPipeline(request: PipelineRequest): Promise<PipelineOutcome> {
+  const print = request.print ?? ((line: string) => console.error(line));
+  const startedAt = new Date();
+  const { run, state } = openRun(request, startedAt);
+  const config = state.config;
+  if (request.mode === 'dpo-only' && request.from) startDpoFrom(state, request.from, config);
+  if (request.mode === 'dpo-only' && !state.stages.sft) {
+    throw new Error(`--dpo-only: ${run.dir} has no finished SFT stage; give --from CHECKPOINT or run --sft-only first`);
+  }
+  const { backend, choice } = await initBackend(config.device);
+  fs.mkdirSync(run.dir, { recursive: true });
+  // The manifest describes how the run was started; continuing it does not rewrite it.
+  if (!fs.existsSync(run.file('manifest'))) await writeManifest(run, config, choice, request.argv, startedAt);
+  await run.writeState(state);
+  print(`guinav pipeline: run ${run.dir} on ${choice.device} (${choice.reason})`);
+  const ctx: StageContext = { run, config, state, backend, device: choice, signal: request.signal, startedAt };
+  let files: string[] = [];
+  for (const spec of STAGES) {
+    if (!spec.modes.includes(request.mode)) continue;
+    if (state.stages[spec.name] && !spec.always) {
+      print(`${spec.name}: done earlier`);
+      continue;
+    }
+    const progress = phaseProgress(spec.name);
+    const started = performance.now();
+    let outcome: { note: string; result?: unknown };
+    try {
+      outcome = await spec.run(ctx, progress.onProgress);
+    } catch (err) {
+      if (request.signal?.aborted) throw stoppedAt(run, spec.name, request.signal);
+      throw err;
+    } finally {
+      progress.stop();
+    }
+    const result = outcome.result as Partial<TrainedStage> | undefined;
+    if (result?.status === 'interrupted') throw stoppedAt(run, spec.name, request.signal);
+    const seconds = (performance.now() - started) / 1000;
+    state.stages[spec.name] = { finishedAt: new Date().toISOString(), seconds, result: outcome.result };
+    await run.writeState(state);
+    if (spec.name === 'report') files = outcome.result as string[];
+    print(`${spec.name}: ${outcome.note} (${seconds.toFixed(0)} s)`);
+  }
+  return { runDir: run.dir, stages: stageSummaries(state), files };
+}
+
+function stoppedAt(run: RunFolder, stage: string, signal: AbortSignal | undefined): InterruptedError {
+  const reason = signal?.reason;
+  process.stderr.write(
+    `\nstopped during ${stage}; the finished stages are kept: guinav pipeline --resume --out ${run.dir} continues\n`,
+  );
+  return reason instanceof InterruptedError ? reason : new InterruptedError();
+}

@@ -1,0 +1,111 @@
+/**
+ * The GE-Lab side of a run's data: the seeded world with its screenshots, the published datasets
+ * (sft.json, test.json, tasks_test.json, ..., dpo.jsonl), and the pipeline's own evaluation sets:
+ * the in-distribution test (the SFT subtrees' steps in test format with points drawn afresh),
+ * a smaller validation set drawn the same way with another seed (it picks the best checkpoint
+ * during training), and the DPO pairs split into training and held-out pairs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  GELAB_OUTPUT_FILES,
+  type GelabTestRecord,
+  gelabTestRecords,
+  hash32,
+  imagePathOf,
+  loadWorld,
+  type OnProgress,
+  parseOutputSize,
+  WORLD_PRESETS,
+  writeGelabDatasets,
+  writeGeneratedWorld,
+} from '@guinav/data-gen';
+import { readJsonFile, writeTextFileAtomic } from '@guinav/trainer-core';
+import type { PipelineConfig } from '../config.js';
+import type { RunFolder } from '../run-folder.js';
+
+/** The pipeline's files beside the published ones in `data/`. */
+export const PIPELINE_DATA_FILES = {
+  idTest: 'id_test.json',
+  validation: 'validation.json',
+  dpoTrain: 'dpo_train.jsonl',
+  dpoEval: 'dpo_eval.jsonl',
+} as const;
+
+interface StageIo {
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+export async function buildWorld(run: RunFolder, config: PipelineConfig, io: StageIo): Promise<string> {
+  const d = config.data;
+  const nodesPerLevel = d.nodes_per_level ?? WORLD_PRESETS[d.preset];
+  const written = await writeGeneratedWorld({
+    outDir: run.world,
+    nodesPerLevel,
+    seed: config.seed,
+    ...(d.nodes_per_level ? {} : { preset: d.preset }),
+    render: { size: parseOutputSize(d.image_size) },
+    onProgress: io.onProgress,
+    signal: io.signal,
+  });
+  return `${written.world.pageIds.length} pages (nodes per level ${nodesPerLevel.join(',')}), screenshots ${d.image_size}`;
+}
+
+/** Every `step`-th record, so a capped set still spans every subtree and path length. */
+function spread<T>(items: readonly T[], cap: number | null): T[] {
+  if (cap === null || items.length <= cap) return [...items];
+  return Array.from({ length: cap }, (_, i) => items[Math.floor((i * items.length) / cap)]!);
+}
+
+async function writeJsonArray(file: string, items: readonly unknown[]): Promise<void> {
+  await writeTextFileAtomic(file, `[\n${items.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+}
+
+async function writeJsonLines(file: string, items: readonly string[]): Promise<void> {
+  await writeTextFileAtomic(file, items.map((l) => `${l}\n`).join(''));
+}
+
+export async function buildGelabData(run: RunFolder, config: PipelineConfig, io: StageIo): Promise<string> {
+  const d = config.data;
+  const { stats } = await writeGelabDatasets({
+    uiStructure: path.join(run.world, 'ui_structure.json'),
+    imagesDir: run.images,
+    outDir: run.data,
+    split: { sftSubtrees: d.sft_subtrees, rlSubtrees: d.rl_subtrees, testSubtree: d.test_subtree },
+    seed: config.seed,
+    imagePaths: 'absolute',
+    dpo: d.dpo_strategies ?? true,
+    ...(d.icon_samples !== null ? { iconSamples: d.icon_samples } : {}),
+    onProgress: io.onProgress,
+    signal: io.signal,
+  });
+  io.signal?.throwIfAborted();
+  const world = await loadWorld(path.join(run.world, 'ui_structure.json'));
+  const imageOf = imagePathOf(world, run.images, run.data, 'absolute');
+  const inDistribution = (seed: number) => gelabTestRecords(world, d.sft_subtrees, { seed, imageOf });
+  const idTest = spread(inDistribution(config.seed), config.eval.id_records);
+  const validation = spread(inDistribution(config.seed + 1), config.eval.validation_records);
+  await writeJsonArray(path.join(run.data, PIPELINE_DATA_FILES.idTest), idTest);
+  await writeJsonArray(path.join(run.data, PIPELINE_DATA_FILES.validation), validation);
+  const pairs = fs
+    .readFileSync(path.join(run.data, GELAB_OUTPUT_FILES.dpo), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const heldOut = (i: number) => hash32(`${config.seed}:dpo-eval:${i}`) / 2 ** 32 < d.dpo_eval_fraction;
+  const dpoEval = pairs.filter((_, i) => heldOut(i));
+  const dpoTrain = pairs.filter((_, i) => !heldOut(i));
+  await writeJsonLines(path.join(run.data, PIPELINE_DATA_FILES.dpoTrain), dpoTrain);
+  await writeJsonLines(path.join(run.data, PIPELINE_DATA_FILES.dpoEval), dpoEval);
+  const counts = stats.files;
+  return (
+    `sft ${counts[GELAB_OUTPUT_FILES.sft]} records, in-distribution test ${idTest.length}, ` +
+    `test subtree ${counts[GELAB_OUTPUT_FILES.test]} steps / ${counts[GELAB_OUTPUT_FILES.tasksTest]} tasks, ` +
+    `DPO pairs ${dpoTrain.length} + ${dpoEval.length} held out`
+  );
+}
+
+/** The test-format records of a data folder's file (in-distribution, validation or the test subtree). */
+export function readTestRecords(file: string): GelabTestRecord[] {
+  return readJsonFile(file) as GelabTestRecord[];
+}

@@ -1,0 +1,114 @@
+/**
+ * The run's report: summary.json for scripts (per stage: the accuracies in 0..1 with their 95%
+ * Wilson intervals, coordinate errors, seconds), and report.md / report.html with the table, the
+ * loss and reward curves from the stages' metrics.jsonl, and a few episode replays per stage.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EpisodeRecord } from '@guinav/eval-env';
+import { writeTextFileAtomic } from '@guinav/trainer-core';
+import type { CurvePoint } from '../report/charts.js';
+import { renderReplay } from '../report/replays.js';
+import { type ReplayEntry, writeReport } from '../report/write-report.js';
+import { type PipelineState, RUN_FILES, type RunFolder } from '../run-folder.js';
+import type { StageSummary } from '../summary.js';
+import { EVAL_FILES } from './evaluate-gelab.js';
+import type { TrainedStage } from './train-stage.js';
+
+/** The evaluated stages, by the name the report and summary.json use. */
+export const EVALUATED = { base: 'eval-base', sft: 'eval-sft', dpo: 'eval-dpo' } as const;
+
+export function stageSummaries(state: PipelineState): Record<string, StageSummary> {
+  const out: Record<string, StageSummary> = {};
+  for (const [name, key] of Object.entries(EVALUATED)) {
+    const summary = state.stages[key]?.result as StageSummary | undefined;
+    if (!summary) continue;
+    const reward = name === 'dpo' ? (state.stages.dpo?.result as TrainedStage | undefined)?.rewardAccuracy : undefined;
+    out[name] = reward === undefined ? summary : { ...summary, rewardAccuracy: reward };
+  }
+  return out;
+}
+
+function readMetricsLog(dir: string): Record<string, number>[] {
+  const file = path.join(dir, 'metrics.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, number>);
+}
+
+/** Points of `keys` (metric name -> series label) from a stage's log. */
+function curve(stage: string, log: readonly Record<string, number>[], keys: Record<string, string>): CurvePoint[] {
+  return log.flatMap((r) =>
+    Object.entries(keys)
+      .filter(([key]) => typeof r[key] === 'number' && Number.isFinite(r[key]))
+      .map(([key, series]) => ({ stage, step: r.step!, series, value: r[key]! })),
+  );
+}
+
+/**
+ * Replays of the same tasks in every stage (so a reader compares like with like): the first task
+ * of each path length, up to `count`.
+ */
+async function drawReplays(run: RunFolder, stages: readonly string[], count: number): Promise<ReplayEntry[]> {
+  const entries: ReplayEntry[] = [];
+  const dir = path.join(run.dir, 'report', 'replays');
+  fs.mkdirSync(dir, { recursive: true });
+  let chosen: number[] | null = null;
+  for (const stage of stages) {
+    const file = path.join(run.evaluation(stage), EVAL_FILES.interactive, 'episodes.jsonl');
+    if (!fs.existsSync(file)) continue;
+    const episodes = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as EpisodeRecord);
+    chosen ??= [...new Map(episodes.map((e) => [e.pathLength, e.taskIndex])).values()].slice(0, count);
+    for (const taskIndex of chosen) {
+      const episode = episodes.find((e) => e.taskIndex === taskIndex);
+      if (!episode) continue;
+      const name = `${stage}-task${taskIndex}.png`;
+      fs.writeFileSync(path.join(dir, name), await renderReplay(episode, run.images));
+      entries.push({
+        stage,
+        task: `${episode.source} to ${episode.target} (path ${episode.pathLength})`,
+        success: episode.success,
+        file: `report/replays/${name}`,
+      });
+    }
+  }
+  return entries;
+}
+
+export async function writeRunReport(
+  run: RunFolder,
+  state: PipelineState,
+  facts: readonly string[],
+  createdAt: Date,
+): Promise<string[]> {
+  const stages = stageSummaries(state);
+  await writeTextFileAtomic(
+    run.file('summary'),
+    `${JSON.stringify({ createdAt: createdAt.toISOString(), run: run.dir, stages }, null, 2)}\n`,
+  );
+  const sftLog = readMetricsLog(run.training('sft'));
+  const dpoLog = readMetricsLog(run.training('dpo'));
+  const losses = { loss: 'train loss', eval_loss: 'eval loss' };
+  const written = await writeReport(run.dir, {
+    title: 'guinav pipeline report',
+    createdAt: createdAt.toISOString(),
+    facts,
+    stages,
+    lossCurves: [...curve('sft', sftLog, losses), ...curve('dpo', dpoLog, losses)],
+    rewardCurves: curve('dpo', dpoLog, {
+      'rewards/chosen': 'chosen',
+      'rewards/rejected': 'rejected',
+      'rewards/margins': 'margin',
+      'eval_rewards/accuracies': 'held-out accuracy',
+    }),
+    replays: await drawReplays(run, Object.keys(stages), state.config.eval.replays),
+  });
+  return [RUN_FILES.summary, ...written];
+}

@@ -1,0 +1,15 @@
+/**
+ * How to train the built-in tiny VLM: full fine-tuning with these settings (TRL / transformers key
+ * names), chosen from the accuracy-versus-time curve measured on the mini world (BENCHMARKS.md).
+ * `guinav train` and `guinav pipeline` start from it when no model folder is given.
+ */
+export const TINY_VLM_RECIPE = {
+  sft: {
+    learning_rate: 1e-3,
+    num_train_epochs: 8,
+    per_device_train_batch_size: 8,
+    warmup_ratio: 0.05,
+    lr_scheduler_type: 'cosine',
+  },
+  dpo: { learning_rate: 1e-4, num_train_epochs: 2, per_device_train_batch_size: 4, beta: 0.1 },
+} as const;
