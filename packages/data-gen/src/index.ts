@@ -43,6 +43,7 @@ export {
   textMatches,
 } from './actions/odyssey-match.js';
 export { evalPythonLiteral, PythonEvalError, type PyValue } from './actions/python-literal.js';
+export { PY_DIGIT, PY_SPACE, PY_WORD, pyDecimalInt, pyStrip } from './actions/python-text.js';
 export { GELAB_OUTPUT_FILE_NAMES, GELAB_OUTPUT_FILES, type GelabOutputFile } from './datasets/dataset-files.js';
 // GE-Lab datasets
 export {
@@ -210,6 +211,7 @@ export {
   gelabTextView,
   gelabUserPrompt,
   type HistoryStep,
+  type HistoryStyle,
   hasGelabTextView,
   type ScreenElement,
 } from './prompts/gelab.js';

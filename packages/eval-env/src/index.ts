@@ -7,6 +7,24 @@ export { ConcurrencyLimiter } from './agents/limiter.js';
 export { dataUrl, type OpenAiContentPart, type OpenAiMessage, toOpenAiMessages } from './agents/openai-messages.js';
 export { OracleAgent } from './agents/oracle.js';
 export { RandomAgent } from './agents/random.js';
+// Rewards (GE-Lab's GRPO reward functions)
+export {
+  a2b,
+  a2bWo,
+  formatConstraint,
+  GELAB_REWARD_NAMES,
+  type GelabRewardName,
+  gelabRewards,
+  isGelabRewardName,
+  type NamedReward,
+  type RewardFunction,
+  type RewardInput,
+  softA2b,
+  webActionMatch,
+  webCoordinateMatch,
+  webCoordinateMatchBbox,
+  webIntentMatch,
+} from './rewards/gelab-rewards.js';
 export { type Accuracy, accuracy, percent } from './score/accuracy.js';
 export { type CoordsMetrics, CoordsPrediction, scoreCoordsFile, scoreCoordsRecords } from './score/coords.js';
 export {
@@ -75,5 +93,12 @@ export {
 } from './sim/runner.js';
 export { hitTest, type PageScreen, pageScreen } from './sim/screen.js';
 export { imageMimeType, type Screenshot, ScreenshotStore } from './sim/screenshots.js';
-export { Simulator, type SimulatorOptions, type StepResult } from './sim/simulator.js';
+export {
+  HISTORY_RULES,
+  type HistoryRule,
+  rolloutNamedIcon,
+  Simulator,
+  type SimulatorOptions,
+  type StepResult,
+} from './sim/simulator.js';
 export { findTaskProblem, loadInteractiveTasks } from './sim/tasks.js';

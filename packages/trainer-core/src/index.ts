@@ -201,6 +201,7 @@ export { SGD, type SgdOptions } from './optim/sgd.js';
 export * from './quant/index.js';
 export { fmix32, hash2 } from './random/hash.js';
 export { TrainingRng, type TrainingRngState } from './random/training-rng.js';
+export * from './rl/index.js';
 export { bytesPerElement, type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
 export { getBackend, type KernelProfiler, runKernel, setBackend, setKernelProfiler } from './tensor/engine.js';
 export {

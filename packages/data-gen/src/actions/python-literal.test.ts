@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evalPythonLiteral, PythonEvalError } from './python-literal.js';
-import { pyLength, pyLevenshtein, pyStrip } from './python-text.js';
+import { PY_DIGIT, PY_SPACE, PY_WORD, pyDecimalInt, pyLength, pyLevenshtein, pyStrip } from './python-text.js';
 
 describe('evalPythonLiteral (what Python 3 eval() gives)', () => {
   it.each([
@@ -64,6 +64,23 @@ describe('Python string semantics', () => {
   it('strip() removes what str.isspace() accepts, not what JS trim() does', () => {
     expect(pyStrip('\u0085\u001c hello \u00a0\u3000')).toBe('hello');
     expect(pyStrip('\ufeffhello')).toBe('\ufeffhello'); // Python keeps the BOM; trim() would drop it
+  });
+
+  it('regex classes \\s, \\d and \\w match what Python 3 matches in a str pattern', () => {
+    const space = new RegExp(`^${PY_SPACE}+$`, 'u');
+    expect(space.test('\u001c\u001f\u0085 \t\n\u3000')).toBe(true);
+    expect(space.test('\ufeff')).toBe(false); // JS \s would match the BOM
+    expect(new RegExp(`^${PY_DIGIT}+$`, 'u').test('12\u0663\uff14')).toBe(true); // ASCII, Arabic-Indic, fullwidth
+    expect(new RegExp(`^${PY_WORD}+$`, 'u').test('click_é2')).toBe(true);
+    expect(new RegExp(`^${PY_WORD}+$`, 'u').test('click(')).toBe(false);
+  });
+
+  it('int() of decimal digits of any script, as Python reads them', () => {
+    expect(pyDecimalInt('507')).toBe(507);
+    expect(pyDecimalInt('\u0663\u0664')).toBe(34); // int('٣٤') == 34
+    expect(pyDecimalInt('\uff11\uff12')).toBe(12); // fullwidth
+    // mathematical digits: five runs of ten in a row (bold, double-struck, ...): U+1D7D8 is a 0
+    expect(pyDecimalInt('\u{1d7d9}\u{1d7d8}')).toBe(10);
   });
 
   it('lengths and edit distances count code points', () => {

@@ -12,6 +12,34 @@ const PY_WHITESPACE = new Set(
   ].map((c) => String.fromCharCode(c)),
 );
 
+/**
+ * Python's `\s` in a str pattern (the same `str.isspace()` set), as a RegExp character class for
+ * patterns compiled with the `u` flag. JS `\s` differs: it lacks U+001C..U+001F and U+0085 and
+ * adds U+FEFF.
+ */
+export const PY_SPACE = `[${[...PY_WHITESPACE].map((c) => `\\u{${c.charCodeAt(0).toString(16)}}`).join('')}]`;
+/** Python's `\d` in a str pattern: any decimal digit (Unicode Nd), for `u` patterns. */
+export const PY_DIGIT = '\\p{Nd}';
+/** Python's `\w` in a str pattern: letters, numbers and the underscore, for `u` patterns. */
+export const PY_WORD = '[\\p{L}\\p{N}_]';
+
+const DECIMAL = /\p{Nd}/u;
+
+/**
+ * `int(s)` of a string of decimal digits (what `\d+` matched): Unicode keeps each script's digits
+ * in runs of ten from 0 to 9, so a digit's value is its distance from the run's start.
+ */
+export function pyDecimalInt(digits: string): number {
+  let value = 0;
+  for (const ch of digits) {
+    const code = ch.codePointAt(0) as number;
+    let before = 0;
+    while (DECIMAL.test(String.fromCodePoint(code - before - 1))) before++;
+    value = value * 10 + (before % 10);
+  }
+  return value;
+}
+
 export function pyStrip(text: string): string {
   let start = 0;
   let end = text.length;

@@ -8,6 +8,7 @@ describe('GELAB_OUTPUT_FILES', () => {
       'icon_captioning.json',
       'icon_grounding.json',
       'st_rl.json',
+      'mt_rl.json',
       'test.json',
       'tasks_test.json',
       'stats.json',

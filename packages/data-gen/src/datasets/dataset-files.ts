@@ -8,6 +8,7 @@ export const GELAB_OUTPUT_FILES = {
   iconCaptioning: 'icon_captioning.json',
   iconGrounding: 'icon_grounding.json',
   stRl: 'st_rl.json',
+  mtRl: 'mt_rl.json',
   test: 'test.json',
   tasksTest: 'tasks_test.json',
   stats: 'stats.json',

@@ -64,6 +64,7 @@ describe('GE-Lab datasets on the gelab shape', () => {
       [F.iconCaptioning]: 2320,
       [F.iconGrounding]: 2320,
       [F.stRl]: 24878,
+      [F.mtRl]: 4324,
       [F.test]: 12439,
       [F.tasksTest]: 2162,
     });
@@ -110,7 +111,22 @@ describe('GE-Lab datasets on the gelab shape', () => {
       'source',
     ]);
     expect(countBy(data.stRl, (r) => r.source)).toEqual({ sub2: 12439, sub3: 12439 });
+    expect(Object.keys(data.mtRl[0] ?? {})).toEqual(Object.keys(data.stRl[0] ?? {}));
     expect(countBy(data.test, (r) => r.source)).toEqual({ sub4: 12439 });
+  });
+
+  it('writes mt_rl.json: every navigation task of the RL subtrees once, as its first step in st_rl', () => {
+    // The published multi-turn set: 2 RL subtrees x 2,162 tasks, each record the task's first step.
+    expect(data.mtRl).toHaveLength(4324);
+    expect(countBy(data.mtRl, (r) => r.source)).toEqual({ sub2: 2162, sub3: 2162 });
+    expect(new Set(data.mtRl.map((r) => `${r.source} ${r.task}`)).size).toBe(4324);
+    expect(data.mtRl.map((r) => r.idx)).toEqual(data.mtRl.map((_, i) => i));
+    const firstSteps = data.stRl.filter((r) => r.problem.endsWith('History: Null'));
+    expect(data.mtRl.map(({ idx: _, ...r }) => r)).toEqual(firstSteps.map(({ idx: _, ...r }) => r));
+    const [first] = data.mtRl;
+    const [, source, target] = /^From (\S+) to (\S+)$/.exec(first?.task ?? '') ?? [];
+    expect(first?.problem).toBe(`<image>Instruction: from ${source} to ${target}. History: Null`);
+    expect(first?.image).toBe(`images/${source}.png`);
   });
 
   it('puts every ground-truth click inside its box, and complete steps carry an empty box', () => {

@@ -60,6 +60,8 @@ export interface GelabDatasets {
   iconCaptioning: GelabSftRecord[];
   iconGrounding: GelabSftRecord[];
   stRl: GelabRlRecord[];
+  /** The RL subtrees' navigation tasks as first-step records (multi-turn RL starts each rollout from one). */
+  mtRl: GelabRlRecord[];
   test: GelabTestRecord[];
   tasksTest: TasksFile;
   dpo?: GelabDpoRecord[];
@@ -142,7 +144,7 @@ function edgeSamples(world: World, index: number, rng: DataRng): NavigationSampl
 
 /**
  * Everything `guinav data gelab` writes, in memory: sft (path data of the SFT subtrees + edge
- * data of ALL subtrees + icon captioning + icon grounding, the last two also on their own), st_rl (path data of the RL subtrees),
+ * data of ALL subtrees + icon captioning + icon grounding, the last two also on their own), st_rl (path data of the RL subtrees), mt_rl (their tasks' first steps),
  * test (path data of the test subtree, with boxes), tasks_test (its navigation tasks), stats,
  * and optionally DPO pairs for the SFT navigation samples.
  */
@@ -182,10 +184,13 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   ]);
   tick();
 
-  const stRl = numbered(
-    split.rlSubtrees.flatMap((i) =>
-      subtreeSamples(world, at(i), rng).map((sample) => rlRecord(sample, `sub${i}`, imageOf)),
-    ),
+  const rlSamples = split.rlSubtrees.flatMap((i) =>
+    subtreeSamples(world, at(i), rng).map((sample) => ({ sample, source: `sub${i}` })),
+  );
+  const stRl = numbered(rlSamples.map(({ sample, source }) => rlRecord(sample, source, imageOf)));
+  // The same first steps as st_rl (same click points): one record per task.
+  const mtRl = numbered(
+    rlSamples.filter(({ sample }) => sample.step === 0).map(({ sample, source }) => rlRecord(sample, source, imageOf)),
   );
   const testData = at(split.testSubtree);
   const test = numbered(
@@ -210,6 +215,7 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
     [names.iconCaptioning]: captioning.length,
     [names.iconGrounding]: grounding.length,
     [names.stRl]: stRl.length,
+    [names.mtRl]: mtRl.length,
     [names.test]: test.length,
     [names.tasksTest]: tasksTest.tasks.length,
   };
@@ -227,6 +233,7 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
     iconCaptioning: numbered(captioning),
     iconGrounding: numbered(grounding),
     stRl,
+    mtRl,
     test,
     tasksTest,
     ...(dpo ? { dpo } : {}),

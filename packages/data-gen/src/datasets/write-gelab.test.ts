@@ -30,7 +30,7 @@ describe('writeGelabDatasets', () => {
       dpo: true,
     });
     expect((await readdir(out)).sort()).toEqual([...GELAB_OUTPUT_FILE_NAMES].sort());
-    expect(files).toHaveLength(8);
+    expect(files).toHaveLength(9);
     const sft = await readJson(path.join(out, F.sft));
     expect(sft).toHaveLength(stats.files[F.sft] as number);
     expect(sft[0].images[0]).toBe(path.join(images(), 'page_0.png'));
@@ -43,6 +43,8 @@ describe('writeGelabDatasets', () => {
     expect(JSON.parse(dpoLines[0] as string)).toHaveProperty('rejected');
     const tasks = await loadTasksFile(path.join(out, F.tasksTest));
     expect(tasks.tasks).toHaveLength(30);
+    // mini: 2 RL subtrees x 30 tasks, one first-step record each.
+    expect(await readJson(path.join(out, F.mtRl))).toHaveLength(60);
   });
 
   it('writes image paths relative to the output folder when asked, and they resolve', async () => {
@@ -112,6 +114,7 @@ describe('writeGelabDatasets', () => {
     expect((await readdir(out)).sort()).toEqual([
       F.iconCaptioning,
       F.iconGrounding,
+      F.mtRl,
       'notes.txt',
       F.sft,
       F.stRl,
@@ -161,7 +164,7 @@ describe('writeGelabDatasets refuses bad inputs before any work', () => {
       onProgress: (e) => events.push(e),
     });
     const writes = events.filter((e) => e.phase === 'write');
-    const arrays = [F.sft, F.iconCaptioning, F.iconGrounding, F.stRl, F.test];
+    const arrays = [F.sft, F.iconCaptioning, F.iconGrounding, F.stRl, F.mtRl, F.test];
     // One chunk per record plus the two brackets of each JSON array, and one per pretty-printed file.
     const total = arrays.reduce((n, f) => n + (stats.files[f] as number) + 2, 0) + 2;
     expect(writes[0]).toEqual({ phase: 'write', done: 0, total });

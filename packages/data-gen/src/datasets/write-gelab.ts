@@ -78,6 +78,7 @@ export async function writeGelabDatasets(
     [names.iconCaptioning, jsonArrayChunks(data.iconCaptioning), data.iconCaptioning.length + 2],
     [names.iconGrounding, jsonArrayChunks(data.iconGrounding), data.iconGrounding.length + 2],
     [names.stRl, jsonArrayChunks(data.stRl), data.stRl.length + 2],
+    [names.mtRl, jsonArrayChunks(data.mtRl), data.mtRl.length + 2],
     [names.test, jsonArrayChunks(data.test), data.test.length + 2],
     prettyJsonOutput(names.tasksTest, data.tasksTest),
     prettyJsonOutput(names.stats, data.stats),

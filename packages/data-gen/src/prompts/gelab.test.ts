@@ -18,6 +18,19 @@ describe('GE-Lab prompts', () => {
     ).toBe('step1: click A icon on page_3.step2: click B icon on page_9.');
   });
 
+  it("writes the RL rollout history as GE-Lab's multi_turn.py builds it: joined with '.', no final period", () => {
+    // multi_turn.py: f"{history}.{next_step}" on "Null", then .replace("Null.", "")
+    const steps = [
+      { icon: 'A', page: 'page_3' },
+      { icon: 'B', page: 'page_9' },
+    ];
+    expect(gelabHistory([], 'rollout')).toBe('Null');
+    expect(gelabHistory(steps.slice(0, 1), 'rollout')).toBe('step1: click A icon on page_3');
+    expect(gelabUserPrompt({ source: 'page_3', target: 'page_12', history: steps, historyStyle: 'rollout' })).toBe(
+      '<image>Instruction: from page_3 to page_12. History: step1: click A icon on page_3.step2: click B icon on page_9',
+    );
+  });
+
   it('puts the element list before the task in text mode and requires the screen', () => {
     const screen = {
       page: 'page_3',

@@ -18,12 +18,18 @@ export function gelabInstruction(source: string, target: string): string {
 }
 
 /**
- * `Null` before the first step; afterwards `step1: click A icon on page_3.step2: click B icon on page_9.`
- * (each step ends with a period and steps are concatenated, as in the released rollout code).
+ * How a history is written. `dataset`: each step ends with a period (`step1: click A icon on
+ * page_3.step2: click B icon on page_9.`), as the published datasets write it. `rollout`: steps
+ * joined with a period and none after the last (`step1: click A icon on page_3.step2: click B icon
+ * on page_9`), as GE-Lab's multi-turn RL rollout code (`swift/plugin/multi_turn.py`) builds it.
  */
-export function gelabHistory(steps: readonly HistoryStep[]): string {
+export type HistoryStyle = 'dataset' | 'rollout';
+
+/** `Null` before the first step; afterwards the steps in the given style (default `dataset`). */
+export function gelabHistory(steps: readonly HistoryStep[], style: HistoryStyle = 'dataset'): string {
   if (steps.length === 0) return 'Null';
-  return steps.map((s, i) => `step${i + 1}: click ${s.icon} icon on ${s.page}.`).join('');
+  const written = steps.map((s, i) => `step${i + 1}: click ${s.icon} icon on ${s.page}`);
+  return style === 'dataset' ? written.map((s) => `${s}.`).join('') : written.join('.');
 }
 
 /** An element of the text view: an icon (or back/home) and its box on the 0..1000 scale. */
@@ -50,6 +56,8 @@ export interface GelabPromptInput {
   source: string;
   target: string;
   history: readonly HistoryStep[];
+  /** Default `dataset`. */
+  historyStyle?: HistoryStyle;
   /** Default `image`: the published format. */
   mode?: ObservationMode;
   /** The current page and its elements; required for `text` and `both`. */
@@ -59,7 +67,7 @@ export interface GelabPromptInput {
 /** The user turn: `<image>Instruction: from page_3 to page_12. History: Null` in image mode. */
 export function gelabUserPrompt(input: GelabPromptInput): string {
   const mode = input.mode ?? 'image';
-  const task = `${gelabInstruction(input.source, input.target)} History: ${gelabHistory(input.history)}`;
+  const task = `${gelabInstruction(input.source, input.target)} History: ${gelabHistory(input.history, input.historyStyle)}`;
   if (mode === 'image') return `${IMAGE_TOKEN}${task}`;
   if (!input.screen) throw new Error(`gelabUserPrompt: observation mode "${mode}" needs the screen's elements`);
   const view = gelabTextView(input.screen.page, input.screen.elements);

@@ -14,7 +14,10 @@ export interface Observation {
   instruction: string;
   /** The history as the prompt shows it: `Null`, or `step1: click A icon on page_3.step2: ...` */
   history: string;
-  /** The clicks behind `history`: every click that changed the page, with the icon hit and the page it was on. */
+  /**
+   * The steps behind `history`: every click that changed the page, with the icon hit and the page
+   * it was on (under the `rollout` history rule: every answer, with the icon it named).
+   */
   historySteps: readonly HistoryStep[];
   /** The page's elements with their boxes on the 0..1000 scale. */
   elements: readonly ScreenElement[];

@@ -47,6 +47,26 @@ describe('Simulator', () => {
     ]);
   });
 
+  it("under GE-Lab's RL rollout rule, every answer adds a step naming the answer's icon, joined without a final period", () => {
+    const sim = textSim({ history: 'rollout', maxSteps: 8 });
+    sim.reset({ source: 'page_0', target: 'page_3' });
+    // Names B_2 but hits A_1: the page follows the hit, the history the name (multi_turn.py: split(" ")[1]).
+    const moved = sim.step(clickText('B_2', 'page_0', 207, 300));
+    expect(moved.record).toMatchObject({ outcome: 'moved', icon: 'A_1', nextPage: 'page_1' });
+    expect(moved.observation.history).toBe('step1: click B_2 icon on page_0');
+    // A miss stays on the page but is written too; so is an answer that is not an action ("None": no second word).
+    const missed = sim.step(clickText('C_3', 'page_1', 10, 990));
+    expect(missed.record.outcome).toBe('miss');
+    const garbled = sim.step('garbage');
+    expect(garbled.record.outcome).toBe('unparseable');
+    expect(garbled.observation.page).toBe('page_1');
+    expect(garbled.observation.messages.at(-1)?.content).toMatch(
+      /Instruction: from page_0 to page_3\. History: step1: click B_2 icon on page_0\.step2: click C_3 icon on page_1\.step3: click None icon on page_1$/,
+    );
+    expect(sim.step(COMPLETE_TEXT)).toMatchObject({ done: true, success: false });
+    expect(sim.trajectory().steps).toHaveLength(4);
+  });
+
   it('follows a click, and the history names the icon actually hit and the page it was on', () => {
     const sim = textSim();
     sim.reset({ source: 'page_0', target: 'page_3' });

@@ -5,6 +5,7 @@ import {
   gelabTextView,
   getPage,
   type HistoryStep,
+  type HistoryStyle,
   type ObservationMode,
   parseGelabAction,
   type World,
@@ -32,6 +33,23 @@ export interface SimulatorOptions {
   imagesDir?: string;
   /** Prepend data-gen's system prompt (only if the model was trained with it). */
   systemPrompt?: boolean;
+  /** Which history the prompts show (default `dataset`; see the class comment). */
+  history?: HistoryRule;
+}
+
+/**
+ * `dataset`: the moves, written as the datasets write them (evaluation). `rollout`: GE-Lab's
+ * multi-turn RL rollout rule (`swift/plugin/multi_turn.py`): every answer that does not end the
+ * episode adds a step, whether the click moved or missed, naming the icon as the answer's second
+ * space-separated word (`Explain:click Hotel_3 icon ...` -> `Hotel_3`; `None` without one) and the
+ * page it was given on, joined with '.' and no final period.
+ */
+export type HistoryRule = HistoryStyle;
+export const HISTORY_RULES: readonly HistoryRule[] = ['dataset', 'rollout'];
+
+/** The icon multi_turn.py writes into the history: `answer.split(" ")[1]`, or `None`. */
+export function rolloutNamedIcon(answer: string): string {
+  return answer.split(' ')[1] ?? 'None';
 }
 
 export interface StepResult {
@@ -52,6 +70,7 @@ export interface StepResult {
  * the page AND the history unchanged (the dataset has no wording for them, so showing one would
  * put the model out of distribution); they still count towards the step limit and are kept in the
  * trajectory. So `observation.step` counts every step while the history numbers only the clicks.
+ * (`history: 'rollout'` switches to GE-Lab's RL rollout rule instead, see HistoryRule.)
  */
 export class Simulator {
   readonly mode: ObservationMode;
@@ -59,6 +78,7 @@ export class Simulator {
   readonly maxSteps: number;
   private readonly screenshots: ScreenshotStore | undefined;
   private readonly systemPrompt: boolean;
+  readonly historyRule: HistoryRule;
   private goal: NavigationGoal | undefined;
   private page = '';
   private history: HistoryStep[] = [];
@@ -80,6 +100,7 @@ export class Simulator {
       throw new Error(`observation mode "${this.mode}" needs screenshots (an images folder); use "text" without one`);
     }
     this.systemPrompt = options.systemPrompt ?? false;
+    this.historyRule = options.history ?? 'dataset';
   }
 
   /** Starts an episode on the task's source page. */
@@ -121,9 +142,12 @@ export class Simulator {
         record = { ...base, outcome: 'no-transition', point: parsed.point, icon: hit.name, nextPage: this.page };
       } else {
         record = { ...base, outcome: 'moved', point: parsed.point, icon: hit.name, nextPage: next };
-        this.history.push({ icon: hit.name, page: this.page });
+        if (this.historyRule === 'dataset') this.history.push({ icon: hit.name, page: this.page });
         this.page = next;
       }
+    }
+    if (this.historyRule === 'rollout' && record.outcome !== 'complete') {
+      this.history.push({ icon: rolloutNamedIcon(actionText), page: record.page });
     }
     return this.finishStep(trace, record);
   }
@@ -154,7 +178,7 @@ export class Simulator {
       page: this.page,
       step: trace.steps.length,
       instruction: gelabInstruction(goal.source, goal.target),
-      history: gelabHistory(this.history),
+      history: gelabHistory(this.history, this.historyRule),
       historySteps: [...this.history],
       elements: screen.elements,
       textView: gelabTextView(this.page, screen.elements),
@@ -162,6 +186,7 @@ export class Simulator {
         source: goal.source,
         target: goal.target,
         history: this.history,
+        historyStyle: this.historyRule,
         mode: this.mode,
         screen: shown,
         system: this.systemPrompt,

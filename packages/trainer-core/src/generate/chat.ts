@@ -40,9 +40,12 @@ export interface ChatPrompt {
   generation?: RowGenerationOptions;
 }
 
-/** A reply: the generation result and the prompt's length in tokens (images expanded). */
+/** A reply: the generation result, and the prompt exactly as the model saw it (what RL trains on). */
 export interface ChatReply extends GenerationResult {
+  /** The prompt's length in tokens (images expanded). */
   promptTokens: number;
+  /** Its ids with the images expanded, the pixels, the seed. */
+  prompt: GenerationRequest;
 }
 
 /** A prompt that could not be prepared (a missing image, a placeholder count that does not match): the caller's fault. */
@@ -102,7 +105,7 @@ export abstract class BatchedChat {
     let next = 0;
     return prepared.map((p) =>
       p.status === 'fulfilled'
-        ? { ...results[next++]!, promptTokens: p.value.ids.length }
+        ? { ...results[next++]!, promptTokens: p.value.ids.length, prompt: p.value }
         : new BatchItemFailure(new PromptError(p.reason)),
     );
   }

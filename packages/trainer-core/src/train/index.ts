@@ -34,6 +34,7 @@ export { type ModuleTargetOptions, moduleTarget } from './module-target.js';
 export { causalLMLogits, type LogitsModel, SftObjective } from './sft-objective.js';
 export {
   type BatchSource,
+  type ObjectiveContext,
   type ObjectiveOutput,
   Trainer,
   type TrainerEvent,

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseLlamaConfig } from '../models/llama/config.js';
 import { LlamaForCausalLM } from '../models/llama/modeling.js';
 import { IGNORE_INDEX } from '../ops/loss.js';
 import { TrainingRng } from '../random/training-rng.js';
+import { MICRO_LLAMA } from '../test-utils/micro-llama.js';
 import { ExampleBatches } from './batches.js';
 import { type CausalLMBatch, collateCausalLM, type TokenizedExample } from './causal-lm-batch.js';
 import { listCheckpoints } from './checkpoint.js';
@@ -17,14 +17,6 @@ import { Trainer, type TrainerEvent } from './trainer.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-trainer-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let runs = 0;
-
-const modelConfig = parseLlamaConfig({
-  vocab_size: 16,
-  hidden_size: 16,
-  intermediate_size: 32,
-  num_hidden_layers: 1,
-  num_attention_heads: 2,
-});
 
 /** "prompt" tokens a, b then the completion: a+1, b+1 (mod 14), 15 as end; loss on the completion only. */
 function examples(n: number, seed: number): TokenizedExample[] {
@@ -47,7 +39,7 @@ function setup(overrides: Record<string, unknown>, data = examples(24, 1)) {
     save_steps: 1000,
     ...overrides,
   });
-  const model = new LlamaForCausalLM(modelConfig, { seed: 3 });
+  const model = new LlamaForCausalLM(MICRO_LLAMA, { seed: 3 });
   const batches = new ExampleBatches(data, (es) => collateCausalLM(es, { padId: 0 }), {
     batchSize: config.per_device_train_batch_size,
     seed: config.seed,

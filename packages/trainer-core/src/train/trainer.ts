@@ -1,5 +1,5 @@
 /**
- * The training loop, shared by every objective (SFT here, DPO in @guinav/dpo, GRPO later): micro-
+ * The training loop, shared by every objective (SFT here, DPO in @guinav/dpo, GRPO in rl/): micro-
  * batches with gradient accumulation, clipping, AdamW with the Hugging Face parameter groups, the
  * learning-rate schedule, logging (metrics.jsonl + TensorBoard, TRL's key names), evaluation,
  * checkpoints with rotation, exact resume, a clean stop on request, and a stop with a clear
@@ -54,9 +54,21 @@ export interface ObjectiveOutput {
   tokens: number;
 }
 
-/** An objective turns a batch into a loss and metrics (SFT cross-entropy, DPO, GRPO). */
-export interface TrainingObjective<B> {
-  forward(batch: B, context: { training: boolean; rng: TrainingRng }): ObjectiveOutput;
+export interface ObjectiveContext {
+  training: boolean;
+  /** The trainer's generator (checkpoints save its state, so a resumed run draws the same numbers). */
+  rng: TrainingRng;
+}
+
+/**
+ * An objective turns a batch into a loss and metrics (SFT cross-entropy, DPO, GRPO). `prepare`,
+ * when present, is the asynchronous work a batch needs first, outside the step's gradient scope
+ * (GRPO samples and scores its rollouts there); its result is what `forward` gets. Without it,
+ * `forward` gets the batch as it is (P = B).
+ */
+export interface TrainingObjective<B, P = B> {
+  prepare?(batch: B, context: ObjectiveContext): Promise<P>;
+  forward(batch: P, context: ObjectiveContext): ObjectiveOutput;
 }
 
 /**
@@ -74,10 +86,10 @@ export type TrainerEvent =
   | { type: 'log'; step: number; record: LogRecord }
   | { type: 'checkpoint'; step: number; dir: string };
 
-export interface TrainerOptions<B> {
+export interface TrainerOptions<B, P = B> {
   config: TrainingConfig;
   target: TrainingTarget;
-  objective: TrainingObjective<B>;
+  objective: TrainingObjective<B, P>;
   train: BatchSource<B>;
   eval?: BatchSource<B>;
   /**
@@ -136,7 +148,7 @@ function checkBestModelSettings(c: TrainingConfig): void {
   }
 }
 
-export class Trainer<B> {
+export class Trainer<B, P = B> {
   private readonly config: TrainingConfig;
   private readonly optimizer: AdamW;
   private readonly scheduler: LrScheduler;
@@ -147,7 +159,7 @@ export class Trainer<B> {
   private lastCheckpoint: string | null = null;
   private stopEarly = false;
 
-  constructor(private readonly o: TrainerOptions<B>) {
+  constructor(private readonly o: TrainerOptions<B, P>) {
     const c = o.config;
     this.config = c;
     const batches = o.train.batchesPerEpoch;
@@ -287,6 +299,12 @@ export class Trainer<B> {
     return this.o.target.trainableParameters().map(([, t]) => t);
   }
 
+  /** The batch `forward` takes: the objective's prepared form, or the batch itself. */
+  private async prepared(batch: B, context: ObjectiveContext): Promise<P> {
+    const prepare = this.o.objective.prepare;
+    return prepare ? prepare.call(this.o.objective, batch, context) : (batch as unknown as P);
+  }
+
   /** One optimizer step's micro-batches: forward, loss / accumulation, backward; returns tokens fed. */
   private async trainStep(sums: MetricSums): Promise<number> {
     const c = this.config;
@@ -296,10 +314,11 @@ export class Trainer<B> {
     const first = (step % this.stepsPerEpoch) * c.gradient_accumulation_steps;
     const count = Math.min(c.gradient_accumulation_steps, src.batchesPerEpoch - first);
     let tokens = 0;
+    const context = { training: true, rng: this.rng };
     for (let k = 0; k < count; k++) {
-      const batch = await src.batch(epoch, first + k);
+      const batch = await this.prepared(await src.batch(epoch, first + k), context);
       tidy(() => {
-        const out = this.o.objective.forward(batch, { training: true, rng: this.rng });
+        const out = this.o.objective.forward(batch, context);
         scale(out.loss, 1 / count).backward();
         sums.add({ loss: out.loss, ...out.metrics });
         tokens += out.tokens;
@@ -349,11 +368,12 @@ export class Trainer<B> {
     const sums = new MetricSums();
     this.o.target.setTraining(false);
     try {
+      const context = { training: false, rng: this.rng };
       for (let i = 0; i < (src?.batchesPerEpoch ?? 0); i++) {
-        const batch = await src!.batch(0, i);
+        const batch = await this.prepared(await src!.batch(0, i), context);
         noGrad(() =>
           tidy(() => {
-            const out = this.o.objective.forward(batch, { training: false, rng: this.rng });
+            const out = this.o.objective.forward(batch, context);
             sums.add({ loss: out.loss, ...out.metrics });
           }),
         );

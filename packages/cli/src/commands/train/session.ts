@@ -1,8 +1,8 @@
 /**
  * One training run from the CLI: the config (defaults < --config file < flags), the backend, the
  * model (a Hugging Face folder, or the built-in tiny VLM), LoRA when asked, the data tokenized for
- * that model, the objective (SFT or DPO) and the shared Trainer, with Ctrl-C / SIGTERM saving a
- * checkpoint before exiting.
+ * that model, the objective (SFT, DPO or GRPO) and the shared Trainer, with Ctrl-C / SIGTERM saving
+ * a checkpoint before exiting.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,8 @@ import {
   type DpoConfig,
   DpoConfigSchema,
   ExampleBatches,
+  type GrpoConfig,
+  GrpoConfigSchema,
   initBackend,
   type LoadedModel,
   loadAdapter,
@@ -41,14 +43,17 @@ import {
   type TrainingObjective,
   type TrainingTarget,
   type TrainResult,
-  withLoraDisabled,
 } from '@guinav/trainer-core';
 import { InterruptedError, interruptible } from '../../interrupt.js';
 import { createProgressDisplay } from '../../progress.js';
+import { grpoParts, parseRlStage } from '../../rl/grpo-parts.js';
 import { configFromFlags } from './config-flags.js';
 import { type ModelData, modelData } from './model-data.js';
+import { referenceLogits } from './reference.js';
 
-export type TrainStage = 'sft' | 'dpo';
+export type TrainStage = 'sft' | 'dpo' | 'grpo';
+type StageConfig = SftConfig | DpoConfig | GrpoConfig;
+const SCHEMAS = { sft: SftConfigSchema, dpo: DpoConfigSchema, grpo: GrpoConfigSchema } as const;
 
 export interface TrainCommandOptions extends TrainInputs {
   config?: string;
@@ -58,14 +63,14 @@ export interface TrainCommandOptions extends TrainInputs {
 /** The stage's config: defaults (the tiny VLM's recipe when no --model), then the --config file, then the flags. */
 export function resolveTrainConfig(stage: 'sft', opts: TrainCommandOptions): SftConfig;
 export function resolveTrainConfig(stage: 'dpo', opts: TrainCommandOptions): DpoConfig;
-export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): SftConfig | DpoConfig {
+export function resolveTrainConfig(stage: 'grpo', opts: TrainCommandOptions): GrpoConfig;
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): StageConfig;
+export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): StageConfig {
   const file = opts.config ? readConfigFile(opts.config) : {};
-  const recipe = opts.model ? {} : TINY_VLM_RECIPE[stage];
+  const recipe = opts.model || stage === 'grpo' ? {} : TINY_VLM_RECIPE[stage];
   const merged = { output_dir: path.join('runs', `train-${stage}`), ...recipe, ...file, ...configFromFlags(opts) };
   const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
-  return stage === 'sft'
-    ? parseTrainingConfig(SftConfigSchema, merged, source)
-    : parseTrainingConfig(DpoConfigSchema, merged, source);
+  return parseTrainingConfig(SCHEMAS[stage], merged, source);
 }
 
 function requireTokenizer(loaded: LoadedModel): Tokenizer {
@@ -74,16 +79,18 @@ function requireTokenizer(loaded: LoadedModel): Tokenizer {
   return loaded.tokenizer;
 }
 
+/** A VLM folder's processor files travel with it (into checkpoints, final models, merged models). */
+function copyProcessorFiles(from: string, to: string): void {
+  for (const f of ['preprocessor_config.json', 'processor_config.json']) {
+    const file = path.join(from, f);
+    if (fs.existsSync(file)) fs.copyFileSync(file, path.join(to, f));
+  }
+}
+
 /** What training writes: the adapter (LoRA) or the whole model, with its tokenizer. */
 function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, baseName: string): TrainingTarget {
   const model = loaded.model;
-  const extraFiles = async (dir: string) => {
-    // A VLM folder's processor files travel with it.
-    for (const f of ['preprocessor_config.json', 'processor_config.json']) {
-      const from = path.join(loaded.dir, f);
-      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, f));
-    }
-  };
+  const extraFiles = async (dir: string) => copyProcessorFiles(loaded.dir, dir);
   if (lora) {
     return adapterTarget(model, {
       baseModelNameOrPath: baseName,
@@ -110,7 +117,7 @@ function progressListener(stage: string): { onEvent: (e: TrainerEvent) => void; 
       if (e.type === 'log') {
         const r = e.record;
         last = Object.fromEntries(
-          Object.entries({ loss: r.loss ?? r.eval_loss, lr: r.learning_rate })
+          Object.entries({ loss: r.loss ?? r.eval_loss, reward: r.reward, lr: r.learning_rate })
             .filter(([, v]) => v !== undefined)
             .map(([k, v]) => [k, k === 'lr' ? v!.toExponential(2) : v!.toFixed(4)]),
         );
@@ -139,8 +146,13 @@ export interface TrainInputs {
   evalDataset?: string;
   /** A model folder; none: (SFT) the built-in tiny VLM, created in the output folder. */
   model?: string;
-  /** DPO: the SFT adapter DPO starts from (merged into the base; a fresh adapter trains on top). */
+  /** DPO, GRPO: the SFT adapter the stage starts from (merged into the base; a fresh adapter trains on top). */
   adapter?: string;
+  /** GRPO: st (st_rl.json) or mt (mt_rl.json). */
+  stage?: string;
+  /** GRPO: the world (multi-turn rollouts, the a2b rewards) and its screenshots. */
+  uiStructure?: string;
+  imagesDir?: string;
 }
 
 /** The model being trained, as hooks see it. */
@@ -171,13 +183,13 @@ async function modelFolder(stage: TrainStage, opts: TrainInputs, config: Trainin
   return dir;
 }
 
-/** `guinav train sft|dpo`: the config from defaults, file and flags, then the run; Ctrl-C saves a checkpoint. */
+/** `guinav train sft|dpo|grpo`: the config from defaults, file and flags, then the run; Ctrl-C saves a checkpoint. */
 export async function runTrain(
   stage: TrainStage,
   opts: TrainCommandOptions,
   events?: (e: TrainerEvent) => void,
 ): Promise<TrainOutcome> {
-  const config = stage === 'sft' ? resolveTrainConfig('sft', opts) : resolveTrainConfig('dpo', opts);
+  const config = resolveTrainConfig(stage, opts);
   const outcome = await interruptible((signal) => trainModel(stage, config, opts, { onEvent: events }, signal));
   if (outcome.result.status === 'interrupted') {
     process.stderr.write(
@@ -195,7 +207,7 @@ export async function runTrain(
  */
 export async function trainModel(
   stage: TrainStage,
-  config: SftConfig | DpoConfig,
+  config: StageConfig,
   opts: TrainInputs,
   hooks: TrainHooks = {},
   signal?: AbortSignal,
@@ -207,8 +219,11 @@ export async function trainModel(
       { label: '--eval-dataset', path: opts.evalDataset ?? '' },
       { label: '--model', path: opts.model ?? '' },
       { label: '--adapter', path: opts.adapter ?? '' },
+      { label: '--ui-structure', path: opts.uiStructure ?? '' },
+      { label: '--images-dir', path: opts.imagesDir ?? '' },
     ].filter((p) => p.path !== ''),
   );
+  const rlStage = stage === 'grpo' ? parseRlStage(opts.stage) : undefined;
   const backend = hooks.backend ?? (await initBackend(config.device)).backend;
   const folder = await modelFolder(stage, opts, config);
   if (config.quantize === 'nf4' && !config.use_peft) {
@@ -220,12 +235,13 @@ export async function trainModel(
   const tokenizer = requireTokenizer(loaded);
   const data = modelData(loaded, tokenizer);
   let start = path.resolve(folder);
-  if (stage === 'dpo' && opts.adapter) {
-    // The SFT adapter becomes part of the base; DPO's reference is that merged SFT model.
+  if (stage !== 'sft' && opts.adapter) {
+    // The SFT adapter becomes part of the base; the reference of DPO and GRPO is that merged SFT model.
     loadAdapter(opts.adapter, loaded.model);
     mergeLora(loaded.model);
     start = path.resolve(config.output_dir, 'sft_merged');
     await saveModel(start, loaded.model, { tokenizer });
+    copyProcessorFiles(loaded.dir, start);
   }
   if (config.use_peft) {
     applyLora(loaded.model, {
@@ -241,7 +257,16 @@ export async function trainModel(
   const parts =
     stage === 'sft'
       ? sftParts(config as SftConfig, opts, loaded, data)
-      : await dpoParts(config as DpoConfig, opts, loaded, data, start, backend);
+      : stage === 'dpo'
+        ? await dpoParts(config as DpoConfig, opts, loaded, data, start, backend)
+        : ((await grpoParts(
+            config as GrpoConfig,
+            { dataset: opts.dataset, stage: rlStage!, uiStructure: opts.uiStructure, imagesDir: opts.imagesDir },
+            loaded,
+            tokenizer,
+            start,
+            backend,
+          )) as unknown as StageParts);
   const progress = progressListener(hooks.label ?? stage);
   try {
     const result = await new Trainer<CausalLMBatch>({
@@ -307,16 +332,7 @@ async function dpoParts(
   backend: Backend,
 ): Promise<StageParts> {
   const policy = data.logits(loaded.model);
-  let reference: (b: CausalLMBatch) => ReturnType<typeof policy>;
-  if (config.use_peft) {
-    // With an adapter, the model without it is the reference (the merged SFT model, or the base).
-    reference = (b) => withLoraDisabled(loaded.model, () => policy(b));
-  } else {
-    // Full fine-tuning: a frozen copy of the model DPO starts from.
-    const frozen = await loadModel(startFolder, { backend, tokenizer: false });
-    frozen.model.freeze().eval();
-    reference = data.logits(frozen.model);
-  }
+  const reference = await referenceLogits(config.use_peft, loaded, startFolder, backend, data.logits);
   const examples = (file: string) => readPreferencePairs(file).map((p) => data.preferenceExample(p));
   const collate = (es: PreferenceExample[]) =>
     data.collatePreference(es, {

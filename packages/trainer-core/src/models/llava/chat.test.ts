@@ -23,7 +23,11 @@ describe('LlavaChat', () => {
         suppressTokenIds: [processor.imageTokenId],
         tokenizer: processor.tokenizer,
       });
-      expect(replies[i]).toEqual({ ...alone, promptTokens: ids.length });
+      const { prompt, ...reply } = replies[i]!;
+      expect(reply).toEqual({ ...alone, promptTokens: ids.length });
+      // the prompt as the model saw it comes back with the reply (RL trains on it)
+      expect(prompt.ids).toEqual(ids);
+      expect(prompt.pixelValues).toEqual(pixelValues);
       expect(typeof replies[i]!.text).toBe('string');
     }
     const mixed = await Promise.allSettled([chat.respond(prompts[0]!), chat.respond({ ...prompts[1]!, images: [] })]);

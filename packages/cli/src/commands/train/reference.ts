@@ -1,0 +1,22 @@
+/**
+ * The reference model of DPO and GRPO: the model the stage starts from, frozen. With LoRA that is
+ * the trained model with its adapter switched off (the base, or the merged SFT model); after full
+ * fine-tuning it is a frozen copy loaded from the folder the stage started from.
+ */
+import { type Backend, type LoadedModel, loadModel, type Tensor, withLoraDisabled } from '@guinav/trainer-core';
+
+export async function referenceLogits<B>(
+  usePeft: boolean,
+  loaded: LoadedModel,
+  startFolder: string,
+  backend: Backend,
+  logitsOf: (model: LoadedModel['model']) => (batch: B) => Tensor,
+): Promise<(batch: B) => Tensor> {
+  if (usePeft) {
+    const policy = logitsOf(loaded.model);
+    return (b) => withLoraDisabled(loaded.model, () => policy(b));
+  }
+  const frozen = await loadModel(startFolder, { backend, tokenizer: false });
+  frozen.model.freeze().eval();
+  return logitsOf(frozen.model);
+}
