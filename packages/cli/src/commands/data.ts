@@ -11,6 +11,8 @@ import {
   IMAGE_PATH_STYLES,
   type ImagePathStyle,
   type MinDistance,
+  OBSERVATION_MODES,
+  type ObservationMode,
   ODYSSEY_DPO_STRATEGIES,
   ODYSSEY_PROMPT_FORMATS,
   type OdysseyDpoStrategy,
@@ -37,6 +39,7 @@ export interface DataGelabOptions {
   dpoStrategies?: GelabDpoStrategy[];
   iconSamples?: number;
   imagePaths: ImagePathStyle;
+  observation?: ObservationMode;
 }
 
 export interface DataOdysseyDpoOptions {
@@ -95,6 +98,7 @@ export async function dataGelab(opts: DataGelabOptions): Promise<string> {
         imagePaths: opts.imagePaths,
         ...(opts.iconSamples !== undefined ? { iconSamples: opts.iconSamples } : {}),
         ...(opts.dpo || opts.dpoStrategies ? { dpo: opts.dpoStrategies ?? true } : {}),
+        observation: opts.observation,
         onProgress: progress.onProgress,
         signal,
       }),
@@ -196,6 +200,14 @@ export function registerData(program: Command): void {
       )
         .choices(IMAGE_PATH_STYLES)
         .default('absolute'),
+    )
+    .addOption(
+      new Option(
+        '--observation <mode>',
+        'how prompts show the screen: image (published), text (elements with boxes, for text models; no icon captioning/grounding) or both',
+      )
+        .choices(OBSERVATION_MODES)
+        .default('image'),
     )
     .action(async (opts: DataGelabOptions) => {
       console.log(await dataGelab(opts));

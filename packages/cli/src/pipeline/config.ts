@@ -5,7 +5,7 @@
  * out comes from the built-in recipe. Everything is validated before any work starts, with the
  * key path (`sft.learning_rate`) in the message.
  */
-import { GELAB_DPO_STRATEGIES } from '@guinav/data-gen';
+import { GELAB_DPO_STRATEGIES, OBSERVATION_MODES, type ObservationMode } from '@guinav/data-gen';
 import {
   type DpoConfig,
   DpoConfigSchema,
@@ -16,6 +16,7 @@ import {
   TINY_VLM_RECIPE,
 } from '@guinav/trainer-core';
 import { z } from 'zod';
+import { isVisionModel } from '../serving/local-model.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -46,6 +47,8 @@ export const PipelineDataSchema = z
     sft_subtrees: z.array(nonNegativeInt).min(1).default([0, 1]),
     rl_subtrees: z.array(nonNegativeInt).default([2, 3]),
     test_subtree: nonNegativeInt.default(4),
+    /** How prompts show the screen: image, text (elements with boxes) or both; null: image for a vision model, text for a text model. */
+    observation: z.enum(OBSERVATION_MODES).nullable().default(null),
     /** Rejection strategies of the DPO pairs (default all). */
     dpo_strategies: z.array(z.enum(GELAB_DPO_STRATEGIES)).min(1).nullable().default(null),
     /** Icon captioning and grounding samples each (null: one per icon occurrence). */
@@ -99,6 +102,12 @@ export const PipelineConfigSchema = z
 
 export type PipelineConfig = z.output<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
+
+/** The observation the run's data and simulator use: the config's, else what the model can see. */
+export function runObservation(config: PipelineConfig): ObservationMode {
+  if (config.data.observation) return config.data.observation;
+  return config.model && !isVisionModel(config.model, 'model') ? 'text' : 'image';
+}
 
 /** What a stage's training adds on top of the recipe: evaluation each epoch and the best checkpoint kept. */
 const PIPELINE_TRAINING = {

@@ -53,7 +53,11 @@ async function probeStep(
 }
 
 function countRecords(file: string): number {
-  if (file.endsWith('.jsonl')) return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+  if (file.endsWith('.jsonl'))
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
   return (readJsonFile(file) as unknown[]).length;
 }
 
@@ -61,7 +65,10 @@ function countRecords(file: string): number {
 function plannedSteps(config: PipelineConfig, stage: 'sft' | 'dpo', records: number): number {
   const c = stageTrainingConfig(config, stage, '.');
   if (c.max_steps > 0) return c.max_steps;
-  const perEpoch = Math.max(1, Math.ceil(Math.ceil(records / c.per_device_train_batch_size) / c.gradient_accumulation_steps));
+  const perEpoch = Math.max(
+    1,
+    Math.ceil(Math.ceil(records / c.per_device_train_batch_size) / c.gradient_accumulation_steps),
+  );
   return Math.ceil(c.num_train_epochs * perEpoch);
 }
 
@@ -78,7 +85,9 @@ export async function estimateRemaining(
   const dpoRecords = countRecords(dpoFile);
   const sftSteps = stages.sft ? plannedSteps(config, 'sft', sftRecords) : 0;
   const dpoSteps = stages.dpo ? plannedSteps(config, 'dpo', dpoRecords) : 0;
-  const sftStep = sftSteps ? await probeStep('sft', config, { ...base, dataset: path.join(run.data, GELAB_OUTPUT_FILES.sft) }, backend) : 0;
+  const sftStep = sftSteps
+    ? await probeStep('sft', config, { ...base, dataset: path.join(run.data, GELAB_OUTPUT_FILES.sft) }, backend)
+    : 0;
   const dpoStep = dpoSteps ? await probeStep('dpo', config, { ...base, dataset: dpoFile }, backend) : 0;
   // Each later evaluation is about the base one; validation during training adds its share per epoch.
   const idRecords = countRecords(path.join(run.data, PIPELINE_DATA_FILES.idTest));

@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
+import { LLAMA_FIXTURE } from '../test-utils/fixtures.js';
 import { STAGE_NAMES } from './run-folder.js';
 
 const { guinav, stderr, stdout } = cliHarness();
@@ -183,4 +184,32 @@ describe('guinav pipeline (tiny config)', () => {
     expect(stderr()).toMatch(/missing\.yaml: cannot read the config file/);
     expect(fs.existsSync(out)).toBe(false);
   });
+});
+
+describe('guinav pipeline --model (a text model)', () => {
+  it('trains a LoRA adapter on text observations and evaluates the adapter on its base', async () => {
+    const out = path.join(root, 'text-run');
+    const config = path.join(root, 'text.yaml');
+    // TINY with LoRA in the SFT section.
+    fs.writeFileSync(config, TINY.replace('sft:\n', 'sft:\n  use_peft: true\n  lora_r: 4\n'));
+    const code = await guinav('pipeline', '--config', config, '--model', LLAMA_FIXTURE, '--sft-only', '--out', out);
+    expect(code, stderr()).toBe(0);
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(out, file), 'utf8'));
+    // Text observation: the screen as elements, no screenshot, no picture questions.
+    const sft = read('data/sft.json') as { messages: { content: string }[]; images: string[]; source: string }[];
+    expect(sft.every((r) => r.images.length === 0 && !r.messages[0]!.content.includes('<image>'))).toBe(true);
+    expect(sft[0]!.messages[0]!.content).toMatch(/^Screen: page_\d+\nElements/);
+    expect(sft.some((r) => r.source === 'captioning' || r.source === 'grounding')).toBe(false);
+    const state = read('pipeline-state.json');
+    expect(state.stages.sft.result.adapter).toBe(path.join(out, 'sft', 'final_model'));
+    expect(fs.existsSync(path.join(out, 'sft', 'final_model', 'adapter_config.json'))).toBe(true);
+    const summary = read('summary.json');
+    for (const stage of ['base', 'sft']) shares(summary.stages[stage].staticStepAccuracy, `${stage}.static`);
+    expect(
+      fs
+        .readFileSync(path.join(out, 'eval', 'sft', 'ood_predictions.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+    ).toBe(read('data/test.json').length);
+  }, 240_000);
 });

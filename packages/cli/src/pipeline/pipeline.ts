@@ -81,12 +81,7 @@ function trained(ctx: StageContext, stage: 'sft' | 'dpo'): ModelRef {
 }
 
 async function evaluate(ctx: StageContext, stage: string, ref: ModelRef, onProgress: OnProgress) {
-  if (ref.adapter) {
-    throw new Error(
-      `evaluating an adapter (${ref.adapter}) on ${ref.model} is not supported yet: train without use_peft`,
-    );
-  }
-  const model = await openStageModel(ref.model, stage, ctx.config, ctx.backend);
+  const model = await openStageModel(ref, stage, ctx.config, ctx.backend);
   try {
     const summary = await evaluateGelabStage(ctx.run, ctx.config, stage, model, { onProgress, signal: ctx.signal });
     const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);

@@ -14,9 +14,9 @@ import {
   annotationsDir,
   type ChatMessage,
   checkOdysseyScreenshots,
+  defaultScreenshotsDir,
   type FlaggedPath,
   type OdysseyPromptFormat,
-  defaultScreenshotsDir,
   odysseyStepViews,
   parseOdysseyAction,
   readOdysseyEpisodes,
@@ -171,10 +171,12 @@ async function odysseySource(options: SourceOptions): Promise<PredictionSource> 
     ...(options.subset && !options.split ? { subset: options.subset } : {}),
   });
   await checkOdysseyScreenshots(episodes, shotsDir);
-  const steps = [...odysseyStepViews(episodes, {
-    promptFormat: options.promptFormat ?? 'seed',
-    imageOf: (_e, step) => path.resolve(shotsDir, step.screenshot),
-  })];
+  const steps = [
+    ...odysseyStepViews(episodes, {
+      promptFormat: options.promptFormat ?? 'seed',
+      imageOf: (_e, step) => path.resolve(shotsDir, step.screenshot),
+    }),
+  ];
   const items = steps.map(
     (s): PredictItem => ({
       where: `episode ${s.loaded.episode.episode_id} step ${s.index}`,

@@ -11,8 +11,11 @@ import type { LocalModel } from './local-model.js';
 export class CheckpointAgent implements Agent {
   readonly name: string;
 
-  constructor(private readonly model: LocalModel) {
-    this.name = `checkpoint:${model.name}`;
+  constructor(
+    private readonly model: LocalModel,
+    name = `checkpoint:${model.name}`,
+  ) {
+    this.name = name;
   }
 
   async act(observation: Observation, options: ActOptions): Promise<string> {

@@ -4,8 +4,16 @@
  * the rule that turns a GE-Lab / ms-swift prompt (`<image>` placeholders in the text, one image
  * each) into what the model can take.
  */
-import { type ChatMessage, hasGelabTextView, IMAGE_TOKEN } from '@guinav/data-gen';
+import { hasGelabTextView, IMAGE_TOKEN } from '@guinav/data-gen';
+
+/** A chat turn with text content, as the datasets and the simulator write them. */
+export interface TextTurn {
+  role: string;
+  content: string;
+}
+
 import {
+  type Backend,
   type ChatGenerationOptions,
   type ChatPrompt,
   initBackend,
@@ -21,6 +29,8 @@ export interface LocalModelOptions {
   adapter?: string;
   /** `auto`, `cpu` or `webgpu`. */
   device: string;
+  /** A backend already initialised (the pipeline's), instead of one for `device`. */
+  backend?: Backend;
   /** Defaults of every call (greedy unless a temperature is set). */
   generation?: ChatGenerationOptions;
   /** Largest generation batch. */
@@ -39,7 +49,7 @@ export interface LocalModel {
   modelType: string;
   chat: LoadedChat['chat'];
   /** The chat prompt for GE-Lab / ms-swift messages and their images; throws what the model cannot take. */
-  prompt(messages: readonly ChatMessage[], images: readonly string[]): ChatPrompt;
+  prompt(messages: readonly TextTurn[], images: readonly string[]): ChatPrompt;
   dispose(): void;
 }
 
@@ -51,7 +61,9 @@ export function isVisionModel(dir: string, label = '--model'): boolean {
 export async function openLocalModel(options: LocalModelOptions): Promise<LocalModel> {
   const label = options.label ?? '--model';
   const { family } = readModelConfig(options.model, label);
-  const { backend, choice } = await initBackend(parseDeviceRequest(options.device));
+  const { backend, choice } = options.backend
+    ? { backend: options.backend, choice: { device: options.backend.name } }
+    : await initBackend(parseDeviceRequest(options.device));
   const progress = phaseProgress(`load ${options.model}`);
   let loaded: LoadedChat;
   try {
@@ -101,11 +113,11 @@ export async function openLocalModel(options: LocalModelOptions): Promise<LocalM
 export function chatPrompt(
   vision: boolean,
   modelType: string,
-  messages: readonly ChatMessage[],
+  messages: readonly TextTurn[],
   images: readonly string[],
 ): ChatPrompt {
   const placeholders = messages.reduce((n, m) => n + m.content.split(IMAGE_TOKEN).length - 1, 0);
-  const turns = (content: (m: ChatMessage, i: number) => string) =>
+  const turns = (content: (m: TextTurn, i: number) => string) =>
     messages.map((m, i) => ({ role: m.role, content: content(m, i) }));
   if (vision) {
     if (placeholders > 0 || images.length === 0) return { messages: turns((m) => m.content), images };

@@ -1,4 +1,5 @@
 import type { OnProgress } from '../io/progress.js';
+import type { ObservationMode } from '../prompts/chat.js';
 import { DataRng } from '../random/data-rng.js';
 import { type NavigationSample, pathSamples, randomPointPicker } from '../tasks/path-samples.js';
 import { type SubtreeTask, subtreeEdges, subtreeTasks } from '../tasks/shortest-paths.js';
@@ -38,6 +39,12 @@ export interface GelabDatasetOptions {
   iconSamples?: number;
   /** Make GE-Lab DPO pairs, with these strategies (default: all). */
   dpo?: boolean | readonly GelabDpoStrategy[];
+  /**
+   * How prompts show the screen (default `image`, the published format). `text` is for models
+   * without vision: the page's elements with their boxes, no screenshot, and no icon captioning or
+   * grounding records (those ask about the picture itself).
+   */
+  observation?: ObservationMode;
   onProgress?: OnProgress;
 }
 
@@ -129,16 +136,16 @@ function subtreeData(world: World, index: number): SubtreeData {
 }
 
 /** Samples of every task of a subtree, with click points from a stream of their own. */
-function subtreeSamples(world: World, data: SubtreeData, rng: DataRng): NavigationSample[] {
+function subtreeSamples(world: World, data: SubtreeData, rng: DataRng, mode?: ObservationMode): NavigationSample[] {
   const pickPoint = randomPointPicker(world, rng.fork(`path/${data.index}`));
-  return data.tasks.flatMap((task) => pathSamples(world, task, { pickPoint }));
+  return data.tasks.flatMap((task) => pathSamples(world, task, { pickPoint, mode }));
 }
 
 /** Edge data: each edge's click on its page, then `complete` on the page it leads to. */
-function edgeSamples(world: World, index: number, rng: DataRng): NavigationSample[] {
+function edgeSamples(world: World, index: number, rng: DataRng, mode?: ObservationMode): NavigationSample[] {
   const pickPoint = randomPointPicker(world, rng.fork(`edge/${index}`));
   return subtreeEdges(world, index).flatMap((edge) =>
-    pathSamples(world, { source: edge.page, target: edge.target, path: [edge] }, { pickPoint }),
+    pathSamples(world, { source: edge.page, target: edge.target, path: [edge] }, { pickPoint, mode }),
   );
 }
 
@@ -154,7 +161,7 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   checkGelabSize(world, options.iconSamples);
   const seed = options.seed ?? DEFAULT_GELAB_SEED;
   const rng = new DataRng(seed);
-  const { imageOf } = options;
+  const { imageOf, observation: mode } = options;
   const subtreeCount = world.subtreeRoots.length;
   const steps = subtreeCount + 3;
   let done = 0;
@@ -168,14 +175,15 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   const at = (i: number) => data[i] as SubtreeData;
 
   const sftPath = split.sftSubtrees.flatMap((i) =>
-    subtreeSamples(world, at(i), rng).map((sample) => ({ sample, source: `sub${i}` })),
+    subtreeSamples(world, at(i), rng, mode).map((sample) => ({ sample, source: `sub${i}` })),
   );
   const edges = data.flatMap((d) =>
-    edgeSamples(world, d.index, rng).map((sample) => ({ sample, source: `sub${d.index}_edge` })),
+    edgeSamples(world, d.index, rng, mode).map((sample) => ({ sample, source: `sub${d.index}_edge` })),
   );
   const occurrences = chooseOccurrences(world, options.iconSamples, rng.fork('icon-occurrences'));
-  const captioning = captioningRecords(world, occurrences, rng.fork('captioning'), imageOf);
-  const grounding = groundingRecords(world, occurrences, rng.fork('grounding'), imageOf);
+  const pictures = mode !== 'text';
+  const captioning = pictures ? captioningRecords(world, occurrences, rng.fork('captioning'), imageOf) : [];
+  const grounding = pictures ? groundingRecords(world, occurrences, rng.fork('grounding'), imageOf) : [];
   const sft = numbered([
     ...sftPath.map(({ sample, source }) => sftRecord(sample, source, imageOf)),
     ...edges.map(({ sample, source }) => sftRecord(sample, source, imageOf)),
@@ -185,7 +193,7 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   tick();
 
   const rlSamples = split.rlSubtrees.flatMap((i) =>
-    subtreeSamples(world, at(i), rng).map((sample) => ({ sample, source: `sub${i}` })),
+    subtreeSamples(world, at(i), rng, mode).map((sample) => ({ sample, source: `sub${i}` })),
   );
   const stRl = numbered(rlSamples.map(({ sample, source }) => rlRecord(sample, source, imageOf)));
   // The same first steps as st_rl (same click points): one record per task.
@@ -194,7 +202,7 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
   );
   const testData = at(split.testSubtree);
   const test = numbered(
-    subtreeSamples(world, testData, rng).map((sample) => testRecord(sample, `sub${split.testSubtree}`, imageOf)),
+    subtreeSamples(world, testData, rng, mode).map((sample) => testRecord(sample, `sub${split.testSubtree}`, imageOf)),
   );
   const tasksTest: TasksFile = {
     subtree: split.testSubtree,
@@ -249,12 +257,14 @@ export function buildGelabDatasets(world: World, options: GelabDatasetOptions): 
 export function gelabTestRecords(
   world: World,
   subtrees: readonly number[],
-  options: { seed: number; imageOf: ImagePathOf },
+  options: { seed: number; imageOf: ImagePathOf; observation?: ObservationMode },
 ): GelabTestRecord[] {
   const rng = new DataRng(options.seed).fork('in-distribution-test');
   return numbered(
     subtrees.flatMap((i) =>
-      subtreeSamples(world, subtreeData(world, i), rng).map((sample) => testRecord(sample, `sub${i}`, options.imageOf)),
+      subtreeSamples(world, subtreeData(world, i), rng, options.observation).map((sample) =>
+        testRecord(sample, `sub${i}`, options.imageOf),
+      ),
     ),
   );
 }

@@ -5,7 +5,7 @@ import { type NavigationSample, randomPointInBbox } from '../tasks/path-samples.
 import { optimalEdges } from '../tasks/shortest-paths.js';
 import { getPage, type World } from '../world/world.js';
 import type { ImagePathOf } from './gelab-records.js';
-import { gelabTaskName } from './gelab-records.js';
+import { gelabTaskName, promptImages } from './gelab-records.js';
 
 /**
  * GE-Lab preference pairs: chosen = the ground-truth answer; rejected = a plausible but wrong
@@ -136,7 +136,7 @@ export function gelabDpoPairs(
         prompt: sample.prompt,
         chosen: sample.answer,
         rejected,
-        images: [imageOf(sample.page)],
+        images: promptImages(sample, imageOf),
         strategy,
         source,
         task: gelabTaskName(sample.source, sample.target),

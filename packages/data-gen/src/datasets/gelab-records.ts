@@ -1,5 +1,5 @@
 import type { NormBbox } from '../actions/coords.js';
-import type { ChatMessage } from '../prompts/chat.js';
+import { type ChatMessage, IMAGE_TOKEN } from '../prompts/chat.js';
 import type { NavigationSample } from '../tasks/path-samples.js';
 import type { PixelBbox } from '../world/schema.js';
 
@@ -56,9 +56,14 @@ export function sftRecord(sample: NavigationSample, source: string, imageOf: Ima
       { role: 'user', content: sample.prompt },
       { role: 'assistant', content: sample.answer },
     ],
-    images: [imageOf(sample.page)],
+    images: promptImages(sample, imageOf),
     source,
   };
+}
+
+/** The screenshot of a prompt that shows one (`<image>`); none for the text observation. */
+export function promptImages(sample: NavigationSample, imageOf: ImagePathOf): string[] {
+  return sample.prompt.includes(IMAGE_TOKEN) ? [imageOf(sample.page)] : [];
 }
 
 export function testRecord(sample: NavigationSample, source: string, imageOf: ImagePathOf): GelabTestRecord {

@@ -14,7 +14,6 @@ import {
 } from '@guinav/dpo';
 import {
   type CausalLMBatch,
-  type ChatPrompt,
   causalLMLogits,
   collateCausalLM,
   collateVisionExamples,
@@ -28,6 +27,7 @@ import {
   type PreferencePair,
   type PromptCompletion,
   type Tensor,
+  TextChat,
   type TokenizedExample,
   type Tokenizer,
   tokenizePreference,
@@ -37,6 +37,7 @@ import {
   visionLMLogits,
   visionSftExample,
 } from '@guinav/trainer-core';
+import { chatPrompt, type TextTurn } from '../../serving/local-model.js';
 
 export interface ModelData {
   readonly kind: 'text' | 'vision';
@@ -53,7 +54,13 @@ export interface ModelData {
 }
 
 /** A chat prompt in, the model's reply out; calls made together are generated as one batch. */
-export type Responder = (prompt: ChatPrompt) => Promise<string>;
+/** A dataset prompt: text turns (with `<image>` placeholders) and their screenshots. */
+export interface ResponderPrompt {
+  messages: readonly TextTurn[];
+  images: readonly string[];
+  seed?: number;
+}
+export type Responder = (prompt: ResponderPrompt) => Promise<string>;
 export type ChatOptions = Pick<LlavaChatOptions, 'generation' | 'maxBatch'>;
 
 function textData(loaded: LoadedModel, tokenizer: Tokenizer, padId: number): ModelData {
@@ -78,9 +85,11 @@ function textData(loaded: LoadedModel, tokenizer: Tokenizer, padId: number): Mod
     },
     collatePreference: (es, o) => collatePreference(es, { ...o, padId }),
     logits: (model) => causalLMLogits(model),
-    responder: () => {
-      // TEMP(lead): TextChat arrives with the serve-predict branch.
-      throw new Error(`--model ${loaded.dir}: generating with a text model during training is not available yet`);
+    responder: (model, options) => {
+      const chat = new TextChat(model, tokenizer, options, loaded.generation);
+      const modelType = model.config.modelType;
+      return async (p) =>
+        (await chat.respond({ ...p, ...chatPrompt(false, modelType, p.messages, p.images) })).text ?? '';
     },
   };
 }
@@ -111,7 +120,7 @@ function visionData(loaded: LoadedModel, tokenizer: Tokenizer, padId: number): M
     logits: (model) => visionLMLogits(model as LlavaForConditionalGeneration) as (b: CausalLMBatch) => Tensor,
     responder: (model, options) => {
       const chat = new LlavaChat(model as LlavaForConditionalGeneration, processor, options, loaded.generation);
-      return async (p) => (await chat.respond(p)).text ?? '';
+      return async (p) => (await chat.respond({ ...p, ...chatPrompt(true, 'llava', p.messages, p.images) })).text ?? '';
     },
   };
 }

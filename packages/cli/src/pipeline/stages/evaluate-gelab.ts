@@ -16,7 +16,7 @@ import {
   writeInteractiveResults,
   writeJsonFile,
 } from '@guinav/eval-env';
-import type { PipelineConfig } from '../config.js';
+import { type PipelineConfig, runObservation } from '../config.js';
 import { evaluateStatic } from '../evaluate/static-eval.js';
 import type { RunFolder } from '../run-folder.js';
 import { type StageSummary, summarizeStage } from '../summary.js';
@@ -49,6 +49,7 @@ async function playTestTasks(
     tasks,
     agent,
     maxSteps: config.eval.max_steps,
+    observation: runObservation(config),
     imagesDir: run.images,
     concurrency: config.eval.concurrency,
     seed: config.seed,

@@ -21,7 +21,7 @@ import {
   writeGeneratedWorld,
 } from '@guinav/data-gen';
 import { readJsonFile, writeTextFileAtomic } from '@guinav/trainer-core';
-import type { PipelineConfig } from '../config.js';
+import { type PipelineConfig, runObservation } from '../config.js';
 import type { RunFolder } from '../run-folder.js';
 
 /** The pipeline's files beside the published ones in `data/`. */
@@ -76,6 +76,7 @@ export async function buildGelabData(run: RunFolder, config: PipelineConfig, io:
     seed: config.seed,
     imagePaths: 'absolute',
     dpo: d.dpo_strategies ?? true,
+    observation: runObservation(config),
     ...(d.icon_samples !== null ? { iconSamples: d.icon_samples } : {}),
     onProgress: io.onProgress,
     signal: io.signal,
@@ -83,7 +84,8 @@ export async function buildGelabData(run: RunFolder, config: PipelineConfig, io:
   io.signal?.throwIfAborted();
   const world = await loadWorld(path.join(run.world, 'ui_structure.json'));
   const imageOf = imagePathOf(world, run.images, run.data, 'absolute');
-  const inDistribution = (seed: number) => gelabTestRecords(world, d.sft_subtrees, { seed, imageOf });
+  const observation = runObservation(config);
+  const inDistribution = (seed: number) => gelabTestRecords(world, d.sft_subtrees, { seed, imageOf, observation });
   const idTest = spread(inDistribution(config.seed), config.eval.id_records);
   const validation = spread(inDistribution(config.seed + 1), config.eval.validation_records);
   await writeJsonArray(path.join(run.data, PIPELINE_DATA_FILES.idTest), idTest);

@@ -1,12 +1,16 @@
 /**
- * A model folder opened for evaluation: replies to dataset prompts (static scoring) and an agent
- * for the simulator, both on one batched chat, so the episodes that ask together share a
- * generation call.
+ * A stage's model opened for evaluation, as `guinav predict` and the checkpoint agent open a
+ * checkpoint: the folder (LLaVA or a text decoder) with the stage's adapter when it trained one.
+ * Replies to dataset prompts (static scoring) and the simulator's agent share one batched chat, so
+ * the episodes that ask together share a generation call.
  */
-import type { ActOptions, Agent, Observation } from '@guinav/eval-env';
-import { type Backend, LlavaChat } from '@guinav/trainer-core';
+import type { Agent } from '@guinav/eval-env';
+import type { Backend } from '@guinav/trainer-core';
 import type { Responder } from '../../commands/train/model-data.js';
+import { CheckpointAgent } from '../../serving/checkpoint-agent.js';
+import { openLocalModel } from '../../serving/local-model.js';
 import type { PipelineConfig } from '../config.js';
+import type { ModelRef } from './train-stage.js';
 
 export interface StageModel {
   name: string;
@@ -16,28 +20,20 @@ export interface StageModel {
 }
 
 export async function openStageModel(
-  folder: string,
+  ref: ModelRef,
   name: string,
   config: PipelineConfig,
   backend: Backend,
 ): Promise<StageModel> {
-  const chat = await LlavaChat.fromFolder(folder, {
+  const model = await openLocalModel({
+    model: ref.model,
+    ...(ref.adapter ? { adapter: ref.adapter } : {}),
+    device: config.device,
     backend,
     maxBatch: config.eval.batch_size,
     generation: { maxNewTokens: config.eval.max_new_tokens, temperature: 0 },
   });
-  const respond: Responder = async (prompt) => (await chat.respond(prompt)).text ?? '';
-  const agent: Agent = {
-    name: `checkpoint:${name}`,
-    act: async (observation: Observation, options: ActOptions) => {
-      options.signal?.throwIfAborted();
-      const images = observation.screenshot ? [observation.screenshot.path] : [];
-      return respond({
-        messages: observation.messages.map((m) => ({ ...m })),
-        images,
-        seed: options.seed + observation.step,
-      });
-    },
-  };
-  return { name, respond, agent, dispose: () => chat.dispose() };
+  const respond: Responder = async (prompt) =>
+    (await model.chat.respond({ ...prompt, ...model.prompt(prompt.messages, prompt.images) })).text ?? '';
+  return { name, respond, agent: new CheckpointAgent(model, `checkpoint:${name}`), dispose: () => model.dispose() };
 }

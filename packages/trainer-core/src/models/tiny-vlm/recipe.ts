@@ -6,7 +6,7 @@
 export const TINY_VLM_RECIPE = {
   sft: {
     learning_rate: 1e-3,
-    num_train_epochs: 8,
+    num_train_epochs: 24,
     per_device_train_batch_size: 8,
     warmup_ratio: 0.05,
     lr_scheduler_type: 'cosine',
