@@ -225,10 +225,11 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   if (request.mode === 'dpo-only' && !state.stages.sft) {
     throw new Error(`--dpo-only: ${run.dir} has no finished SFT stage; give --from CHECKPOINT or run --sft-only first`);
   }
+  const flow = flowOf({ config });
+  if (!state.stages[flow.source.name]) await flow.preflight(config);
   const { backend, choice } = await initBackend(config.device);
   fs.mkdirSync(run.dir, { recursive: true });
   // The manifest describes how the run was started; continuing it does not rewrite it.
-  const flow = flowOf({ config });
   if (!fs.existsSync(run.file('manifest'))) {
     await writeManifest(run, config, choice, request.argv, startedAt, flow.manifest(config));
   }

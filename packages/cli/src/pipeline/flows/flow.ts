@@ -35,6 +35,8 @@ export interface BaseStageSummary {
 }
 
 export interface DatasetFlow<S extends BaseStageSummary = BaseStageSummary> {
+  /** Checks what the config points at (a given dataset), before the run folder is made. */
+  preflight(config: PipelineConfig): Promise<void>;
   /** The first stage: the world (GE-Lab) or the episodes (GUI-Odyssey); returns its console note. */
   source: { name: 'world' | 'episodes'; run(ctx: StageContext, io: StageIo): Promise<string> };
   data(ctx: StageContext, io: StageIo): Promise<string>;

@@ -11,6 +11,7 @@ import type { StageSummary } from '../summary.js';
 import { type DatasetFlow, pct } from './flow.js';
 
 export const GELAB_FLOW: DatasetFlow<StageSummary> = {
+  preflight: async () => {},
   source: { name: 'world', run: (c, io) => buildWorld(c.run, c.config, io) },
   data: (c, io) => buildGelabData(c.run, c.config, io),
   training: (run, config) => {

@@ -3,7 +3,12 @@
  * pipeline data of its split, and AMS / SR on the test split; no interactive part.
  */
 import path from 'node:path';
-import { DEFAULT_SYNTHETIC_WIDTH, ODYSSEY_PIPELINE_FILES, type OdysseyTestRecord } from '@guinav/data-gen';
+import {
+  DEFAULT_SYNTHETIC_WIDTH,
+  ODYSSEY_PIPELINE_FILES,
+  type OdysseyTestRecord,
+  readOdysseyTrainTest,
+} from '@guinav/data-gen';
 import { readJsonFile } from '@guinav/trainer-core';
 import type { OdysseyStageSummary } from '../odyssey-summary.js';
 import { ODYSSEY_TABLE } from '../report/odyssey-table.js';
@@ -13,6 +18,10 @@ import { replyMetrics } from '../stages/train-stage.js';
 import { type DatasetFlow, pct } from './flow.js';
 
 export const ODYSSEY_FLOW: DatasetFlow<OdysseyStageSummary> = {
+  // Given episodes are read and validated under their split before anything is written.
+  preflight: async (config) => {
+    if (config.data.episodes !== null) await readOdysseyTrainTest(config.data.episodes, config.data.split ?? undefined);
+  },
   source: { name: 'episodes', run: (c, io) => buildEpisodes(c.run, c.config, io) },
   data: (c, io) => buildOdysseyData(c.run, c.config, io),
   training: (run, config) => {
