@@ -173,6 +173,7 @@ export {
   readOdysseyEpisodes,
   readOdysseySplits,
 } from './odyssey/read-episodes.js';
+export { checkOdysseyScreenshots, defaultScreenshotsDir } from './odyssey/screenshots.js';
 export {
   DEFAULT_SYNTHETIC_EPISODES,
   DEFAULT_SYNTHETIC_JITTER,
@@ -197,7 +198,6 @@ export {
   writeSyntheticOdysseyEpisodes,
 } from './odyssey/sim/write.js';
 export { type StepAction, stepAction } from './odyssey/step-action.js';
-export { checkOdysseyScreenshots, defaultScreenshotsDir } from './odyssey/screenshots.js';
 export { type OdysseyStepView, odysseyStepViews, type StepViewOptions } from './odyssey/step-views.js';
 export { type SyntheticEpisode, syntheticOdysseyEpisodes, writeSyntheticOdyssey } from './odyssey/synthetic.js';
 // Prompts

@@ -102,7 +102,7 @@ export function registerPipeline(program: Command): void {
     )
     .option(
       '--split <file|name>',
-      'with --dataset odyssey: a splits file, or random | task | device | app (the root\'s splits/<name>_split.json; default random)',
+      "with --dataset odyssey: a splits file, or random | task | device | app (the root's splits/<name>_split.json; default random)",
     )
     .addOption(new Option('--preset <name>', 'world shape (default mini: 26 pages)').choices(['mini', 'gelab']))
     .addOption(new Option('--device <device>', 'where to train and evaluate').choices(['auto', 'cpu', 'webgpu']))

@@ -51,7 +51,11 @@ async function probeStep(
 }
 
 function countRecords(file: string): number {
-  if (file.endsWith('.jsonl')) return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+  if (file.endsWith('.jsonl'))
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
   return (readJsonFile(file) as unknown[]).length;
 }
 
@@ -59,7 +63,10 @@ function countRecords(file: string): number {
 function plannedSteps(config: PipelineConfig, stage: 'sft' | 'dpo', records: number): number {
   const c = stageTrainingConfig(config, stage, '.');
   if (c.max_steps > 0) return c.max_steps;
-  const perEpoch = Math.max(1, Math.ceil(Math.ceil(records / c.per_device_train_batch_size) / c.gradient_accumulation_steps));
+  const perEpoch = Math.max(
+    1,
+    Math.ceil(Math.ceil(records / c.per_device_train_batch_size) / c.gradient_accumulation_steps),
+  );
   return Math.ceil(c.num_train_epochs * perEpoch);
 }
 

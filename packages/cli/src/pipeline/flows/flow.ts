@@ -55,5 +55,4 @@ export interface DatasetFlow<S extends BaseStageSummary = BaseStageSummary> {
   manifest(config: PipelineConfig): Record<string, unknown>;
 }
 
-export const pct = (v: number | null | undefined) =>
-  v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`;
+export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);

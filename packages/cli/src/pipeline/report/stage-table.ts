@@ -66,7 +66,9 @@ export function rowBuilder<S>(stages: Readonly<Record<string, S>>) {
   const rows: string[][] = [];
   const add = (label: string, f: (s: S) => string) => rows.push([label, ...names.map((n) => f(stages[n]!))]);
   /** The keys of a per-stage record, over every stage, in order of first appearance. */
-  const keysOf = (f: (s: S) => Record<string, unknown>) => [...new Set(names.flatMap((n) => Object.keys(f(stages[n]!))))];
+  const keysOf = (f: (s: S) => Record<string, unknown>) => [
+    ...new Set(names.flatMap((n) => Object.keys(f(stages[n]!)))),
+  ];
   return { rows, add, keysOf };
 }
 
