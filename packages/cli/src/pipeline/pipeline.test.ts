@@ -19,11 +19,8 @@ const { guinav, stderr, stdout } = cliHarness();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-pipeline-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const TINY = `
-device: cpu
-data:
-  nodes_per_level: [5, 1]
-  image_size: 64x64
+/** A few steps of each training stage. */
+const TINY_TRAINING = `
 sft:
   max_steps: 4
   per_device_train_batch_size: 4
@@ -32,6 +29,14 @@ dpo:
   max_steps: 2
   per_device_train_batch_size: 2
   logging_steps: 1
+`;
+
+const TINY = `
+device: cpu
+data:
+  nodes_per_level: [5, 1]
+  image_size: 64x64
+${TINY_TRAINING}
 eval:
   max_new_tokens: 16
   validation_records: 4
@@ -205,14 +210,7 @@ device: cpu
 data:
   synthetic_episodes: 12
   synthetic_width: 32
-sft:
-  max_steps: 2
-  per_device_train_batch_size: 4
-  logging_steps: 1
-dpo:
-  max_steps: 2
-  per_device_train_batch_size: 2
-  logging_steps: 1
+${TINY_TRAINING}
 eval:
   max_new_tokens: 16
   validation_records: 4

@@ -6,7 +6,7 @@ import { GELAB_TABLE } from '../report/gelab-table.js';
 import { evaluateGelabStage } from '../stages/evaluate-gelab.js';
 import { buildGelabData, buildWorld, PIPELINE_DATA_FILES, readTestRecords } from '../stages/gelab-data.js';
 import { drawReplays } from '../stages/report-stage.js';
-import { replyMetrics } from '../stages/train-stage.js';
+import { trainingData } from '../stages/train-stage.js';
 import type { StageSummary } from '../summary.js';
 import { type DatasetFlow, pct } from './flow.js';
 
@@ -16,16 +16,13 @@ export const GELAB_FLOW: DatasetFlow<StageSummary> = {
   data: (c, io) => buildGelabData(c.run, c.config, io),
   training: (run, config) => {
     const validation = path.join(run.data, PIPELINE_DATA_FILES.validation);
-    const records = readTestRecords(validation);
-    return {
+    const files = {
       sft: path.join(run.data, GELAB_OUTPUT_FILES.sft),
       dpoTrain: path.join(run.data, PIPELINE_DATA_FILES.dpoTrain),
       dpoEval: path.join(run.data, PIPELINE_DATA_FILES.dpoEval),
       validation,
-      evalMetrics: replyMetrics(records.length, config, async (respond) => ({
-        step_accuracy: await stepAccuracy(records, respond),
-      })),
     };
+    return trainingData(files, readTestRecords(validation), config, stepAccuracy);
   },
   evaluatedRecords: (run) => path.join(run.data, PIPELINE_DATA_FILES.idTest),
   evaluate: (c, stage, model, io) => evaluateGelabStage(c.run, c.config, stage, model, io),

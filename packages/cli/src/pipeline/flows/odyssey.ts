@@ -14,7 +14,7 @@ import type { OdysseyStageSummary } from '../odyssey-summary.js';
 import { ODYSSEY_TABLE } from '../report/odyssey-table.js';
 import { evaluateOdysseyStage, odysseyStepAccuracy } from '../stages/evaluate-odyssey.js';
 import { buildEpisodes, buildOdysseyData, ODYSSEY_RUN_FILES } from '../stages/odyssey-data.js';
-import { replyMetrics } from '../stages/train-stage.js';
+import { trainingData } from '../stages/train-stage.js';
 import { type DatasetFlow, pct } from './flow.js';
 
 export const ODYSSEY_FLOW: DatasetFlow<OdysseyStageSummary> = {
@@ -26,16 +26,13 @@ export const ODYSSEY_FLOW: DatasetFlow<OdysseyStageSummary> = {
   data: (c, io) => buildOdysseyData(c.run, c.config, io),
   training: (run, config) => {
     const validation = path.join(run.data, ODYSSEY_RUN_FILES.validation);
-    const records = readJsonFile(validation) as OdysseyTestRecord[];
-    return {
+    const files = {
       sft: path.join(run.data, ODYSSEY_RUN_FILES.sftTrain),
       dpoTrain: path.join(run.data, ODYSSEY_RUN_FILES.dpoTrain),
       dpoEval: path.join(run.data, ODYSSEY_RUN_FILES.dpoEval),
       validation,
-      evalMetrics: replyMetrics(records.length, config, async (respond) => ({
-        step_accuracy: await odysseyStepAccuracy(records, respond),
-      })),
     };
+    return trainingData(files, readJsonFile(validation) as OdysseyTestRecord[], config, odysseyStepAccuracy);
   },
   evaluatedRecords: (run) => path.join(run.data, ODYSSEY_PIPELINE_FILES.test),
   evaluate: (c, stage, model, io) => evaluateOdysseyStage(c.run, stage, model, io),

@@ -50,21 +50,25 @@ export interface TrainingData {
 }
 
 /**
- * Evaluation-time metrics of the model being trained: `score` gets a responder on it (greedy,
- * batched as the pipeline's evaluations are) and returns the metrics; none without records.
+ * A dataset's training data: its files, and `step_accuracy` of replies to the validation records
+ * (greedy, batched as the pipeline's evaluations are) at each evaluation; loss only without records.
  */
-export function replyMetrics(
-  recordCount: number,
+export function trainingData<R>(
+  files: Omit<TrainingData, 'evalMetrics'>,
+  records: readonly R[],
   config: PipelineConfig,
-  score: (respond: Responder) => Promise<Record<string, number>>,
-): TrainHooks['evalMetrics'] {
-  if (recordCount === 0) return undefined;
-  return ({ loaded, data }) => {
-    const respond = data.responder(loaded.model, {
-      maxBatch: config.eval.batch_size,
-      generation: { maxNewTokens: config.eval.max_new_tokens, temperature: 0 },
-    });
-    return () => score(respond);
+  accuracy: (records: readonly R[], respond: Responder) => Promise<number>,
+): TrainingData {
+  if (records.length === 0) return { ...files, evalMetrics: undefined };
+  return {
+    ...files,
+    evalMetrics: ({ loaded, data }) => {
+      const respond = data.responder(loaded.model, {
+        maxBatch: config.eval.batch_size,
+        generation: { maxNewTokens: config.eval.max_new_tokens, temperature: 0 },
+      });
+      return async () => ({ step_accuracy: await accuracy(records, respond) });
+    },
   };
 }
 
