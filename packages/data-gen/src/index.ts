@@ -151,6 +151,8 @@ export {
   type OdysseyPipelineData,
   type OdysseyPipelineDataOptions,
   type OdysseyPipelineStats,
+  type OdysseyTrainTest,
+  readOdysseyTrainTest,
   writeOdysseyPipelineData,
 } from './odyssey/pipeline-data.js';
 export {

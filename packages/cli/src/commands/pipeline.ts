@@ -9,13 +9,14 @@ import { interruptible } from '../interrupt.js';
 import { nonNegativeInteger } from '../option-parsers.js';
 import { loadPipelineConfig } from '../pipeline/config.js';
 import { type PipelineMode, runPipeline } from '../pipeline/pipeline.js';
-import { formatStageTable } from '../pipeline/report/write-report.js';
+import { formatStageTable } from '../pipeline/report/stage-table.js';
 import { RUN_FILES } from '../pipeline/run-folder.js';
 
 export interface PipelineOptions {
   config?: string;
   dataset?: 'gelab' | 'odyssey';
   episodes?: string;
+  split?: string;
   preset?: 'mini' | 'gelab';
   device?: 'auto' | 'cpu' | 'webgpu';
   model?: string;
@@ -32,6 +33,7 @@ function configOverrides(opts: PipelineOptions): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   if (opts.preset !== undefined) data.preset = opts.preset;
   if (opts.episodes !== undefined) data.episodes = opts.episodes;
+  if (opts.split !== undefined) data.split = opts.split;
   const top: Record<string, unknown> = {};
   if (opts.dataset !== undefined) top.dataset = opts.dataset;
   if (opts.device !== undefined) top.device = opts.device;
@@ -70,11 +72,17 @@ export async function pipelineCommand(opts: PipelineOptions, argv: readonly stri
   }
   // Validated before any work, even when resuming (a bad flag fails at once).
   const config = loadPipelineConfig(opts.config, overrides);
-  if (config.dataset === 'odyssey') throw new Error('--dataset odyssey: coming with the GUI-Odyssey flow');
+  if (config.dataset !== 'odyssey') {
+    for (const key of ['episodes', 'split'] as const) {
+      if (config.data[key] !== null) {
+        throw new Error(`--${key} (data.${key}): GUI-Odyssey only; add --dataset odyssey`);
+      }
+    }
+  }
   const outcome = await interruptible((signal) =>
     runPipeline({ config, mode, out: opts.out, resume: opts.resume ?? false, from: opts.from, argv, signal }),
   );
-  console.log(formatStageTable(outcome.stages));
+  console.log(formatStageTable(outcome.table));
   console.log(
     `\nreport: ${outcome.runDir}/${RUN_FILES.reportHtml} (and ${RUN_FILES.reportMarkdown}, ${RUN_FILES.summary})`,
   );
@@ -84,11 +92,18 @@ export function registerPipeline(program: Command): void {
   program
     .command('pipeline')
     .description(
-      'The main job: world and data, then SFT and DPO of a model (default: the built-in tiny VLM), each evaluated, and a report in runs/<timestamp>/',
+      'The main job: world and data (or GUI-Odyssey episodes), then SFT and DPO of a model (default: the built-in tiny VLM), each evaluated, and a report in runs/<timestamp>/',
     )
     .option('--config <file>', 'pipeline config (JSON or YAML): run-wide keys and the sections data, sft, dpo, eval')
     .addOption(new Option('--dataset <name>', 'which data the run trains on').choices(['gelab', 'odyssey']))
-    .option('--episodes <dir>', 'GUI-Odyssey episodes (with --dataset odyssey; default: synthetic ones)')
+    .option(
+      '--episodes <dir>',
+      'with --dataset odyssey: a GUI-Odyssey dataset root as released (annotations/, screenshots/, splits/); default: synthetic episodes',
+    )
+    .option(
+      '--split <file|name>',
+      "with --dataset odyssey: a splits file, or random | task | device | app (the root's splits/<name>_split.json; default random)",
+    )
     .addOption(new Option('--preset <name>', 'world shape (default mini: 26 pages)').choices(['mini', 'gelab']))
     .addOption(new Option('--device <device>', 'where to train and evaluate').choices(['auto', 'cpu', 'webgpu']))
     .option('--model <dir>', 'a Hugging Face model folder to train instead of the built-in tiny VLM')

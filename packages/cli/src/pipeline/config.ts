@@ -55,11 +55,14 @@ export const PipelineDataSchema = z
     icon_samples: positiveInt.nullable().default(null),
     /** Share of the DPO pairs held out to measure reward accuracy. */
     dpo_eval_fraction: z.number().min(0).lt(1).default(0.1),
-    /** GUI-Odyssey: a folder of episodes (else synthetic ones are generated). */
+    /** GUI-Odyssey: a dataset root as released (annotations/, screenshots/, splits/); null: synthetic episodes. */
     episodes: z.string().min(1).nullable().default(null),
-    /** GUI-Odyssey: the split file or name. */
+    /** GUI-Odyssey: a splits file, or random | task | device | app (the root's splits/<name>_split.json); null: random. */
     split: z.string().min(1).nullable().default(null),
-    synthetic_episodes: positiveInt.default(300),
+    /** GUI-Odyssey without `episodes`: how many synthetic episodes to generate. */
+    synthetic_episodes: positiveInt.max(100_000).default(300),
+    /** Their screenshots' width in pixels (null: the generator's 224). */
+    synthetic_width: z.number().int().min(32).max(4096).nullable().default(null),
   })
   .strict()
   .prefault({});

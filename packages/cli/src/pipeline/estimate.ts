@@ -7,12 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GELAB_OUTPUT_FILES } from '@guinav/data-gen';
 import { type Backend, readJsonFile } from '@guinav/trainer-core';
 import { type TrainInputs, trainModel } from '../commands/train/session.js';
 import { type PipelineConfig, stageTrainingConfig } from './config.js';
-import type { RunFolder } from './run-folder.js';
-import { PIPELINE_DATA_FILES } from './stages/gelab-data.js';
+import type { TrainingData } from './stages/train-stage.js';
 
 export interface PipelineEstimate {
   sft: { steps: number; seconds: number };
@@ -72,26 +70,27 @@ function plannedSteps(config: PipelineConfig, stage: 'sft' | 'dpo', records: num
   return Math.ceil(c.num_train_epochs * perEpoch);
 }
 
+/** The run's files the estimate reads: the training sets and validation, and the records each evaluation replies to. */
+export type EstimateFiles = Pick<TrainingData, 'sft' | 'dpoTrain' | 'validation'> & { evaluated: string };
+
 export async function estimateRemaining(
-  run: RunFolder,
   config: PipelineConfig,
+  files: EstimateFiles,
   base: Omit<TrainInputs, 'dataset'>,
   backend: Backend,
   baseEvaluationSeconds: number,
   stages: { sft: boolean; dpo: boolean },
 ): Promise<PipelineEstimate> {
-  const sftRecords = countRecords(path.join(run.data, GELAB_OUTPUT_FILES.sft));
-  const dpoFile = path.join(run.data, PIPELINE_DATA_FILES.dpoTrain);
+  const sftRecords = countRecords(files.sft);
+  const dpoFile = files.dpoTrain;
   const dpoRecords = countRecords(dpoFile);
   const sftSteps = stages.sft ? plannedSteps(config, 'sft', sftRecords) : 0;
   const dpoSteps = stages.dpo ? plannedSteps(config, 'dpo', dpoRecords) : 0;
-  const sftStep = sftSteps
-    ? await probeStep('sft', config, { ...base, dataset: path.join(run.data, GELAB_OUTPUT_FILES.sft) }, backend)
-    : 0;
+  const sftStep = sftSteps ? await probeStep('sft', config, { ...base, dataset: files.sft }, backend) : 0;
   const dpoStep = dpoSteps ? await probeStep('dpo', config, { ...base, dataset: dpoFile }, backend) : 0;
   // Each later evaluation is about the base one; validation during training adds its share per epoch.
-  const idRecords = countRecords(path.join(run.data, PIPELINE_DATA_FILES.idTest));
-  const validation = countRecords(path.join(run.data, PIPELINE_DATA_FILES.validation));
+  const idRecords = countRecords(files.evaluated);
+  const validation = countRecords(files.validation);
   const perRecord = baseEvaluationSeconds / Math.max(1, idRecords);
   const epochs = (stage: 'sft' | 'dpo') => Math.ceil(stageTrainingConfig(config, stage, '.').num_train_epochs);
   const evaluations =

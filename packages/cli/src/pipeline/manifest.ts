@@ -70,6 +70,8 @@ export async function writeManifest(
   device: DeviceChoice,
   argv: readonly string[],
   createdAt: Date,
+  /** What the dataset's flow records about the data's source (GUI-Odyssey: the dataset, its episodes, its seeds). */
+  source: Record<string, unknown> = {},
 ): Promise<void> {
   const manifest = {
     createdAt: createdAt.toISOString(),
@@ -83,6 +85,7 @@ export async function writeManifest(
     packages: packageVersions(),
     git: gitCommit(),
     machine: machineFacts(device),
+    ...source,
   };
   await writeTextFileAtomic(run.file('manifest'), `${JSON.stringify(manifest, null, 2)}\n`);
 }

@@ -14,17 +14,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness } from '../test-utils/cli-harness.js';
 import { LLAMA_FIXTURE } from '../test-utils/fixtures.js';
-import { STAGE_NAMES } from './run-folder.js';
+import { ODYSSEY_STAGE_NAMES, STAGE_NAMES } from './run-folder.js';
 
 const { guinav, stderr, stdout } = cliHarness();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-pipeline-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const TINY = `
-device: cpu
-data:
-  nodes_per_level: [5, 1]
-  image_size: 64x64
+/** A few steps of each training stage. */
+const TINY_TRAINING = `
 sft:
   max_steps: 4
   per_device_train_batch_size: 4
@@ -33,6 +30,14 @@ dpo:
   max_steps: 2
   per_device_train_batch_size: 2
   logging_steps: 1
+`;
+
+const TINY = `
+device: cpu
+data:
+  nodes_per_level: [5, 1]
+  image_size: 64x64
+${TINY_TRAINING}
 eval:
   max_new_tokens: 16
   validation_records: 4
@@ -42,13 +47,35 @@ eval:
 `;
 
 const run = path.join(root, 'run');
-const json = (file: string) => JSON.parse(fs.readFileSync(path.join(run, file), 'utf8'));
-const jsonl = (file: string) =>
+const readJson = (dir: string) => (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+const readJsonl = (dir: string) => (file: string) =>
   fs
-    .readFileSync(path.join(run, file), 'utf8')
+    .readFileSync(path.join(dir, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, number>);
+const json = readJson(run);
+const jsonl = readJsonl(run);
+
+/** The TensorBoard events of a training stage's runs/ folder. */
+const tensorBoardEvents = (stageDir: string) =>
+  fs.readdirSync(path.join(stageDir, 'runs')).flatMap((f) => readTensorBoardEvents(path.join(stageDir, 'runs', f)));
+
+/** The images report.md links, and the PNGs the report drew (charts and replays). */
+function reportImages(dir: string): { linked: string[]; drawn: string[] } {
+  const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+  const replays = path.join(dir, 'report', 'replays');
+  return {
+    linked: [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!),
+    drawn: [
+      ...fs
+        .readdirSync(path.join(dir, 'report'))
+        .filter((f) => f.endsWith('.png'))
+        .map((f) => `report/${f}`),
+      ...(fs.existsSync(replays) ? fs.readdirSync(replays).map((f) => `report/replays/${f}`) : []),
+    ],
+  };
+}
 
 function shares(value: unknown, where: string): void {
   if (value === null) return;
@@ -106,8 +133,7 @@ describe('guinav pipeline (tiny config)', () => {
     for (const stage of ['sft', 'dpo']) {
       expect(fs.existsSync(path.join(run, stage, 'final_model', 'model.safetensors'))).toBe(true);
       const logged = jsonl(`${stage}/metrics.jsonl`).filter((r) => r.loss !== undefined);
-      const dir = path.join(run, stage, 'runs');
-      const events = fs.readdirSync(dir).flatMap((f) => readTensorBoardEvents(path.join(dir, f)));
+      const events = tensorBoardEvents(path.join(run, stage));
       const losses = events.filter((e) => 'train/loss' in e.scalars);
       expect(losses.map((e) => e.step)).toEqual(logged.map((r) => r.step));
       losses.forEach((e, i) => {
@@ -119,17 +145,10 @@ describe('guinav pipeline (tiny config)', () => {
   });
 
   it('writes a report that references every image it drew, and each decodes', async () => {
-    const md = fs.readFileSync(path.join(run, 'report.md'), 'utf8');
     const html = fs.readFileSync(path.join(run, 'report.html'), 'utf8');
-    const fromMd = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    const { linked: fromMd, drawn } = reportImages(run);
     const fromHtml = [...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
-    const drawn = [
-      ...fs
-        .readdirSync(path.join(run, 'report'))
-        .filter((f) => f.endsWith('.png'))
-        .map((f) => `report/${f}`),
-      ...fs.readdirSync(path.join(run, 'report', 'replays')).map((f) => `report/replays/${f}`),
-    ];
+    expect(drawn.some((f) => f.startsWith('report/replays/'))).toBe(true);
     expect(new Set(fromMd)).toEqual(new Set(drawn));
     expect(fromHtml.length).toBeGreaterThan(0);
     for (const f of [...fromMd, ...fromHtml]) {
@@ -212,4 +231,130 @@ describe('guinav pipeline --model (a text model)', () => {
         .split('\n').length,
     ).toBe(read('data/test.json').length);
   }, 240_000);
+});
+
+const TINY_ODYSSEY = `
+dataset: odyssey
+device: cpu
+data:
+  synthetic_episodes: 12
+  synthetic_width: 32
+${TINY_TRAINING}
+eval:
+  max_new_tokens: 16
+  validation_records: 4
+`;
+
+describe('guinav pipeline --dataset odyssey (tiny config)', () => {
+  const odyssey = path.join(root, 'odyssey');
+  const oJson = readJson(odyssey);
+  const oJsonl = readJsonl(odyssey);
+  const ids = (records: { episode_id: string }[]) => new Set(records.map((r) => r.episode_id));
+
+  beforeAll(async () => {
+    const config = path.join(root, 'odyssey.yaml');
+    fs.writeFileSync(config, TINY_ODYSSEY);
+    const code = await guinav('pipeline', '--config', config, '--out', odyssey);
+    expect(code, stderr()).toBe(0);
+  }, 240_000);
+
+  it('runs the Odyssey stages, prints the AMS / SR table and records the source in the manifest', () => {
+    expect(Object.keys(oJson('pipeline-state.json').stages)).toEqual([...ODYSSEY_STAGE_NAMES]);
+    expect(stdout()).toMatch(/AMS \(test split\)\s+\S+.*\n/);
+    expect(stdout()).toMatch(/SR \(test split\)/);
+    const manifest = oJson('manifest.json');
+    expect(manifest.dataset).toBe('odyssey');
+    expect(manifest.episodes).toEqual({ source: 'synthetic', count: 12, seed: 42, width: 32, dir: 'episodes' });
+    expect(manifest.config.data.synthetic_episodes).toBe(12);
+  });
+
+  it('generates 12 episodes in the released layout, all six categories, with a split of them all', () => {
+    const annotations = fs.readdirSync(path.join(odyssey, 'episodes', 'annotations'));
+    expect(annotations).toHaveLength(12);
+    const categories = new Set(annotations.map((f) => oJson(`episodes/annotations/${f}`).task_info.category));
+    expect(categories.size).toBe(6);
+    const split = oJson('episodes/splits/random_split.json');
+    expect([...split.train, ...split.test].sort()).toEqual([...annotations].sort());
+  });
+
+  it('holds whole train episodes out of both training sets for validation', () => {
+    const sft = oJson('data/sft.json');
+    const sftTrain = oJson('data/sft_train.json');
+    const validation = oJson('data/validation.json');
+    expect(validation.length).toBeGreaterThan(0);
+    expect(validation.length).toBeLessThanOrEqual(4);
+    const heldOut = ids(validation);
+    expect([...ids(sftTrain)].filter((id) => heldOut.has(id))).toEqual([]);
+    // Every train step is trained on or belongs to a held-out episode.
+    expect(sft.filter((r: { episode_id: string }) => !heldOut.has(r.episode_id))).toEqual(sftTrain);
+    const dpoTrain = oJsonl('data/dpo_train.jsonl') as unknown as { episode_id: string }[];
+    expect([...ids(dpoTrain)].filter((id) => heldOut.has(id))).toEqual([]);
+    expect(dpoTrain.length + oJsonl('data/dpo_eval.jsonl').length).toBe(oJsonl('data/dpo.jsonl').length);
+    const test = ids(oJson('data/test.json'));
+    expect([...heldOut].filter((id) => test.has(id))).toEqual([]);
+  });
+
+  it('writes predictions that guinav eval static scores to the summary, and summary.json has AMS / SR per stage', async () => {
+    const summary = oJson('summary.json');
+    expect(Object.keys(summary.stages)).toEqual(['base', 'sft', 'dpo']);
+    const testSteps = oJson('data/test.json').length;
+    for (const [name, s] of Object.entries(summary.stages) as [string, Record<string, unknown>][]) {
+      for (const key of ['ams', 'sr', 'amsByCategory', 'srByCategory', 'ci95']) shares(s[key], `${name}.${key}`);
+      expect(typeof s.ams, name).toBe('number');
+      expect(typeof s.sr, name).toBe('number');
+      expect(Object.keys(s.amsByCategory as object)).toHaveLength(6);
+      expect((s.counts as { ams: { count: number } }).ams.count).toBe(testSteps);
+      expect(s.seconds as number).toBeGreaterThan(0);
+      const predictions = oJsonl(`eval/${name}/predictions.jsonl`);
+      expect(predictions).toHaveLength(testSteps);
+      expect(predictions.every((p) => typeof p.pred === 'string')).toBe(true);
+      const out = path.join(root, `odyssey-${name}-metrics.json`);
+      expect(
+        await guinav(
+          'eval',
+          'static',
+          '--format',
+          'odyssey',
+          '--predictions',
+          path.join(odyssey, `eval/${name}/predictions.jsonl`),
+          '--out',
+          out,
+        ),
+      ).toBe(0);
+      const scored = JSON.parse(fs.readFileSync(out, 'utf8'));
+      expect(scored.AMS / 100).toBe(s.ams);
+      expect(scored.SR / 100).toBe(s.sr);
+    }
+    shares(summary.stages.dpo.rewardAccuracy, 'dpo.rewardAccuracy');
+    expect(typeof summary.stages.dpo.rewardAccuracy).toBe('number');
+  });
+
+  it('evaluates each epoch by step accuracy on the validation steps, and the report links every chart it drew', async () => {
+    for (const stage of ['sft', 'dpo']) {
+      expect(fs.existsSync(path.join(odyssey, stage, 'final_model', 'model.safetensors'))).toBe(true);
+      expect(tensorBoardEvents(path.join(odyssey, stage)).some((e) => 'eval/step_accuracy' in e.scalars)).toBe(true);
+    }
+    const { linked, drawn } = reportImages(odyssey);
+    expect(new Set(linked)).toEqual(new Set(drawn));
+    expect(drawn).toContain('report/accuracy.png');
+    for (const f of linked) expect((await sharp(path.join(odyssey, f)).metadata()).width, f).toBeGreaterThan(0);
+    const md = fs.readFileSync(path.join(odyssey, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| AMS \(test split\) \|/);
+    expect(md).toMatch(/\| {3}AMS, Web_Shopping \|/);
+    expect(md).not.toMatch(/Episode replays/);
+  });
+
+  it('refuses a bad Odyssey config or flag before any work, naming the key path', async () => {
+    const bad = path.join(root, 'bad-odyssey.yaml');
+    const out = path.join(root, 'never-odyssey');
+    fs.writeFileSync(bad, 'dataset: odyssey\ndata:\n  synthetic_episode: 3\n');
+    expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/unknown key "data\.synthetic_episode"/);
+    fs.writeFileSync(bad, 'dataset: odyssey\ndata:\n  synthetic_width: wide\n');
+    expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/field "data\.synthetic_width"/);
+    expect(await guinav('pipeline', '--split', 'task', '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/--split \(data\.split\): GUI-Odyssey only; add --dataset odyssey/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
 });

@@ -1,26 +1,28 @@
 /**
- * `guinav pipeline`: world -> data -> evaluation of the base model -> SFT -> evaluation -> DPO
- * (from the SFT model, which is also its frozen reference) -> evaluation -> report, in one run
- * folder. The stages are data: each says which modes run it and what it does; the state file
+ * `guinav pipeline`: world (GE-Lab) or episodes (GUI-Odyssey) -> data -> evaluation of the base
+ * model -> SFT -> evaluation -> DPO (from the SFT model, which is also its frozen reference) ->
+ * evaluation -> report, in one run folder. The stages are data: each says which modes run it and
+ * what it does, with the dataset's flow (flows/) running the parts that differ; the state file
  * records every finished stage, so a stopped run continues from the last one (`--resume`), and
  * `--dpo-only` picks up a run's SFT model.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OnProgress } from '@guinav/data-gen';
-import { type Backend, createTinyVlm, type DeviceChoice, initBackend } from '@guinav/trainer-core';
+import { createTinyVlm, initBackend } from '@guinav/trainer-core';
 import { InterruptedError } from '../interrupt.js';
 import { phaseProgress } from '../progress.js';
 import type { PipelineConfig } from './config.js';
 import { estimateRemaining, formatEstimate } from './estimate.js';
+import type { BaseStageSummary, DatasetFlow, StageContext } from './flows/flow.js';
+import { GELAB_FLOW } from './flows/gelab.js';
+import { ODYSSEY_FLOW } from './flows/odyssey.js';
 import { writeManifest } from './manifest.js';
+import { type StageTableView, tableView } from './report/stage-table.js';
 import { newestRun, type PipelineState, RUNS_DIR, RunFolder, runTimestamp, type StageName } from './run-folder.js';
-import { evaluateGelabStage } from './stages/evaluate-gelab.js';
-import { buildGelabData, buildWorld } from './stages/gelab-data.js';
 import { stageSummaries, writeRunReport } from './stages/report-stage.js';
 import { openStageModel } from './stages/stage-model.js';
 import { type ModelRef, runDpoStage, runSftStage, type TrainedStage } from './stages/train-stage.js';
-import type { StageSummary } from './summary.js';
 
 export type PipelineMode = 'all' | 'sft-only' | 'dpo-only';
 
@@ -40,18 +42,10 @@ export interface PipelineRequest {
 
 export interface PipelineOutcome {
   runDir: string;
-  stages: Record<string, StageSummary>;
+  stages: Record<string, BaseStageSummary>;
+  /** The results table (the dataset's table spec on the stages' summaries). */
+  table: StageTableView;
   files: string[];
-}
-
-interface StageContext {
-  run: RunFolder;
-  config: PipelineConfig;
-  state: PipelineState;
-  backend: Backend;
-  device: DeviceChoice;
-  signal?: AbortSignal;
-  startedAt: Date;
 }
 
 interface StageSpec {
@@ -80,16 +74,20 @@ function trained(ctx: StageContext, stage: 'sft' | 'dpo'): ModelRef {
   return { model: result.model, ...(result.adapter ? { adapter: result.adapter } : {}) };
 }
 
+/** The dataset flow of each `dataset` value: the runners of the stages that differ. */
+const FLOWS: Record<PipelineConfig['dataset'], DatasetFlow> = {
+  gelab: GELAB_FLOW as DatasetFlow,
+  odyssey: ODYSSEY_FLOW as DatasetFlow,
+};
+
+const flowOf = (c: { config: PipelineConfig }): DatasetFlow => FLOWS[c.config.dataset];
+
 async function evaluate(ctx: StageContext, stage: string, ref: ModelRef, onProgress: OnProgress) {
   const model = await openStageModel(ref, stage, ctx.config, ctx.backend);
   try {
-    const summary = await evaluateGelabStage(ctx.run, ctx.config, stage, model, { onProgress, signal: ctx.signal });
-    const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
-    const pass = summary.interactivePass1.all;
-    return {
-      note: `step accuracy ${pct(summary.staticStepAccuracy)} in distribution, ${pct(summary.oodStaticStepAccuracy)} on the test subtree${pass === undefined ? '' : `, Pass@1 ${pct(pass)}`}`,
-      result: summary,
-    };
+    const flow = flowOf(ctx);
+    const summary = await flow.evaluate(ctx, stage, model, { onProgress, signal: ctx.signal });
+    return { note: flow.note(summary), result: summary };
   } finally {
     model.dispose();
   }
@@ -100,53 +98,70 @@ function trainNote(t: TrainedStage): string {
   return `${t.steps} steps${t.stoppedEarly ? ' (stopped early)' : ''}${best}; model in ${t.adapter ?? t.model}`;
 }
 
-const STAGES: readonly StageSpec[] = [
-  {
-    name: 'world',
-    modes: EVERY_MODE,
-    run: async (c, p) => ({ note: await buildWorld(c.run, c.config, { onProgress: p, signal: c.signal }) }),
-  },
-  {
-    name: 'data',
-    modes: EVERY_MODE,
-    run: async (c, p) => ({ note: await buildGelabData(c.run, c.config, { onProgress: p, signal: c.signal }) }),
-  },
-  { name: 'eval-base', modes: ['all', 'sft-only'], run: async (c, p) => evaluate(c, 'base', await baseModel(c), p) },
-  {
-    name: 'sft',
-    modes: ['all', 'sft-only'],
-    run: async (c) => {
-      const result = await runSftStage(c.run, c.config, await baseModel(c), { backend: c.backend, signal: c.signal });
-      return { note: trainNote(result), result };
+/**
+ * The stages in order, the same for every dataset: the first two (where the data comes from and
+ * the data) and the evaluations run the dataset flow's runners.
+ */
+function stagesOf(flow: DatasetFlow): readonly StageSpec[] {
+  return [
+    {
+      name: flow.source.name,
+      modes: EVERY_MODE,
+      run: async (c, p) => ({ note: await flow.source.run(c, { onProgress: p, signal: c.signal }) }),
     },
-  },
-  { name: 'eval-sft', modes: EVERY_MODE, run: (c, p) => evaluate(c, 'sft', trained(c, 'sft'), p) },
-  {
-    name: 'dpo',
-    modes: ['all', 'dpo-only'],
-    run: async (c) => {
-      const result = await runDpoStage(c.run, c.config, trained(c, 'sft'), { backend: c.backend, signal: c.signal });
-      return { note: trainNote(result), result };
+    {
+      name: 'data',
+      modes: EVERY_MODE,
+      run: async (c, p) => ({ note: await flow.data(c, { onProgress: p, signal: c.signal }) }),
     },
-  },
-  { name: 'eval-dpo', modes: ['all', 'dpo-only'], run: (c, p) => evaluate(c, 'dpo', trained(c, 'dpo'), p) },
-  {
-    name: 'report',
-    modes: EVERY_MODE,
-    always: true,
-    run: async (c) => {
-      const facts = reportFacts(c);
-      const files = await writeRunReport(c.run, c.state, facts, new Date());
-      return { note: `${files.length} files`, result: files };
+    { name: 'eval-base', modes: ['all', 'sft-only'], run: async (c, p) => evaluate(c, 'base', await baseModel(c), p) },
+    {
+      name: 'sft',
+      modes: ['all', 'sft-only'],
+      run: async (c) => {
+        const data = flow.training(c.run, c.config);
+        const result = await runSftStage(c.run, c.config, await baseModel(c), data, {
+          backend: c.backend,
+          signal: c.signal,
+        });
+        return { note: trainNote(result), result };
+      },
     },
-  },
-];
+    { name: 'eval-sft', modes: EVERY_MODE, run: (c, p) => evaluate(c, 'sft', trained(c, 'sft'), p) },
+    {
+      name: 'dpo',
+      modes: ['all', 'dpo-only'],
+      run: async (c) => {
+        const data = flow.training(c.run, c.config);
+        const result = await runDpoStage(c.run, c.config, trained(c, 'sft'), data, {
+          backend: c.backend,
+          signal: c.signal,
+        });
+        return { note: trainNote(result), result };
+      },
+    },
+    { name: 'eval-dpo', modes: ['all', 'dpo-only'], run: (c, p) => evaluate(c, 'dpo', trained(c, 'dpo'), p) },
+    {
+      name: 'report',
+      modes: EVERY_MODE,
+      always: true,
+      run: async (c) => {
+        const files = await writeRunReport(c.run, c.state, flow, reportFacts(c, flow), new Date());
+        return { note: `${files.length} files`, result: files };
+      },
+    },
+  ];
+}
 
-function reportFacts(c: StageContext): string[] {
-  const d = c.config.data;
+const STAGES: Record<PipelineConfig['dataset'], readonly StageSpec[]> = {
+  gelab: stagesOf(FLOWS.gelab),
+  odyssey: stagesOf(FLOWS.odyssey),
+};
+
+function reportFacts(c: StageContext, flow: DatasetFlow): string[] {
   return [
     `run ${c.run.dir}, started ${c.startedAt.toISOString()}`,
-    `world: ${d.nodes_per_level ? `nodes per level ${d.nodes_per_level.join(',')}` : `preset ${d.preset}`}, seed ${c.config.seed}; SFT subtrees ${d.sft_subtrees.join(',')}, test subtree ${d.test_subtree}`,
+    ...flow.facts(c),
     `model: ${c.config.model ?? 'built-in tiny VLM'}; device ${c.device.device} (${c.device.reason})`,
   ];
 }
@@ -205,16 +220,20 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   if (request.mode === 'dpo-only' && !state.stages.sft) {
     throw new Error(`--dpo-only: ${run.dir} has no finished SFT stage; give --from CHECKPOINT or run --sft-only first`);
   }
+  const flow = flowOf({ config });
+  if (!state.stages[flow.source.name]) await flow.preflight(config);
   const { backend, choice } = await initBackend(config.device);
   fs.mkdirSync(run.dir, { recursive: true });
   // The manifest describes how the run was started; continuing it does not rewrite it.
-  if (!fs.existsSync(run.file('manifest'))) await writeManifest(run, config, choice, request.argv, startedAt);
+  if (!fs.existsSync(run.file('manifest'))) {
+    await writeManifest(run, config, choice, request.argv, startedAt, flow.manifest(config));
+  }
   await run.writeState(state);
   print(`guinav pipeline: run ${run.dir} on ${choice.device} (${choice.reason})`);
   const ctx: StageContext = { run, config, state, backend, device: choice, signal: request.signal, startedAt };
   let files: string[] = [];
   let estimated = false;
-  for (const spec of STAGES) {
+  for (const spec of STAGES[config.dataset]) {
     if (!spec.modes.includes(request.mode)) continue;
     if (state.stages[spec.name] && !spec.always) {
       print(`${spec.name}: done earlier`);
@@ -243,14 +262,17 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
     if (spec.name === 'report') files = outcome.result as string[];
     print(`${spec.name}: ${outcome.note} (${seconds.toFixed(0)} s)`);
   }
-  return { runDir: run.dir, stages: stageSummaries(state), files };
+  const stages = stageSummaries(state);
+  return { runDir: run.dir, stages, table: tableView(flow.table, stages), files };
 }
 
 /** The time the training and evaluations ahead will take, timed on this machine. */
 async function estimate(ctx: StageContext, mode: PipelineMode): Promise<string> {
   const measured = ctx.state.stages['eval-base'] ?? ctx.state.stages['eval-sft'];
   const start = mode === 'dpo-only' ? trained(ctx, 'sft') : await baseModel(ctx);
-  const e = await estimateRemaining(ctx.run, ctx.config, start, ctx.backend, measured?.seconds ?? 0, {
+  const flow = flowOf(ctx);
+  const files = { ...flow.training(ctx.run, ctx.config), evaluated: flow.evaluatedRecords(ctx.run) };
+  const e = await estimateRemaining(ctx.config, files, start, ctx.backend, measured?.seconds ?? 0, {
     sft: mode !== 'dpo-only' && !ctx.state.stages.sft,
     dpo: mode !== 'sft-only',
   });

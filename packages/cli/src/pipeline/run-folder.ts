@@ -19,9 +19,12 @@ export const RUN_FILES = {
   reportHtml: 'report.html',
 } as const;
 
-/** The stages in the order they run. */
-export const STAGE_NAMES = ['world', 'data', 'eval-base', 'sft', 'eval-sft', 'dpo', 'eval-dpo', 'report'] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+const AFTER_SOURCE = ['data', 'eval-base', 'sft', 'eval-sft', 'dpo', 'eval-dpo', 'report'] as const;
+/** The stages of a GE-Lab run in the order they run. */
+export const STAGE_NAMES = ['world', ...AFTER_SOURCE] as const;
+/** A GUI-Odyssey run's: the episodes stand where the world does. */
+export const ODYSSEY_STAGE_NAMES = ['episodes', ...AFTER_SOURCE] as const;
+export type StageName = (typeof STAGE_NAMES)[number] | (typeof ODYSSEY_STAGE_NAMES)[number];
 
 export interface FinishedStage {
   finishedAt: string;
@@ -49,6 +52,10 @@ export class RunFolder {
   }
   get images(): string {
     return path.join(this.world, 'images');
+  }
+  /** GUI-Odyssey: the synthetic episodes generated for the run (a dataset root as released). */
+  get episodes(): string {
+    return path.join(this.dir, 'episodes');
   }
   get data(): string {
     return path.join(this.dir, 'data');

@@ -94,7 +94,7 @@ export interface OdysseyPipelineData {
   stats: OdysseyPipelineStats;
 }
 
-interface ResolvedSplit {
+export interface ResolvedSplit {
   file: string;
   name?: OdysseySplitName;
 }
@@ -134,6 +134,25 @@ async function readSubsets(
     train: await readOdysseyEpisodes(root, { split: split.file, subset: 'train' }),
     test: await readOdysseyEpisodes(root, { split: split.file, subset: 'test' }),
   };
+}
+
+export interface OdysseyTrainTest {
+  train: LoadedEpisode[];
+  test: LoadedEpisode[];
+  /** The annotations folder read, and the split file (with its kind when known from its name). */
+  annotations: string;
+  split: ResolvedSplit;
+}
+
+/**
+ * The train and test episodes of a dataset root (or its annotations folder) under a split (a
+ * name of the root's splits/, or a file; default `random`), each episode validated: what the
+ * pipeline reads, without writing anything.
+ */
+export async function readOdysseyTrainTest(episodesDir: string, split?: string): Promise<OdysseyTrainTest> {
+  const annotations = await annotationsDir(episodesDir);
+  const resolved = resolveSplit(split, annotations);
+  return { ...(await readSubsets(episodesDir, resolved, resolved.file)), annotations, split: resolved };
 }
 
 interface Built {

@@ -96,8 +96,12 @@ export interface OdysseyCategoryMetrics {
   AMS: number;
   SR: number;
   steps: number;
+  /** Steps matched (AMS = correct / steps). */
+  correct: number;
   /** Episodes counted for SR (those with all their steps present). */
   episodes: number;
+  /** Of those, the episodes with every step matched (SR = successes / episodes). */
+  successes: number;
 }
 
 export interface OdysseyMetrics {
@@ -221,11 +225,14 @@ function categoryWarnings(categories: readonly string[]): string[] {
 function amsAndSr(steps: readonly ScoredStep[]): OdysseyCategoryMetrics {
   const scored = episodesOf(steps).filter((e) => e.complete);
   const successes = scored.filter((e) => e.allCorrect).length;
+  const correct = steps.filter((s) => s.correct).length;
   return {
-    AMS: pyRound2((steps.filter((s) => s.correct).length / steps.length) * 100),
+    AMS: pyRound2((correct / steps.length) * 100),
     SR: scored.length ? pyRound2((successes / scored.length) * 100) : 0,
     steps: steps.length,
+    correct,
     episodes: scored.length,
+    successes,
   };
 }
 

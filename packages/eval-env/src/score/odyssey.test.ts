@@ -106,11 +106,11 @@ describe("scoreOdysseyFile on the official evaluator's own files", () => {
     const m = await scoreOdysseyFile(pooledSample, 'random');
     // Per category: 6/6, 3/5, 3/5, 4/5, 4/5 steps; only ep_shop_01 succeeds.
     expect(m.byCategory).toEqual({
-      Web_Shopping: { AMS: 100, SR: 100, steps: 6, episodes: 1 },
-      General_Tool: { AMS: 60, SR: 0, steps: 5, episodes: 1 },
-      Multi_Apps: { AMS: 60, SR: 0, steps: 5, episodes: 1 },
-      Social_Sharing: { AMS: 80, SR: 0, steps: 5, episodes: 1 },
-      Media_Entertainment: { AMS: 80, SR: 0, steps: 5, episodes: 1 },
+      Web_Shopping: { AMS: 100, SR: 100, steps: 6, correct: 6, episodes: 1, successes: 1 },
+      General_Tool: { AMS: 60, SR: 0, steps: 5, correct: 3, episodes: 1, successes: 0 },
+      Multi_Apps: { AMS: 60, SR: 0, steps: 5, correct: 3, episodes: 1, successes: 0 },
+      Social_Sharing: { AMS: 80, SR: 0, steps: 5, correct: 4, episodes: 1, successes: 0 },
+      Media_Entertainment: { AMS: 80, SR: 0, steps: 5, correct: 4, episodes: 1, successes: 0 },
     });
     expect(m).toMatchObject({ averaging: 'category-mean', AMS: 76, SR: 20 });
     expect(m.warnings).toContain(
@@ -121,13 +121,13 @@ describe("scoreOdysseyFile on the official evaluator's own files", () => {
   it('random split with all 6: category means rounded as numpy rounds, failed categories counted as 0', async () => {
     const m = await scoreOdysseyFile(randomSample, 'random');
     expect(m.byCategory).toEqual({
-      Web_Shopping: { AMS: 66.67, SR: 66.67, steps: 3, episodes: 3 }, // 2 of 3 one-step episodes
-      General_Tool: { AMS: 50, SR: 0, steps: 2, episodes: 1 }, // "TYPE: 6:30" and "TYPE: 6" both read "6"
-      Multi_Apps: { AMS: 0, SR: 0, steps: 1, episodes: 1 },
+      Web_Shopping: { AMS: 66.67, SR: 66.67, steps: 3, correct: 2, episodes: 3, successes: 2 }, // 2 of 3 one-step episodes
+      General_Tool: { AMS: 50, SR: 0, steps: 2, correct: 1, episodes: 1, successes: 0 }, // "TYPE: 6:30" and "TYPE: 6" both read "6"
+      Multi_Apps: { AMS: 0, SR: 0, steps: 1, correct: 0, episodes: 1, successes: 0 },
       // r_info_1 declares 2 steps and has 1 record: no complete episode, SR 0 (not left out of the mean).
-      Information_Management: { AMS: 0, SR: 0, steps: 1, episodes: 0 },
-      Media_Entertainment: { AMS: 0, SR: 0, steps: 1, episodes: 1 },
-      Social_Sharing: { AMS: 0, SR: 0, steps: 1, episodes: 1 },
+      Information_Management: { AMS: 0, SR: 0, steps: 1, correct: 0, episodes: 0, successes: 0 },
+      Media_Entertainment: { AMS: 0, SR: 0, steps: 1, correct: 0, episodes: 1, successes: 0 },
+      Social_Sharing: { AMS: 0, SR: 0, steps: 1, correct: 0, episodes: 1, successes: 0 },
     });
     // AMS: np.mean = 116.67 / 6 = 19.445, and np.round(19.445, 2) = 19.44 (19.445 * 100 = 1944.4999...);
     // SR: 66.67 / 6 = 11.1116... -> 11.11.
@@ -160,8 +160,8 @@ describe("scoreOdysseyFile on guinav's per-step records", () => {
   it('random split: AMS and SR are means over the categories', async () => {
     const m = await scoreOdysseyFile(await jsonl(records), 'random');
     expect(m.byCategory).toEqual({
-      General_Tool: { AMS: 80, SR: 50, steps: 5, episodes: 2 },
-      Web_Shopping: { AMS: 100, SR: 100, steps: 4, episodes: 1 },
+      General_Tool: { AMS: 80, SR: 50, steps: 5, correct: 4, episodes: 2, successes: 1 },
+      Web_Shopping: { AMS: 100, SR: 100, steps: 4, correct: 4, episodes: 1, successes: 1 },
     });
     expect(m).toMatchObject({
       averaging: 'category-mean',

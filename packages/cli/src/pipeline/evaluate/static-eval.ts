@@ -27,12 +27,15 @@ export interface StaticEvaluation {
   predictions: string[];
 }
 
-const userTurn = (r: GelabTestRecord) => r.messages[0]!;
-const answer = (r: GelabTestRecord) => String(r.messages[1]!.content);
+/** A test record of either dataset: the user turn, the true answer, the screenshots. */
+export type PromptRecord = Pick<GelabTestRecord, 'messages' | 'images'>;
+
+const userTurn = (r: PromptRecord) => r.messages[0]!;
+const answer = (r: PromptRecord) => String(r.messages[1]!.content);
 
 /** The model's reply to each record's user turn, in order; every call is made at once so they batch. */
 export async function predictRecords(
-  records: readonly GelabTestRecord[],
+  records: readonly PromptRecord[],
   respond: Responder,
   options: { onProgress?: OnProgress; label?: string; signal?: AbortSignal } = {},
 ): Promise<string[]> {
@@ -50,17 +53,29 @@ export async function predictRecords(
   );
 }
 
-export function coordinateError(records: readonly GelabTestRecord[], predictions: readonly string[]): CoordinateError {
+/** The point of a click action string (null for other actions): each dataset's grammar says. */
+export type ClickPointOf = (action: string) => readonly [number, number] | null;
+
+const gelabClickPoint: ClickPointOf = (action) => {
+  const a = parseGelabAction(action);
+  return a.type === 'click' ? a.point : null;
+};
+
+export function coordinateError(
+  records: readonly PromptRecord[],
+  predictions: readonly string[],
+  pointOf: ClickPointOf = gelabClickPoint,
+): CoordinateError {
   let sum = 0;
   let measured = 0;
   let clickSteps = 0;
   records.forEach((r, i) => {
-    const truth = parseGelabAction(answer(r));
-    if (truth.type !== 'click') return;
+    const truth = pointOf(answer(r));
+    if (!truth) return;
     clickSteps++;
-    const pred = parseGelabAction(predictions[i] ?? '');
-    if (pred.type !== 'click') return;
-    sum += Math.hypot(pred.point[0] - truth.point[0], pred.point[1] - truth.point[1]);
+    const pred = pointOf(predictions[i] ?? '');
+    if (!pred) return;
+    sum += Math.hypot(pred[0] - truth[0], pred[1] - truth[1]);
     measured++;
   });
   return { mean: measured === 0 ? null : sum / measured, measured, clickSteps };
@@ -88,6 +103,19 @@ export function scoreStatic(
   );
 }
 
+/** Writes `<file>`: each record with its reply added as `pred`, one per line. */
+export async function writePredictions(
+  file: string,
+  records: readonly object[],
+  predictions: readonly string[],
+): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await writeTextFileAtomic(
+    file,
+    records.map((r, i) => `${JSON.stringify({ ...r, pred: predictions[i] })}\n`).join(''),
+  );
+}
+
 /** Predicts, scores and writes `<file>` (one test record with `pred` per line). */
 export async function evaluateStatic(
   records: readonly GelabTestRecord[],
@@ -96,11 +124,7 @@ export async function evaluateStatic(
   options: { onProgress?: OnProgress; label?: string; signal?: AbortSignal } = {},
 ): Promise<StaticEvaluation> {
   const predictions = await predictRecords(records, respond, options);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await writeTextFileAtomic(
-    file,
-    records.map((r, i) => `${JSON.stringify({ ...r, pred: predictions[i] })}\n`).join(''),
-  );
+  await writePredictions(file, records, predictions);
   return {
     metrics: scoreStatic(records, predictions, file),
     coordinateError: coordinateError(records, predictions),

@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { StageSummary } from '../summary.js';
+import type { StageTableView } from './stage-table.js';
 
 export interface CurvePoint {
   stage: string;
@@ -48,36 +48,18 @@ export function curveChart(title: string, points: readonly CurvePoint[], yTitle:
   };
 }
 
-const BAR_METRICS: [keyof StageSummary & string, string][] = [
-  ['staticStepAccuracy', 'step, in dist.'],
-  ['oodStaticStepAccuracy', 'step, test'],
-  ['taskAccuracy', 'task, test'],
-];
-const PASS_LABEL = 'Pass@1, test';
-
 /** Grouped bars: each metric, one bar per stage, with its Wilson interval as an error bar. */
-export function accuracyBars(stages: Readonly<Record<string, StageSummary>>): TopLevelSpec {
-  const rows: Record<string, unknown>[] = [];
-  for (const [stage, s] of Object.entries(stages)) {
-    const push = (metric: string, value: number | null | undefined, ci: [number, number] | null | undefined) => {
-      if (value === null || value === undefined) return;
-      rows.push({ stage, metric, value, lo: ci?.[0] ?? value, hi: ci?.[1] ?? value });
-    };
-    for (const [key, label] of BAR_METRICS)
-      push(label, s[key] as number | null, s.ci95[key] as [number, number] | null);
-    const passCi = s.ci95.interactivePass1 as Record<string, [number, number] | null>;
-    push(PASS_LABEL, s.interactivePass1.all, passCi.all);
-  }
+export function accuracyBars(view: Pick<StageTableView, 'stages' | 'bars' | 'barOrder'>): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Accuracy by stage (95% Wilson intervals)',
-    data: { values: rows },
+    data: { values: view.bars },
     facet: {
       column: {
         field: 'metric',
         type: 'nominal',
         title: null,
-        sort: [...BAR_METRICS.map(([, label]) => label), PASS_LABEL],
+        sort: view.barOrder,
         header: { labelFontSize: 12 },
       },
     },
@@ -88,7 +70,7 @@ export function accuracyBars(stages: Readonly<Record<string, StageSummary>>): To
         {
           mark: 'bar',
           encoding: {
-            x: { field: 'stage', type: 'nominal', title: null, sort: Object.keys(stages) },
+            x: { field: 'stage', type: 'nominal', title: null, sort: view.stages },
             y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
             color: { field: 'stage', type: 'nominal', legend: null },
           },
@@ -96,7 +78,7 @@ export function accuracyBars(stages: Readonly<Record<string, StageSummary>>): To
         {
           mark: 'rule',
           encoding: {
-            x: { field: 'stage', type: 'nominal', sort: Object.keys(stages) },
+            x: { field: 'stage', type: 'nominal', sort: view.stages },
             y: { field: 'lo', type: 'quantitative' },
             y2: { field: 'hi' },
           },

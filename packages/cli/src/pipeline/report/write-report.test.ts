@@ -4,6 +4,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StageSummary } from '../summary.js';
+import { GELAB_TABLE } from './gelab-table.js';
+import { tableView } from './stage-table.js';
 import { writeReport } from './write-report.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-report-'));
@@ -41,7 +43,7 @@ describe('writeReport', () => {
       title: 'guinav pipeline',
       createdAt: '2026-11-30 10:00 UTC',
       facts: ['machine: 2 cores'],
-      stages: { base: stage(0.1, 0), sft: stage(0.9, 0.5) },
+      table: tableView(GELAB_TABLE, { base: stage(0.1, 0), sft: stage(0.9, 0.5) }),
       lossCurves: [
         { stage: 'sft', step: 1, series: 'loss', value: 3 },
         { stage: 'sft', step: 2, series: 'loss', value: 1 },

@@ -1,13 +1,12 @@
 /**
- * report.md and report.html of a pipeline run: the stage table (static step accuracy in and out
- * of distribution, by bucket, task accuracy, interactive Pass@1 by path length, coordinate error,
- * DPO reward accuracy, time), the loss / reward curves and accuracy bars, and episode replays.
+ * report.md and report.html of a pipeline run: the stage table (the dataset's measurements per
+ * stage, from its table spec), the loss / reward curves and accuracy bars, and episode replays.
  * Charts are written as SVG (embedded in the HTML) and PNG (linked from the Markdown).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StageSummary } from '../summary.js';
 import { accuracyBars, type CurvePoint, curveChart, renderSvg, svgToPng } from './charts.js';
+import type { StageTableView } from './stage-table.js';
 
 export interface ReplayEntry {
   stage: string;
@@ -22,64 +21,17 @@ export interface ReportInput {
   createdAt: string;
   /** Lines of context: machine, world, model, recipe. */
   facts: readonly string[];
-  stages: Readonly<Record<string, StageSummary>>;
+  /** The results table and bars (the dataset's table spec applied to the stages' summaries). */
+  table: StageTableView;
   lossCurves: readonly CurvePoint[];
   rewardCurves: readonly CurvePoint[];
-  replays: readonly ReplayEntry[];
-}
-
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
-
-function cell(value: number | null | undefined, ci: [number, number] | null | undefined): string {
-  if (value === null || value === undefined) return '-';
-  return ci ? `${pct(value)} [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]` : pct(value);
-}
-
-/** The table's rows: [label, value per stage]. */
-function tableRows(stages: Readonly<Record<string, StageSummary>>): string[][] {
-  const names = Object.keys(stages);
-  const rows: string[][] = [];
-  const add = (label: string, f: (s: StageSummary) => string) => rows.push([label, ...names.map((n) => f(stages[n]!))]);
-  const ci = (s: StageSummary, key: string) => s.ci95[key] as [number, number] | null;
-  add('static step accuracy (in distribution)', (s) => cell(s.staticStepAccuracy, ci(s, 'staticStepAccuracy')));
-  add('static step accuracy (test subtree)', (s) => cell(s.oodStaticStepAccuracy, ci(s, 'oodStaticStepAccuracy')));
-  const bucketKeys = [...new Set(names.flatMap((n) => Object.keys(stages[n]!.oodStaticBuckets)))];
-  for (const b of bucketKeys) {
-    add(`  test subtree, ${b}`, (s) =>
-      cell(s.oodStaticBuckets[b], (s.ci95.oodStaticBuckets as Record<string, [number, number] | null>)[b]),
-    );
-  }
-  add('task accuracy (test subtree)', (s) => cell(s.taskAccuracy, ci(s, 'taskAccuracy')));
-  // `all` first, then the path lengths (JavaScript lists integer-like keys before the others).
-  const passKeys = [...new Set(names.flatMap((n) => Object.keys(stages[n]!.interactivePass1)))].sort((a, b) =>
-    a === 'all' ? -1 : b === 'all' ? 1 : Number(a) - Number(b),
-  );
-  for (const k of passKeys) {
-    add(k === 'all' ? 'interactive Pass@1' : `  interactive Pass@1, path ${k}`, (s) =>
-      cell(s.interactivePass1[k], (s.ci95.interactivePass1 as Record<string, [number, number] | null>)[k]),
-    );
-  }
-  const distance = (v: number | null) => (v === null ? '-' : v.toFixed(1));
-  add('coordinate error, in distribution (0..1000 units)', (s) => distance(s.coordinateError));
-  add('coordinate error, test subtree (0..1000 units)', (s) => distance(s.oodCoordinateError));
-  add('DPO reward accuracy', (s) => pct(s.rewardAccuracy));
-  add('time', (s) => `${s.seconds.toFixed(0)} s`);
-  return rows;
-}
-
-/** The stage table as aligned plain text, for the console at the end of a run. */
-export function formatStageTable(stages: Readonly<Record<string, StageSummary>>): string {
-  const header = ['metric', ...Object.keys(stages)];
-  const rows = [header, ...tableRows(stages)];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
-    .join('\n');
+  /** null: the dataset has no episodes to replay (the section is left out). */
+  replays: readonly ReplayEntry[] | null;
 }
 
 function markdown(input: ReportInput, charts: string[]): string {
-  const names = Object.keys(input.stages);
-  const rows = tableRows(input.stages);
+  const names = input.table.stages;
+  const rows = input.table.rows;
   const lines = [
     `# ${input.title}`,
     '',
@@ -97,9 +49,8 @@ function markdown(input: ReportInput, charts: string[]): string {
     '',
     ...charts.map((c) => `![${c}](report/${c}.png)`),
     '',
-    '## Episode replays',
-    '',
-    ...input.replays.flatMap((r) => [
+    ...(input.replays === null ? [] : ['## Episode replays', '']),
+    ...(input.replays ?? []).flatMap((r) => [
       `${r.stage}, ${r.task}: ${r.success ? 'success' : 'failure'}`,
       '',
       `![${r.task}](${r.file})`,
@@ -112,15 +63,15 @@ function markdown(input: ReportInput, charts: string[]): string {
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function html(input: ReportInput, svgs: Record<string, string>): string {
-  const names = Object.keys(input.stages);
-  const rows = tableRows(input.stages);
+  const names = input.table.stages;
+  const rows = input.table.rows;
   const table = [
     `<tr><th>metric</th>${names.map((n) => `<th>${esc(n)}</th>`).join('')}</tr>`,
     ...rows.map(
       (r) => `<tr>${r.map((c, i) => (i === 0 ? `<td>${esc(c)}</td>` : `<td class="n">${esc(c)}</td>`)).join('')}</tr>`,
     ),
   ].join('\n');
-  const replays = input.replays
+  const replays = (input.replays ?? [])
     .map(
       (r) =>
         `<figure><img src="${esc(r.file)}" alt="${esc(r.task)}"><figcaption>${esc(`${r.stage}, ${r.task}: ${r.success ? 'success' : 'failure'}`)}</figcaption></figure>`,
@@ -139,9 +90,7 @@ ${table}
 </table>
 <h2>Curves</h2>
 ${Object.values(svgs).join('\n')}
-<h2>Episode replays</h2>
-${replays}
-</body></html>
+${input.replays === null ? '' : `<h2>Episode replays</h2>\n${replays}\n`}</body></html>
 `;
 }
 
@@ -150,7 +99,7 @@ export async function writeReport(runDir: string, input: ReportInput): Promise<s
   const chartDir = path.join(runDir, 'report');
   fs.mkdirSync(chartDir, { recursive: true });
   const specs = {
-    accuracy: accuracyBars(input.stages),
+    accuracy: accuracyBars(input.table),
     ...(input.lossCurves.length ? { loss: curveChart('Training loss', input.lossCurves, 'loss') } : {}),
     ...(input.rewardCurves.length ? { rewards: curveChart('DPO rewards', input.rewardCurves, 'reward') } : {}),
   };

@@ -5,13 +5,11 @@
  * a smaller validation set drawn the same way with another seed (it picks the best checkpoint
  * during training), and the DPO pairs split into training and held-out pairs.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import {
   GELAB_OUTPUT_FILES,
   type GelabTestRecord,
   gelabTestRecords,
-  hash32,
   imagePathOf,
   loadWorld,
   type OnProgress,
@@ -20,9 +18,10 @@ import {
   writeGelabDatasets,
   writeGeneratedWorld,
 } from '@guinav/data-gen';
-import { readJsonFile, writeTextFileAtomic } from '@guinav/trainer-core';
+import { readJsonFile } from '@guinav/trainer-core';
 import { type PipelineConfig, runObservation } from '../config.js';
 import type { RunFolder } from '../run-folder.js';
+import { heldOutShare, readJsonLines, spread, writeJsonArray, writeJsonLines } from './data-files.js';
 
 /** The pipeline's files beside the published ones in `data/`. */
 export const PIPELINE_DATA_FILES = {
@@ -52,20 +51,6 @@ export async function buildWorld(run: RunFolder, config: PipelineConfig, io: Sta
   return `${written.world.pageIds.length} pages (nodes per level ${nodesPerLevel.join(',')}), screenshots ${d.image_size}`;
 }
 
-/** Every `step`-th record, so a capped set still spans every subtree and path length. */
-function spread<T>(items: readonly T[], cap: number | null): T[] {
-  if (cap === null || items.length <= cap) return [...items];
-  return Array.from({ length: cap }, (_, i) => items[Math.floor((i * items.length) / cap)]!);
-}
-
-async function writeJsonArray(file: string, items: readonly unknown[]): Promise<void> {
-  await writeTextFileAtomic(file, `[\n${items.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
-}
-
-async function writeJsonLines(file: string, items: readonly string[]): Promise<void> {
-  await writeTextFileAtomic(file, items.map((l) => `${l}\n`).join(''));
-}
-
 export async function buildGelabData(run: RunFolder, config: PipelineConfig, io: StageIo): Promise<string> {
   const d = config.data;
   const { stats } = await writeGelabDatasets({
@@ -90,11 +75,8 @@ export async function buildGelabData(run: RunFolder, config: PipelineConfig, io:
   const validation = spread(inDistribution(config.seed + 1), config.eval.validation_records);
   await writeJsonArray(path.join(run.data, PIPELINE_DATA_FILES.idTest), idTest);
   await writeJsonArray(path.join(run.data, PIPELINE_DATA_FILES.validation), validation);
-  const pairs = fs
-    .readFileSync(path.join(run.data, GELAB_OUTPUT_FILES.dpo), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  const heldOut = (i: number) => hash32(`${config.seed}:dpo-eval:${i}`) / 2 ** 32 < d.dpo_eval_fraction;
+  const pairs = readJsonLines(path.join(run.data, GELAB_OUTPUT_FILES.dpo));
+  const heldOut = heldOutShare(config.seed, d.dpo_eval_fraction);
   const dpoEval = pairs.filter((_, i) => heldOut(i));
   const dpoTrain = pairs.filter((_, i) => !heldOut(i));
   await writeJsonLines(path.join(run.data, PIPELINE_DATA_FILES.dpoTrain), dpoTrain);

@@ -1,27 +1,29 @@
 /**
- * The run's report: summary.json for scripts (per stage: the accuracies in 0..1 with their 95%
- * Wilson intervals, coordinate errors, seconds), and report.md / report.html with the table, the
- * loss and reward curves from the stages' metrics.jsonl, and a few episode replays per stage.
+ * The run's report: summary.json for scripts (per stage: the dataset's accuracies in 0..1 with
+ * their 95% Wilson intervals, coordinate errors, seconds), and report.md / report.html with the
+ * dataset's table, the loss and reward curves from the stages' metrics.jsonl, and (GE-Lab) a few
+ * episode replays per stage.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpisodeRecord } from '@guinav/eval-env';
 import { writeTextFileAtomic } from '@guinav/trainer-core';
+import type { BaseStageSummary, DatasetFlow } from '../flows/flow.js';
 import type { CurvePoint } from '../report/charts.js';
 import { renderReplay } from '../report/replays.js';
+import { tableView } from '../report/stage-table.js';
 import { type ReplayEntry, writeReport } from '../report/write-report.js';
 import { type PipelineState, RUN_FILES, type RunFolder } from '../run-folder.js';
-import type { StageSummary } from '../summary.js';
 import { EVAL_FILES } from './evaluate-gelab.js';
 import type { TrainedStage } from './train-stage.js';
 
 /** The evaluated stages, by the name the report and summary.json use. */
 export const EVALUATED = { base: 'eval-base', sft: 'eval-sft', dpo: 'eval-dpo' } as const;
 
-export function stageSummaries(state: PipelineState): Record<string, StageSummary> {
-  const out: Record<string, StageSummary> = {};
+export function stageSummaries<S extends BaseStageSummary>(state: PipelineState): Record<string, S> {
+  const out: Record<string, S> = {};
   for (const [name, key] of Object.entries(EVALUATED)) {
-    const summary = state.stages[key]?.result as StageSummary | undefined;
+    const summary = state.stages[key]?.result as S | undefined;
     if (!summary) continue;
     const reward = name === 'dpo' ? (state.stages.dpo?.result as TrainedStage | undefined)?.rewardAccuracy : undefined;
     out[name] = reward === undefined ? summary : { ...summary, rewardAccuracy: reward };
@@ -52,7 +54,7 @@ function curve(stage: string, log: readonly Record<string, number>[], keys: Reco
  * Replays of the same tasks in every stage (so a reader compares like with like): the first task
  * of each path length, up to `count`.
  */
-async function drawReplays(run: RunFolder, stages: readonly string[], count: number): Promise<ReplayEntry[]> {
+export async function drawReplays(run: RunFolder, stages: readonly string[], count: number): Promise<ReplayEntry[]> {
   const entries: ReplayEntry[] = [];
   const dir = path.join(run.dir, 'report', 'replays');
   fs.mkdirSync(dir, { recursive: true });
@@ -82,13 +84,14 @@ async function drawReplays(run: RunFolder, stages: readonly string[], count: num
   return entries;
 }
 
-export async function writeRunReport(
+export async function writeRunReport<S extends BaseStageSummary>(
   run: RunFolder,
   state: PipelineState,
+  flow: Pick<DatasetFlow<S>, 'table' | 'replays'>,
   facts: readonly string[],
   createdAt: Date,
 ): Promise<string[]> {
-  const stages = stageSummaries(state);
+  const stages = stageSummaries<S>(state);
   await writeTextFileAtomic(
     run.file('summary'),
     `${JSON.stringify({ createdAt: createdAt.toISOString(), run: run.dir, stages }, null, 2)}\n`,
@@ -100,7 +103,7 @@ export async function writeRunReport(
     title: 'guinav pipeline report',
     createdAt: createdAt.toISOString(),
     facts,
-    stages,
+    table: tableView(flow.table, stages),
     lossCurves: [...curve('sft', sftLog, losses), ...curve('dpo', dpoLog, losses)],
     rewardCurves: curve('dpo', dpoLog, {
       'rewards/chosen': 'chosen',
@@ -108,7 +111,7 @@ export async function writeRunReport(
       'rewards/margins': 'margin',
       'eval_rewards/accuracies': 'held-out accuracy',
     }),
-    replays: await drawReplays(run, Object.keys(stages), state.config.eval.replays),
+    replays: await flow.replays(run, Object.keys(stages), state.config.eval.replays),
   });
   return [RUN_FILES.summary, ...written];
 }

@@ -1,18 +1,17 @@
 /**
  * The SFT and DPO stages of a run: the stage's training config (recipe < pipeline settings <
- * config section), the run's data, evaluation each epoch on the validation records (generated
- * replies, scored: `eval_step_accuracy` picks the best checkpoint and can stop early), and resume
+ * config section), the run's data (the dataset's files), evaluation each epoch on the validation
+ * records (generated replies, scored by the dataset's scorer: `eval_step_accuracy` picks the best
+ * checkpoint and can stop early), and resume
  * from the stage's last checkpoint when the run is continued.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GELAB_OUTPUT_FILES, type GelabTestRecord } from '@guinav/data-gen';
-import { type Backend, listCheckpoints, type TrainerEvent } from '@guinav/trainer-core';
+import { type Backend, listCheckpoints, readJsonFile, type TrainerEvent } from '@guinav/trainer-core';
+import type { Responder } from '../../commands/train/model-data.js';
 import { type TrainHooks, type TrainOutcome, trainModel } from '../../commands/train/session.js';
 import { type PipelineConfig, stageTrainingConfig } from '../config.js';
-import { stepAccuracy } from '../evaluate/static-eval.js';
 import type { RunFolder } from '../run-folder.js';
-import { PIPELINE_DATA_FILES, readTestRecords } from './gelab-data.js';
 
 /** A model a stage produced or starts from: a full model folder, or an adapter on a base. */
 export interface ModelRef {
@@ -38,14 +37,38 @@ interface TrainIo {
   onEvent?: (e: TrainerEvent) => void;
 }
 
-function validationMetrics(records: readonly GelabTestRecord[], config: PipelineConfig): TrainHooks['evalMetrics'] {
-  if (records.length === 0) return undefined;
-  return ({ loaded, data }) => {
-    const respond = data.responder(loaded.model, {
-      maxBatch: config.eval.batch_size,
-      generation: { maxNewTokens: config.eval.max_new_tokens, temperature: 0 },
-    });
-    return async () => ({ step_accuracy: await stepAccuracy(records, respond) });
+/** What a dataset gives the training stages: its files in the run and the metrics of each evaluation. */
+export interface TrainingData {
+  sft: string;
+  dpoTrain: string;
+  /** Held-out pairs (reward accuracy); may be empty. */
+  dpoEval: string;
+  /** Validation records in test format: their loss during SFT, and what `evalMetrics` scores. */
+  validation: string;
+  /** Metrics of generated replies at each evaluation (`step_accuracy`); undefined: loss only. */
+  evalMetrics: TrainHooks['evalMetrics'];
+}
+
+/**
+ * A dataset's training data: its files, and `step_accuracy` of replies to the validation records
+ * (greedy, batched as the pipeline's evaluations are) at each evaluation; loss only without records.
+ */
+export function trainingData<R>(
+  files: Omit<TrainingData, 'evalMetrics'>,
+  records: readonly R[],
+  config: PipelineConfig,
+  accuracy: (records: readonly R[], respond: Responder) => Promise<number>,
+): TrainingData {
+  if (records.length === 0) return { ...files, evalMetrics: undefined };
+  return {
+    ...files,
+    evalMetrics: ({ loaded, data }) => {
+      const respond = data.responder(loaded.model, {
+        maxBatch: config.eval.batch_size,
+        generation: { maxNewTokens: config.eval.max_new_tokens, temperature: 0 },
+      });
+      return async () => ({ step_accuracy: await accuracy(records, respond) });
+    },
   };
 }
 
@@ -78,6 +101,7 @@ export async function runSftStage(
   run: RunFolder,
   config: PipelineConfig,
   base: ModelRef,
+  data: TrainingData,
   io: TrainIo,
 ): Promise<TrainedStage> {
   const outputDir = run.training('sft');
@@ -85,18 +109,17 @@ export async function runSftStage(
     ...stageTrainingConfig(config, 'sft', outputDir),
     resume_from_checkpoint: resumePoint(outputDir),
   };
-  const validationFile = path.join(run.data, PIPELINE_DATA_FILES.validation);
-  const validation = readTestRecords(validationFile);
+  const validation = readJsonFile(data.validation) as unknown[];
   const outcome = await trainModel(
     'sft',
     trainConfig,
     {
-      dataset: path.join(run.data, GELAB_OUTPUT_FILES.sft),
-      // The validation steps' loss (fresh points) is logged beside their step accuracy.
-      ...(validation.length > 0 ? { evalDataset: validationFile } : {}),
+      dataset: data.sft,
+      // The validation steps' loss is logged beside their step accuracy.
+      ...(validation.length > 0 ? { evalDataset: data.validation } : {}),
       model: base.model,
     },
-    { label: 'sft', backend: io.backend, onEvent: io.onEvent, evalMetrics: validationMetrics(validation, config) },
+    { label: 'sft', backend: io.backend, onEvent: io.onEvent, evalMetrics: data.evalMetrics },
     io.signal,
   );
   return outcomeOf(outcome, base, trainConfig.use_peft);
@@ -106,6 +129,7 @@ export async function runDpoStage(
   run: RunFolder,
   config: PipelineConfig,
   start: ModelRef,
+  data: TrainingData,
   io: TrainIo,
 ): Promise<TrainedStage> {
   const outputDir = run.training('dpo');
@@ -113,18 +137,16 @@ export async function runDpoStage(
     ...stageTrainingConfig(config, 'dpo', outputDir),
     resume_from_checkpoint: resumePoint(outputDir),
   };
-  const validation = readTestRecords(path.join(run.data, PIPELINE_DATA_FILES.validation));
-  const heldOut = path.join(run.data, PIPELINE_DATA_FILES.dpoEval);
   const outcome = await trainModel(
     'dpo',
     trainConfig,
     {
-      dataset: path.join(run.data, PIPELINE_DATA_FILES.dpoTrain),
-      ...(fs.statSync(heldOut).size > 0 ? { evalDataset: heldOut } : {}),
+      dataset: data.dpoTrain,
+      ...(fs.statSync(data.dpoEval).size > 0 ? { evalDataset: data.dpoEval } : {}),
       model: start.model,
       adapter: start.adapter,
     },
-    { label: 'dpo', backend: io.backend, onEvent: io.onEvent, evalMetrics: validationMetrics(validation, config) },
+    { label: 'dpo', backend: io.backend, onEvent: io.onEvent, evalMetrics: data.evalMetrics },
     io.signal,
   );
   // With LoRA the new adapter sits on the merged SFT model (trainModel writes it to sft_merged).
