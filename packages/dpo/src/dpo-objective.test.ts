@@ -69,6 +69,40 @@ describe('DpoObjective', () => {
     for (const m of [policy, reference, other]) m.dispose();
   });
 
+  it("adds rpo_alpha x the chosen completions' mean NLL (TRL's RPO), logged as nll_loss", () => {
+    const { policy, reference } = models();
+    const data = pairs(3);
+    const batch = collate(data);
+    const logits = causalLMLogits(policy);
+    const rpo = new DpoObjective({ policy: logits, reference: causalLMLogits(reference), beta: 0.1, rpoAlpha: 0.5 });
+    const out = tidy(() => {
+      const o = rpo.forward(batch);
+      return { loss: o.loss.arraySync()[0]!, nll: o.metrics.nll_loss!.arraySync()[0]! };
+    });
+    // By hand: the model's next-token log-softmax over each chosen completion token.
+    let total = 0;
+    let tokens = 0;
+    for (const e of data) {
+      const single = collate([{ ...e, rejected: e.chosen }]);
+      const flat = tidy(() => logits(single).arraySync());
+      const vocab = config.vocabSize;
+      const ids = [...e.prompt, ...e.chosen];
+      expect(single.seq).toBe(ids.length);
+      for (let t = e.prompt.length; t < ids.length; t++) {
+        const row = Array.from(flat.slice((t - 1) * vocab, t * vocab));
+        const max = Math.max(...row);
+        const logZ = max + Math.log(row.reduce((acc, v) => acc + Math.exp(v - max), 0));
+        total -= row[ids[t]!]! - logZ;
+        tokens++;
+      }
+    }
+    expect(out.nll).toBeCloseTo(total / tokens, 5);
+    // The DPO part still starts at ln 2 (policy = reference).
+    expect(out.loss).toBeCloseTo(Math.LN2 + 0.5 * (total / tokens), 5);
+    policy.dispose();
+    reference.dispose();
+  });
+
   it('scores each row by the SUM of its completion log-probs; precomputed reference log-probs give the same loss', () => {
     const { policy, reference } = models();
     const data = pairs(3);

@@ -9,6 +9,7 @@
  * logits function evaluated without gradients, or as log-probs precomputed into the examples.
  */
 import {
+  add,
   compare,
   div,
   mean,
@@ -36,11 +37,15 @@ export interface DpoObjectiveOptions<B extends PreferenceBatch> {
   beta: number;
   lossType?: DpoLossType;
   labelSmoothing?: number;
+  /** TRL's rpo_alpha: weight of the chosen completions' NLL added to the loss (logged as nll_loss). */
+  rpoAlpha?: number | null;
 }
 
 interface SequenceScores {
   /** [2 pairs] sum (or mean) of completion token log-probs. */
   logps: Tensor;
+  /** The chosen half's NLL: minus its token log-probs' sum over its token count (TRL's nll_loss). */
+  chosenNll: Tensor;
   /** Mean logit over the chosen half's completion positions and the vocabulary (TRL's logits/chosen). */
   chosenMeanLogit: Tensor;
   rejectedMeanLogit: Tensor;
@@ -63,8 +68,8 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
       counts.map((c) => Math.max(c, 1)),
       [batch.batch],
     );
-    let logps = sum(tokenLogProbs(logits, labels), 1);
-    if (this.o.lossType === 'ipo') logps = div(logps, completionTokens);
+    const sums = sum(tokenLogProbs(logits, labels), 1);
+    const logps = this.o.lossType === 'ipo' ? div(sums, completionTokens) : sums;
     // TRL: logits[:n][loss_mask[:n]].mean(), over all completion positions of the half and the vocabulary.
     const vocab = logits.shape[2]!;
     const rowSums = sum(mul(sum(logits, 2).detach(), mask), 1);
@@ -74,7 +79,10 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
       for (let r = from; r < from + n; r++) total += counts[r]!;
       return scale(sum(narrow(rowSums, 0, from, n)), 1 / Math.max(total * vocab, 1));
     };
-    return { logps, chosenMeanLogit: half(0), rejectedMeanLogit: half(n) };
+    let chosenTokens = 0;
+    for (let r = 0; r < n; r++) chosenTokens += counts[r]!;
+    const chosenNll = scale(sum(narrow(sums, 0, 0, n)), -1 / Math.max(chosenTokens, 1));
+    return { logps, chosenNll, chosenMeanLogit: half(0), rejectedMeanLogit: half(n) };
   }
 
   private referenceLogps(batch: B): Tensor {
@@ -101,9 +109,11 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
       { beta: this.o.beta, lossType: this.o.lossType, labelSmoothing: this.o.labelSmoothing },
     );
     const detached = policy.logps.detach();
+    const rpo = this.o.rpoAlpha ?? null;
     return {
-      loss: mean(losses),
+      loss: rpo === null ? mean(losses) : add(mean(losses), scale(policy.chosenNll, rpo)),
       metrics: {
+        ...(rpo === null ? {} : { nll_loss: policy.chosenNll.detach() }),
         'rewards/chosen': mean(chosenRewards),
         'rewards/rejected': mean(rejectedRewards),
         'rewards/accuracies': mean(compare(chosenRewards, rejectedRewards, 'gt')),

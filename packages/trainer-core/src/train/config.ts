@@ -83,6 +83,11 @@ export const DpoConfigSchema = z
     max_prompt_length: positiveInt.nullable().default(512),
     max_completion_length: positiveInt.nullable().default(null),
     precompute_ref_log_probs: z.boolean().default(false),
+    /**
+     * TRL's RPO term: adds rpo_alpha x the chosen completions' NLL (mean over their tokens) to the
+     * DPO loss, which keeps the chosen answers likely while the margin grows (null: off).
+     */
+    rpo_alpha: z.number().nonnegative().nullable().default(null),
   })
   .strict();
 

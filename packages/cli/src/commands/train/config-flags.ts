@@ -30,6 +30,8 @@ const kebab = (key: string) => key.replace(/_/g, '-');
 
 function parseValue(kind: Kind, flag: string): (raw: string) => unknown {
   return (raw) => {
+    // `null` switches off a nullable key (the schema refuses it for any other).
+    if (raw === 'null') return null;
     if (kind === 'number') {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number for ${flag}.`);
@@ -41,7 +43,6 @@ function parseValue(kind: Kind, flag: string): (raw: string) => unknown {
       throw new InvalidArgumentError(`expected true or false for ${flag}.`);
     }
     if (kind === 'list') return raw.includes(',') || raw !== 'all-linear' ? raw.split(',').map((s) => s.trim()) : raw;
-    if (raw === 'null') return null;
     return raw;
   };
 }

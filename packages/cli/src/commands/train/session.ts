@@ -347,6 +347,7 @@ async function dpoParts(
       beta: config.beta,
       lossType: config.loss_type,
       labelSmoothing: config.label_smoothing,
+      rpoAlpha: config.rpo_alpha,
     }) as unknown as TrainingObjective<CausalLMBatch>,
     train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true),
     eval: opts.evalDataset
