@@ -236,7 +236,7 @@ describe('guinav model merge', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it('refuses --out on or inside an input, a non-empty --out and a quantized base, before any work', async () => {
+  it('refuses --out on or inside an input (merge and forward), a non-empty --out and a quantized base, before any work', async () => {
     const adapter = await writeAdapter(fresh('adapter'), { base: LLAMA_FIXTURE, modules: LLAMA_TARGETS });
     const before = fs.readdirSync(adapter).sort();
     const run = (base: string, out: string) =>
@@ -246,6 +246,22 @@ describe('guinav model merge', () => {
     expect(stderr()).toMatch(/--out .*: is inside --base/);
     expect(await run(LLAMA_FIXTURE, path.join(adapter, 'merged'))).toBe(1);
     expect(stderr()).toMatch(/--out .*: is inside --adapter/);
+    const overConfig = path.join(adapter, 'adapter_config.json');
+    expect(
+      await guinav(
+        'model',
+        'forward',
+        '--model',
+        LLAMA_FIXTURE,
+        '--adapter',
+        adapter,
+        '--input-ids',
+        '1',
+        '--out',
+        overConfig,
+      ),
+    ).toBe(1);
+    expect(stderr()).toMatch(/--out .*adapter_config\.json: is a file of the adapter folder --adapter/);
     expect(fs.readdirSync(adapter).sort()).toEqual(before);
 
     const full = fresh('full');

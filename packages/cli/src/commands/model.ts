@@ -218,11 +218,11 @@ function realPath(p: string): string {
 }
 
 /** `--out` must not overwrite a file of an input folder (every file there is an input). */
-function checkOutNotInput(out: string, inputDir: string, label = '--model'): void {
+function checkOutNotInput(out: string, inputDir: string, label = '--model', kind = 'model'): void {
   const target = path.join(realPath(path.dirname(path.resolve(out))), path.basename(out));
   const folder = realPath(inputDir);
   if (path.dirname(target) === folder && fs.existsSync(target)) {
-    throw new Error(`--out ${out}: is a file of the folder ${label} ${inputDir} (an input); write elsewhere`);
+    throw new Error(`--out ${out}: is a file of the ${kind} folder ${label} ${inputDir} (an input); write elsewhere`);
   }
 }
 
@@ -232,7 +232,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   if (opts.inputIds.length === 0) throw new Error('--input-ids: expected at least one token id');
   await checkOutputFile(opts.out, '--out');
   checkOutNotInput(opts.out, opts.model);
-  if (opts.adapter) checkOutNotInput(opts.out, opts.adapter, '--adapter');
+  if (opts.adapter) checkOutNotInput(opts.out, opts.adapter, '--adapter', 'adapter');
   // Ids are checked against the config before any weight is read.
   const { config } = readModelConfig(opts.model, '--model');
   const vocab = (config as Partial<DecoderDims>).vocabSize ?? Number.POSITIVE_INFINITY;
