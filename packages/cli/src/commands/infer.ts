@@ -1,14 +1,16 @@
 /**
  * `guinav infer`: one screenshot and one instruction in, the model's reply (a GE-Lab action)
  * out. The prompt goes through the model folder's chat template as the user turn, with the
- * image placeholder first unless the prompt places it.
+ * image placeholder first unless the prompt places it. A PEFT adapter (--adapter) is merged in.
  */
-import { initBackend, LlavaChat, parseDeviceRequest, readModelConfig } from '@guinav/trainer-core';
+import { initBackend, loadChat, parseDeviceRequest, readModelConfig } from '@guinav/trainer-core';
 import type { Command } from 'commander';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 
 export interface InferOptions {
   model: string;
+  /** A PEFT LoRA adapter folder, merged into the model as it loads. */
+  adapter?: string;
   image: string;
   prompt: string;
   system?: string;
@@ -34,9 +36,11 @@ export async function runInfer(opts: InferOptions, print: (line: string) => void
     );
   }
   const { backend } = await initBackend(parseDeviceRequest(opts.device));
-  const chat = await LlavaChat.fromFolder(opts.model, {
+  const { chat } = await loadChat(opts.model, {
     backend,
     label: '--model',
+    adapter: opts.adapter,
+    adapterLabel: '--adapter',
     generation: {
       maxNewTokens: opts.maxNewTokens,
       temperature: opts.temperature,
@@ -69,6 +73,7 @@ export function registerInfer(program: Command): void {
     .command('infer')
     .description('Run a model on one screenshot and instruction and print its reply (the action)')
     .requiredOption('--model <dir>', 'model folder (config.json, model.safetensors, tokenizer and processor files)')
+    .option('--adapter <dir>', 'a PEFT LoRA adapter folder for the model (merged as it loads)')
     .requiredOption('--image <file>', 'screenshot (PNG, JPEG, WebP)')
     .requiredOption('--prompt <text>', `user turn, e.g. "Instruction: from page_3 to page_12. History: Null"`)
     .option('--system <text>', 'system turn before it')

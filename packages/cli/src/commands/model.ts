@@ -1,13 +1,15 @@
 /**
- * `guinav model info|forward|create|quantize`: what a Hugging Face model folder holds, its logits
+ * `guinav model info|forward|create|quantize|merge`: what a Hugging Face model folder holds, its logits
  * for given token ids (and a screenshot, for a vision-language model) to check guinav against
  * other implementations such as transformers, a fresh built-in VLM folder, and a folder rewritten
- * with bitsandbytes NF4 / int8 weights as transformers would save it.
+ * with bitsandbytes NF4 / int8 weights as transformers would save it, and a PEFT adapter merged
+ * into its base (model-merge.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkOutputApart, checkOutputDir, checkOutputFile, writeOutputDir } from '@guinav/data-gen';
+import { checkOutputFile, writeOutputDir } from '@guinav/data-gen';
 import {
+  addAdapter,
   CPU_HEAP_MAX_PAGES,
   CPU_HEAP_PAGE_BYTES,
   createTinyVlm,
@@ -35,6 +37,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { interruptible } from '../interrupt.js';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 import { createProgressDisplay } from '../progress.js';
+import { MERGE_DTYPES, type ModelMergeOptions, modelMerge } from './model-merge.js';
+import { checkNewModelFolder } from './model-output.js';
 
 const CPU_HEAP_BYTES = CPU_HEAP_MAX_PAGES * CPU_HEAP_PAGE_BYTES;
 
@@ -50,6 +54,8 @@ export interface ModelForwardOptions {
   device: string;
   /** Screenshot for a vision-language model's image token(s). */
   image?: string;
+  /** A PEFT LoRA adapter folder applied on top of the model (unmerged, as PEFT runs it). */
+  adapter?: string;
   /** Load the linear layers in NF4 (bitsandbytes' layout), as QLoRA does. */
   quantize?: 'nf4';
   doubleQuant?: boolean;
@@ -211,12 +217,12 @@ function realPath(p: string): string {
   }
 }
 
-/** `--out` must not overwrite a file of the model folder (every file there is an input). */
-function checkOutNotInput(out: string, modelDir: string): void {
+/** `--out` must not overwrite a file of an input folder (every file there is an input). */
+function checkOutNotInput(out: string, inputDir: string, label = '--model', kind = 'model'): void {
   const target = path.join(realPath(path.dirname(path.resolve(out))), path.basename(out));
-  const folder = realPath(modelDir);
+  const folder = realPath(inputDir);
   if (path.dirname(target) === folder && fs.existsSync(target)) {
-    throw new Error(`--out ${out}: is a file of the model folder --model ${modelDir} (an input); write elsewhere`);
+    throw new Error(`--out ${out}: is a file of the ${kind} folder ${label} ${inputDir} (an input); write elsewhere`);
   }
 }
 
@@ -226,6 +232,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   if (opts.inputIds.length === 0) throw new Error('--input-ids: expected at least one token id');
   await checkOutputFile(opts.out, '--out');
   checkOutNotInput(opts.out, opts.model);
+  if (opts.adapter) checkOutNotInput(opts.out, opts.adapter, '--adapter', 'adapter');
   // Ids are checked against the config before any weight is read.
   const { config } = readModelConfig(opts.model, '--model');
   const vocab = (config as Partial<DecoderDims>).vocabSize ?? Number.POSITIVE_INFINITY;
@@ -249,6 +256,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
   }).finally(() => progress.stop());
   const { model } = loaded;
   try {
+    if (opts.adapter) addAdapter(loaded, opts.adapter, { label: '--adapter' });
     const vocab = model.config.vocabSize;
     const input = await forwardInput(opts, model);
     const n = input.ids.length;
@@ -282,11 +290,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
 
 /** Writes the quantized folder into `--out` (new or empty), atomically: all of it or nothing. */
 export async function modelQuantize(opts: ModelQuantizeOptions): Promise<string> {
-  await checkOutputApart({ label: '--out', path: opts.out, files: [] }, [{ label: '--model', path: opts.model }]);
-  await checkOutputDir(opts.out, '--out');
-  if (fs.existsSync(opts.out) && fs.readdirSync(opts.out).length > 0) {
-    throw new Error(`--out ${opts.out}: is not empty; give a new or empty folder (a model folder is written whole)`);
-  }
+  await checkNewModelFolder(opts.out, [{ label: '--model', path: opts.model }]);
   if (opts.method === 'int8' && (opts.doubleQuant || opts.blocksize !== undefined)) {
     throw new Error('--double-quant and --blocksize apply to --method nf4, not int8');
   }
@@ -370,7 +374,8 @@ export function registerModel(program: Command): void {
   const model = program
     .command('model')
     .description(
-      'Inspect Hugging Face model folders (llama, qwen2, gemma3_text, llava), check their logits, create the built-in VLM',
+      'Inspect Hugging Face model folders (llama, qwen2, gemma3_text, llava), check their logits, create the built-in VLM, ' +
+        'quantize a model, merge a LoRA adapter',
     );
 
   model
@@ -389,6 +394,7 @@ export function registerModel(program: Command): void {
     .requiredOption('--input-ids <ids>', 'comma-separated token ids, e.g. 1,5,9', tokenIdList)
     .requiredOption('--out <file>', 'where to write the logits JSON (f32 values)')
     .option('--image <file>', 'screenshot for a vision-language model (the ids hold its image token where it goes)')
+    .option('--adapter <dir>', 'a PEFT LoRA adapter folder to run on top of the model')
     .option('--device <device>', 'auto, cpu or webgpu', 'cpu')
     .option(
       '--quantize <type>',
@@ -420,6 +426,21 @@ export function registerModel(program: Command): void {
     .option('--skip-modules <names>', 'comma-separated modules kept in full precision (default lm_head)', nameList)
     .action(async (opts: ModelQuantizeOptions) => {
       console.error(await modelQuantize(opts));
+    });
+
+  model
+    .command('merge')
+    .description(
+      'Merge a PEFT LoRA adapter into its base model and write the merged model folder ' +
+        "(as PEFT's merge_and_unload + save_pretrained; tokenizer, chat template and processor files included)",
+    )
+    .requiredOption('--base <dir>', 'the base model folder the adapter was trained on (not quantized)')
+    .requiredOption('--adapter <dir>', 'the PEFT adapter folder (adapter_config.json, adapter_model.safetensors)')
+    .requiredOption('--out <dir>', 'a new or empty folder for the merged model')
+    .option('--dtype <dtype>', `${MERGE_DTYPES.join(', ')} (auto: the base's dtype)`, choice(MERGE_DTYPES), 'auto')
+    .option('--device <device>', 'auto, cpu or webgpu', 'cpu')
+    .action(async (opts: ModelMergeOptions) => {
+      console.error(await modelMerge(opts));
     });
 
   model

@@ -156,6 +156,13 @@ export function loadAdapter(dir: string, model: Module, options: LoadAdapterOpti
   const modulePath = options.modulePath ?? ((p: string) => p);
   try {
     const entries = adapterEntries(file, modulePath);
+    const modules = new Set(model.namedModules().map(([p]) => p));
+    const stray = entries.find((e) => !modules.has(e.path));
+    if (stray) {
+      throw new Error(
+        `${file.name}: tensor ${stray.key} targets ${stray.path}, which this model does not have (an adapter for another model?)`,
+      );
+    }
     // The layers the weights name are the targets (PEFT resolved the config's patterns when saving).
     applyLora(model, {
       r: config.r,

@@ -4,9 +4,8 @@
  * adapter merged into the weights, so inference costs what the base model costs.
  */
 import { type ChatOptions, TextChat } from '../generate/chat.js';
-import { mergeLora } from '../lora/apply-lora.js';
-import { loadAdapter } from '../lora/peft-adapter.js';
 import type { ImagePreprocessorOptions } from '../vision/preprocess.js';
+import { addAdapter } from './adapter.js';
 import { LlavaChat } from './llava/chat.js';
 import { LlavaForConditionalGeneration } from './llava/modeling.js';
 import { LlavaProcessor } from './llava/processor.js';
@@ -33,21 +32,13 @@ export interface LoadedChat {
  */
 export async function loadChat(dir: string, options: LoadChatOptions = {}): Promise<LoadedChat> {
   const loaded = await loadModel(dir, { backend: options.backend, label: options.label, onTensor: options.onTensor });
-  const { model, family, config } = loaded;
+  const { model } = loaded;
   try {
     if (!loaded.tokenizer) {
       throw new Error(`${options.label ?? 'model'} ${dir}: no tokenizer.json; a chat needs the model's tokenizer`);
     }
-    if (options.adapter !== undefined) {
-      try {
-        loadAdapter(options.adapter, model, {
-          modulePath: (p) => family.checkpointKey(`${p}.weight`, config)?.replace(/\.weight$/, '') ?? p,
-        });
-      } catch (err) {
-        throw new Error(`${options.adapterLabel ?? 'adapter'} ${options.adapter}: ${(err as Error).message}`);
-      }
-      mergeLora(model);
-    }
+    if (options.adapter !== undefined)
+      addAdapter(loaded, options.adapter, { label: options.adapterLabel, merge: true });
     if (model instanceof LlavaForConditionalGeneration) {
       const processor = LlavaProcessor.fromFolder(dir, { images: options.images, tokenizer: loaded.tokenizer });
       return { chat: new LlavaChat(model, processor, options, loaded.generation), vision: true, loaded };

@@ -1,4 +1,10 @@
 /** Model families: config schemas, modules and checkpoint-key maps, one folder each. */
+export {
+  type AddAdapterOptions,
+  adapterModulePath,
+  addAdapter,
+  saveMergedModel,
+} from './adapter.js';
 export type { CausalLM, CausalLMOptions } from './causal-lm.js';
 export { type LoadChatOptions, type LoadedChat, loadChat } from './chat.js';
 export { type CheckpointKeyMap, decoderCheckpointKeys } from './checkpoint-keys.js';
@@ -73,7 +79,14 @@ export {
 export { CONFIG_FILE, resolveModelFolder, type SaveDType } from './model-folder.js';
 export { parseQwen2Config, type Qwen2Config, type Qwen2ConfigJson, Qwen2ConfigSchema } from './qwen2/config.js';
 export { Qwen2ForCausalLM } from './qwen2/modeling.js';
-export { type SaveModelOptions, savedConfigJson, saveModel } from './save.js';
+export {
+  copyCompanionFiles,
+  folderSaveDType,
+  type SaveModelOptions,
+  savedConfigJson,
+  saveModel,
+  saveModelFolder,
+} from './save.js';
 export {
   parseSiglipVisionConfig,
   type SiglipVisionConfig,

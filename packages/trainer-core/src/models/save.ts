@@ -17,7 +17,8 @@ import { saveTokenizer } from '../tokenizer/files.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { CausalLM } from './causal-lm.js';
 import { familyOfModelType } from './families.js';
-import { CONFIG_FILE, type SaveDType, TORCH_DTYPE_NAMES } from './model-folder.js';
+import type { LoadedModel } from './load.js';
+import { CONFIG_FILE, GENERATION_CONFIG_FILE, type SaveDType, TORCH_DTYPE_NAMES } from './model-folder.js';
 
 export interface SaveModelOptions {
   /** Dtype of the saved floating-point weights (default f32). */
@@ -25,9 +26,15 @@ export interface SaveModelOptions {
   tokenizer?: Tokenizer;
   /** Largest shard in bytes (default 5 GB, transformers' max_shard_size). */
   maxShardBytes?: number;
+  /** Progress, after each tensor's data is ready to write. */
+  onTensor?: (done: number, total: number, key: string) => void;
 }
 
-function converted(t: Tensor, dtype: SaveDType, isParameter: boolean): Pick<TensorToWrite, 'dtype' | 'data'> {
+function converted(
+  t: Tensor,
+  dtype: SaveDType,
+  isParameter: boolean,
+): { dtype: TensorToWrite['dtype']; data: () => TypedArray | Uint8Array | Promise<TypedArray | Uint8Array> } {
   // Buffers (quantized weights, their absmax and maps) keep their dtype.
   if (t.dtype !== 'f32' || dtype === 'f32' || !isParameter) return { dtype: t.dtype, data: () => t.data() };
   const convert = dtype === 'bf16' ? f32ArrayToBf16 : f32ArrayToF16;
@@ -44,6 +51,8 @@ export function savedConfigJson(model: CausalLM, dtype: SaveDType = 'f32'): stri
     architectures: [family.architecture],
     model_type: family.modelType,
     torch_dtype: TORCH_DTYPE_NAMES[dtype],
+    // transformers >= 4.56 writes `dtype`; a folder that has it gets the dtype written.
+    ...('dtype' in raw ? { dtype: TORCH_DTYPE_NAMES[dtype] } : {}),
   };
   const qc = quantizationConfigOf(model);
   return qc ? quantizedConfigJson(config, qc) : sortedJson(config);
@@ -55,11 +64,22 @@ export async function saveModel(dir: string, model: CausalLM, options: SaveModel
   if (!(dtype in TORCH_DTYPE_NAMES)) throw new Error(`saveModel: dtype "${dtype}" (expected f32, bf16 or f16)`);
   const family = familyOfModelType(model.config.modelType);
   const parameters = new Set(model.parameters());
-  const tensors: TensorToWrite[] = [...model.stateDict()].map(([key, t]) => ({
-    name: family.savedKey ? family.savedKey(key, model.config) : key,
-    shape: t.shape,
-    ...converted(t, dtype, parameters.has(t)),
-  }));
+  const state = [...model.stateDict()];
+  let done = 0;
+  const tensors: TensorToWrite[] = state.map(([key, t]) => {
+    const name = family.savedKey ? family.savedKey(key, model.config) : key;
+    const { dtype: saved, data } = converted(t, dtype, parameters.has(t));
+    return {
+      name,
+      shape: t.shape,
+      dtype: saved,
+      data: async () => {
+        const values = await data();
+        options.onTensor?.(++done, state.length, name);
+        return values;
+      },
+    };
+  });
   fs.mkdirSync(dir, { recursive: true });
   const written = await writeCheckpointFolder(dir, tensors, {
     ...(options.maxShardBytes !== undefined ? { maxShardBytes: options.maxShardBytes } : {}),
@@ -68,4 +88,45 @@ export async function saveModel(dir: string, model: CausalLM, options: SaveModel
   written.push(CONFIG_FILE);
   if (options.tokenizer) written.push(...(await saveTokenizer(dir, options.tokenizer)));
   return written;
+}
+
+/** A model folder's files besides weights, config and tokenizer that a saved copy of the model keeps. */
+const COMPANION_FILES = [GENERATION_CONFIG_FILE, 'preprocessor_config.json', 'processor_config.json'];
+
+/** Copies the companion files `from` has (generation config, a VLM's processor configs) into `to`. */
+export function copyCompanionFiles(from: string, to: string): string[] {
+  const copied: string[] = [];
+  for (const f of COMPANION_FILES) {
+    const file = path.join(from, f);
+    if (!fs.existsSync(file)) continue;
+    fs.copyFileSync(file, path.join(to, f));
+    copied.push(f);
+  }
+  return copied;
+}
+
+/**
+ * Saves a loaded folder's model as a complete model folder: weights, config.json, its tokenizer's
+ * files (chat template included) and the companion files of the folder it came from.
+ */
+export async function saveModelFolder(
+  dir: string,
+  loaded: Pick<LoadedModel, 'dir' | 'model' | 'tokenizer'>,
+  options: Omit<SaveModelOptions, 'tokenizer'> = {},
+): Promise<string[]> {
+  const written = await saveModel(dir, loaded.model, { ...options, tokenizer: loaded.tokenizer });
+  return [...written, ...copyCompanionFiles(loaded.dir, dir)];
+}
+
+/**
+ * The dtype transformers would save a model loaded from this folder in (torch_dtype "auto"):
+ * config.json's (`dtype` or `torch_dtype`), else the checkpoint's one floating-point dtype, else f32.
+ */
+export function folderSaveDType(loaded: Pick<LoadedModel, 'config' | 'checkpointDTypes'>): SaveDType {
+  const raw = loaded.config.raw;
+  const named = raw.dtype ?? raw.torch_dtype;
+  const fromConfig = Object.entries(TORCH_DTYPE_NAMES).find(([, n]) => n === named)?.[0];
+  if (fromConfig) return fromConfig as SaveDType;
+  const floats = loaded.checkpointDTypes.filter((d): d is SaveDType => d in TORCH_DTYPE_NAMES);
+  return floats.length === 1 ? floats[0]! : 'f32';
 }

@@ -13,6 +13,7 @@ import {
   applyLora,
   type Backend,
   type CausalLMBatch,
+  copyCompanionFiles,
   createTinyVlm,
   type DpoConfig,
   DpoConfigSchema,
@@ -21,9 +22,7 @@ import {
   GrpoConfigSchema,
   initBackend,
   type LoadedModel,
-  loadAdapter,
   loadModel,
-  mergeLora,
   moduleTarget,
   parseTrainingConfig,
   readConfigFile,
@@ -32,7 +31,8 @@ import {
   type SftConfig,
   SftConfigSchema,
   SftObjective,
-  saveModel,
+  saveMergedModel,
+  saveModelFolder,
   saveTokenizer,
   TINY_VLM_RECIPE,
   type TokenizedExample,
@@ -79,32 +79,22 @@ function requireTokenizer(loaded: LoadedModel): Tokenizer {
   return loaded.tokenizer;
 }
 
-/** A VLM folder's processor files travel with it (into checkpoints, final models, merged models). */
-function copyProcessorFiles(from: string, to: string): void {
-  for (const f of ['preprocessor_config.json', 'processor_config.json']) {
-    const file = path.join(from, f);
-    if (fs.existsSync(file)) fs.copyFileSync(file, path.join(to, f));
-  }
-}
-
 /** What training writes: the adapter (LoRA) or the whole model, with its tokenizer. */
 function makeTarget(loaded: LoadedModel, tokenizer: Tokenizer, lora: boolean, baseName: string): TrainingTarget {
   const model = loaded.model;
-  const extraFiles = async (dir: string) => copyProcessorFiles(loaded.dir, dir);
   if (lora) {
     return adapterTarget(model, {
       baseModelNameOrPath: baseName,
       writeFiles: async (dir) => {
         await saveTokenizer(dir, tokenizer);
-        await extraFiles(dir);
+        copyCompanionFiles(loaded.dir, dir);
       },
     });
   }
   return {
     ...moduleTarget(model),
     save: async (dir) => {
-      await saveModel(dir, model, { tokenizer });
-      await extraFiles(dir);
+      await saveModelFolder(dir, loaded);
     },
   };
 }
@@ -237,11 +227,8 @@ export async function trainModel(
   let start = path.resolve(folder);
   if (stage !== 'sft' && opts.adapter) {
     // The SFT adapter becomes part of the base; the reference of DPO and GRPO is that merged SFT model.
-    loadAdapter(opts.adapter, loaded.model);
-    mergeLora(loaded.model);
     start = path.resolve(config.output_dir, 'sft_merged');
-    await saveModel(start, loaded.model, { tokenizer });
-    copyProcessorFiles(loaded.dir, start);
+    await saveMergedModel(start, loaded, opts.adapter, { label: '--adapter' });
   }
   if (config.use_peft) {
     applyLora(loaded.model, {
