@@ -10,23 +10,21 @@
  */
 import {
   compare,
-  div,
   mean,
   mul,
   narrow,
   noGrad,
   type ObjectiveOutput,
   scale,
-  shiftAlignedLabels,
   sub,
   sum,
   type Tensor,
   type TrainingObjective,
   tensor,
-  tokenLogProbs,
 } from '@guinav/trainer-core';
 import { type DpoLossType, dpoLoss } from './dpo-loss.js';
 import type { PreferenceBatch } from './preference-batch.js';
+import { completionMask, sequenceLogps } from './sequence-logps.js';
 
 export interface DpoObjectiveOptions<B extends PreferenceBatch> {
   /** The trained model's logits [2 pairs, seq, vocab] for a batch. */
@@ -51,20 +49,9 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
 
   /** Per-row completion log-probs from logits, with the completion mask from the batch's labels. */
   private score(logits: Tensor, batch: B): SequenceScores {
-    const shifted = shiftAlignedLabels(batch.labels, batch.batch, batch.seq);
-    const labels = tensor(shifted, [batch.batch, batch.seq], 'i32');
-    const maskValues = Float32Array.from(shifted, (l) => (l >= 0 ? 1 : 0));
-    const mask = tensor(maskValues, [batch.batch, batch.seq]);
-    const counts = new Float32Array(batch.batch);
-    maskValues.forEach((m, i) => {
-      counts[Math.floor(i / batch.seq)]! += m;
-    });
-    const completionTokens = tensor(
-      counts.map((c) => Math.max(c, 1)),
-      [batch.batch],
-    );
-    let logps = sum(tokenLogProbs(logits, labels), 1);
-    if (this.o.lossType === 'ipo') logps = div(logps, completionTokens);
+    const m = completionMask(batch);
+    const { mask, counts } = m;
+    const logps = sequenceLogps(logits, batch, this.o.lossType, m);
     // TRL: logits[:n][loss_mask[:n]].mean(), over all completion positions of the half and the vocabulary.
     const vocab = logits.shape[2]!;
     const rowSums = sum(mul(sum(logits, 2).detach(), mask), 1);
@@ -82,7 +69,7 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
     const reference = this.o.reference;
     if (!reference)
       throw new Error('DpoObjective: no reference model and no precomputed reference log-probs in the batch');
-    return noGrad(() => this.score(reference(batch), batch).logps);
+    return noGrad(() => sequenceLogps(reference(batch), batch, this.o.lossType));
   }
 
   forward(batch: B): ObjectiveOutput {
