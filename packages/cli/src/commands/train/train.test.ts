@@ -277,5 +277,27 @@ describe('guinav train', () => {
     expect(dpoCode, stderr()).toBe(0);
     // The reference is a frozen copy of the SFT model: step 1 starts at ln 2.
     expect(metrics(dpoOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
+    // Precomputed from the screenshots before training, the reference log-probs are the policy's at step 1 too.
+    const precomputedOut = path.join(dir, 'dpo-precomputed');
+    const precomputedCode = await guinav(
+      'train',
+      'dpo',
+      '--model',
+      path.join(out, 'final_model'),
+      '--dataset',
+      dpo,
+      '--output-dir',
+      precomputedOut,
+      '--max-steps',
+      '1',
+      '--logging-steps',
+      '1',
+      '--device',
+      'cpu',
+      '--precompute-ref-log-probs',
+    );
+    expect(precomputedCode, stderr()).toBe(0);
+    expect(metrics(precomputedOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
+    expect(metrics(precomputedOut)[0]!['logps/chosen']).toBeCloseTo(metrics(dpoOut)[0]!['logps/chosen']!, 3);
   });
 });
