@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   causalLMLogits,
@@ -7,28 +5,21 @@ import {
   ExampleBatches,
   LlamaForCausalLM,
   moduleTarget,
-  parseLlamaConfig,
   parseTrainingConfig,
   Trainer,
   TrainingRng,
   tidy,
 } from '@guinav/trainer-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DpoLossType } from './dpo-loss.js';
 import { DpoObjective } from './dpo-objective.js';
-import { collatePreference, type PreferenceBatch, type PreferenceExample } from './preference-batch.js';
+import type { PreferenceBatch, PreferenceExample } from './preference-batch.js';
 import { precomputeReferenceLogps } from './reference-logps.js';
+import { collate, MICRO_LLAMA, tempRoot } from './test-utils/micro-llama.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-dpo-ref-'));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const root = tempRoot('guinav-dpo-ref-');
 
-const config = parseLlamaConfig({
-  vocab_size: 16,
-  hidden_size: 16,
-  intermediate_size: 32,
-  num_hidden_layers: 1,
-  num_attention_heads: 2,
-});
+const config = MICRO_LLAMA;
 
 /** Prompts of 1-3 tokens, completions of 1-3 tokens: batches are padded differently in each order. */
 function pairs(n: number): PreferenceExample[] {
@@ -40,8 +31,6 @@ function pairs(n: number): PreferenceExample[] {
     rejected: ids(1 + rng.int(3)),
   }));
 }
-
-const collate = (es: PreferenceExample[]) => collatePreference(es, { padId: 0 });
 
 /** Logs of a few DPO steps from the same start model: live reference, or log-probs precomputed with it. */
 async function train(lossType: DpoLossType, precompute: boolean) {

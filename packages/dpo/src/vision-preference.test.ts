@@ -31,8 +31,8 @@ describe('collateVisionPreference', () => {
     const batch = await collateVisionPreference([{ ...example('', 1), images: [] }], { padId: 0 }, none);
     expect(batch.pixelValues).toBeUndefined();
     expect(batch.imageRows).toBeUndefined();
-    await expect(collateVisionPreference([example('a.png', 1)], { padId: 0, maxPromptLength: 2 }, none)).rejects.toThrow(
-      /do not cut prompts/,
-    );
+    await expect(
+      collateVisionPreference([example('a.png', 1)], { padId: 0, maxPromptLength: 2 }, none),
+    ).rejects.toThrow(/do not cut prompts/);
   });
 });

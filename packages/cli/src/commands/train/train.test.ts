@@ -257,47 +257,34 @@ describe('guinav train', () => {
         })),
       ),
     );
-    const dpoOut = path.join(dir, 'dpo');
-    const dpoCode = await guinav(
-      'train',
-      'dpo',
-      '--model',
-      path.join(out, 'final_model'),
-      '--dataset',
-      dpo,
-      '--output-dir',
-      dpoOut,
-      '--max-steps',
-      '1',
-      '--logging-steps',
-      '1',
-      '--device',
-      'cpu',
-    );
-    expect(dpoCode, stderr()).toBe(0);
+    const trainDpo = async (name: string, ...extra: string[]) => {
+      const dpoOut = path.join(dir, name);
+      const code = await guinav(
+        'train',
+        'dpo',
+        '--model',
+        path.join(out, 'final_model'),
+        '--dataset',
+        dpo,
+        '--output-dir',
+        dpoOut,
+        '--max-steps',
+        '1',
+        '--logging-steps',
+        '1',
+        '--device',
+        'cpu',
+        ...extra,
+      );
+      expect(code, stderr()).toBe(0);
+      return metrics(dpoOut)[0]!;
+    };
     // The reference is a frozen copy of the SFT model: step 1 starts at ln 2.
-    expect(metrics(dpoOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
+    const live = await trainDpo('dpo');
+    expect(live.loss).toBeCloseTo(Math.LN2, 5);
     // Precomputed from the screenshots before training, the reference log-probs are the policy's at step 1 too.
-    const precomputedOut = path.join(dir, 'dpo-precomputed');
-    const precomputedCode = await guinav(
-      'train',
-      'dpo',
-      '--model',
-      path.join(out, 'final_model'),
-      '--dataset',
-      dpo,
-      '--output-dir',
-      precomputedOut,
-      '--max-steps',
-      '1',
-      '--logging-steps',
-      '1',
-      '--device',
-      'cpu',
-      '--precompute-ref-log-probs',
-    );
-    expect(precomputedCode, stderr()).toBe(0);
-    expect(metrics(precomputedOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
-    expect(metrics(precomputedOut)[0]!['logps/chosen']).toBeCloseTo(metrics(dpoOut)[0]!['logps/chosen']!, 3);
+    const precomputed = await trainDpo('dpo-precomputed', '--precompute-ref-log-probs');
+    expect(precomputed.loss).toBeCloseTo(Math.LN2, 5);
+    expect(precomputed['logps/chosen']).toBeCloseTo(live['logps/chosen']!, 3);
   });
 });

@@ -136,7 +136,9 @@ export class LlavaForConditionalGeneration extends Module implements CausalLM {
     if (imageRows) {
       const images = encoded.shape[0]!;
       if (imageRows.some((r) => r < 0 || r >= images)) {
-        throw new RangeError(`llava: imageRows must index the ${images} pixelValues rows, got [${imageRows.join(', ')}]`);
+        throw new RangeError(
+          `llava: imageRows must index the ${images} pixelValues rows, got [${imageRows.join(', ')}]`,
+        );
       }
       encoded = gather(encoded, tensor(imageRows, [imageRows.length], 'i32', { backend: embeds.backend }), 0);
     }

@@ -121,7 +121,8 @@ it('imageRows: a screenshot shared by two rows, encoded once, gives the logits a
   };
   const a = run(twice);
   const b = run(once);
-  const close = (x: Float32Array, y: Float32Array) => x.every((v, i) => Math.abs(v - y[i]!) <= 1e-4 * (1 + Math.abs(v)));
+  const close = (x: Float32Array, y: Float32Array) =>
+    x.every((v, i) => Math.abs(v - y[i]!) <= 1e-4 * (1 + Math.abs(v)));
   expect(close(a.values, b.values)).toBe(true);
   for (const [i, [name, g]] of a.grads.entries()) expect(close(g, b.grads[i]![1]), name).toBe(true);
   // The patch embedding's gradient is not zero: the test compares real gradients of the vision tower.
