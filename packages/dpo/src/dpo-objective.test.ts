@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   causalLMLogits,
@@ -7,26 +5,19 @@ import {
   ExampleBatches,
   LlamaForCausalLM,
   moduleTarget,
-  parseLlamaConfig,
   parseTrainingConfig,
   Trainer,
   TrainingRng,
   tidy,
 } from '@guinav/trainer-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DpoObjective } from './dpo-objective.js';
-import { collatePreference, type PreferenceBatch, type PreferenceExample } from './preference-batch.js';
+import type { PreferenceBatch, PreferenceExample } from './preference-batch.js';
+import { collate, MICRO_LLAMA, tempRoot } from './test-utils/micro-llama.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-dpo-'));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const root = tempRoot('guinav-dpo-');
 
-const config = parseLlamaConfig({
-  vocab_size: 16,
-  hidden_size: 16,
-  intermediate_size: 32,
-  num_hidden_layers: 1,
-  num_attention_heads: 2,
-});
+const config = MICRO_LLAMA;
 
 /** Prompt [a]; chosen [a + 1, 15], rejected [a + 2, 15]. */
 function pairs(n: number): PreferenceExample[] {
@@ -36,8 +27,6 @@ function pairs(n: number): PreferenceExample[] {
     return { prompt: Int32Array.of(a), chosen: Int32Array.of(a + 1, 15), rejected: Int32Array.of(a + 2, 15) };
   });
 }
-
-const collate = (es: PreferenceExample[]) => collatePreference(es, { padId: 0 });
 
 function models() {
   const policy = new LlamaForCausalLM(config, { seed: 3 });

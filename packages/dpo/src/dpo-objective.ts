@@ -11,23 +11,21 @@
 import {
   add,
   compare,
-  div,
   mean,
   mul,
   narrow,
   noGrad,
   type ObjectiveOutput,
   scale,
-  shiftAlignedLabels,
   sub,
   sum,
   type Tensor,
   type TrainingObjective,
   tensor,
-  tokenLogProbs,
 } from '@guinav/trainer-core';
 import { type DpoLossType, dpoLoss } from './dpo-loss.js';
 import type { PreferenceBatch } from './preference-batch.js';
+import { completionMask, completionMean, sequenceLogps } from './sequence-logps.js';
 
 export interface DpoObjectiveOptions<B extends PreferenceBatch> {
   /** The trained model's logits [2 pairs, seq, vocab] for a batch. */
@@ -56,20 +54,10 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
 
   /** Per-row completion log-probs from logits, with the completion mask from the batch's labels. */
   private score(logits: Tensor, batch: B): SequenceScores {
-    const shifted = shiftAlignedLabels(batch.labels, batch.batch, batch.seq);
-    const labels = tensor(shifted, [batch.batch, batch.seq], 'i32');
-    const maskValues = Float32Array.from(shifted, (l) => (l >= 0 ? 1 : 0));
-    const mask = tensor(maskValues, [batch.batch, batch.seq]);
-    const counts = new Float32Array(batch.batch);
-    maskValues.forEach((m, i) => {
-      counts[Math.floor(i / batch.seq)]! += m;
-    });
-    const completionTokens = tensor(
-      counts.map((c) => Math.max(c, 1)),
-      [batch.batch],
-    );
-    const sums = sum(tokenLogProbs(logits, labels), 1);
-    const logps = this.o.lossType === 'ipo' ? div(sums, completionTokens) : sums;
+    const m = completionMask(batch);
+    const { mask, counts } = m;
+    const sums = sequenceLogps(logits, batch, undefined, m);
+    const logps = this.o.lossType === 'ipo' ? completionMean(sums, counts) : sums;
     // TRL: logits[:n][loss_mask[:n]].mean(), over all completion positions of the half and the vocabulary.
     const vocab = logits.shape[2]!;
     const rowSums = sum(mul(sum(logits, 2).detach(), mask), 1);
@@ -90,7 +78,7 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
     const reference = this.o.reference;
     if (!reference)
       throw new Error('DpoObjective: no reference model and no precomputed reference log-probs in the batch');
-    return noGrad(() => this.score(reference(batch), batch).logps);
+    return noGrad(() => sequenceLogps(reference(batch), batch, this.o.lossType));
   }
 
   forward(batch: B): ObjectiveOutput {

@@ -7,6 +7,7 @@ export {
   type PreferenceCollateOptions,
   type PreferenceExample,
 } from './preference-batch.js';
+export { type PrecomputeReferenceOptions, precomputeReferenceLogps } from './reference-logps.js';
 export {
   collateVisionPreference,
   type PixelBatch,

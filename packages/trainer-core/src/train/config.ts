@@ -82,7 +82,10 @@ export const DpoConfigSchema = z
     label_smoothing: z.number().min(0).lt(0.5).default(0),
     max_prompt_length: positiveInt.nullable().default(512),
     max_completion_length: positiveInt.nullable().default(null),
+    /** Score every pair with the reference once before training; training then runs no reference forward. */
     precompute_ref_log_probs: z.boolean().default(false),
+    /** Batch size of that pass; null: per_device_train_batch_size (eval: per_device_eval_batch_size). */
+    precompute_ref_batch_size: positiveInt.nullable().default(null),
     /**
      * TRL's RPO term: adds rpo_alpha x the chosen completions' NLL (mean over their tokens) to the
      * DPO loss, which keeps the chosen answers likely while the margin grows (null: off).

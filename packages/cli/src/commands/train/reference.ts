@@ -12,11 +12,22 @@ export async function referenceLogits<B>(
   backend: Backend,
   logitsOf: (model: LoadedModel['model']) => (batch: B) => Tensor,
 ): Promise<(batch: B) => Tensor> {
-  if (usePeft) {
-    const policy = logitsOf(loaded.model);
-    return (b) => withLoraDisabled(loaded.model, () => policy(b));
-  }
+  if (usePeft) return startModelLogits(true, loaded, logitsOf);
   const frozen = await loadModel(startFolder, { backend, tokenizer: false });
   frozen.model.freeze().eval();
   return logitsOf(frozen.model);
+}
+
+/**
+ * The reference as it is before the first step (precompute_ref_log_probs): the model being trained
+ * itself, with its adapter switched off under LoRA. Until training changes it, it is the model the
+ * stage starts from, so (as TRL) no frozen copy is loaded.
+ */
+export function startModelLogits<B>(
+  usePeft: boolean,
+  loaded: LoadedModel,
+  logitsOf: (model: LoadedModel['model']) => (batch: B) => Tensor,
+): (batch: B) => Tensor {
+  const policy = logitsOf(loaded.model);
+  return usePeft ? (b) => withLoraDisabled(loaded.model, () => policy(b)) : policy;
 }

@@ -7,7 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkOutputApart } from '@guinav/data-gen';
-import { DpoObjective, type PreferenceExample } from '@guinav/dpo';
+import {
+  DpoObjective,
+  type PrecomputeReferenceOptions,
+  type PreferenceBatch,
+  type PreferenceExample,
+  precomputeReferenceLogps,
+} from '@guinav/dpo';
 import {
   adapterTarget,
   applyLora,
@@ -34,6 +40,7 @@ import {
   saveMergedModel,
   saveModelFolder,
   saveTokenizer,
+  type Tensor,
   TINY_VLM_RECIPE,
   type TokenizedExample,
   type Tokenizer,
@@ -49,7 +56,7 @@ import { createProgressDisplay } from '../../progress.js';
 import { grpoParts, parseRlStage } from '../../rl/grpo-parts.js';
 import { configFromFlags } from './config-flags.js';
 import { type ModelData, modelData } from './model-data.js';
-import { referenceLogits } from './reference.js';
+import { referenceLogits, startModelLogits } from './reference.js';
 
 export type TrainStage = 'sft' | 'dpo' | 'grpo';
 type StageConfig = SftConfig | DpoConfig | GrpoConfig;
@@ -241,11 +248,12 @@ export async function trainModel(
     });
   }
   const target = makeTarget(loaded, tokenizer, config.use_peft, start);
+  const label = hooks.label ?? stage;
   const parts =
     stage === 'sft'
       ? sftParts(config as SftConfig, opts, loaded, data)
       : stage === 'dpo'
-        ? await dpoParts(config as DpoConfig, opts, loaded, data, start, backend)
+        ? await dpoParts(config as DpoConfig, opts, loaded, data, { startFolder: start, backend, label, signal })
         : ((await grpoParts(
             config as GrpoConfig,
             { dataset: opts.dataset, stage: rlStage!, uiStructure: opts.uiStructure, imagesDir: opts.imagesDir },
@@ -254,7 +262,7 @@ export async function trainModel(
             start,
             backend,
           )) as unknown as StageParts);
-  const progress = progressListener(hooks.label ?? stage);
+  const progress = progressListener(label);
   try {
     const result = await new Trainer<CausalLMBatch>({
       config,
@@ -309,36 +317,76 @@ function sftParts(config: SftConfig, opts: TrainInputs, loaded: LoadedModel, dat
   };
 }
 
+interface DpoStart {
+  /** The folder of the model DPO starts from (the merged SFT model when an adapter was given). */
+  startFolder: string;
+  backend: Backend;
+  /** Progress label of the run. */
+  label: string;
+  signal?: AbortSignal;
+}
+
 async function dpoParts(
   config: DpoConfig,
   opts: TrainInputs,
   loaded: LoadedModel,
   data: ModelData,
-  /** The folder of the model DPO starts from (the merged SFT model when an adapter was given). */
-  startFolder: string,
-  backend: Backend,
+  start: DpoStart,
 ): Promise<StageParts> {
-  const policy = data.logits(loaded.model);
-  const reference = await referenceLogits(config.use_peft, loaded, startFolder, backend, data.logits);
-  const examples = (file: string) => readPreferencePairs(file).map((p) => data.preferenceExample(p));
+  const read = (file: string) => readPreferencePairs(file).map((p) => data.preferenceExample(p));
   const collate = (es: PreferenceExample[]) =>
     data.collatePreference(es, {
       maxPromptLength: config.max_prompt_length,
       maxCompletionLength: config.max_completion_length,
       maxLength: config.max_length,
     });
+  let train = read(opts.dataset);
+  let evalSet = opts.evalDataset ? read(opts.evalDataset) : undefined;
+  let reference: ((batch: CausalLMBatch) => Tensor) | undefined;
+  if (config.precompute_ref_log_probs) {
+    // TRL's order: the train split, then the eval split, each in its own order, before any step.
+    const score = (examples: PreferenceExample[], split: string, batchSize: number) =>
+      precomputeWithProgress(examples, `${start.label}: reference log-probs (${split})`, {
+        collate,
+        reference: startModelLogits(config.use_peft, loaded, data.logits),
+        batchSize,
+        lossType: config.loss_type,
+        signal: start.signal,
+      });
+    train = await score(train, 'train', config.precompute_ref_batch_size ?? config.per_device_train_batch_size);
+    if (evalSet) {
+      evalSet = await score(evalSet, 'eval', config.precompute_ref_batch_size ?? config.per_device_eval_batch_size);
+    }
+  } else {
+    reference = await referenceLogits(config.use_peft, loaded, start.startFolder, start.backend, data.logits);
+  }
   return {
     objective: new DpoObjective({
-      policy,
+      policy: data.logits(loaded.model),
       reference,
       beta: config.beta,
       lossType: config.loss_type,
       labelSmoothing: config.label_smoothing,
       rpoAlpha: config.rpo_alpha,
     }) as unknown as TrainingObjective<CausalLMBatch>,
-    train: batches(examples(opts.dataset), collate, config.per_device_train_batch_size, config.seed, true),
-    eval: opts.evalDataset
-      ? batches(examples(opts.evalDataset), collate, config.per_device_eval_batch_size, config.seed, false)
-      : undefined,
+    train: batches(train, collate, config.per_device_train_batch_size, config.seed, true),
+    eval: evalSet ? batches(evalSet, collate, config.per_device_eval_batch_size, config.seed, false) : undefined,
   };
+}
+
+/** The reference pass with a progress line (pairs scored, of all). */
+async function precomputeWithProgress(
+  examples: PreferenceExample[],
+  label: string,
+  options: PrecomputeReferenceOptions<PreferenceExample, PreferenceBatch>,
+): Promise<PreferenceExample[]> {
+  const display = createProgressDisplay(label);
+  try {
+    return await precomputeReferenceLogps(examples, {
+      ...options,
+      onProgress: (done, total) => display.update({ phase: 'reference', done, total }),
+    });
+  } finally {
+    display.stop();
+  }
 }

@@ -123,6 +123,59 @@ describe('guinav train', () => {
     expect(metrics(dpoOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
   });
 
+  it('dpo --precompute-ref-log-probs: one reference pass before training, then the same losses and metrics', async () => {
+    const dir = tempDir();
+    const { dpo } = data(dir);
+    const run = async (name: string, ...extra: string[]) => {
+      const out = path.join(dir, name);
+      const code = await guinav(
+        'train',
+        'dpo',
+        '--model',
+        MODEL,
+        '--dataset',
+        dpo,
+        '--eval-dataset',
+        dpo,
+        '--output-dir',
+        out,
+        '--max-steps',
+        '3',
+        '--logging-steps',
+        '1',
+        '--eval-strategy',
+        'steps',
+        '--eval-steps',
+        '3',
+        '--per-device-train-batch-size',
+        '2',
+        '--learning-rate',
+        '0.01',
+        '--save-strategy',
+        'no',
+        '--device',
+        'cpu',
+        ...extra,
+      );
+      expect(code, stderr()).toBe(0);
+      return metrics(out);
+    };
+    const live = await run('live');
+    // Another batch size for the pass: a pair's log-probs do not depend on its batch mates.
+    const precomputed = await run('precomputed', '--precompute-ref-log-probs', '--precompute-ref-batch-size', '3');
+    expect(stderr()).toMatch(/reference log-probs \(train\)/);
+    expect(stderr()).toMatch(/reference log-probs \(eval\)/);
+    expect(precomputed).toHaveLength(live.length);
+    const keys = /^(eval_)?(loss|grad_norm|rewards\/|logps\/|logits\/)/;
+    live.forEach((row, i) => {
+      const compared = Object.keys(row).filter((k) => keys.test(k));
+      expect(compared.length).toBeGreaterThan(5);
+      for (const k of compared) expect(precomputed[i]![k], `row ${i} ${k}`).toBeCloseTo(row[k]!, 4);
+    });
+    expect(live.some((r) => r.eval_loss !== undefined)).toBe(true);
+    expect(live.at(-1)!['rewards/margins']).not.toBeCloseTo(0, 4);
+  });
+
   it('sft --quantize nf4 trains LoRA on a 4-bit base (QLoRA) and refuses it without use_peft', async () => {
     const dir = tempDir();
     const { sft } = data(dir);
@@ -204,25 +257,34 @@ describe('guinav train', () => {
         })),
       ),
     );
-    const dpoOut = path.join(dir, 'dpo');
-    const dpoCode = await guinav(
-      'train',
-      'dpo',
-      '--model',
-      path.join(out, 'final_model'),
-      '--dataset',
-      dpo,
-      '--output-dir',
-      dpoOut,
-      '--max-steps',
-      '1',
-      '--logging-steps',
-      '1',
-      '--device',
-      'cpu',
-    );
-    expect(dpoCode, stderr()).toBe(0);
+    const trainDpo = async (name: string, ...extra: string[]) => {
+      const dpoOut = path.join(dir, name);
+      const code = await guinav(
+        'train',
+        'dpo',
+        '--model',
+        path.join(out, 'final_model'),
+        '--dataset',
+        dpo,
+        '--output-dir',
+        dpoOut,
+        '--max-steps',
+        '1',
+        '--logging-steps',
+        '1',
+        '--device',
+        'cpu',
+        ...extra,
+      );
+      expect(code, stderr()).toBe(0);
+      return metrics(dpoOut)[0]!;
+    };
     // The reference is a frozen copy of the SFT model: step 1 starts at ln 2.
-    expect(metrics(dpoOut)[0]!.loss).toBeCloseTo(Math.LN2, 5);
+    const live = await trainDpo('dpo');
+    expect(live.loss).toBeCloseTo(Math.LN2, 5);
+    // Precomputed from the screenshots before training, the reference log-probs are the policy's at step 1 too.
+    const precomputed = await trainDpo('dpo-precomputed', '--precompute-ref-log-probs');
+    expect(precomputed.loss).toBeCloseTo(Math.LN2, 5);
+    expect(precomputed['logps/chosen']).toBeCloseTo(live['logps/chosen']!, 3);
   });
 });

@@ -20,6 +20,8 @@ export interface VisionExample extends TokenizedExample {
 export interface VisionLMBatch extends CausalLMBatch {
   /** [images, C, H, W] of the whole batch. */
   pixelValues?: { data: Float32Array; shape: number[] };
+  /** Which pixelValues row each image of the batch uses, in order (shared screenshots encoded once). */
+  imageRows?: Int32Array;
 }
 
 export interface VisionCollateOptions extends CollateOptions {
@@ -64,7 +66,11 @@ export function visionLMLogits(model: LlavaForConditionalGeneration): (b: Vision
     model.forward(tensor(b.inputIds, [b.batch, b.seq], 'i32'), {
       attentionMask: tensor(b.attentionMask, [b.batch, b.seq], 'i32'),
       ...(b.pixelValues
-        ? { pixelValues: tensor(b.pixelValues.data, b.pixelValues.shape, 'f32'), hostIds: b.inputIds }
+        ? {
+            pixelValues: tensor(b.pixelValues.data, b.pixelValues.shape, 'f32'),
+            hostIds: b.inputIds,
+            imageRows: b.imageRows,
+          }
         : {}),
     });
 }

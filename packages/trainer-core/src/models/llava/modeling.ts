@@ -31,6 +31,12 @@ export interface VisionInputs extends AttentionInputs {
    * they are read from `ids`, which only a host-memory backend (the CPU) does without a stall.
    */
   hostIds?: Int32Array;
+  /**
+   * Which row of `pixelValues` each `<image>` run uses, in order; absent: one row each, in order.
+   * Rows that show the same screenshot (DPO's chosen and rejected rows) then encode it once, and
+   * its features' gradients add up.
+   */
+  imageRows?: Int32Array;
 }
 
 export class LlavaMultiModalProjector extends Module {
@@ -102,14 +108,20 @@ export class LlavaForConditionalGeneration extends Module implements CausalLM {
   /** i32 ids [B, T] (with image tokens where pixelValues' features go) -> logits [B, T, vocab]. */
   forward(ids: Tensor, inputs: VisionInputs = {}): Tensor {
     return tidy(() => {
-      const { pixelValues, hostIds, ...attention } = inputs;
+      const { pixelValues, hostIds, imageRows, ...attention } = inputs;
       let x = this.language_model.model.embed(ids);
-      if (pixelValues) x = this.mergeImages(x, ids, pixelValues, hostIds);
+      if (pixelValues) x = this.mergeImages(x, ids, pixelValues, hostIds, imageRows);
       return this.language_model.forwardEmbeddings(x, attention);
     });
   }
 
-  private mergeImages(embeds: Tensor, ids: Tensor, pixels: Tensor, hostIds: Int32Array | undefined): Tensor {
+  private mergeImages(
+    embeds: Tensor,
+    ids: Tensor,
+    pixels: Tensor,
+    hostIds: Int32Array | undefined,
+    imageRows: Int32Array | undefined,
+  ): Tensor {
     const [b, t, h] = embeds.shape as [number, number, number];
     if (!hostIds && !ids.backend.downloadSync) {
       throw new Error(
@@ -120,7 +132,17 @@ export class LlavaForConditionalGeneration extends Module implements CausalLM {
     if (host.length !== b * t) {
       throw new RangeError(`llava: hostIds has ${host.length} ids, the batch is ${b} x ${t}`);
     }
-    const features = reshape(this.imageFeatures(pixels), [-1, h]);
+    let encoded = this.imageFeatures(pixels);
+    if (imageRows) {
+      const images = encoded.shape[0]!;
+      if (imageRows.some((r) => r < 0 || r >= images)) {
+        throw new RangeError(
+          `llava: imageRows must index the ${images} pixelValues rows, got [${imageRows.join(', ')}]`,
+        );
+      }
+      encoded = gather(encoded, tensor(imageRows, [imageRows.length], 'i32', { backend: embeds.backend }), 0);
+    }
+    const features = reshape(encoded, [-1, h]);
     const index = imageScatterIndex(host, this.config.imageTokenIndex, features.shape[0]!);
     const rows = concat([reshape(embeds, [b * t, h]), features], 0);
     return reshape(gather(rows, tensor(index, [b * t], 'i32', { backend: embeds.backend }), 0), [b, t, h]);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { generate } from '../../generate/generate.js';
+import { sum } from '../../ops/reduce.js';
 import { readScalars } from '../../ops/transfer.js';
 import { AdamW } from '../../optim/adamw.js';
 import { tidy } from '../../tensor/scope.js';
@@ -79,3 +80,54 @@ describeEachBackend(
   },
   (c) => c.name === 'cpu-fast',
 );
+
+it('imageRows: a screenshot shared by two rows, encoded once, gives the logits and gradients of it given twice', async () => {
+  const dir = path.join(tmp(), 'shared-image');
+  const { model } = await createTinyVlm({ dir, size: MICRO_VLM, seed: 4 });
+  const processor = LlavaProcessor.fromFolder(dir);
+  const messages = [{ role: 'user', content: '<image>Instruction: from page_3 to page_12. History: Null' }];
+  const examples = await Promise.all(
+    [ANSWER, 'Explain: this is target page.\tAction: complete'].map((a) =>
+      processor.supervisedExample(messages, a, [PAGE]),
+    ),
+  );
+  const twice = collateVisionLM(examples, {
+    padId: processor.tokenizer.specialTokens.pad!.id,
+    imageTokenId: processor.imageTokenId,
+    tokensPerImage: processor.tokensPerImage,
+  });
+  const pixels = twice.pixelValues!;
+  const perImage = pixels.data.length / 2;
+  const once = {
+    ...twice,
+    pixelValues: { data: pixels.data.slice(0, perImage), shape: [1, ...pixels.shape.slice(1)] },
+    imageRows: Int32Array.of(0, 0),
+  };
+  const run = (batch: typeof twice) => {
+    const logits = tidy(() => {
+      const out = visionLMLogits(model)(batch);
+      sum(out).backward();
+      return out.detach();
+    });
+    const values = logits.dataSync() as Float32Array;
+    logits.dispose();
+    const grads = model.namedParameters().map(([name, p]) => {
+      const g = p.grad ? Float32Array.from(p.grad.dataSync() as Float32Array) : new Float32Array();
+      p.grad?.dispose();
+      p.grad = null;
+      return [name, g] as const;
+    });
+    return { values, grads };
+  };
+  const a = run(twice);
+  const b = run(once);
+  const close = (x: Float32Array, y: Float32Array) =>
+    x.every((v, i) => Math.abs(v - y[i]!) <= 1e-4 * (1 + Math.abs(v)));
+  expect(close(a.values, b.values)).toBe(true);
+  for (const [i, [name, g]] of a.grads.entries()) expect(close(g, b.grads[i]![1]), name).toBe(true);
+  // The patch embedding's gradient is not zero: the test compares real gradients of the vision tower.
+  const patch = a.grads.find(([name]) => name.includes('patch_embedding'))![1];
+  expect(patch.some((v) => v !== 0)).toBe(true);
+  expect(() => visionLMLogits(model)({ ...once, imageRows: Int32Array.of(0, 1) })).toThrow(/imageRows must index/);
+  model.dispose();
+});

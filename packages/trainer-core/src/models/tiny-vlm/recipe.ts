@@ -13,5 +13,13 @@ export const TINY_VLM_RECIPE = {
   },
   // lr 1e-4 without the RPO term cost 27 points of in-distribution accuracy (the chosen answers'
   // log-probs fell with the rejected ones); 2e-5 with rpo_alpha 1 keeps them (BENCHMARKS.md).
-  dpo: { learning_rate: 2e-5, num_train_epochs: 2, per_device_train_batch_size: 4, beta: 0.1, rpo_alpha: 1 },
+  dpo: {
+    learning_rate: 2e-5,
+    num_train_epochs: 2,
+    per_device_train_batch_size: 4,
+    beta: 0.1,
+    rpo_alpha: 1,
+    // One reference pass before training instead of a reference forward per step (same losses).
+    precompute_ref_log_probs: true,
+  },
 } as const;
