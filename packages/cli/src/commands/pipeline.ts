@@ -11,6 +11,7 @@ import { loadPipelineConfig } from '../pipeline/config.js';
 import { type PipelineMode, runPipeline } from '../pipeline/pipeline.js';
 import { formatStageTable } from '../pipeline/report/stage-table.js';
 import { RUN_FILES } from '../pipeline/run-folder.js';
+import { RL_STAGES, type RlStage } from '../rl/grpo-parts.js';
 
 export interface PipelineOptions {
   config?: string;
@@ -26,6 +27,7 @@ export interface PipelineOptions {
   dpoOnly?: boolean;
   from?: string;
   resume?: boolean;
+  rl?: RlStage;
 }
 
 /** The flags that set config keys (they may not be combined with --resume, which keeps the run's config). */
@@ -39,6 +41,8 @@ function configOverrides(opts: PipelineOptions): Record<string, unknown> {
   if (opts.device !== undefined) top.device = opts.device;
   if (opts.model !== undefined) top.model = opts.model;
   if (opts.seed !== undefined) top.seed = opts.seed;
+  // With --resume, --rl adds the RL stage to the run instead (runPipeline checks it against the run's config).
+  if (opts.rl !== undefined && !opts.resume) top.rl = opts.rl;
   return Object.keys(data).length ? { ...top, data } : top;
 }
 
@@ -68,7 +72,9 @@ export async function pipelineCommand(opts: PipelineOptions, argv: readonly stri
   const mode = modeOf(opts);
   const overrides = configOverrides(opts);
   if (opts.resume && (opts.config !== undefined || Object.keys(overrides).length > 0)) {
-    throw new Error('--resume continues a run with its own config (manifest.json): drop --config and the config flags');
+    throw new Error(
+      '--resume continues a run with its own config (manifest.json): drop --config and the config flags (only --rl may be added)',
+    );
   }
   // Validated before any work, even when resuming (a bad flag fails at once).
   const config = loadPipelineConfig(opts.config, overrides);
@@ -80,7 +86,16 @@ export async function pipelineCommand(opts: PipelineOptions, argv: readonly stri
     }
   }
   const outcome = await interruptible((signal) =>
-    runPipeline({ config, mode, out: opts.out, resume: opts.resume ?? false, from: opts.from, argv, signal }),
+    runPipeline({
+      config,
+      mode,
+      out: opts.out,
+      resume: opts.resume ?? false,
+      from: opts.from,
+      ...(opts.rl ? { rl: opts.rl } : {}),
+      argv,
+      signal,
+    }),
   );
   console.log(formatStageTable(outcome.table));
   console.log(
@@ -92,7 +107,7 @@ export function registerPipeline(program: Command): void {
   program
     .command('pipeline')
     .description(
-      'The main job: world and data (or GUI-Odyssey episodes), then SFT and DPO of a model (default: the built-in tiny VLM), each evaluated, and a report in runs/<timestamp>/',
+      'The main job: world and data (or GUI-Odyssey episodes), then SFT and DPO of a model (default: the built-in tiny VLM), optionally GRPO (--rl), each evaluated, and a report in runs/<timestamp>/',
     )
     .option('--config <file>', 'pipeline config (JSON or YAML): run-wide keys and the sections data, sft, dpo, eval')
     .addOption(new Option('--dataset <name>', 'which data the run trains on').choices(['gelab', 'odyssey']))
@@ -113,6 +128,12 @@ export function registerPipeline(program: Command): void {
     .option('--dpo-only', "DPO only: from the run's SFT model (--out, else the newest run), or --from")
     .option('--from <dir>', 'with --dpo-only: the model (or LoRA adapter on --model) DPO starts from')
     .option('--resume', 'continue the run in --out (else the newest under runs/) from its last finished stage')
+    .addOption(
+      new Option(
+        '--rl <kind>',
+        'GE-Lab: GRPO after DPO (after SFT with --sft-only), then its evaluation: st (st_rl.json) or mt (mt_rl.json, episodes in the simulator); with --resume it adds the stage to the run',
+      ).choices([...RL_STAGES]),
+    )
     .action(async (opts: PipelineOptions) => {
       await pipelineCommand(opts, commandLine(opts));
     });

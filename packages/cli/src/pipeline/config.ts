@@ -1,14 +1,16 @@
 /**
- * The pipeline's one config file: a section per stage (`data`, `sft`, `dpo`, `eval`) beside the
- * run-wide keys (dataset, seed, device, model). The `sft` and `dpo` sections take the training
- * config's keys (TRL / transformers names, as `guinav train` reads them); whatever a section leaves
- * out comes from the built-in recipe. Everything is validated before any work starts, with the
+ * The pipeline's one config file: a section per stage (`data`, `sft`, `dpo`, `grpo`, `eval`) beside
+ * the run-wide keys (dataset, seed, device, model, rl). The `sft`, `dpo` and `grpo` sections take
+ * the training config's keys (TRL / transformers names, as `guinav train` reads them); whatever a
+ * section leaves out comes from the built-in recipe. Everything is validated before any work starts, with the
  * key path (`sft.learning_rate`) in the message.
  */
 import { GELAB_DPO_STRATEGIES, OBSERVATION_MODES, type ObservationMode } from '@guinav/data-gen';
 import {
   type DpoConfig,
   DpoConfigSchema,
+  type GrpoConfig,
+  GrpoConfigSchema,
   parseTrainingConfig,
   readConfigFile,
   type SftConfig,
@@ -16,6 +18,7 @@ import {
   TINY_VLM_RECIPE,
 } from '@guinav/trainer-core';
 import { z } from 'zod';
+import { RL_STAGES } from '../rl/grpo-parts.js';
 import { isVisionModel } from '../serving/local-model.js';
 
 const positiveInt = z.number().int().positive();
@@ -96,15 +99,20 @@ export const PipelineConfigSchema = z
     device: z.enum(['auto', 'cpu', 'webgpu']).default('auto'),
     /** A Hugging Face model folder; null: the built-in tiny VLM. */
     model: z.string().min(1).nullable().default(null),
+    /** GRPO after SFT (or DPO when the run has it): st (st_rl.json) or mt (mt_rl.json, in the simulator); null: none. */
+    rl: z.enum(RL_STAGES).nullable().default(null),
     data: PipelineDataSchema,
     sft: stageSection(SftConfigSchema),
     dpo: stageSection(DpoConfigSchema),
+    grpo: stageSection(GrpoConfigSchema),
     eval: PipelineEvalSchema,
   })
   .strict();
 
 export type PipelineConfig = z.output<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
+/** The pipeline's training stages, by the name of their config section. */
+export type TrainingSection = 'sft' | 'dpo' | 'grpo';
 
 /** The observation the run's data and simulator use: the config's, else what the model can see. */
 export function runObservation(config: PipelineConfig): ObservationMode {
@@ -112,7 +120,10 @@ export function runObservation(config: PipelineConfig): ObservationMode {
   return config.model && !isVisionModel(config.model, 'model') ? 'text' : 'image';
 }
 
-/** What a stage's training adds on top of the recipe: evaluation each epoch and the best checkpoint kept. */
+/**
+ * What a stage's training adds on top of the recipe: SFT and DPO evaluate each epoch and keep the
+ * best checkpoint; GRPO has no held-out set (its reward is logged every step), so it keeps the last.
+ */
 const PIPELINE_TRAINING = {
   sft: {
     eval_strategy: 'epoch',
@@ -132,7 +143,30 @@ const PIPELINE_TRAINING = {
     greater_is_better: true,
     logging_steps: 5,
   },
+  grpo: {
+    save_strategy: 'epoch',
+    save_total_limit: 2,
+    logging_steps: 1,
+  },
 } as const;
+
+/**
+ * The RL stage runs on GE-Lab's RL data, whose prompts show screenshots: refused, before any work,
+ * for a dataset that has none or a model that cannot see them.
+ */
+export function checkRlStage(config: PipelineConfig, source: string): void {
+  if (config.rl === null) return;
+  if (config.dataset !== 'gelab') {
+    throw new Error(
+      `${source}: --rl (rl: ${config.rl}): the RL stage needs GE-Lab's RL data (st_rl.json / mt_rl.json) and its simulator; dataset ${config.dataset} has neither: drop --rl or use --dataset gelab`,
+    );
+  }
+  if (runObservation(config) !== 'image' || (config.model && !isVisionModel(config.model, 'model'))) {
+    throw new Error(
+      `${source}: --rl (rl: ${config.rl}): GRPO on GE-Lab's RL records needs a vision-language model on image observations (the records show screenshots); this run has ${config.model ? `model ${config.model}` : 'the tiny VLM'} with data.observation ${runObservation(config)}`,
+    );
+  }
+}
 
 /** Reads and validates a config file (JSON or YAML) merged under `overrides` (the command-line flags). */
 export function loadPipelineConfig(file: string | undefined, overrides: Record<string, unknown> = {}): PipelineConfig {
@@ -140,9 +174,9 @@ export function loadPipelineConfig(file: string | undefined, overrides: Record<s
   const merged = { ...raw, ...overrides, data: { ...(raw.data as object), ...(overrides.data as object) } };
   const source = file ? `${file} (with the command-line flags)` : 'the pipeline settings';
   const config = parseTrainingConfig(PipelineConfigSchema, merged, source);
-  // Resolve both stages now, so a bad combination fails before any work.
-  stageTrainingConfig(config, 'sft', 'check');
-  stageTrainingConfig(config, 'dpo', 'check');
+  checkRlStage(config, source);
+  // Resolve every stage now, so a bad combination fails before any work.
+  for (const stage of ['sft', 'dpo', 'grpo'] as const) stageTrainingConfig(config, stage, 'check');
   if (config.eval.validation_records === 0) {
     for (const stage of ['sft', 'dpo'] as const) {
       const metric = (config[stage] as { metric_for_best_model?: string }).metric_for_best_model;
@@ -156,25 +190,28 @@ export function loadPipelineConfig(file: string | undefined, overrides: Record<s
   return config;
 }
 
+const SECTION_SCHEMAS = { sft: SftConfigSchema, dpo: DpoConfigSchema, grpo: GrpoConfigSchema } as const;
+
 /**
  * A stage's full training config: defaults < the tiny VLM's recipe (no `model`) < the pipeline's
  * evaluation settings < the config file's section; `output_dir` is the stage's folder in the run.
  */
 export function stageTrainingConfig(config: PipelineConfig, stage: 'sft', outputDir: string): SftConfig;
 export function stageTrainingConfig(config: PipelineConfig, stage: 'dpo', outputDir: string): DpoConfig;
+export function stageTrainingConfig(config: PipelineConfig, stage: 'grpo', outputDir: string): GrpoConfig;
 export function stageTrainingConfig(
   config: PipelineConfig,
-  stage: 'sft' | 'dpo',
+  stage: TrainingSection,
   outputDir: string,
-): SftConfig | DpoConfig;
+): SftConfig | DpoConfig | GrpoConfig;
 export function stageTrainingConfig(
   config: PipelineConfig,
-  stage: 'sft' | 'dpo',
+  stage: TrainingSection,
   outputDir: string,
-): SftConfig | DpoConfig {
+): SftConfig | DpoConfig | GrpoConfig {
   const recipe = config.model ? {} : TINY_VLM_RECIPE[stage];
   const evaluation =
-    config.eval.validation_records > 0
+    config.eval.validation_records > 0 || stage === 'grpo'
       ? PIPELINE_TRAINING[stage]
       : { ...PIPELINE_TRAINING[stage], metric_for_best_model: 'eval_loss', greater_is_better: false };
   const merged = {
@@ -185,8 +222,5 @@ export function stageTrainingConfig(
     output_dir: outputDir,
     device: config.device,
   };
-  const source = `the pipeline's "${stage}" section`;
-  return stage === 'sft'
-    ? parseTrainingConfig(SftConfigSchema, merged, source)
-    : parseTrainingConfig(DpoConfigSchema, merged, source);
+  return parseTrainingConfig(SECTION_SCHEMAS[stage], merged, `the pipeline's "${stage}" section`);
 }

@@ -1,7 +1,7 @@
 /**
  * How long the rest of a run will take, said before the long work starts: a training step of each
- * stage is timed on this machine (a 3-step probe of the real stage on the real data, in a
- * throwaway folder), scaled by the stages' step counts; the evaluations are scaled from the base
+ * stage (SFT, DPO, GRPO) is timed on this machine (a 3-step probe of the real stage on the real
+ * data, in a throwaway folder), scaled by the stages' step counts; the evaluations are scaled from the base
  * model's, which has just run.
  */
 import fs from 'node:fs';
@@ -9,19 +9,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Backend, readJsonFile } from '@guinav/trainer-core';
 import { type TrainInputs, trainModel } from '../commands/train/session.js';
-import { type PipelineConfig, stageTrainingConfig } from './config.js';
+import { type PipelineConfig, stageTrainingConfig, type TrainingSection } from './config.js';
 import type { TrainingData } from './stages/train-stage.js';
 
+interface StageTime {
+  steps: number;
+  seconds: number;
+}
+
 export interface PipelineEstimate {
-  sft: { steps: number; seconds: number };
-  dpo: { steps: number; seconds: number };
+  sft: StageTime;
+  dpo: StageTime;
+  /** GRPO: from a probe of the start model when it is trained already, else of the base model (an upper bound: an untrained model samples to the length limit). */
+  rl: StageTime;
   evaluation: { seconds: number };
   total: number;
 }
 
 /** Seconds of one optimizer step of `stage`: the third of three (the first two warm caches up). */
 async function probeStep(
-  stage: 'sft' | 'dpo',
+  stage: TrainingSection,
   config: PipelineConfig,
   inputs: TrainInputs,
   backend: Backend,
@@ -59,14 +66,13 @@ function countRecords(file: string): number {
   return (readJsonFile(file) as unknown[]).length;
 }
 
-/** Optimizer steps a stage will take (as the Trainer counts them). */
-function plannedSteps(config: PipelineConfig, stage: 'sft' | 'dpo', records: number): number {
+/** Optimizer steps a stage will take (as the Trainer counts them; a GRPO batch holds batch / G prompts). */
+function plannedSteps(config: PipelineConfig, stage: TrainingSection, records: number): number {
   const c = stageTrainingConfig(config, stage, '.');
   if (c.max_steps > 0) return c.max_steps;
-  const perEpoch = Math.max(
-    1,
-    Math.ceil(Math.ceil(records / c.per_device_train_batch_size) / c.gradient_accumulation_steps),
-  );
+  const perBatch =
+    'num_generations' in c ? c.per_device_train_batch_size / c.num_generations : c.per_device_train_batch_size;
+  const perEpoch = Math.max(1, Math.ceil(Math.ceil(records / perBatch) / c.gradient_accumulation_steps));
   return Math.ceil(c.num_train_epochs * perEpoch);
 }
 
@@ -79,7 +85,8 @@ export async function estimateRemaining(
   base: Omit<TrainInputs, 'dataset'>,
   backend: Backend,
   baseEvaluationSeconds: number,
-  stages: { sft: boolean; dpo: boolean },
+  /** rl: what the GRPO probe trains on (its records, kind, world and start model); undefined: no RL ahead. */
+  stages: { sft: boolean; dpo: boolean; rl?: TrainInputs },
 ): Promise<PipelineEstimate> {
   const sftRecords = countRecords(files.sft);
   const dpoFile = files.dpoTrain;
@@ -88,17 +95,21 @@ export async function estimateRemaining(
   const dpoSteps = stages.dpo ? plannedSteps(config, 'dpo', dpoRecords) : 0;
   const sftStep = sftSteps ? await probeStep('sft', config, { ...base, dataset: files.sft }, backend) : 0;
   const dpoStep = dpoSteps ? await probeStep('dpo', config, { ...base, dataset: dpoFile }, backend) : 0;
+  const rlSteps = stages.rl ? plannedSteps(config, 'grpo', countRecords(stages.rl.dataset)) : 0;
+  const rlStep = stages.rl && rlSteps ? await probeStep('grpo', config, stages.rl, backend) : 0;
   // Each later evaluation is about the base one; validation during training adds its share per epoch.
   const idRecords = countRecords(files.evaluated);
   const validation = countRecords(files.validation);
   const perRecord = baseEvaluationSeconds / Math.max(1, idRecords);
   const epochs = (stage: 'sft' | 'dpo') => Math.ceil(stageTrainingConfig(config, stage, '.').num_train_epochs);
   const evaluations =
-    (Number(stages.sft) + Number(stages.dpo)) * baseEvaluationSeconds +
+    (Number(stages.sft) + Number(stages.dpo) + Number(Boolean(stages.rl))) * baseEvaluationSeconds +
     validation * perRecord * ((stages.sft ? epochs('sft') : 0) + (stages.dpo ? epochs('dpo') : 0));
   const sft = { steps: sftSteps, seconds: sftSteps * sftStep };
   const dpo = { steps: dpoSteps, seconds: dpoSteps * dpoStep };
-  return { sft, dpo, evaluation: { seconds: evaluations }, total: sft.seconds + dpo.seconds + evaluations };
+  const rl = { steps: rlSteps, seconds: rlSteps * rlStep };
+  const total = sft.seconds + dpo.seconds + rl.seconds + evaluations;
+  return { sft, dpo, rl, evaluation: { seconds: evaluations }, total };
 }
 
 const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
@@ -107,6 +118,7 @@ export function formatEstimate(e: PipelineEstimate): string {
   const parts = [
     e.sft.steps ? `SFT ${minutes(e.sft.seconds)} for ${e.sft.steps} steps` : '',
     e.dpo.steps ? `DPO ${minutes(e.dpo.seconds)} for ${e.dpo.steps} steps` : '',
+    e.rl.steps ? `RL ${minutes(e.rl.seconds)} for ${e.rl.steps} steps` : '',
     `evaluations ${minutes(e.evaluation.seconds)}`,
   ].filter(Boolean);
   return `estimate: about ${minutes(e.total)} more (${parts.join(', ')}), from a timed training step of each stage`;

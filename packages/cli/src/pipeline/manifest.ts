@@ -1,6 +1,6 @@
 /**
  * manifest.json: what it takes to repeat or compare a run: the full config (each training stage's
- * resolved config included), the seeds, guinav's package versions, the git commit of the checkout
+ * resolved config included; an RL stage added later with --resume --rl is recorded when added), the seeds, guinav's package versions, the git commit of the checkout
  * (when it is one) and the machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceChoice } from '@guinav/trainer-core';
-import { writeTextFileAtomic } from '@guinav/trainer-core';
+import { readJsonFile, writeTextFileAtomic } from '@guinav/trainer-core';
 import { type PipelineConfig, stageTrainingConfig } from './config.js';
 import type { RunFolder } from './run-folder.js';
 
@@ -64,6 +64,22 @@ export function machineFacts(device: DeviceChoice) {
   };
 }
 
+/** The RL stage's resolved GRPO config, under `rl` (nothing for a run without RL). */
+function rlTraining(run: RunFolder, config: PipelineConfig) {
+  return config.rl === null ? {} : { rl: stageTrainingConfig(config, 'grpo', run.training('rl')) };
+}
+
+/** `--resume --rl` added the RL stage to a run: its manifest gains the stage's config and the command that added it. */
+export async function recordAddedRl(run: RunFolder, config: PipelineConfig, argv: readonly string[]): Promise<void> {
+  const manifest = readJsonFile(run.file('manifest')) as { training?: Record<string, unknown> };
+  const updated = {
+    ...manifest,
+    training: { ...manifest.training, ...rlTraining(run, config) },
+    rlAddedBy: ['guinav', ...argv],
+  };
+  await writeTextFileAtomic(run.file('manifest'), `${JSON.stringify(updated, null, 2)}\n`);
+}
+
 export async function writeManifest(
   run: RunFolder,
   config: PipelineConfig,
@@ -80,6 +96,7 @@ export async function writeManifest(
     training: {
       sft: stageTrainingConfig(config, 'sft', run.training('sft')),
       dpo: stageTrainingConfig(config, 'dpo', run.training('dpo')),
+      ...rlTraining(run, config),
     },
     seeds: { world: config.seed, data: config.seed, validation: config.seed + 1, training: config.seed },
     packages: packageVersions(),

@@ -20,7 +20,7 @@ const { guinav, stderr, stdout } = cliHarness();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guinav-pipeline-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** A few steps of each training stage. */
+/** A few steps of each training stage (GRPO: 2 prompts x 2 samples of <= 8 tokens per step). */
 const TINY_TRAINING = `
 sft:
   max_steps: 4
@@ -30,6 +30,11 @@ dpo:
   max_steps: 2
   per_device_train_batch_size: 2
   logging_steps: 1
+grpo:
+  max_steps: 3
+  num_generations: 2
+  per_device_train_batch_size: 4
+  max_completion_length: 8
 `;
 
 const TINY = `
@@ -97,7 +102,8 @@ describe('guinav pipeline (tiny config)', () => {
 
   it('runs every stage and records it, with the table and the report path at the end', () => {
     const state = json('pipeline-state.json');
-    expect(Object.keys(state.stages)).toEqual([...STAGE_NAMES]);
+    // No --rl: no RL stage.
+    expect(Object.keys(state.stages)).toEqual(STAGE_NAMES.filter((n) => n !== 'rl' && n !== 'eval-rl'));
     expect(stdout()).toMatch(/static step accuracy \(in distribution\)\s+\S+.*\n/);
     expect(stdout()).toContain(`report: ${run}/report.html`);
     const manifest = json('manifest.json');
@@ -190,12 +196,75 @@ describe('guinav pipeline (tiny config)', () => {
     expect(stderr()).toMatch(/sft: done earlier/);
   }, 60_000);
 
+  it('--resume --rl st adds GRPO from the DPO model to the finished run, then its evaluation, and reports them', async () => {
+    const before = json('pipeline-state.json');
+    expect(await guinav('pipeline', '--resume', '--rl', 'st', '--out', run), stderr()).toBe(0);
+    expect(stderr()).toMatch(/dpo: done earlier/);
+    expect(stderr()).toMatch(/estimate: .*RL [\d.]+ min for 3 steps/);
+    const state = json('pipeline-state.json');
+    expect(new Set(Object.keys(state.stages))).toEqual(new Set(STAGE_NAMES));
+    for (const name of ['sft', 'eval-sft', 'dpo', 'eval-dpo'])
+      expect(state.stages[name], name).toEqual(before.stages[name]);
+    expect(state.config.rl).toBe('st');
+    const rl = state.stages.rl.result;
+    expect(rl).toMatchObject({ kind: 'st', from: 'dpo', steps: 3, status: 'completed' });
+    expect(rl.model).toBe(path.join(run, 'rl', 'final_model'));
+    expect(fs.existsSync(path.join(run, 'rl', 'final_model', 'model.safetensors'))).toBe(true);
+    // GRPO's metrics (TRL's names) every step, and the same values in TensorBoard.
+    const logged = jsonl('rl/metrics.jsonl').filter((r) => r.reward !== undefined);
+    expect(logged.map((r) => r.step)).toEqual([1, 2, 3]);
+    for (const key of ['reward', 'reward_std', 'rewards/web_action_match', 'rewards/format_constraint', 'kl']) {
+      expect(logged[0], key).toHaveProperty([key]);
+    }
+    const rewards = tensorBoardEvents(path.join(run, 'rl')).filter((e) => 'train/reward' in e.scalars);
+    expect(rewards.map((e) => e.scalars['train/reward'])).toEqual(logged.map((r) => Math.fround(r.reward!)));
+    // The reward trend of the summary: the first and the last step (a quarter of 3 steps is one).
+    const summary = json('summary.json');
+    expect(Object.keys(summary.stages)).toEqual(['base', 'sft', 'dpo', 'rl']);
+    const s = summary.stages.rl;
+    for (const key of ['staticStepAccuracy', 'oodStaticStepAccuracy', 'taskAccuracy', 'interactivePass1', 'ci95']) {
+      shares(s[key], `rl.${key}`);
+    }
+    expect(s.counts.staticStepAccuracy.count).toBe(8);
+    expect(s.rlReward).toEqual({ first: logged[0]!.reward, last: logged[2]!.reward });
+    expect(jsonl('eval/rl/id_predictions.jsonl')).toHaveLength(8);
+    expect(json('eval/rl/interactive/metrics.json')).toHaveProperty('overall');
+    const md = fs.readFileSync(path.join(run, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| metric \| base \| sft \| dpo \| rl \|/);
+    expect(md).toMatch(
+      /\| RL training reward \(first -> last quarter of steps\) \| - \| - \| - \| [\d.]+ -> [\d.]+ \|/,
+    );
+    const { linked, drawn } = reportImages(run);
+    expect(drawn).toContain('report/rl.png');
+    expect(new Set(linked)).toEqual(new Set(drawn));
+    const manifest = json('manifest.json');
+    expect(manifest.training.rl).toMatchObject({ max_steps: 3, num_generations: 2, output_dir: path.join(run, 'rl') });
+    expect(manifest.rlAddedBy).toEqual(['guinav', 'pipeline', '--resume', '--rl', 'st', '--out', run]);
+    // The run has its RL stage: another kind is refused, before anything changes.
+    expect(await guinav('pipeline', '--resume', '--rl', 'mt', '--out', run)).toBe(1);
+    expect(stderr()).toMatch(/--rl mt: .* was started with --rl st/);
+    expect(json('pipeline-state.json').config.rl).toBe('st');
+  }, 120_000);
+
   it('refuses a bad config before any work, naming the key path', async () => {
     const bad = path.join(root, 'bad.yaml');
     const out = path.join(root, 'never');
     fs.writeFileSync(bad, 'sft:\n  learning_rat: 0.1\n');
     expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
     expect(stderr()).toMatch(/unknown key "sft\.learning_rat"/);
+    fs.writeFileSync(bad, 'rl: st\ngrpo:\n  num_generaton: 4\n');
+    expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/unknown key "grpo\.num_generaton"/);
+    fs.writeFileSync(bad, 'rl: st\ngrpo:\n  num_generations: 3\n');
+    expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/"grpo" section.*per_device_train_batch_size.*multiple of num_generations \(3\)/);
+    fs.writeFileSync(bad, 'rl: ppo\n');
+    expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/field "rl"/);
+    expect(await guinav('pipeline', '--rl', 'st', '--dataset', 'odyssey', '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/--rl \(rl: st\): the RL stage needs GE-Lab's RL data/);
+    expect(await guinav('pipeline', '--rl', 'mt', '--model', LLAMA_FIXTURE, '--out', out)).toBe(1);
+    expect(stderr()).toMatch(/--rl \(rl: mt\): GRPO on GE-Lab's RL records needs a vision-language model/);
     fs.writeFileSync(bad, 'eval:\n  max_new_tokens: many\n');
     expect(await guinav('pipeline', '--config', bad, '--out', out)).toBe(1);
     expect(stderr()).toMatch(/field "eval\.max_new_tokens"/);

@@ -1,7 +1,8 @@
 /**
  * `guinav pipeline`: world (GE-Lab) or episodes (GUI-Odyssey) -> data -> evaluation of the base
  * model -> SFT -> evaluation -> DPO (from the SFT model, which is also its frozen reference) ->
- * evaluation -> report, in one run folder. The stages are data: each says which modes run it and
+ * evaluation -> (GE-Lab, with --rl) GRPO from the DPO model, else the SFT one -> evaluation ->
+ * report, in one run folder. The stages are data: each says which modes run it and
  * what it does, with the dataset's flow (flows/) running the parts that differ; the state file
  * records every finished stage, so a stopped run continues from the last one (`--resume`), and
  * `--dpo-only` picks up a run's SFT model.
@@ -12,17 +13,25 @@ import type { OnProgress } from '@guinav/data-gen';
 import { createTinyVlm, initBackend } from '@guinav/trainer-core';
 import { InterruptedError } from '../interrupt.js';
 import { phaseProgress } from '../progress.js';
-import type { PipelineConfig } from './config.js';
+import type { RlStage } from '../rl/grpo-parts.js';
+import { checkRlStage, type PipelineConfig } from './config.js';
 import { estimateRemaining, formatEstimate } from './estimate.js';
 import type { BaseStageSummary, DatasetFlow, StageContext } from './flows/flow.js';
 import { GELAB_FLOW } from './flows/gelab.js';
 import { ODYSSEY_FLOW } from './flows/odyssey.js';
-import { writeManifest } from './manifest.js';
+import { recordAddedRl, writeManifest } from './manifest.js';
 import { type StageTableView, tableView } from './report/stage-table.js';
 import { newestRun, type PipelineState, RUNS_DIR, RunFolder, runTimestamp, type StageName } from './run-folder.js';
 import { stageSummaries, writeRunReport } from './stages/report-stage.js';
 import { openStageModel } from './stages/stage-model.js';
-import { type ModelRef, runDpoStage, runSftStage, type TrainedStage } from './stages/train-stage.js';
+import {
+  type ModelRef,
+  type RlStageResult,
+  runDpoStage,
+  runRlStage,
+  runSftStage,
+  type TrainedStage,
+} from './stages/train-stage.js';
 
 export type PipelineMode = 'all' | 'sft-only' | 'dpo-only';
 
@@ -34,6 +43,8 @@ export interface PipelineRequest {
   resume: boolean;
   /** --dpo-only: the model DPO starts from (a model folder, or a LoRA adapter folder on config.model). */
   from?: string;
+  /** --rl: a continued run (--resume, --dpo-only) gains the RL stage; a new run has it in `config.rl` already. */
+  rl?: RlStage;
   /** The command line, for the manifest. */
   argv: readonly string[];
   signal?: AbortSignal;
@@ -53,6 +64,8 @@ interface StageSpec {
   modes: readonly PipelineMode[];
   /** Runs even when an earlier invocation finished it (the report always reflects the latest state). */
   always?: boolean;
+  /** Runs only when the run's config asks for it (default: always). */
+  when?: (config: PipelineConfig) => boolean;
   run(ctx: StageContext, onProgress: OnProgress): Promise<{ note: string; result?: unknown }>;
 }
 
@@ -68,10 +81,16 @@ async function baseModel(ctx: StageContext): Promise<ModelRef> {
   return { model: ctx.run.baseModel };
 }
 
-function trained(ctx: StageContext, stage: 'sft' | 'dpo'): ModelRef {
+function trained(ctx: StageContext, stage: 'sft' | 'dpo' | 'rl'): ModelRef {
   const result = ctx.state.stages[stage]?.result as TrainedStage | undefined;
   if (!result) throw new Error(`${ctx.run.dir}: the ${stage} stage has not finished`);
   return { model: result.model, ...(result.adapter ? { adapter: result.adapter } : {}) };
+}
+
+/** RL starts from the run's DPO model when it has one, else from its SFT model (--sft-only). */
+function rlStart(ctx: StageContext): ModelRef & { from: 'sft' | 'dpo' } {
+  const from = ctx.state.stages.dpo ? 'dpo' : 'sft';
+  return { ...trained(ctx, from), from };
 }
 
 /** The dataset flow of each `dataset` value: the runners of the stages that differ. */
@@ -96,6 +115,37 @@ async function evaluate(ctx: StageContext, stage: string, ref: ModelRef, onProgr
 function trainNote(t: TrainedStage): string {
   const best = t.bestMetric === null ? '' : `, best eval_step_accuracy ${(100 * t.bestMetric).toFixed(1)}%`;
   return `${t.steps} steps${t.stoppedEarly ? ' (stopped early)' : ''}${best}; model in ${t.adapter ?? t.model}`;
+}
+
+function rlNote(t: RlStageResult): string {
+  const reward = t.reward ? `, reward ${t.reward.first.toFixed(2)} -> ${t.reward.last.toFixed(2)}` : '';
+  const speed =
+    t.secondsPerStep && t.rolloutsPerSecond
+      ? `, ${t.secondsPerStep.toFixed(2)} s/step (${t.rolloutsPerSecond.toFixed(1)} rollouts/s)`
+      : '';
+  return `GRPO ${t.kind} from the ${t.from} model: ${trainNote(t)}${reward}${speed}`;
+}
+
+/** GRPO after SFT or DPO, and its evaluation: for a dataset with RL data, when the run's config has `rl`. */
+function rlStages(flow: DatasetFlow): StageSpec[] {
+  const rlData = flow.rl;
+  if (!rlData) return [];
+  const when = (config: PipelineConfig) => config.rl !== null;
+  return [
+    {
+      name: 'rl',
+      modes: EVERY_MODE,
+      when,
+      run: async (c) => {
+        const result = await runRlStage(c.run, c.config, rlStart(c), rlData(c.run), {
+          backend: c.backend,
+          signal: c.signal,
+        });
+        return { note: rlNote(result), result };
+      },
+    },
+    { name: 'eval-rl', modes: EVERY_MODE, when, run: (c, p) => evaluate(c, 'rl', trained(c, 'rl'), p) },
+  ];
 }
 
 /**
@@ -141,6 +191,7 @@ function stagesOf(flow: DatasetFlow): readonly StageSpec[] {
       },
     },
     { name: 'eval-dpo', modes: ['all', 'dpo-only'], run: (c, p) => evaluate(c, 'dpo', trained(c, 'dpo'), p) },
+    ...rlStages(flow),
     {
       name: 'report',
       modes: EVERY_MODE,
@@ -207,14 +258,33 @@ function startDpoFrom(state: PipelineState, from: string, config: PipelineConfig
     bestCheckpoint: null,
     status: 'completed',
   };
-  for (const name of ['eval-sft', 'dpo', 'eval-dpo'] as const) delete state.stages[name];
+  for (const name of ['eval-sft', 'dpo', 'eval-dpo', 'rl', 'eval-rl'] as const) delete state.stages[name];
   state.stages.sft = { finishedAt: new Date().toISOString(), seconds: 0, result };
+}
+
+/**
+ * --resume --rl: a continued run gains the RL stage (on a finished run only the new stages run);
+ * returns whether it was added now.
+ */
+function addRlStage(run: RunFolder, state: PipelineState, rl: RlStage): boolean {
+  const current = state.config.rl;
+  if (current === rl) return false;
+  if (current !== null) {
+    throw new Error(
+      `--rl ${rl}: ${run.dir} was started with --rl ${current}; continue it without --rl, or start another run for ${rl}`,
+    );
+  }
+  const config = { ...state.config, rl };
+  checkRlStage(config, `--resume --out ${run.dir}`);
+  state.config = config;
+  return true;
 }
 
 export async function runPipeline(request: PipelineRequest): Promise<PipelineOutcome> {
   const print = request.print ?? ((line: string) => console.error(line));
   const startedAt = new Date();
   const { run, state } = openRun(request, startedAt);
+  const rlAdded = request.rl !== undefined && addRlStage(run, state, request.rl);
   const config = state.config;
   if (request.mode === 'dpo-only' && request.from) startDpoFrom(state, request.from, config);
   if (request.mode === 'dpo-only' && !state.stages.sft) {
@@ -227,6 +297,8 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   // The manifest describes how the run was started; continuing it does not rewrite it.
   if (!fs.existsSync(run.file('manifest'))) {
     await writeManifest(run, config, choice, request.argv, startedAt, flow.manifest(config));
+  } else if (rlAdded) {
+    await recordAddedRl(run, config, request.argv);
   }
   await run.writeState(state);
   print(`guinav pipeline: run ${run.dir} on ${choice.device} (${choice.reason})`);
@@ -234,12 +306,12 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   let files: string[] = [];
   let estimated = false;
   for (const spec of STAGES[config.dataset]) {
-    if (!spec.modes.includes(request.mode)) continue;
+    if (!spec.modes.includes(request.mode) || (spec.when && !spec.when(config))) continue;
     if (state.stages[spec.name] && !spec.always) {
       print(`${spec.name}: done earlier`);
       continue;
     }
-    if (!estimated && (spec.name === 'sft' || spec.name === 'dpo')) {
+    if (!estimated && TRAINING_STAGES.includes(spec.name)) {
       estimated = true;
       print(await estimate(ctx, request.mode));
     }
@@ -266,15 +338,33 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   return { runDir: run.dir, stages, table: tableView(flow.table, stages), files };
 }
 
+const TRAINING_STAGES: readonly StageName[] = ['sft', 'dpo', 'rl'];
+
 /** The time the training and evaluations ahead will take, timed on this machine. */
 async function estimate(ctx: StageContext, mode: PipelineMode): Promise<string> {
-  const measured = ctx.state.stages['eval-base'] ?? ctx.state.stages['eval-sft'];
+  const { state, config } = ctx;
+  const measured = state.stages['eval-base'] ?? state.stages['eval-sft'];
   const start = mode === 'dpo-only' ? trained(ctx, 'sft') : await baseModel(ctx);
   const flow = flowOf(ctx);
-  const files = { ...flow.training(ctx.run, ctx.config), evaluated: flow.evaluatedRecords(ctx.run) };
-  const e = await estimateRemaining(ctx.config, files, start, ctx.backend, measured?.seconds ?? 0, {
-    sft: mode !== 'dpo-only' && !ctx.state.stages.sft,
-    dpo: mode !== 'sft-only',
+  const rlData = flow.rl?.(ctx.run);
+  // The model RL will start from when it is there already; else the base (the same shapes).
+  const rlFrom = state.stages.dpo || state.stages.sft ? rlStart(ctx) : start;
+  const rl =
+    config.rl !== null && rlData && !state.stages.rl
+      ? {
+          dataset: rlData.records[config.rl],
+          stage: config.rl,
+          uiStructure: rlData.uiStructure,
+          imagesDir: rlData.imagesDir,
+          model: rlFrom.model,
+          adapter: rlFrom.adapter,
+        }
+      : undefined;
+  const files = { ...flow.training(ctx.run, config), evaluated: flow.evaluatedRecords(ctx.run) };
+  const e = await estimateRemaining(config, files, start, ctx.backend, measured?.seconds ?? 0, {
+    sft: mode !== 'dpo-only' && !state.stages.sft,
+    dpo: mode !== 'sft-only' && !state.stages.dpo,
+    rl,
   });
   return formatEstimate(e);
 }

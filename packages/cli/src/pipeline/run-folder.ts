@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJsonFile, writeTextFileAtomic } from '@guinav/trainer-core';
-import type { PipelineConfig } from './config.js';
+import { parseTrainingConfig, readJsonFile, writeTextFileAtomic } from '@guinav/trainer-core';
+import { type PipelineConfig, PipelineConfigSchema } from './config.js';
 
 export const RUNS_DIR = 'runs';
 
@@ -19,12 +19,14 @@ export const RUN_FILES = {
   reportHtml: 'report.html',
 } as const;
 
-const AFTER_SOURCE = ['data', 'eval-base', 'sft', 'eval-sft', 'dpo', 'eval-dpo', 'report'] as const;
-/** The stages of a GE-Lab run in the order they run. */
-export const STAGE_NAMES = ['world', ...AFTER_SOURCE] as const;
-/** A GUI-Odyssey run's: the episodes stand where the world does. */
-export const ODYSSEY_STAGE_NAMES = ['episodes', ...AFTER_SOURCE] as const;
+const TRAINING = ['data', 'eval-base', 'sft', 'eval-sft', 'dpo', 'eval-dpo'] as const;
+/** The stages of a GE-Lab run in the order they run (`rl` and `eval-rl` with --rl only). */
+export const STAGE_NAMES = ['world', ...TRAINING, 'rl', 'eval-rl', 'report'] as const;
+/** A GUI-Odyssey run's: the episodes stand where the world does; no RL stage. */
+export const ODYSSEY_STAGE_NAMES = ['episodes', ...TRAINING, 'report'] as const;
 export type StageName = (typeof STAGE_NAMES)[number] | (typeof ODYSSEY_STAGE_NAMES)[number];
+/** The training stages, each with its folder in the run (`rl`: GRPO). */
+export type TrainingStageName = 'sft' | 'dpo' | 'rl';
 
 export interface FinishedStage {
   finishedAt: string;
@@ -50,6 +52,10 @@ export class RunFolder {
   get world(): string {
     return path.join(this.dir, 'world');
   }
+  /** The GE-Lab world's page tree. */
+  get uiStructure(): string {
+    return path.join(this.world, 'ui_structure.json');
+  }
   get images(): string {
     return path.join(this.world, 'images');
   }
@@ -64,7 +70,7 @@ export class RunFolder {
     return path.join(this.dir, 'base_model');
   }
   /** A training stage's output_dir (checkpoints, final_model, metrics.jsonl, TensorBoard runs/). */
-  training(stage: 'sft' | 'dpo'): string {
+  training(stage: TrainingStageName): string {
     return path.join(this.dir, stage);
   }
   /** An evaluation's files (predictions, episodes, metrics). */
@@ -81,7 +87,8 @@ export class RunFolder {
     const state = readJsonFile(file) as PipelineState;
     if (state.version !== 1 || typeof state.stages !== 'object')
       throw new Error(`${file}: not a pipeline state this version of guinav writes (version ${state.version})`);
-    return state;
+    // A run started before a config key existed reads back with that key's default (e.g. rl: null).
+    return { ...state, config: parseTrainingConfig(PipelineConfigSchema, state.config, `${file} (its "config")`) };
   }
 
   async writeState(state: PipelineState): Promise<void> {

@@ -57,6 +57,8 @@ export interface StageSummary {
   /** Test-subtree static accuracy by GE-Lab bucket (edge, complete, w/o) and by path length. */
   oodStaticBuckets: Record<string, number | null>;
   rewardAccuracy?: number;
+  /** RL: the GRPO reward of its sampled rollouts, first and last quarter of the steps (a sum of reward functions, not a share). */
+  rlReward?: { first: number; last: number };
   /** 95% Wilson intervals of the shares above, under the same names. */
   ci95: Record<string, [number, number] | null | Record<string, [number, number] | null>>;
   counts: Record<string, { correct: number; count: number } | Record<string, { correct: number; count: number }>>;

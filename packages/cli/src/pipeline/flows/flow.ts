@@ -1,7 +1,7 @@
 /**
  * What a dataset brings to the pipeline: the runners of the stages that differ (where the data
  * comes from, the data, the evaluation of a model), the files training reads with its validation
- * metric, the results table, the report's context lines and replays, and what the manifest
+ * metric (and RL's records, for a dataset that has them), the results table, the report's context lines and replays, and what the manifest
  * records about the source. The stage list itself is the same for every dataset (pipeline.ts).
  */
 import type { OnProgress } from '@guinav/data-gen';
@@ -11,7 +11,7 @@ import type { StageTable } from '../report/stage-table.js';
 import type { ReplayEntry } from '../report/write-report.js';
 import type { PipelineState, RunFolder } from '../run-folder.js';
 import type { StageModel } from '../stages/stage-model.js';
-import type { TrainingData } from '../stages/train-stage.js';
+import type { RlData, TrainingData } from '../stages/train-stage.js';
 
 export interface StageContext {
   run: RunFolder;
@@ -28,10 +28,12 @@ export interface StageIo {
   signal?: AbortSignal;
 }
 
-/** What every dataset's stage summary has (the DPO stage adds its reward accuracy). */
+/** What every dataset's stage summary has (the DPO stage adds its reward accuracy, RL its training reward). */
 export interface BaseStageSummary {
   seconds: number;
   rewardAccuracy?: number;
+  /** RL: mean GRPO reward of the sampled rollouts over the first and the last quarter of its logged steps. */
+  rlReward?: { first: number; last: number };
 }
 
 export interface DatasetFlow<S extends BaseStageSummary = BaseStageSummary> {
@@ -41,6 +43,8 @@ export interface DatasetFlow<S extends BaseStageSummary = BaseStageSummary> {
   source: { name: 'world' | 'episodes'; run(ctx: StageContext, io: StageIo): Promise<string> };
   data(ctx: StageContext, io: StageIo): Promise<string>;
   training(run: RunFolder, config: PipelineConfig): TrainingData;
+  /** The RL stage's records and world; absent: the dataset has no RL stage (config `rl` is refused). */
+  rl?(run: RunFolder): RlData;
   /** The file of records each evaluation replies to (the time estimate scales by their count). */
   evaluatedRecords(run: RunFolder): string;
   evaluate(ctx: StageContext, stage: string, model: StageModel, io: StageIo): Promise<S>;

@@ -24,6 +24,11 @@ export const GELAB_FLOW: DatasetFlow<StageSummary> = {
     };
     return trainingData(files, readTestRecords(validation), config, stepAccuracy);
   },
+  rl: (run) => ({
+    records: { st: path.join(run.data, GELAB_OUTPUT_FILES.stRl), mt: path.join(run.data, GELAB_OUTPUT_FILES.mtRl) },
+    uiStructure: run.uiStructure,
+    imagesDir: run.images,
+  }),
   evaluatedRecords: (run) => path.join(run.data, PIPELINE_DATA_FILES.idTest),
   evaluate: (c, stage, model, io) => evaluateGelabStage(c.run, c.config, stage, model, io),
   note: (summary) => {

@@ -1,6 +1,7 @@
 /**
  * The GE-Lab run's table: static step accuracy in and out of distribution (and by bucket), task
- * accuracy, interactive Pass@1 by path length, coordinate errors, DPO reward accuracy, time.
+ * accuracy, interactive Pass@1 by path length, coordinate errors, DPO reward accuracy, the RL
+ * stage's training reward (runs with RL only), time.
  */
 import type { StageSummary } from '../summary.js';
 import { cell, distance, type Interval, pct, rowBuilder, type StageTable } from './stage-table.js';
@@ -28,6 +29,12 @@ function rows(stages: Readonly<Record<string, StageSummary>>): string[][] {
   add('coordinate error, in distribution (0..1000 units)', (s) => distance(s.coordinateError));
   add('coordinate error, test subtree (0..1000 units)', (s) => distance(s.oodCoordinateError));
   add('DPO reward accuracy', (s) => pct(s.rewardAccuracy));
+  // Only in a run with RL (a run without keeps its table as it was).
+  if (Object.values(stages).some((s) => s.rlReward)) {
+    add('RL training reward (first -> last quarter of steps)', (s) =>
+      s.rlReward ? `${s.rlReward.first.toFixed(2)} -> ${s.rlReward.last.toFixed(2)}` : '-',
+    );
+  }
   add('time', (s) => `${s.seconds.toFixed(0)} s`);
   return rows;
 }

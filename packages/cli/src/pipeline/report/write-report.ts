@@ -25,6 +25,8 @@ export interface ReportInput {
   table: StageTableView;
   lossCurves: readonly CurvePoint[];
   rewardCurves: readonly CurvePoint[];
+  /** GRPO's rewards per step (absent or empty: no RL stage, no chart). */
+  rlCurves?: readonly CurvePoint[];
   /** null: the dataset has no episodes to replay (the section is left out). */
   replays: readonly ReplayEntry[] | null;
 }
@@ -102,6 +104,9 @@ export async function writeReport(runDir: string, input: ReportInput): Promise<s
     accuracy: accuracyBars(input.table),
     ...(input.lossCurves.length ? { loss: curveChart('Training loss', input.lossCurves, 'loss') } : {}),
     ...(input.rewardCurves.length ? { rewards: curveChart('DPO rewards', input.rewardCurves, 'reward') } : {}),
+    ...(input.rlCurves?.length
+      ? { rl: curveChart('GRPO rewards (mean of the sampled rollouts)', input.rlCurves, 'reward') }
+      : {}),
   };
   const svgs: Record<string, string> = {};
   const written: string[] = [];

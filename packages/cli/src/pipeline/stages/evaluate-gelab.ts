@@ -42,7 +42,7 @@ async function playTestTasks(
   outDir: string,
   io: EvalIo,
 ): Promise<InteractiveMetrics> {
-  const world = await loadWorld(path.join(run.world, 'ui_structure.json'));
+  const world = await loadWorld(run.uiStructure);
   const tasks = await loadInteractiveTasks(path.join(run.data, GELAB_OUTPUT_FILES.tasksTest), world);
   const played = await runInteractive({
     world,

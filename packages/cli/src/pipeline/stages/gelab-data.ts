@@ -54,7 +54,7 @@ export async function buildWorld(run: RunFolder, config: PipelineConfig, io: Sta
 export async function buildGelabData(run: RunFolder, config: PipelineConfig, io: StageIo): Promise<string> {
   const d = config.data;
   const { stats } = await writeGelabDatasets({
-    uiStructure: path.join(run.world, 'ui_structure.json'),
+    uiStructure: run.uiStructure,
     imagesDir: run.images,
     outDir: run.data,
     split: { sftSubtrees: d.sft_subtrees, rlSubtrees: d.rl_subtrees, testSubtree: d.test_subtree },
@@ -67,7 +67,7 @@ export async function buildGelabData(run: RunFolder, config: PipelineConfig, io:
     signal: io.signal,
   });
   io.signal?.throwIfAborted();
-  const world = await loadWorld(path.join(run.world, 'ui_structure.json'));
+  const world = await loadWorld(run.uiStructure);
   const imageOf = imagePathOf(world, run.images, run.data, 'absolute');
   const observation = runObservation(config);
   const inDistribution = (seed: number) => gelabTestRecords(world, d.sft_subtrees, { seed, imageOf, observation });

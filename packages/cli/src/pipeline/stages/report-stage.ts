@@ -1,7 +1,7 @@
 /**
  * The run's report: summary.json for scripts (per stage: the dataset's accuracies in 0..1 with
  * their 95% Wilson intervals, coordinate errors, seconds), and report.md / report.html with the
- * dataset's table, the loss and reward curves from the stages' metrics.jsonl, and (GE-Lab) a few
+ * dataset's table, the loss, DPO reward and GRPO reward curves from the stages' metrics.jsonl, and (GE-Lab) a few
  * episode replays per stage.
  */
 import fs from 'node:fs';
@@ -15,18 +15,29 @@ import { tableView } from '../report/stage-table.js';
 import { type ReplayEntry, writeReport } from '../report/write-report.js';
 import { type PipelineState, RUN_FILES, type RunFolder } from '../run-folder.js';
 import { EVAL_FILES } from './evaluate-gelab.js';
-import type { TrainedStage } from './train-stage.js';
+import type { RlStageResult, TrainedStage } from './train-stage.js';
 
 /** The evaluated stages, by the name the report and summary.json use. */
-export const EVALUATED = { base: 'eval-base', sft: 'eval-sft', dpo: 'eval-dpo' } as const;
+export const EVALUATED = { base: 'eval-base', sft: 'eval-sft', dpo: 'eval-dpo', rl: 'eval-rl' } as const;
+
+/** What a training stage adds to its evaluation's summary: DPO's held-out reward accuracy, RL's training reward. */
+function trainingFacts(name: string, state: PipelineState): Partial<BaseStageSummary> {
+  if (name === 'dpo') {
+    const accuracy = (state.stages.dpo?.result as TrainedStage | undefined)?.rewardAccuracy;
+    return accuracy === undefined ? {} : { rewardAccuracy: accuracy };
+  }
+  if (name === 'rl') {
+    const reward = (state.stages.rl?.result as RlStageResult | undefined)?.reward;
+    return reward ? { rlReward: reward } : {};
+  }
+  return {};
+}
 
 export function stageSummaries<S extends BaseStageSummary>(state: PipelineState): Record<string, S> {
   const out: Record<string, S> = {};
   for (const [name, key] of Object.entries(EVALUATED)) {
     const summary = state.stages[key]?.result as S | undefined;
-    if (!summary) continue;
-    const reward = name === 'dpo' ? (state.stages.dpo?.result as TrainedStage | undefined)?.rewardAccuracy : undefined;
-    out[name] = reward === undefined ? summary : { ...summary, rewardAccuracy: reward };
+    if (summary) out[name] = { ...summary, ...trainingFacts(name, state) };
   }
   return out;
 }
@@ -98,6 +109,9 @@ export async function writeRunReport<S extends BaseStageSummary>(
   );
   const sftLog = readMetricsLog(run.training('sft'));
   const dpoLog = readMetricsLog(run.training('dpo'));
+  const rlLog = readMetricsLog(run.training('rl'));
+  // The sum, then each reward function (`rewards/<name>`, TRL's names) as GRPO logged them.
+  const rlRewards = [...new Set(rlLog.flatMap((r) => Object.keys(r)).filter((k) => k.startsWith('rewards/')))];
   const losses = { loss: 'train loss', eval_loss: 'eval loss' };
   const written = await writeReport(run.dir, {
     title: 'guinav pipeline report',
@@ -110,6 +124,10 @@ export async function writeRunReport<S extends BaseStageSummary>(
       'rewards/rejected': 'rejected',
       'rewards/margins': 'margin',
       'eval_rewards/accuracies': 'held-out accuracy',
+    }),
+    rlCurves: curve('rl', rlLog, {
+      reward: 'reward',
+      ...Object.fromEntries(rlRewards.map((k) => [k, k.slice('rewards/'.length)])),
     }),
     replays: await flow.replays(run, Object.keys(stages), state.config.eval.replays),
   });

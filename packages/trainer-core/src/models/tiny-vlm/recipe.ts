@@ -22,4 +22,16 @@ export const TINY_VLM_RECIPE = {
     // One reference pass before training instead of a reference forward per step (same losses).
     precompute_ref_log_probs: true,
   },
+  // GRPO after SFT (the pipeline's RL stage): GE-Lab's sampling (temperature 1.2, top_k 8) and
+  // ms-swift's G = 8 and beta; one epoch of the RL prompts, two per step (st_rl: 86 steps on the
+  // mini world). A learning rate at the DPO recipe's scale: GE-Lab's 1e-6 is for a 7B model.
+  grpo: {
+    learning_rate: 1e-5,
+    num_train_epochs: 1,
+    num_generations: 8,
+    per_device_train_batch_size: 16,
+    temperature: 1.2,
+    top_k: 8,
+    max_completion_length: 64,
+  },
 } as const;
