@@ -24,8 +24,16 @@ const { values } = parseArgs({
     stage: { type: 'string', default: 'both' },
     'max-turns': { type: 'string', default: '8' },
     append: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`node tools/bench/grpo.mjs [--steps 8] [--stage st|mt|both] [--max-turns 8] [--append]
+Times GRPO steps of the untrained built-in tiny VLM on the mini world's st_rl / mt_rl data (CPU backend,
+max_completion_length 24, otherwise the GRPO defaults): median step time after 2 warm-up steps, and
+completions (st) or episodes (mt) per second. --append adds the rows to BENCHMARKS.md.`);
+  process.exit(0);
+}
 const steps = Number(values.steps);
 const maxTurns = Number(values['max-turns']);
 if (!Number.isInteger(steps) || steps < 3) throw new Error(`--steps: expected an integer >= 3, got ${values.steps}`);

@@ -124,25 +124,19 @@ export function runObservation(config: PipelineConfig): ObservationMode {
  * What a stage's training adds on top of the recipe: SFT and DPO evaluate each epoch and keep the
  * best checkpoint; GRPO has no held-out set (its reward is logged every step), so it keeps the last.
  */
+const EVALUATED_EACH_EPOCH = {
+  eval_strategy: 'epoch',
+  save_strategy: 'epoch',
+  save_total_limit: 2,
+  load_best_model_at_end: true,
+  metric_for_best_model: 'step_accuracy',
+  greater_is_better: true,
+  logging_steps: 5,
+} as const;
+
 const PIPELINE_TRAINING = {
-  sft: {
-    eval_strategy: 'epoch',
-    save_strategy: 'epoch',
-    save_total_limit: 2,
-    load_best_model_at_end: true,
-    metric_for_best_model: 'step_accuracy',
-    greater_is_better: true,
-    logging_steps: 5,
-  },
-  dpo: {
-    eval_strategy: 'epoch',
-    save_strategy: 'epoch',
-    save_total_limit: 2,
-    load_best_model_at_end: true,
-    metric_for_best_model: 'step_accuracy',
-    greater_is_better: true,
-    logging_steps: 5,
-  },
+  sft: EVALUATED_EACH_EPOCH,
+  dpo: EVALUATED_EACH_EPOCH,
   grpo: {
     save_strategy: 'epoch',
     save_total_limit: 2,

@@ -210,7 +210,11 @@ describe('GRPO on a tiny model and world', () => {
     const start = path.join(root, 'warm');
     await warmStart(start);
     const out = path.join(root, 'grpo-improves');
+    const steps: number[] = [];
     const { result } = await runGrpoStage({
+      onEvent: (e) => {
+        if (e.type === 'step') steps.push(e.step);
+      },
       dataset: path.join(data, GELAB_OUTPUT_FILES.stRl),
       stage: 'st',
       model: start,
@@ -226,6 +230,8 @@ describe('GRPO on a tiny model and world', () => {
       },
     });
     expect(result.status).toBe('completed');
+    // The caller sees every step's event (tools/bench/grpo.mjs times steps with them).
+    expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     const before = await rewardsOf(start);
     const after = await rewardsOf(result.dir);
     // seeded and deterministic: 1.67 -> 2.27 (of 4), the format from 0.56 to 0.96

@@ -28,15 +28,18 @@ export interface GrpoStageOptions {
 /** Runs GRPO to the end; `result.dir` is the final model (or adapter) folder. Throws InterruptedError on Ctrl-C. */
 export function runGrpoStage(o: GrpoStageOptions): Promise<TrainOutcome> {
   const flags = Object.fromEntries(Object.entries(o.config ?? {}).map(([key, value]) => [`config:${key}`, value]));
-  return runTrain('grpo', {
-    dataset: o.dataset,
-    stage: o.stage,
-    model: o.model,
-    adapter: o.adapter,
-    uiStructure: o.uiStructure,
-    imagesDir: o.imagesDir,
-    config: o.configFile,
-    onEvent: o.onEvent,
-    ...flags,
-  });
+  return runTrain(
+    'grpo',
+    {
+      dataset: o.dataset,
+      stage: o.stage,
+      model: o.model,
+      adapter: o.adapter,
+      uiStructure: o.uiStructure,
+      imagesDir: o.imagesDir,
+      config: o.configFile,
+      ...flags,
+    },
+    o.onEvent,
+  );
 }
