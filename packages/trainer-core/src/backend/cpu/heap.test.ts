@@ -32,6 +32,33 @@ describe('CpuHeap', () => {
     expect(heap.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it('when the address space is full, merges freed neighbours and splits a larger block for a new size', () => {
+    // 1 MiB of address space: the reserved 64 KiB, then 15 blocks of 64 KiB.
+    const heap = new CpuHeap(1 << 20, 1 << 20);
+    const small = Array.from({ length: 15 }, () => heap.alloc(64 << 10));
+    expect(() => heap.alloc(64)).toThrow(/out of memory/);
+    // Free blocks 2..6 (five neighbours, 320 KiB) and 10; keep the rest live.
+    for (const i of [2, 3, 4, 5, 6, 10]) heap.release(small[i]!);
+    // No free class of 192 KiB and no room to grow: the neighbours merge, and the front is taken.
+    const big = heap.alloc(192 << 10);
+    expect(big).toBe(small[2]);
+    expect(heap.sizeOf(big)).toBe(192 << 10);
+    // The rest of the merged run (128 KiB) and block 10 stay cached, and serve later requests.
+    expect(heap.stats()).toMatchObject({ cachedBytes: 192 << 10, liveBytes: (9 << 16) + (192 << 10) });
+    expect(heap.alloc(128 << 10)).toBe(small[5]);
+    expect(heap.alloc(64 << 10)).toBe(small[10]);
+    expect(() => heap.alloc(64)).toThrow(/out of memory/);
+  });
+
+  it('gives a freed run at the end back to the bump pointer', () => {
+    const heap = new CpuHeap(1 << 20, 1 << 20);
+    const blocks = Array.from({ length: 15 }, () => heap.alloc(64 << 10));
+    for (const b of blocks.slice(5)) heap.release(b);
+    const big = heap.alloc(640 << 10);
+    expect(big).toBe(blocks[5]);
+    expect(heap.stats()).toMatchObject({ cachedBytes: 0, highWaterBytes: 1 << 20 });
+  });
+
   it('rejects double frees and bad sizes', () => {
     const heap = new CpuHeap(1 << 17);
     const a = heap.alloc(64);

@@ -5,7 +5,10 @@
  *
  * Allocation is by exact size class (rounded to 64 bytes): a training step allocates the
  * same shapes every step, so freed blocks are reused exactly and the heap stops growing after
- * the first step. A block that fits a larger free block is used when the heap cannot grow.
+ * the first step. When the heap cannot grow, a request takes the front of the smallest larger
+ * free block (the rest stays free); failing that, adjacent free blocks are merged first: a long
+ * process that ran many shapes (GRPO's rollouts of every length, then an evaluation) leaves the
+ * address space cut into size classes nobody asks for any more.
  */
 
 import './wasm-globals.js';
@@ -50,10 +53,14 @@ export class CpuHeap {
   private peakLiveBytes = 0;
   private cachedBytes = 0;
   private cachedBuffer: SharedArrayBuffer;
+  private readonly maxBytes: number;
 
-  constructor(initialBytes = 64 * 1024 * 1024) {
+  /** `maxBytes`: the address space to use at most (default wasm32's 4 GiB; smaller in tests). */
+  constructor(initialBytes = 64 * 1024 * 1024, maxBytes = MAX_PAGES * PAGE_BYTES) {
     const initial = Math.max(2, Math.ceil(initialBytes / PAGE_BYTES));
-    this.memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: true });
+    const maximum = Math.max(initial, Math.min(MAX_PAGES, Math.ceil(maxBytes / PAGE_BYTES)));
+    this.maxBytes = maximum * PAGE_BYTES;
+    this.memory = new WebAssembly.Memory({ initial, maximum, shared: true });
     this.cachedBuffer = this.memory.buffer as unknown as SharedArrayBuffer;
   }
 
@@ -69,7 +76,9 @@ export class CpuHeap {
   alloc(bytes: number): number {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`CpuHeap.alloc: bad size ${bytes}`);
     const size = Math.max(HEAP_ALIGN, Math.ceil(bytes / HEAP_ALIGN) * HEAP_ALIGN);
-    const ptr = this.takeFree(size) ?? this.bump(size) ?? this.takeLarger(size);
+    const find = () => this.takeFree(size) ?? this.bump(size) ?? this.takeLarger(size);
+    let ptr = find();
+    if (ptr === undefined && this.coalesce()) ptr = find();
     if (ptr === undefined) throw new CpuHeapOutOfMemory(bytes, this.stats());
     this.liveBytes += this.sizes.get(ptr) ?? size;
     if (this.liveBytes > this.peakLiveBytes) this.peakLiveBytes = this.liveBytes;
@@ -82,6 +91,11 @@ export class CpuHeap {
     if (size === undefined) throw new Error(`CpuHeap.release: ${ptr} is not a live allocation`);
     this.sizes.delete(ptr);
     this.liveBytes -= size;
+    this.park(ptr, size);
+  }
+
+  /** Puts a free block in its size class. */
+  private park(ptr: number, size: number): void {
     this.cachedBytes += size;
     const list = this.free.get(size);
     if (list) list.push(ptr);
@@ -133,12 +147,12 @@ export class CpuHeap {
 
   private bump(size: number): number | undefined {
     const end = this.top + size;
-    if (end > MAX_PAGES * PAGE_BYTES) return undefined;
+    if (end > this.maxBytes) return undefined;
     const committed = this.memory.buffer.byteLength;
     if (end > committed) {
       // Grow geometrically so a long run does not grow page by page.
       const wantPages = Math.ceil(Math.max(end, committed * 1.5) / PAGE_BYTES);
-      const pages = Math.min(MAX_PAGES, wantPages) - committed / PAGE_BYTES;
+      const pages = Math.min(this.maxBytes / PAGE_BYTES, wantPages) - committed / PAGE_BYTES;
       try {
         this.memory.grow(pages);
       } catch {
@@ -151,7 +165,7 @@ export class CpuHeap {
     return ptr;
   }
 
-  /** Last resort when the address space is full: the smallest cached block that fits. */
+  /** When the address space is full: the front of the smallest cached block that fits; its rest stays cached. */
   private takeLarger(size: number): number | undefined {
     let best: number | undefined;
     for (const [s, list] of this.free) if (s > size && list.length && (best === undefined || s < best)) best = s;
@@ -159,7 +173,35 @@ export class CpuHeap {
     const ptr = this.free.get(best)?.pop();
     if (ptr === undefined) return undefined;
     this.cachedBytes -= best;
-    this.sizes.set(ptr, best);
+    this.park(ptr + size, best - size);
+    this.sizes.set(ptr, size);
     return ptr;
+  }
+
+  /**
+   * Merges adjacent cached blocks into one, and a cached run that ends at the bump pointer into
+   * the unused space; returns whether anything merged (so a retry can succeed).
+   */
+  private coalesce(): boolean {
+    const blocks: [number, number][] = [];
+    for (const [size, list] of this.free) for (const ptr of list) blocks.push([ptr, size]);
+    blocks.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [ptr, size] of blocks) {
+      const last = merged.at(-1);
+      if (last && last[0] + last[1] === ptr) last[1] += size;
+      else merged.push([ptr, size]);
+    }
+    const tail = merged.at(-1);
+    const freesTop = tail !== undefined && tail[0] + tail[1] === this.top;
+    if (merged.length === blocks.length && !freesTop) return false;
+    if (freesTop) {
+      this.top = tail[0];
+      merged.pop();
+    }
+    this.free.clear();
+    this.cachedBytes = 0;
+    for (const [ptr, size] of merged) this.park(ptr, size);
+    return true;
   }
 }
