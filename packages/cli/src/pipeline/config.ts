@@ -112,26 +112,15 @@ export function runObservation(config: PipelineConfig): ObservationMode {
   return config.model && !isVisionModel(config.model, 'model') ? 'text' : 'image';
 }
 
-/** What a stage's training adds on top of the recipe: evaluation each epoch and the best checkpoint kept. */
+/** What every training stage adds on top of the recipe: evaluation each epoch and the best checkpoint kept. */
 const PIPELINE_TRAINING = {
-  sft: {
-    eval_strategy: 'epoch',
-    save_strategy: 'epoch',
-    save_total_limit: 2,
-    load_best_model_at_end: true,
-    metric_for_best_model: 'step_accuracy',
-    greater_is_better: true,
-    logging_steps: 5,
-  },
-  dpo: {
-    eval_strategy: 'epoch',
-    save_strategy: 'epoch',
-    save_total_limit: 2,
-    load_best_model_at_end: true,
-    metric_for_best_model: 'step_accuracy',
-    greater_is_better: true,
-    logging_steps: 5,
-  },
+  eval_strategy: 'epoch',
+  save_strategy: 'epoch',
+  save_total_limit: 2,
+  load_best_model_at_end: true,
+  metric_for_best_model: 'step_accuracy',
+  greater_is_better: true,
+  logging_steps: 5,
 } as const;
 
 /** Reads and validates a config file (JSON or YAML) merged under `overrides` (the command-line flags). */
@@ -175,8 +164,8 @@ export function stageTrainingConfig(
   const recipe = config.model ? {} : TINY_VLM_RECIPE[stage];
   const evaluation =
     config.eval.validation_records > 0
-      ? PIPELINE_TRAINING[stage]
-      : { ...PIPELINE_TRAINING[stage], metric_for_best_model: 'eval_loss', greater_is_better: false };
+      ? PIPELINE_TRAINING
+      : { ...PIPELINE_TRAINING, metric_for_best_model: 'eval_loss', greater_is_better: false };
   const merged = {
     seed: config.seed,
     ...recipe,
