@@ -1,16 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import {
-  type AdapterReport,
-  chooseComputeDevice,
-  type FeatureStatus,
-  featureStatus,
-  listWebGpuAdapters,
-} from '@guinav/trainer-core';
+import { type AdapterReport, chooseComputeDevice, type FeatureStatus, featureStatus } from '@guinav/trainer-core';
 import type { Command } from 'commander';
+import { probeAdapters } from '../device.js';
 
 export interface DoctorReport {
   node: string;
@@ -20,30 +11,6 @@ export interface DoctorReport {
   memoryGiB: number;
   webgpuAdapters: (AdapterReport & { kernelFeatures: FeatureStatus[] })[];
   autoDevice: { device: string; reason: string };
-}
-
-/**
- * The adapters, found in a child process (adapter-probe.ts) whose stderr, where Dawn prints its
- * native warnings, is shown only when `verbose`. From sources (tests without a build) the probe
- * runs in this process.
- */
-async function probeAdapters(verbose: boolean): Promise<AdapterReport[]> {
-  const probe = fileURLToPath(new URL('./adapter-probe.js', import.meta.url));
-  if (!existsSync(probe)) return listWebGpuAdapters();
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [probe], {
-      timeout: 120_000,
-      maxBuffer: 16 << 20,
-    });
-    if (verbose && stderr) process.stderr.write(stderr);
-    return JSON.parse(stdout) as AdapterReport[];
-  } catch (err) {
-    const e = err as Error & { stderr?: string };
-    if (verbose && e.stderr) process.stderr.write(e.stderr);
-    throw new Error(
-      `could not list the WebGPU adapters (${e.message.split('\n')[0]}); run with --verbose for Dawn's messages`,
-    );
-  }
 }
 
 export async function collectDoctorReport(options: { verbose?: boolean } = {}): Promise<DoctorReport> {

@@ -3,8 +3,9 @@
  * out. The prompt goes through the model folder's chat template as the user turn, with the
  * image placeholder first unless the prompt places it. A PEFT adapter (--adapter) is merged in.
  */
-import { initBackend, loadChat, parseDeviceRequest, readModelConfig } from '@guinav/trainer-core';
+import { loadChat, parseDeviceRequest, readModelConfig } from '@guinav/trainer-core';
 import type { Command } from 'commander';
+import { initCliBackend } from '../device.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 
 export interface InferOptions {
@@ -35,7 +36,7 @@ export async function runInfer(opts: InferOptions, print: (line: string) => void
       `--model ${opts.model}: infer runs vision-language (model_type "llava") folders; this one is "${family.modelType}"`,
     );
   }
-  const { backend } = await initBackend(parseDeviceRequest(opts.device));
+  const { backend } = await initCliBackend(parseDeviceRequest(opts.device));
   const { chat } = await loadChat(opts.model, {
     backend,
     label: '--model',

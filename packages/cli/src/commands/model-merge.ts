@@ -9,7 +9,6 @@ import { writeOutputDir } from '@guinav/data-gen';
 import {
   CONFIG_FILE,
   folderSaveDType,
-  initBackend,
   loadModel,
   parseDeviceRequest,
   readModelConfig,
@@ -17,6 +16,7 @@ import {
   saveMergedModel,
   storedQuantization,
 } from '@guinav/trainer-core';
+import { initCliBackend } from '../device.js';
 import { interruptible } from '../interrupt.js';
 import { createProgressDisplay } from '../progress.js';
 import { checkNewModelFolder } from './model-output.js';
@@ -56,7 +56,7 @@ export async function modelMerge(opts: ModelMergeOptions): Promise<string> {
     { label: '--adapter', path: opts.adapter },
   ]);
   refuseQuantizedBase(opts.base);
-  const { backend } = await initBackend(parseDeviceRequest(opts.device));
+  const { backend } = await initCliBackend(parseDeviceRequest(opts.device));
   const progress = createProgressDisplay('merge');
   try {
     return await interruptible(async (signal) => {

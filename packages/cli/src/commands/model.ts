@@ -15,7 +15,6 @@ import {
   createTinyVlm,
   type DecoderDims,
   describeModelFolder,
-  initBackend,
   isTinyVlmSize,
   type LlavaConfig,
   LlavaForConditionalGeneration,
@@ -34,6 +33,7 @@ import {
   writeTextFileAtomic,
 } from '@guinav/trainer-core';
 import { type Command, InvalidArgumentError } from 'commander';
+import { initCliBackend } from '../device.js';
 import { interruptible } from '../interrupt.js';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 import { createProgressDisplay } from '../progress.js';
@@ -242,7 +242,7 @@ export async function modelForward(opts: ModelForwardOptions): Promise<{ positio
       `--input-ids: id ${opts.inputIds[bad]} at position ${bad} is out of range (the model's vocab_size is ${vocab})`,
     );
   }
-  const { backend, choice } = await initBackend(device);
+  const { backend, choice } = await initCliBackend(device);
   const progress = createProgressDisplay('loading');
   const quantize: LoadQuantization | undefined = opts.quantize
     ? { type: opts.quantize, doubleQuant: opts.doubleQuant ?? false }

@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OnProgress } from '@guinav/data-gen';
-import { createTinyVlm, initBackend } from '@guinav/trainer-core';
+import { createTinyVlm } from '@guinav/trainer-core';
+import { initCliBackend } from '../device.js';
 import { InterruptedError } from '../interrupt.js';
 import { phaseProgress } from '../progress.js';
 import type { RlStage } from '../rl/grpo-parts.js';
@@ -292,7 +293,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   }
   const flow = flowOf({ config });
   if (!state.stages[flow.source.name]) await flow.preflight(config);
-  const { backend, choice } = await initBackend(config.device);
+  const { backend, choice } = await initCliBackend(config.device);
   fs.mkdirSync(run.dir, { recursive: true });
   // The manifest describes how the run was started; continuing it does not rewrite it.
   if (!fs.existsSync(run.file('manifest'))) {

@@ -16,12 +16,12 @@ import {
   type Backend,
   type ChatGenerationOptions,
   type ChatPrompt,
-  initBackend,
   type LoadedChat,
   loadChat,
   parseDeviceRequest,
   readModelConfig,
 } from '@guinav/trainer-core';
+import { initCliBackend } from '../device.js';
 import { phaseProgress } from '../progress.js';
 
 export interface LocalModelOptions {
@@ -63,7 +63,7 @@ export async function openLocalModel(options: LocalModelOptions): Promise<LocalM
   const { family } = readModelConfig(options.model, label);
   const { backend, choice } = options.backend
     ? { backend: options.backend, choice: { device: options.backend.name } }
-    : await initBackend(parseDeviceRequest(options.device));
+    : await initCliBackend(parseDeviceRequest(options.device));
   const progress = phaseProgress(`load ${options.model}`);
   let loaded: LoadedChat;
   try {

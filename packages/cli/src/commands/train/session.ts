@@ -26,7 +26,6 @@ import {
   ExampleBatches,
   type GrpoConfig,
   GrpoConfigSchema,
-  initBackend,
   type LoadedModel,
   loadModel,
   moduleTarget,
@@ -51,6 +50,7 @@ import {
   type TrainingTarget,
   type TrainResult,
 } from '@guinav/trainer-core';
+import { initCliBackend } from '../../device.js';
 import { InterruptedError, interruptible } from '../../interrupt.js';
 import { createProgressDisplay } from '../../progress.js';
 import { grpoParts, parseRlStage } from '../../rl/grpo-parts.js';
@@ -221,7 +221,7 @@ export async function trainModel(
     ].filter((p) => p.path !== ''),
   );
   const rlStage = stage === 'grpo' ? parseRlStage(opts.stage) : undefined;
-  const backend = hooks.backend ?? (await initBackend(config.device)).backend;
+  const backend = hooks.backend ?? (await initCliBackend(config.device)).backend;
   const folder = await modelFolder(stage, opts, config);
   if (config.quantize === 'nf4' && !config.use_peft) {
     throw new Error('quantize nf4: a 4-bit base is frozen, so QLoRA trains LoRA adapters on it; set use_peft true');
