@@ -45,7 +45,11 @@ export async function initCliBackend(
   options: InitBackendOptions = {},
 ): Promise<InitializedBackend> {
   if (request !== 'auto') return initBackend(request, options);
-  const choice = chooseTrainingDevice('auto', await probeAdapters(false));
+  // A machine where Dawn cannot even list adapters (no driver, no Mesa) still trains on the CPU.
+  const choice = await probeAdapters(false).then(
+    (adapters) => chooseTrainingDevice('auto', adapters),
+    (err: Error) => ({ device: 'cpu' as const, reason: err.message }),
+  );
   const { backend } = await initBackend(choice.device, options);
   return { backend, choice };
 }
