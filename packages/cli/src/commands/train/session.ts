@@ -74,7 +74,7 @@ export function resolveTrainConfig(stage: 'grpo', opts: TrainCommandOptions): Gr
 export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): StageConfig;
 export function resolveTrainConfig(stage: TrainStage, opts: TrainCommandOptions): StageConfig {
   const file = opts.config ? readConfigFile(opts.config) : {};
-  const recipe = opts.model || stage === 'grpo' ? {} : TINY_VLM_RECIPE[stage];
+  const recipe = opts.model ? {} : TINY_VLM_RECIPE[stage];
   const merged = { output_dir: path.join('runs', `train-${stage}`), ...recipe, ...file, ...configFromFlags(opts) };
   const source = opts.config ? `${opts.config} (with the command-line flags)` : 'the command-line flags';
   return parseTrainingConfig(SCHEMAS[stage], merged, source);
