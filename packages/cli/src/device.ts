@@ -14,6 +14,7 @@ import {
   type AdapterReport,
   type ComputeDeviceRequest,
   chooseTrainingDevice,
+  type DeviceChoice,
   type InitBackendOptions,
   type InitializedBackend,
   initBackend,
@@ -39,17 +40,23 @@ export async function probeAdapters(verbose: boolean): Promise<AdapterReport[]> 
   }
 }
 
-/** `initBackend` with the adapters of `auto` listed out of process. */
+/** The device a request means, with the adapters of `auto` listed out of process. */
+export async function chooseCliDevice(request: ComputeDeviceRequest): Promise<DeviceChoice> {
+  if (request !== 'auto') return { device: request, reason: 'requested' };
+  // A machine where Dawn cannot even list adapters (no driver, no Mesa) still trains on the CPU.
+  return probeAdapters(false).then(
+    (adapters) => chooseTrainingDevice('auto', adapters),
+    (err: Error) => ({ device: 'cpu' as const, reason: err.message }),
+  );
+}
+
+/** `initBackend` on the device `chooseCliDevice` picks. */
 export async function initCliBackend(
   request: ComputeDeviceRequest,
   options: InitBackendOptions = {},
 ): Promise<InitializedBackend> {
   if (request !== 'auto') return initBackend(request, options);
-  // A machine where Dawn cannot even list adapters (no driver, no Mesa) still trains on the CPU.
-  const choice = await probeAdapters(false).then(
-    (adapters) => chooseTrainingDevice('auto', adapters),
-    (err: Error) => ({ device: 'cpu' as const, reason: err.message }),
-  );
+  const choice = await chooseCliDevice(request);
   const { backend } = await initBackend(choice.device, options);
   return { backend, choice };
 }

@@ -7,8 +7,12 @@ export type StopSignal = keyof typeof STOP_SIGNALS;
 /** The run was stopped with Ctrl-C (SIGINT) or SIGTERM; the CLI exits with 130 or 143. */
 export class InterruptedError extends Error {
   readonly exitCode: number;
-  constructor(readonly signal: StopSignal = 'SIGINT') {
-    super(`interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}); nothing was written`);
+  /** `kept`: what the command leaves behind (default: nothing was written). */
+  constructor(
+    readonly signal: StopSignal = 'SIGINT',
+    kept = 'nothing was written',
+  ) {
+    super(`interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}); ${kept}`);
     this.name = 'InterruptedError';
     this.exitCode = STOP_SIGNALS[signal];
   }

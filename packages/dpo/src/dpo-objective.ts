@@ -62,14 +62,10 @@ export class DpoObjective<B extends PreferenceBatch = PreferenceBatch> implement
     const vocab = logits.shape[2]!;
     const rowSums = sum(mul(sum(logits, 2).detach(), mask), 1);
     const n = batch.pairs;
-    const half = (from: number) => {
-      let total = 0;
-      for (let r = from; r < from + n; r++) total += counts[r]!;
-      return scale(sum(narrow(rowSums, 0, from, n)), 1 / Math.max(total * vocab, 1));
-    };
-    let chosenTokens = 0;
-    for (let r = 0; r < n; r++) chosenTokens += counts[r]!;
-    const chosenNll = scale(sum(narrow(sums, 0, 0, n)), -1 / Math.max(chosenTokens, 1));
+    /** Completion tokens of the half whose rows start at `from`. */
+    const tokens = (from: number) => counts.subarray(from, from + n).reduce((a, b) => a + b, 0);
+    const half = (from: number) => scale(sum(narrow(rowSums, 0, from, n)), 1 / Math.max(tokens(from) * vocab, 1));
+    const chosenNll = scale(sum(narrow(sums, 0, 0, n)), -1 / Math.max(tokens(0), 1));
     return { logps, chosenNll, chosenMeanLogit: half(0), rejectedMeanLogit: half(n) };
   }
 

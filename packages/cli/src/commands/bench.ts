@@ -8,8 +8,6 @@ import {
   type BenchResult,
   CPU_BENCH_WORKLOADS,
   type CpuBenchWorkload,
-  chooseTrainingDevice,
-  listWebGpuAdapters,
   parseDeviceRequest,
   runCpuBenchmarks,
   runWebGpuBenchmarks,
@@ -18,6 +16,7 @@ import {
   type WebGpuBenchWorkload,
 } from '@guinav/trainer-core';
 import type { Command } from 'commander';
+import { chooseCliDevice } from '../device.js';
 import { boundedInteger, positiveInteger } from '../option-parsers.js';
 
 export interface BenchOptions {
@@ -55,7 +54,7 @@ export async function runBench(
   print: (line: string) => void = console.log,
 ): Promise<BenchResult[]> {
   const request = parseDeviceRequest(opts.device);
-  const device = request === 'auto' ? chooseTrainingDevice('auto', await listWebGpuAdapters()).device : request;
+  const { device } = await chooseCliDevice(request);
   const onResult = (r: BenchResult) => print(opts.json ? JSON.stringify(r) : formatBenchRow(r));
   if (device === 'webgpu') return runWebGpu(opts, print, onResult);
   if (opts.quick) throw new RangeError('--quick: small sizes are for --device webgpu on a software adapter');

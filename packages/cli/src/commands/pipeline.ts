@@ -109,7 +109,10 @@ export function registerPipeline(program: Command): void {
     .description(
       'The main job: world and data (or GUI-Odyssey episodes), then SFT and DPO of a model (default: the built-in tiny VLM), optionally GRPO (--rl), each evaluated, and a report in runs/<timestamp>/',
     )
-    .option('--config <file>', 'pipeline config (JSON or YAML): run-wide keys and the sections data, sft, dpo, eval')
+    .option(
+      '--config <file>',
+      'pipeline config (JSON or YAML): run-wide keys and the sections data, sft, dpo, grpo, eval',
+    )
     .addOption(new Option('--dataset <name>', 'which data the run trains on').choices(['gelab', 'odyssey']))
     .option(
       '--episodes <dir>',

@@ -372,8 +372,8 @@ async function estimate(ctx: StageContext, mode: PipelineMode): Promise<string> 
 
 function stoppedAt(run: RunFolder, stage: string, signal: AbortSignal | undefined): InterruptedError {
   const reason = signal?.reason;
-  process.stderr.write(
-    `\nstopped during ${stage}; the finished stages are kept: guinav pipeline --resume --out ${run.dir} continues\n`,
+  return new InterruptedError(
+    reason instanceof InterruptedError ? reason.signal : 'SIGINT',
+    `stopped during ${stage}; the finished stages (and a training stage's last checkpoint) are kept: guinav pipeline --resume --out ${run.dir} continues`,
   );
-  return reason instanceof InterruptedError ? reason : new InterruptedError();
 }
