@@ -9,7 +9,8 @@ import { shapeSize } from '../tensor/shape.js';
 import { decodeQuantState, QUANT_STATE_SUFFIX } from './quant-state.js';
 import type { StoredQuantization } from './quantization-config.js';
 
-const NF4_PARTS = ['absmax', 'quant_map', 'nested_absmax', 'nested_quant_map', QUANT_STATE_SUFFIX];
+/** The tensors beside a bitsandbytes NF4 `.weight` (the nested ones only with double quantisation). */
+export const NF4_PARTS = ['absmax', 'quant_map', 'nested_absmax', 'nested_quant_map', QUANT_STATE_SUFFIX];
 
 export interface TensorCount {
   parameters: number;

@@ -12,6 +12,7 @@ import type { Module } from '../nn/module.js';
 import { loadStateDict, type TensorSource, toF32 } from '../nn/state-dict.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { formatShape, shapeSize } from '../tensor/shape.js';
+import { NF4_PARTS } from './folder-sizes.js';
 import { type Nf4Data, Nf4Linear, type QuantizeNf4Options, quantizeWeightNf4 } from './nf4-linear.js';
 import { decodeQuantState, QUANT_STATE_SUFFIX, TORCH_DTYPES, type TorchDType } from './quant-state.js';
 import { DEFAULT_SKIP_MODULES, quantizableLinears } from './quantize-model.js';
@@ -114,7 +115,8 @@ export async function loadQuantized(
   const replaced: string[] = [];
   // Checkpoint key of each module key (the inverse of keyMap over what the source holds).
   const sourceKey = new Map<string, string>();
-  for (const k of source.keys()) {
+  const present = new Set(source.keys());
+  for (const k of present) {
     const m = keyMap(k);
     if (m) sourceKey.set(m, k);
   }
@@ -123,8 +125,10 @@ export async function loadQuantized(
     let data: Nf4Data;
     if (prefix) {
       data = await readNf4Weight(source, prefix);
-      for (const part of ['', ...['absmax', 'quant_map', 'nested_absmax', 'nested_quant_map', QUANT_STATE_SUFFIX]]) {
+      for (const part of ['', ...NF4_PARTS]) {
         const k = `${prefix}.weight${part ? `.${part}` : ''}`;
+        // Without double quantisation there are no nested_* tensors: progress counts what exists.
+        if (!present.has(k)) continue;
         handled.add(k);
         options.onTensor?.(k);
       }

@@ -87,6 +87,17 @@ describe('guinav model quantize (quantizeModelFolder)', () => {
     expect(config.endsWith('}\n')).toBe(true);
   });
 
+  it('loading a folder without double quantisation counts each stored tensor once', async () => {
+    const out = temp();
+    await quantizeModelFolder(llama, out, { doubleQuant: false });
+    const seen: [number, number][] = [];
+    const loaded = await loadModel(out, { tokenizer: false, onTensor: (done, total) => seen.push([done, total]) });
+    loaded.model.dispose();
+    const total = seen[0]![1];
+    expect(seen.every(([done]) => done <= total)).toBe(true);
+    expect(seen.at(-1)![0]).toBe(total);
+  });
+
   it('the folder loads with NF4 layers, as the full-precision folder does with --quantize nf4', async () => {
     const out = temp();
     await quantizeModelFolder(llama, out, { doubleQuant: true });
