@@ -31,6 +31,10 @@ export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>
   ) as Record<StopSignal, () => void>;
   const onSignal = (name: StopSignal) => {
     if (!controller.signal.aborted) {
+      // Said at once: cleaning up can take a moment, and the user should know a second signal is heard.
+      process.stderr.write(
+        `\nguinav: stopping (${name}); ${name === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again stops at once\n`,
+      );
       controller.abort(new InterruptedError(name));
       return;
     }
